@@ -1,0 +1,21 @@
+//! The language-neutral model that every ceiling engine shares.
+//!
+//! A frontend (JS/TS today, Python next) turns one file's syntax into [`FileFacts`]: queries,
+//! iterations, functions, calls and the symbolic [`Value`]s of the names they use. It decides
+//! nothing about bugs. [`Project`] links the facts of all files (imports, re-exports, path aliases,
+//! classes), resolves what each value is (an ORM client, a model, a function...) and summarises
+//! which functions reach a query. Rules read the project; they never see syntax.
+//!
+//! This crate knows no parser, no file system walking and no rule.
+
+mod facts;
+mod packages;
+mod project;
+mod resolve;
+mod value;
+
+pub use facts::*;
+pub use packages::PackageEntity;
+pub use project::{ChainStep, FileId, FnRef, ModuleResolver, Project, Reach, ReachKind};
+pub use resolve::Resolved;
+pub use value::{ImportedName, Value};

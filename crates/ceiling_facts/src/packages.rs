@@ -1,0 +1,146 @@
+//! What the exports of database packages are. This table is how a client is recognised: by the
+//! package it was made with, never by the name of the variable that holds it.
+
+use crate::Orm;
+
+/// What an export of a database package (or a path of members below it) gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageEntity {
+    /// Calling it returns a client (`drizzle()`, `createClient()`, `postgres()`, `knex()`).
+    ClientFactory(Orm),
+    /// Its instances are clients (`PrismaClient`, `pg.Pool`, `DataSource`); subclasses too.
+    ClientClass(Orm),
+    /// Its instances are repositories with query methods (TypeORM `Repository`, Mongoose `Model<T>`).
+    RepositoryClass(Orm),
+    /// Classes extending it are models whose statics query (Sequelize `Model`, TypeORM `BaseEntity`).
+    ModelBase(Orm),
+    /// Calling it returns a model (`mongoose.model()`).
+    ModelFactory(Orm),
+    /// A client ready to use, exported by the package itself (`sql` of `@vercel/postgres`).
+    Client(Orm),
+}
+
+/// The ORM a module specifier belongs to, when it is a database package.
+pub fn package_orm(module: &str) -> Option<Orm> {
+    let module = module.strip_prefix("npm:").unwrap_or(module);
+    if module == "@prisma/client"
+        || module.starts_with("@prisma/client/")
+        || module.ends_with(".prisma/client")
+        || module.ends_with("generated/prisma")
+        || module.ends_with("generated/prisma/client")
+    {
+        return Some(Orm::Prisma);
+    }
+    if module == "drizzle-orm" || module.starts_with("drizzle-orm/") {
+        return Some(Orm::Drizzle);
+    }
+    if matches!(
+        module,
+        "@supabase/supabase-js" | "@supabase/ssr" | "@supabase/auth-helpers-nextjs"
+    ) || module.starts_with("https://esm.sh/@supabase/supabase-js")
+        || module.starts_with("jsr:@supabase/supabase-js")
+    {
+        return Some(Orm::Supabase);
+    }
+    match module {
+        "typeorm" => Some(Orm::TypeOrm),
+        "sequelize" | "sequelize-typescript" => Some(Orm::Sequelize),
+        "mongoose" => Some(Orm::Mongoose),
+        "knex" => Some(Orm::Knex),
+        "pg" | "postgres" | "@vercel/postgres" | "@neondatabase/serverless" | "mysql2"
+        | "mysql2/promise" => Some(Orm::Sql),
+        _ => None,
+    }
+}
+
+/// What `path` (export name, then members) of a database package is. `None` for the many
+/// exports that are neither clients nor models (`eq`, `sql` of drizzle-orm, `Op`...).
+pub fn package_entity(module: &str, path: &[&str]) -> Option<PackageEntity> {
+    use PackageEntity::*;
+    let orm = package_orm(module)?;
+    let module = module.strip_prefix("npm:").unwrap_or(module);
+    let entity = match (orm, path) {
+        (Orm::Prisma, ["PrismaClient"] | ["Prisma", "TransactionClient"]) => ClientClass(orm),
+        (Orm::Drizzle, ["drizzle"]) => ClientFactory(orm),
+        // `NodePgDatabase`, `PostgresJsDatabase`, `PgDatabase`...: the database handle types.
+        (Orm::Drizzle, [name]) if name.ends_with("Database") => ClientClass(orm),
+        (Orm::Supabase, [name])
+            if (name.starts_with("create") && name.ends_with("Client"))
+                || *name == "createClient" =>
+        {
+            ClientFactory(orm)
+        }
+        (Orm::Supabase, ["SupabaseClient"]) => ClientClass(orm),
+        (Orm::TypeOrm, ["DataSource" | "EntityManager" | "Connection"]) => ClientClass(orm),
+        (Orm::TypeOrm, ["Repository" | "TreeRepository" | "MongoRepository"]) => {
+            RepositoryClass(orm)
+        }
+        (Orm::TypeOrm, ["BaseEntity"]) => ModelBase(orm),
+        (Orm::TypeOrm, ["getManager" | "getConnection"]) => ClientFactory(orm),
+        (Orm::Sequelize, ["Sequelize"] | ["default"]) => ClientClass(orm),
+        (Orm::Sequelize, ["Model"]) => ModelBase(orm),
+        (Orm::Mongoose, ["model"] | ["default", "model"]) => ModelFactory(orm),
+        (Orm::Mongoose, ["Model"] | ["default", "Model"]) => RepositoryClass(orm),
+        (Orm::Mongoose, ["createConnection"] | ["default", "createConnection"]) => {
+            ClientFactory(orm)
+        }
+        (Orm::Knex, ["default"] | ["knex"]) => ClientFactory(orm),
+        (Orm::Knex, ["Knex"]) => ClientClass(orm),
+        (Orm::Sql, _) => match (module, path) {
+            ("pg", ["Pool" | "Client" | "PoolClient"] | ["default", "Pool" | "Client"]) => {
+                ClientClass(orm)
+            }
+            ("postgres", ["default"]) => ClientFactory(orm),
+            ("postgres", ["Sql"]) => ClientClass(orm),
+            ("@vercel/postgres", ["sql" | "db"]) => Client(orm),
+            ("@vercel/postgres", ["createPool" | "createClient"]) => ClientFactory(orm),
+            ("@neondatabase/serverless", ["neon"]) => ClientFactory(orm),
+            ("@neondatabase/serverless", ["Pool" | "Client"]) => ClientClass(orm),
+            ("mysql2" | "mysql2/promise", ["createPool" | "createConnection"])
+            | ("mysql2" | "mysql2/promise", ["default", "createPool" | "createConnection"]) => {
+                ClientFactory(orm)
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    Some(entity)
+}
+
+/// What a member of a client gives, for the members that hand out another client or a model.
+pub fn client_member(orm: Orm, member: &str) -> Option<PackageEntity> {
+    use PackageEntity::*;
+    let entity = match (orm, member) {
+        (Orm::Prisma, "$extends") => ClientFactory(orm),
+        (Orm::Sql, "connect") => ClientFactory(orm),
+        (Orm::TypeOrm, "manager") => Client(orm),
+        (Orm::TypeOrm, "initialize" | "transaction") => ClientFactory(orm),
+        (Orm::TypeOrm, "getRepository" | "getTreeRepository" | "getMongoRepository") => {
+            ModelFactory(orm)
+        }
+        (Orm::Sequelize, "define") => ModelFactory(orm),
+        (Orm::Mongoose, "model") => ModelFactory(orm),
+        _ => return None,
+    };
+    Some(entity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drizzle_sql_tag_is_not_a_client() {
+        assert_eq!(package_entity("drizzle-orm", &["sql"]), None);
+        assert_eq!(
+            package_entity("drizzle-orm/node-postgres", &["drizzle"]),
+            Some(PackageEntity::ClientFactory(Orm::Drizzle))
+        );
+    }
+
+    #[test]
+    fn unrelated_packages_are_not_databases() {
+        assert_eq!(package_orm("next/server"), None);
+        assert_eq!(package_entity("dataloader", &["default"]), None);
+    }
+}

@@ -1,0 +1,370 @@
+//! The project model: the facts of every file, linked.
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::{FileFacts, FnId, Operation, Orm, QueryApi, Span};
+
+pub type FileId = u32;
+
+/// A function anywhere in the project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct FnRef {
+    pub file: FileId,
+    pub id: FnId,
+}
+
+/// How far a call may be from the query it reaches. Deeper chains exist in real code, but a
+/// finding whose chain a reader cannot follow is not worth its noise.
+const MAX_CHAIN_CALLS: u32 = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ReachKind {
+    /// A read (or raw statement): one round trip that returns rows.
+    Read,
+    /// A single-row write that has a bulk form.
+    Write,
+}
+
+/// The next step from a function towards a query it reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ChainStep {
+    /// The query itself, written in the function.
+    Query { file: FileId, query: u32 },
+    /// A call in the function to another function that reaches a query.
+    Call { file: FileId, call: u32, callee: FnRef },
+    /// A callback written inside the function (`items.map(x => ...)`) that reaches a query.
+    Callback { callee: FnRef },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Reach {
+    /// Calls between the function and the query.
+    pub calls: u32,
+    pub step: ChainStep,
+}
+
+/// How module specifiers map to files: relative paths, `tsconfig.json` path aliases, and the
+/// packages of a monorepo's workspaces. Paths are relative to the scan root, `/`-separated.
+#[derive(Debug, Default, Clone)]
+pub struct ModuleResolver {
+    /// `(directory the alias applies under, pattern, targets)`: `@/*` -> `src/*`.
+    pub aliases: Vec<(String, String, Vec<String>)>,
+    /// Workspace packages: `(package name, directory)`.
+    pub packages: Vec<(String, String)>,
+}
+
+/// Extensions tried, in order, for an import without one.
+const EXTENSIONS: &[&str] = &["ts", "tsx", "js", "jsx", "mts", "cts", "mjs", "cjs"];
+
+pub struct Project {
+    files: Vec<FileFacts>,
+    by_path: FxHashMap<String, FileId>,
+    resolver: ModuleResolver,
+    /// Names under which the project exports its database clients (`db`, `prisma`): a parameter
+    /// or context property of that name is taken to be that client.
+    pub(crate) context_clients: FxHashMap<String, Orm>,
+    query_orms: Vec<Vec<Option<Orm>>>,
+    call_targets: Vec<Vec<Option<FnRef>>>,
+    reach: [FxHashMap<FnRef, Reach>; 2],
+}
+
+impl Project {
+    pub fn new(files: Vec<FileFacts>, resolver: ModuleResolver) -> Project {
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(id, file)| (file.path.clone(), id as FileId))
+            .collect();
+        let mut project = Project {
+            files,
+            by_path,
+            resolver,
+            context_clients: FxHashMap::default(),
+            query_orms: Vec::new(),
+            call_targets: Vec::new(),
+            reach: [FxHashMap::default(), FxHashMap::default()],
+        };
+        project.context_clients = project.exported_clients();
+        project.query_orms = project.resolve_queries();
+        project.call_targets = project.resolve_calls();
+        project.summarise();
+        project
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = (FileId, &FileFacts)> {
+        self.files.iter().enumerate().map(|(id, file)| (id as FileId, file))
+    }
+
+    pub fn file(&self, id: FileId) -> &FileFacts {
+        &self.files[id as usize]
+    }
+
+    /// The ORM a query goes through, or `None` when its receiver is not a database client
+    /// (a `Map`, a mock, an unknown object with a `find` method).
+    pub fn query_orm(&self, file: FileId, query: u32) -> Option<Orm> {
+        self.query_orms[file as usize][query as usize]
+    }
+
+    /// The project function a call reaches, when it could be resolved.
+    pub fn call_target(&self, file: FileId, call: u32) -> Option<FnRef> {
+        self.call_targets[file as usize][call as usize]
+    }
+
+    pub fn reach(&self, function: FnRef, kind: ReachKind) -> Option<&Reach> {
+        self.reach[kind as usize].get(&function)
+    }
+
+    /// The steps from `function` to the query it reaches: calls, then the query.
+    pub fn chain(&self, function: FnRef, kind: ReachKind) -> Vec<ChainStep> {
+        let mut steps = Vec::new();
+        let mut current = function;
+        // Each step strictly follows a shortest path; the bound only guards against a bug.
+        for _ in 0..64 {
+            let Some(reach) = self.reach(current, kind) else { break };
+            match reach.step {
+                ChainStep::Query { .. } => {
+                    steps.push(reach.step);
+                    break;
+                }
+                ChainStep::Call { callee, .. } => {
+                    steps.push(reach.step);
+                    current = callee;
+                }
+                ChainStep::Callback { callee } => current = callee,
+            }
+        }
+        steps
+    }
+
+    pub fn function_name(&self, function: FnRef) -> &str {
+        &self.file(function.file).functions[function.id as usize].name
+    }
+
+    pub fn span_of(&self, step: &ChainStep) -> (FileId, Span) {
+        match *step {
+            ChainStep::Query { file, query } => (file, self.file(file).queries[query as usize].span),
+            ChainStep::Call { file, call, .. } => (file, self.file(file).calls[call as usize].span),
+            ChainStep::Callback { callee } => {
+                (callee.file, self.file(callee.file).functions[callee.id as usize].span)
+            }
+        }
+    }
+
+    pub(crate) fn resolve_module(&self, from: FileId, specifier: &str) -> Option<FileId> {
+        let from = &self.files[from as usize].path;
+        let dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+        if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." {
+            return self.probe(&join(dir, specifier));
+        }
+        // The deepest tsconfig scope wins, as TypeScript takes the nearest tsconfig.
+        let mut aliases: Vec<_> = self
+            .resolver
+            .aliases
+            .iter()
+            .filter(|(scope, _, _)| scope.is_empty() || from.starts_with(&format!("{scope}/")))
+            .collect();
+        aliases.sort_by_key(|(scope, _, _)| std::cmp::Reverse(scope.len()));
+        for (_, pattern, targets) in aliases {
+            let rest = match pattern.strip_suffix('*') {
+                Some(prefix) => specifier.strip_prefix(prefix),
+                None => (specifier == pattern).then_some(""),
+            };
+            if let Some(rest) = rest {
+                for target in targets {
+                    if let Some(id) = self.probe(&target.replacen('*', rest, 1)) {
+                        return Some(id);
+                    }
+                }
+            }
+        }
+        for (name, package_dir) in &self.resolver.packages {
+            let Some(rest) = specifier.strip_prefix(name.as_str()) else { continue };
+            if rest.is_empty() {
+                for entry in ["src/index", "index", "src/main", "lib/index"] {
+                    if let Some(id) = self.probe(&join(package_dir, entry)) {
+                        return Some(id);
+                    }
+                }
+            } else if let Some(sub) = rest.strip_prefix('/') {
+                for candidate in [join(package_dir, sub), join(package_dir, &format!("src/{sub}"))] {
+                    if let Some(id) = self.probe(&candidate) {
+                        return Some(id);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// The file an extensionless (or `.js`-for-`.ts`) import path names.
+    fn probe(&self, path: &str) -> Option<FileId> {
+        if let Some(id) = self.by_path.get(path) {
+            return Some(*id);
+        }
+        let stem = [".js", ".jsx", ".mjs", ".cjs"]
+            .iter()
+            .find_map(|ext| path.strip_suffix(ext))
+            .unwrap_or(path);
+        for base in [stem.to_owned(), format!("{path}/index")] {
+            for ext in EXTENSIONS {
+                if let Some(id) = self.by_path.get(&format!("{base}.{ext}")) {
+                    return Some(*id);
+                }
+            }
+        }
+        None
+    }
+
+    fn exported_clients(&self) -> FxHashMap<String, Orm> {
+        let mut clients: FxHashMap<String, Option<Orm>> = FxHashMap::default();
+        for (id, file) in self.files() {
+            for export in &file.exports {
+                if let Some(orm) = self.as_client(id, &export.value) {
+                    let entry = clients.entry(export.name.clone()).or_insert(Some(orm));
+                    if *entry != Some(orm) {
+                        // Two different kinds of client under one name: the name tells nothing.
+                        *entry = None;
+                    }
+                }
+            }
+        }
+        clients.into_iter().filter_map(|(name, orm)| Some((name, orm?))).collect()
+    }
+
+    fn resolve_queries(&self) -> Vec<Vec<Option<Orm>>> {
+        self.files()
+            .map(|(id, file)| {
+                file.queries
+                    .iter()
+                    .map(|query| {
+                        let orm = match query.api {
+                            QueryApi::ModelMethod => self.as_model(id, &query.receiver)?,
+                            _ => self.as_client(id, &query.receiver)?,
+                        };
+                        let fits = match query.api {
+                            QueryApi::PrismaDelegate => orm == Orm::Prisma,
+                            QueryApi::DrizzleBuilder => orm == Orm::Drizzle,
+                            QueryApi::SupabaseFrom => orm == Orm::Supabase,
+                            QueryApi::KnexBuilder => orm == Orm::Knex,
+                            QueryApi::ModelMethod => {
+                                matches!(orm, Orm::TypeOrm | Orm::Sequelize | Orm::Mongoose)
+                            }
+                            QueryApi::ClientMethod => {
+                                matches!(orm, Orm::TypeOrm | Orm::Sequelize | Orm::Sql)
+                            }
+                            QueryApi::SqlTag => orm == Orm::Sql,
+                        };
+                        fits.then_some(orm)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn resolve_calls(&self) -> Vec<Vec<Option<FnRef>>> {
+        self.files()
+            .map(|(id, file)| {
+                file.calls
+                    .iter()
+                    .map(|call| match self.resolve(id, &call.callee) {
+                        crate::Resolved::Function(function) => Some(function),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Computes, for every function, the nearest query it reaches (reads and writes apart),
+    /// relaxing call and callback edges until nothing improves.
+    fn summarise(&mut self) {
+        // (caller, callee, step, calls added)
+        let mut edges: Vec<(FnRef, FnRef, ChainStep, u32)> = Vec::new();
+        for (file_id, file) in self.files() {
+            for (call_id, call) in file.calls.iter().enumerate() {
+                if let (Some(caller), Some(callee)) =
+                    (call.func, self.call_targets[file_id as usize][call_id])
+                {
+                    let step = ChainStep::Call { file: file_id, call: call_id as u32, callee };
+                    edges.push((FnRef { file: file_id, id: caller }, callee, step, 1));
+                }
+            }
+            for (fn_id, function) in file.functions.iter().enumerate() {
+                if let (true, Some(parent)) = (function.inline, function.parent) {
+                    let callee = FnRef { file: file_id, id: fn_id as u32 };
+                    let step = ChainStep::Callback { callee };
+                    edges.push((FnRef { file: file_id, id: parent }, callee, step, 0));
+                }
+            }
+        }
+        for kind in [ReachKind::Read, ReachKind::Write] {
+            let mut reach: FxHashMap<FnRef, Reach> = FxHashMap::default();
+            for (file_id, file) in self.files() {
+                for (query_id, query) in file.queries.iter().enumerate() {
+                    let (Some(func), Some(_)) =
+                        (query.func, self.query_orms[file_id as usize][query_id])
+                    else {
+                        continue;
+                    };
+                    if !operation_is(query.operation, kind) {
+                        continue;
+                    }
+                    let step = ChainStep::Query { file: file_id, query: query_id as u32 };
+                    reach.entry(FnRef { file: file_id, id: func }).or_insert(Reach { calls: 0, step });
+                }
+            }
+            let mut changed = true;
+            while changed {
+                changed = false;
+                for &(caller, callee, step, added) in &edges {
+                    let Some(found) = reach.get(&callee) else { continue };
+                    let calls = found.calls + added;
+                    if calls > MAX_CHAIN_CALLS {
+                        continue;
+                    }
+                    if reach.get(&caller).is_none_or(|existing| calls < existing.calls) {
+                        reach.insert(caller, Reach { calls, step });
+                        changed = true;
+                    }
+                }
+            }
+            self.reach[kind as usize] = reach;
+        }
+    }
+}
+
+pub fn operation_is(operation: Operation, kind: ReachKind) -> bool {
+    match kind {
+        ReachKind::Read => operation.is_read(),
+        ReachKind::Write => operation.is_single_write(),
+    }
+}
+
+/// Joins a relative specifier to a directory and folds `.` and `..`.
+fn join(dir: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|part| !part.is_empty()).collect();
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::join;
+
+    #[test]
+    fn join_folds_dots() {
+        assert_eq!(join("src/app/api", "../../lib/db"), "src/lib/db");
+        assert_eq!(join("", "./lib/db"), "lib/db");
+        assert_eq!(join("a", "../../x"), "x");
+    }
+}

@@ -1,0 +1,246 @@
+//! Resolution of symbolic values across files: "what is `prisma` here, really?"
+
+use crate::packages::{PackageEntity, client_member, package_entity, package_orm};
+use crate::project::{FileId, FnRef, Project};
+use crate::{ClassId, ImportedName, ObjectId, Orm, Value};
+
+/// Recursion bound for resolution: import chains, re-exports and member paths are short in real
+/// code, and the bound makes cycles (`a` re-exports `b` re-exports `a`) end.
+const MAX_DEPTH: u32 = 24;
+
+/// What a value is once every file has been read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    Unknown,
+    /// An export of a database package, or a member path below it.
+    Package { module: String, path: Vec<String> },
+    /// A client of a package-level kind that is not itself a value path (`pool.connect()`).
+    Entity(PackageEntity),
+    /// A database client: queries are made on it.
+    Client(Orm),
+    /// A model or repository: its methods are queries.
+    Model(Orm),
+    Function(FnRef),
+    Class(FileId, ClassId),
+    Instance(FileId, ClassId),
+    Object(FileId, ObjectId),
+    /// The namespace of a project file (`import * as users from './users'`).
+    Module(FileId),
+}
+
+impl Resolved {
+    fn entity(&self) -> Option<PackageEntity> {
+        match self {
+            Resolved::Package { module, path } => {
+                // `require('knex')` is the default export; `import * as pg` holds `default` too.
+                let path: Vec<&str> = path.iter().map(String::as_str).collect();
+                package_entity(module, &path)
+                    .or_else(|| match path.split_first() {
+                        None => package_entity(module, &["default"]),
+                        Some((&"default", rest)) => package_entity(module, rest),
+                        Some(_) => None,
+                    })
+            }
+            Resolved::Entity(entity) => Some(*entity),
+            _ => None,
+        }
+    }
+}
+
+impl Project {
+    pub fn resolve(&self, file: FileId, value: &Value) -> Resolved {
+        self.resolve_at(file, value, 0)
+    }
+
+    /// The ORM whose client `value` is, if it is one.
+    pub fn as_client(&self, file: FileId, value: &Value) -> Option<Orm> {
+        match self.resolve(file, value) {
+            Resolved::Client(orm) => Some(orm),
+            other => match other.entity() {
+                Some(PackageEntity::Client(orm)) => Some(orm),
+                _ => None,
+            },
+        }
+    }
+
+    /// The ORM whose model or repository `value` is, if it is one.
+    pub fn as_model(&self, file: FileId, value: &Value) -> Option<Orm> {
+        match self.resolve(file, value) {
+            Resolved::Model(orm) => Some(orm),
+            Resolved::Class(class_file, class) => match self.class_base(class_file, class, 0) {
+                Some(PackageEntity::ModelBase(orm)) => Some(orm),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn resolve_at(&self, file: FileId, value: &Value, depth: u32) -> Resolved {
+        if depth > MAX_DEPTH {
+            return Resolved::Unknown;
+        }
+        let depth = depth + 1;
+        match value {
+            Value::Unknown => Resolved::Unknown,
+            Value::Import { module, name } => self.resolve_import(file, module, name, depth),
+            Value::Function(id) => Resolved::Function(FnRef { file, id: *id }),
+            Value::Class(id) => Resolved::Class(file, *id),
+            Value::This(id) => Resolved::Instance(file, *id),
+            Value::Object(id) => Resolved::Object(file, *id),
+            Value::Param(name) => self.context_client(name),
+            Value::Member(object, name) => {
+                if object.is_param_rooted() {
+                    // `ctx.db`, `({ prisma }) =>`: a framework context carrying a project client.
+                    return self.context_client(name);
+                }
+                let object = self.resolve_at(file, object, depth);
+                self.member(object, name, depth)
+            }
+            Value::Call(callee) => match self.resolve_at(file, callee, depth) {
+                Resolved::Function(f) => {
+                    let returns = &self.file(f.file).functions[f.id as usize].returns;
+                    self.resolve_at(f.file, returns, depth)
+                }
+                other => match other.entity() {
+                    Some(PackageEntity::ClientFactory(orm)) => Resolved::Client(orm),
+                    Some(PackageEntity::ModelFactory(orm)) => Resolved::Model(orm),
+                    _ => Resolved::Unknown,
+                },
+            },
+            Value::Instance(class) => match self.resolve_at(file, class, depth) {
+                Resolved::Class(class_file, class) => {
+                    match self.class_base(class_file, class, depth) {
+                        Some(PackageEntity::ClientClass(orm)) => Resolved::Client(orm),
+                        Some(PackageEntity::RepositoryClass(orm)) => Resolved::Model(orm),
+                        _ => Resolved::Instance(class_file, class),
+                    }
+                }
+                other => match other.entity() {
+                    Some(PackageEntity::ClientClass(orm)) => Resolved::Client(orm),
+                    Some(PackageEntity::RepositoryClass(orm)) => Resolved::Model(orm),
+                    _ => Resolved::Unknown,
+                },
+            },
+            Value::Either(first, second) => match self.resolve_at(file, first, depth) {
+                Resolved::Unknown => self.resolve_at(file, second, depth),
+                resolved => resolved,
+            },
+        }
+    }
+
+    fn resolve_import(
+        &self,
+        file: FileId,
+        module: &str,
+        name: &ImportedName,
+        depth: u32,
+    ) -> Resolved {
+        if package_orm(module).is_some() {
+            let path = match name {
+                ImportedName::Default => vec!["default".to_owned()],
+                ImportedName::Named(name) => vec![name.clone()],
+                ImportedName::Namespace => Vec::new(),
+            };
+            return Resolved::Package { module: module.to_owned(), path };
+        }
+        let Some(target) = self.resolve_module(file, module) else {
+            return Resolved::Unknown;
+        };
+        match name {
+            ImportedName::Namespace => Resolved::Module(target),
+            ImportedName::Default => self.export(target, "default", depth),
+            ImportedName::Named(name) => self.export(target, name, depth),
+        }
+    }
+
+    fn export(&self, file: FileId, name: &str, depth: u32) -> Resolved {
+        if depth > MAX_DEPTH {
+            return Resolved::Unknown;
+        }
+        let facts = self.file(file);
+        if let Some(export) = facts.exports.iter().find(|export| export.name == name) {
+            return self.resolve_at(file, &export.value, depth + 1);
+        }
+        for module in &facts.export_all {
+            if let Some(target) = self.resolve_module(file, module) {
+                let resolved = self.export(target, name, depth + 1);
+                if resolved != Resolved::Unknown {
+                    return resolved;
+                }
+            } else if package_orm(module).is_some() {
+                // `export * from '@prisma/client'`: the package's own names pass through.
+                return Resolved::Package { module: module.clone(), path: vec![name.to_owned()] };
+            }
+        }
+        Resolved::Unknown
+    }
+
+    fn member(&self, object: Resolved, name: &str, depth: u32) -> Resolved {
+        match object {
+            Resolved::Package { module, mut path } => {
+                path.push(name.to_owned());
+                Resolved::Package { module, path }
+            }
+            Resolved::Client(orm) => match client_member(orm, name) {
+                Some(PackageEntity::Client(orm)) => Resolved::Client(orm),
+                Some(entity) => Resolved::Entity(entity),
+                None => Resolved::Unknown,
+            },
+            Resolved::Module(file) => match self.export(file, name, depth) {
+                Resolved::Unknown if self.file(file).commonjs => {
+                    let default = self.export(file, "default", depth);
+                    self.member(default, name, depth + 1)
+                }
+                resolved => resolved,
+            },
+            Resolved::Object(file, object) => {
+                let properties = &self.file(file).objects[object as usize].properties;
+                match properties.iter().find(|(key, _)| key == name) {
+                    Some((_, value)) => self.resolve_at(file, value, depth),
+                    None => Resolved::Unknown,
+                }
+            }
+            Resolved::Class(file, class) | Resolved::Instance(file, class) => {
+                self.class_member(file, class, name, depth)
+            }
+            _ => Resolved::Unknown,
+        }
+    }
+
+    /// A method or field of a class of the project, looked up through its `extends` chain.
+    fn class_member(&self, file: FileId, class: ClassId, name: &str, depth: u32) -> Resolved {
+        if depth > MAX_DEPTH {
+            return Resolved::Unknown;
+        }
+        let facts = &self.file(file).classes[class as usize];
+        if let Some((_, id)) = facts.methods.iter().find(|(method, _)| method == name) {
+            return Resolved::Function(FnRef { file, id: *id });
+        }
+        if let Some((_, value)) = facts.fields.iter().find(|(field, _)| field == name) {
+            return self.resolve_at(file, value, depth + 1);
+        }
+        match self.resolve_at(file, &facts.extends, depth + 1) {
+            Resolved::Class(base_file, base) => self.class_member(base_file, base, name, depth + 1),
+            _ => Resolved::Unknown,
+        }
+    }
+
+    /// The database package class a project class extends, directly or through other classes.
+    fn class_base(&self, file: FileId, class: ClassId, depth: u32) -> Option<PackageEntity> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let extends = &self.file(file).classes[class as usize].extends;
+        match self.resolve_at(file, extends, depth + 1) {
+            Resolved::Class(base_file, base) => self.class_base(base_file, base, depth + 1),
+            other => other.entity(),
+        }
+    }
+
+    fn context_client(&self, name: &str) -> Resolved {
+        match self.context_clients.get(name) {
+            Some(orm) => Resolved::Client(*orm),
+            None => Resolved::Unknown,
+        }
+    }
+}

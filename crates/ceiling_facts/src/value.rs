@@ -1,0 +1,90 @@
+//! Symbolic values: what a frontend knows about an expression without looking at other files.
+//!
+//! `prisma` in `prisma.user.findMany()` may be bound by `import { prisma } from '@/lib/db'`; the
+//! frontend records `Value::Import { module: "@/lib/db", name: Named("prisma") }` and the project
+//! model later follows it to `new PrismaClient()` in another file. Values stay small and
+//! language-neutral so that the cross-file work never touches an AST.
+
+use serde::Serialize;
+
+use crate::{ClassId, FnId, ObjectId};
+
+/// What an import binds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub enum ImportedName {
+    Default,
+    Named(String),
+    /// `import * as ns from 'm'`, `require('m')`.
+    Namespace,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Default)]
+pub enum Value {
+    /// Nothing is known, or what is known is not useful (literals, arithmetic...).
+    #[default]
+    Unknown,
+    /// A binding imported from another module or package.
+    Import { module: String, name: ImportedName },
+    /// A function defined in this file.
+    Function(FnId),
+    /// A class defined in this file (the class itself: its statics).
+    Class(ClassId),
+    /// `this` inside a method of a class of this file.
+    This(ClassId),
+    /// An object literal of this file (`export const userRepo = { getUser() {} }`).
+    Object(ObjectId),
+    /// A parameter with no type annotation, by name. Resolved only as a framework context
+    /// carrying one of the project's own clients (`ctx.db`, a helper's `db` parameter).
+    Param(String),
+    /// `object.property`.
+    Member(Box<Value>, String),
+    /// The (awaited) result of calling a value.
+    Call(Box<Value>),
+    /// The result of `new`, or a value declared with a type (`p: PrismaClient`).
+    Instance(Box<Value>),
+    /// `a ?? b`, `a || b`: the first of the two that resolves.
+    Either(Box<Value>, Box<Value>),
+}
+
+impl Value {
+    pub fn member(self, name: impl Into<String>) -> Value {
+        match self {
+            Value::Unknown => Value::Unknown,
+            value => Value::Member(Box::new(value), name.into()),
+        }
+    }
+
+    pub fn call(self) -> Value {
+        match self {
+            Value::Unknown => Value::Unknown,
+            value => Value::Call(Box::new(value)),
+        }
+    }
+
+    pub fn instance(self) -> Value {
+        match self {
+            Value::Unknown => Value::Unknown,
+            value => Value::Instance(Box::new(value)),
+        }
+    }
+
+    pub fn either(self, other: Value) -> Value {
+        match (self, other) {
+            (Value::Unknown, value) | (value, Value::Unknown) => value,
+            (a, b) => Value::Either(Box::new(a), Box::new(b)),
+        }
+    }
+
+    /// `param`, `param.a`, `param.a.b`: a path into an untyped parameter.
+    pub fn is_param_rooted(&self) -> bool {
+        match self {
+            Value::Param(_) => true,
+            Value::Member(object, _) => object.is_param_rooted(),
+            _ => false,
+        }
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Value::Unknown)
+    }
+}

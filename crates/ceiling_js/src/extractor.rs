@@ -1,0 +1,566 @@
+//! The walk over one file that records its facts.
+
+use ceiling_facts::{
+    Call, Export, FileFacts, ImportedName, Iteration, IterationKind, Object, Over, Query, Value,
+};
+use oxc_ast::AstKind;
+use oxc_ast::ast::*;
+use oxc_ast_visit::{Visit, walk};
+use oxc_semantic::Semantic;
+use oxc_span::GetSpan;
+use oxc_syntax::scope::ScopeFlags;
+use rustc_hash::FxHashMap;
+
+use crate::iterations::{ARRAY_CALLBACKS, BodyFacts, over_collection, over_condition, over_counted};
+use crate::lines::LineIndex;
+use crate::orm::{Chain, Link, shapes, sql_tag_shape};
+use crate::values::Values;
+
+/// Where the walk is: the function being walked and the iterations whose body it is in.
+struct Context {
+    func: Option<u32>,
+    loops: Vec<u32>,
+}
+
+pub struct Extractor<'s, 'a> {
+    values: Values<'s, 'a>,
+    lines: LineIndex<'s>,
+    facts: FileFacts,
+    contexts: Vec<Context>,
+    /// Classes being walked, innermost last: what `this` is.
+    classes: Vec<u32>,
+    /// Callbacks that are the body of an iteration, by start offset.
+    iteration_callbacks: FxHashMap<u32, u32>,
+    /// Start offsets of call chains already recorded as a query: the inner calls of
+    /// `db.select().from(t).where(...)` start at the same place and are not queries of their own.
+    query_chains: rustc_hash::FxHashSet<u32>,
+}
+
+impl<'s, 'a> Extractor<'s, 'a> {
+    pub fn new(semantic: &'s Semantic<'a>, source: &'s str) -> Self {
+        let lines = LineIndex::new(source);
+        let mut facts = FileFacts { lines: lines.lines(), ..FileFacts::default() };
+        let (mut functions, mut classes) = (FxHashMap::default(), FxHashMap::default());
+        // Ids first, so that a value can name a function declared further down.
+        for node in semantic.nodes().iter() {
+            match node.kind() {
+                AstKind::Function(function) => {
+                    functions.insert(function.span.start, facts.functions.len() as u32);
+                    facts.functions.push(placeholder(lines.span(function.span)));
+                }
+                AstKind::ArrowFunctionExpression(arrow) => {
+                    functions.insert(arrow.span.start, facts.functions.len() as u32);
+                    facts.functions.push(placeholder(lines.span(arrow.span)));
+                }
+                AstKind::Class(class) => {
+                    classes.insert(class.span.start, facts.classes.len() as u32);
+                    facts.classes.push(ceiling_facts::Class {
+                        name: class.id.as_ref().map_or_else(|| "<class>".to_owned(), |id| id.name.to_string()),
+                        extends: Value::Unknown,
+                        methods: Vec::new(),
+                        fields: Vec::new(),
+                    });
+                }
+                _ => {}
+            }
+        }
+        Extractor {
+            values: Values::new(semantic, functions, classes),
+            lines,
+            facts,
+            contexts: vec![Context { func: None, loops: Vec::new() }],
+            classes: Vec::new(),
+            iteration_callbacks: FxHashMap::default(),
+            query_chains: rustc_hash::FxHashSet::default(),
+        }
+    }
+
+    pub fn run(mut self, program: &Program<'a>) -> FileFacts {
+        self.visit_program(program);
+        self.facts.objects = std::mem::take(&mut self.values.objects)
+            .into_iter()
+            .map(|properties| Object { properties })
+            .collect();
+        self.facts
+    }
+
+    fn context(&self) -> &Context {
+        self.contexts.last().expect("the top-level context is never popped")
+    }
+
+    fn value(&mut self, expr: &Expression<'a>) -> Value {
+        let this_class = self.classes.last().copied();
+        self.values.of(expr, this_class)
+    }
+
+    fn enter_function(&mut self, start: u32, node_id: oxc_semantic::NodeId) {
+        let Some(&id) = self.values.functions.get(&start) else { return };
+        let parent = self.context().func;
+        let (inline, name) = self.describe_function(node_id);
+        let iteration = self.iteration_callbacks.remove(&start);
+        let mut loops = if inline || iteration.is_some() { self.context().loops.clone() } else { Vec::new() };
+        loops.extend(iteration);
+        let function = &mut self.facts.functions[id as usize];
+        function.parent = parent;
+        function.inline = inline;
+        function.name = name;
+        self.contexts.push(Context { func: Some(id), loops });
+    }
+
+    /// Whether a function is written as the argument of a call, and a name for it.
+    fn describe_function(&self, node_id: oxc_semantic::NodeId) -> (bool, String) {
+        let nodes = self.values.semantic.nodes();
+        let own_name = match nodes.kind(node_id) {
+            AstKind::Function(function) => function.id.as_ref().map(|id| id.name.to_string()),
+            _ => None,
+        };
+        for parent in nodes.ancestor_kinds(node_id).skip(1) {
+            match parent {
+                AstKind::ParenthesizedExpression(_) | AstKind::TSAsExpression(_) | AstKind::TSSatisfiesExpression(_) => {}
+                AstKind::CallExpression(_) | AstKind::NewExpression(_) => {
+                    return (true, own_name.unwrap_or_else(|| "<callback>".to_owned()));
+                }
+                AstKind::VariableDeclarator(declarator) => {
+                    let name = declarator.id.get_binding_identifier().map(|id| id.name.to_string());
+                    return (false, own_name.or(name).unwrap_or_else(|| "<anonymous>".to_owned()));
+                }
+                AstKind::MethodDefinition(method) => {
+                    let key = method.key.static_name().map(|k| k.to_string()).unwrap_or_default();
+                    let class = self.classes.last().map(|c| self.facts.classes[*c as usize].name.clone());
+                    return (false, class.map_or(key.clone(), |class| format!("{class}.{key}")));
+                }
+                AstKind::ObjectProperty(property) => {
+                    let key = property.key.static_name().map(|k| k.to_string());
+                    return (false, own_name.or(key).unwrap_or_else(|| "<anonymous>".to_owned()));
+                }
+                AstKind::PropertyDefinition(property) => {
+                    let key = property.key.static_name().map(|k| k.to_string());
+                    return (false, own_name.or(key).unwrap_or_else(|| "<anonymous>".to_owned()));
+                }
+                _ => break,
+            }
+        }
+        (false, own_name.unwrap_or_else(|| "<anonymous>".to_owned()))
+    }
+
+    fn exit_function(&mut self, start: u32) {
+        if self.values.functions.contains_key(&start) {
+            self.contexts.pop();
+        }
+    }
+
+    fn push_iteration(&mut self, kind: IterationKind, span: oxc_span::Span, over: Over, body: BodyFacts) -> u32 {
+        let id = self.facts.iterations.len() as u32;
+        let context = self.context();
+        let iteration = Iteration {
+            kind,
+            span: self.lines.span(span),
+            over,
+            exits_first: body.exits_first,
+            retries: body.retries,
+            paced: body.paced,
+            func: context.func,
+            parent: context.loops.last().copied(),
+        };
+        self.facts.iterations.push(iteration);
+        id
+    }
+
+    /// Walks a loop body with the iteration active.
+    fn in_iteration(&mut self, id: u32, walk_body: impl FnOnce(&mut Self)) {
+        self.contexts.last_mut().expect("context").loops.push(id);
+        walk_body(self);
+        self.contexts.last_mut().expect("context").loops.pop();
+    }
+
+    fn record_queries(&mut self, call: &CallExpression<'a>) {
+        if self.query_chains.contains(&call.span.start) {
+            return;
+        }
+        let chain = Chain::of_call(call);
+        let found = shapes(&chain);
+        if found.is_empty() {
+            return;
+        }
+        self.query_chains.insert(call.span.start);
+        for shape in found {
+            let receiver = self.receiver(&chain, shape.receiver_links);
+            if receiver.is_unknown() {
+                continue;
+            }
+            self.push_query(call.span, receiver, shape);
+        }
+    }
+
+    /// The value of the chain's root followed by its first `links` links.
+    fn receiver(&mut self, chain: &Chain<'_, 'a>, links: usize) -> Value {
+        let mut value = self.value(chain.root);
+        for link in &chain.links[..links] {
+            value = match link {
+                Link::Property(name) => value.member(*name),
+                Link::Method(name, _) => value.member(*name).call(),
+                Link::Call(_) => value.call(),
+            };
+        }
+        value
+    }
+
+    fn push_query(&mut self, span: oxc_span::Span, receiver: Value, shape: crate::orm::Shape) {
+        let context = self.context();
+        let query = Query {
+            span: self.lines.span(span),
+            receiver,
+            api: shape.api,
+            model: shape.model,
+            method: shape.method,
+            operation: shape.operation,
+            filters: shape.filters,
+            sorts: shape.sorts,
+            includes: shape.includes,
+            batched: shape.batched,
+            bounded: shape.bounded,
+            func: context.func,
+            iteration: context.loops.last().copied(),
+        };
+        self.facts.queries.push(query);
+    }
+
+    fn record_call(&mut self, span: oxc_span::Span, callee: Value) {
+        if callee.is_unknown() {
+            return;
+        }
+        let context = self.context();
+        let call = Call { span: self.lines.span(span), callee, func: context.func, iteration: context.loops.last().copied() };
+        self.facts.calls.push(call);
+    }
+
+    /// `xs.map(cb)`, `pMap(xs, cb)`: a callback run once per element.
+    fn iteration_callback(&mut self, call: &CallExpression<'a>) {
+        let callee = call.callee.get_inner_expression();
+        let (collection, callback, kind) = if let Some(member) = callee.as_member_expression()
+            && member.static_property_name().is_some_and(|name| ARRAY_CALLBACKS.contains(&name))
+        {
+            (member.object(), call.arguments.first(), IterationKind::ArrayCallback)
+        } else if self.is_async_iteration_helper(callee) {
+            match call.arguments.first().and_then(Argument::as_expression) {
+                Some(collection) => (collection, call.arguments.get(1), IterationKind::AsyncHelper),
+                None => return,
+            }
+        } else {
+            return;
+        };
+        let Some(callback) = callback.and_then(Argument::as_expression).map(Expression::get_inner_expression) else { return };
+        let start = match callback {
+            Expression::ArrowFunctionExpression(arrow) => arrow.span.start,
+            Expression::FunctionExpression(function) => function.span.start,
+            _ => return,
+        };
+        let over = over_collection(collection, &self.values);
+        let id = self.push_iteration(kind, call.span, over, BodyFacts::default());
+        self.iteration_callbacks.insert(start, id);
+    }
+
+    /// `pMap` from p-map, `mapLimit` from async and the like.
+    fn is_async_iteration_helper(&mut self, callee: &Expression<'a>) -> bool {
+        match self.value(callee) {
+            Value::Import { module, .. } => matches!(module.as_str(), "p-map" | "p-map-series" | "p-each-series"),
+            Value::Member(object, method) => {
+                matches!(*object, Value::Import { ref module, .. } if module == "async" || module == "bluebird")
+                    && matches!(method.as_str(), "map" | "mapLimit" | "mapSeries" | "each" | "eachLimit" | "eachSeries")
+            }
+            _ => false,
+        }
+    }
+
+    fn export(&mut self, name: impl Into<String>, value: Value) {
+        if !value.is_unknown() {
+            self.facts.exports.push(Export { name: name.into(), value });
+        }
+    }
+
+    fn current_function_returns(&mut self, value: impl FnOnce(&mut Self) -> Value) {
+        let Some(func) = self.context().func else { return };
+        if self.facts.functions[func as usize].returns.is_unknown() {
+            let value = value(self);
+            self.facts.functions[func as usize].returns = value;
+        }
+    }
+}
+
+fn placeholder(span: ceiling_facts::Span) -> ceiling_facts::Function {
+    ceiling_facts::Function { name: String::new(), span, parent: None, inline: false, returns: Value::Unknown }
+}
+
+impl<'a> Visit<'a> for Extractor<'_, 'a> {
+    fn visit_function(&mut self, it: &Function<'a>, flags: ScopeFlags) {
+        self.enter_function(it.span.start, it.node_id.get());
+        walk::walk_function(self, it, flags);
+        self.exit_function(it.span.start);
+    }
+
+    fn visit_arrow_function_expression(&mut self, it: &ArrowFunctionExpression<'a>) {
+        self.enter_function(it.span.start, it.node_id.get());
+        if let Some(expr) = it.body.as_expression() {
+            self.current_function_returns(|this| this.value(expr));
+        }
+        walk::walk_arrow_function_expression(self, it);
+        self.exit_function(it.span.start);
+    }
+
+    fn visit_return_statement(&mut self, it: &ReturnStatement<'a>) {
+        if let Some(argument) = &it.argument {
+            self.current_function_returns(|this| this.value(argument));
+        }
+        walk::walk_return_statement(self, it);
+    }
+
+    fn visit_class(&mut self, it: &Class<'a>) {
+        let Some(&id) = self.values.classes.get(&it.span.start) else {
+            return walk::walk_class(self, it);
+        };
+        if let Some(heritage) = &it.heritage {
+            let extends = self.value(&heritage.expression);
+            self.facts.classes[id as usize].extends = extends;
+        }
+        self.classes.push(id);
+        walk::walk_class(self, it);
+        self.classes.pop();
+    }
+
+    fn visit_method_definition(&mut self, it: &MethodDefinition<'a>) {
+        if let (Some(&class), Some(key)) = (self.classes.last(), it.key.static_name()) {
+            if let Some(&function) = self.values.functions.get(&it.value.span.start) {
+                self.facts.classes[class as usize].methods.push((key.to_string(), function));
+            }
+            // Constructor parameter properties: `constructor(private prisma: PrismaService)`.
+            if it.kind == MethodDefinitionKind::Constructor {
+                for parameter in &it.value.params.items {
+                    let is_property = parameter.accessibility.is_some() || parameter.readonly;
+                    if let (true, Some(annotation), Some(ident)) =
+                        (is_property, &parameter.type_annotation, parameter.pattern.get_binding_identifier())
+                    {
+                        let value = self.values.of_type(&annotation.type_annotation, 0);
+                        self.facts.classes[class as usize].fields.push((ident.name.to_string(), value));
+                    }
+                }
+            }
+        }
+        walk::walk_method_definition(self, it);
+    }
+
+    fn visit_property_definition(&mut self, it: &PropertyDefinition<'a>) {
+        if let (Some(&class), Some(key)) = (self.classes.last(), it.key.static_name()) {
+            let mut value = match &it.value {
+                Some(value) => self.value(value),
+                None => Value::Unknown,
+            };
+            if value.is_unknown()
+                && let Some(annotation) = &it.type_annotation
+            {
+                value = self.values.of_type(&annotation.type_annotation, 0);
+            }
+            if !value.is_unknown() {
+                self.facts.classes[class as usize].fields.push((key.to_string(), value));
+            }
+        }
+        walk::walk_property_definition(self, it);
+    }
+
+    fn visit_assignment_expression(&mut self, it: &AssignmentExpression<'a>) {
+        if let Some(member) = it.left.as_member_expression()
+            && let Some(property) = member.static_property_name()
+        {
+            let object = member.object().get_inner_expression();
+            if let Expression::ThisExpression(_) = object
+                && let Some(&class) = self.classes.last()
+            {
+                // `this.db = db` in a constructor.
+                let value = self.value(&it.right);
+                if !value.is_unknown() {
+                    self.facts.classes[class as usize].fields.push((property.to_string(), value));
+                }
+            } else if object.is_specific_id("exports") || object.is_specific_member_access("module", "exports") {
+                let value = self.value(&it.right);
+                self.export(property, value);
+            } else if object.is_specific_id("module") && property == "exports" {
+                self.facts.commonjs = true;
+                let value = self.value(&it.right);
+                if let Value::Object(object) = value {
+                    let properties = self.values.objects[object as usize].clone();
+                    for (name, property) in properties {
+                        self.export(name, property);
+                    }
+                }
+                self.export("default", value);
+            }
+        }
+        walk::walk_assignment_expression(self, it);
+    }
+
+    fn visit_export_named_declaration(&mut self, it: &ExportNamedDeclaration<'a>) {
+        for specifier in &it.specifiers {
+            if let ModuleExportName::IdentifierReference(local) = &specifier.local {
+                let value = self.values.of_identifier(local);
+                self.export(specifier.exported.name().to_string(), value);
+            }
+        }
+        walk::walk_export_named_declaration(self, it);
+    }
+
+    fn visit_export_from_declaration(&mut self, it: &ExportFromDeclaration<'a>) {
+        let module = it.source.value.to_string();
+        for specifier in &it.specifiers {
+            let local = specifier.local.name().to_string();
+            let name = if local == "default" { ImportedName::Default } else { ImportedName::Named(local) };
+            let value = Value::Import { module: module.clone(), name };
+            self.export(specifier.exported.name().to_string(), value);
+        }
+        walk::walk_export_from_declaration(self, it);
+    }
+
+    fn visit_export_all_declaration(&mut self, it: &ExportAllDeclaration<'a>) {
+        let module = it.source.value.to_string();
+        match &it.exported {
+            Some(exported) => {
+                let value = Value::Import { module, name: ImportedName::Namespace };
+                self.export(exported.name().to_string(), value);
+            }
+            None => self.facts.export_all.push(module),
+        }
+    }
+
+    fn visit_export_default_declaration(&mut self, it: &ExportDefaultDeclaration<'a>) {
+        let value = match &it.declaration {
+            ExportDefaultDeclarationKind::FunctionDeclaration(function) => self.values.function_value(function.span.start),
+            ExportDefaultDeclarationKind::ClassDeclaration(class) => self.values.class_value(class.span.start),
+            ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => Value::Unknown,
+            declaration => match declaration.as_expression() {
+                Some(expr) => self.value(expr),
+                None => Value::Unknown,
+            },
+        };
+        self.export("default", value);
+        walk::walk_export_default_declaration(self, it);
+    }
+
+    fn visit_export_declaration(&mut self, it: &ExportDeclaration<'a>) {
+        match &it.declaration {
+            Declaration::VariableDeclaration(declaration) => {
+                for declarator in &declaration.declarations {
+                    if let Some(ident) = declarator.id.get_binding_identifier()
+                        && let Some(symbol) = ident.symbol_id.get()
+                    {
+                        let value = self.values.of_symbol(symbol, 0);
+                        self.export(ident.name.to_string(), value);
+                    }
+                }
+            }
+            Declaration::FunctionDeclaration(function) => {
+                if let Some(id) = &function.id {
+                    let value = self.values.function_value(function.span.start);
+                    self.export(id.name.to_string(), value);
+                }
+            }
+            Declaration::ClassDeclaration(class) => {
+                if let Some(id) = &class.id {
+                    let value = self.values.class_value(class.span.start);
+                    self.export(id.name.to_string(), value);
+                }
+            }
+            _ => {}
+        }
+        walk::walk_export_declaration(self, it);
+    }
+
+    fn visit_for_of_statement(&mut self, it: &ForOfStatement<'a>) {
+        self.visit_expression(&it.right);
+        let kind = if it.r#await { IterationKind::ForAwait } else { IterationKind::ForOf };
+        let over = over_collection(&it.right, &self.values);
+        let id = self.push_iteration(kind, header(it.span, it.body.span()), over, BodyFacts::of_statement(&it.body));
+        self.in_iteration(id, |this| {
+            this.visit_for_statement_left(&it.left);
+            this.visit_statement(&it.body);
+        });
+    }
+
+    fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
+        self.visit_expression(&it.right);
+        let over = over_collection(&it.right, &self.values);
+        let id = self.push_iteration(IterationKind::ForIn, header(it.span, it.body.span()), over, BodyFacts::of_statement(&it.body));
+        self.in_iteration(id, |this| {
+            this.visit_for_statement_left(&it.left);
+            this.visit_statement(&it.body);
+        });
+    }
+
+    fn visit_for_statement(&mut self, it: &ForStatement<'a>) {
+        if let Some(init) = &it.init {
+            self.visit_for_statement_init(init);
+        }
+        let over = over_counted(it.test.as_ref(), &self.values);
+        let id = self.push_iteration(IterationKind::For, header(it.span, it.body.span()), over, BodyFacts::of_statement(&it.body));
+        self.in_iteration(id, |this| {
+            if let Some(test) = &it.test {
+                this.visit_expression(test);
+            }
+            if let Some(update) = &it.update {
+                this.visit_expression(update);
+            }
+            this.visit_statement(&it.body);
+        });
+    }
+
+    fn visit_while_statement(&mut self, it: &WhileStatement<'a>) {
+        let over = over_condition(&it.test, &it.body);
+        let id = self.push_iteration(IterationKind::While, header(it.span, it.body.span()), over, BodyFacts::of_statement(&it.body));
+        self.in_iteration(id, |this| {
+            this.visit_expression(&it.test);
+            this.visit_statement(&it.body);
+        });
+    }
+
+    fn visit_do_while_statement(&mut self, it: &DoWhileStatement<'a>) {
+        let over = over_condition(&it.test, &it.body);
+        let span = oxc_span::Span::new(it.span.start, it.span.start + 2);
+        let id = self.push_iteration(IterationKind::DoWhile, span, over, BodyFacts::of_statement(&it.body));
+        self.in_iteration(id, |this| {
+            this.visit_statement(&it.body);
+            this.visit_expression(&it.test);
+        });
+    }
+
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        self.iteration_callback(it);
+        self.record_queries(it);
+        let callee = self.value(&it.callee);
+        self.record_call(it.span, callee);
+        walk::walk_call_expression(self, it);
+    }
+
+    fn visit_tagged_template_expression(&mut self, it: &TaggedTemplateExpression<'a>) {
+        let tag = it.tag.get_inner_expression();
+        let (receiver, api_shape) = match tag.as_member_expression() {
+            Some(member) if member.static_property_name().is_some_and(|n| n.starts_with("$queryRaw") || n.starts_with("$executeRaw")) => {
+                let mut shape = sql_tag_shape(&it.quasi, member.static_property_name().unwrap_or_default());
+                shape.api = ceiling_facts::QueryApi::PrismaDelegate;
+                (self.value(member.object()), shape)
+            }
+            _ => {
+                let method = match tag {
+                    Expression::Identifier(ident) => ident.name.as_str(),
+                    _ => "sql",
+                };
+                (self.value(tag), sql_tag_shape(&it.quasi, method))
+            }
+        };
+        if !receiver.is_unknown() {
+            self.push_query(it.span, receiver, api_shape);
+        }
+        walk::walk_tagged_template_expression(self, it);
+    }
+}
+
+/// The head of a loop: from its keyword to its body, which is what a reader recognises.
+fn header(span: oxc_span::Span, body: oxc_span::Span) -> oxc_span::Span {
+    oxc_span::Span::new(span.start, body.start.max(span.start))
+}

@@ -1,0 +1,136 @@
+//! Drizzle: the SQL-like builder (`db.select().from(t).where(...)`, `db.insert(t).values(...)`)
+//! and the relational API (`db.query.<table>.findMany(...)`).
+
+use ceiling_facts::{Operation, QueryApi};
+use oxc_ast::ast::*;
+
+use super::{Chain, Link, Shape, is_dynamic_set, keys, object_arg, property};
+
+pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
+    let links = &chain.links[at..];
+    match links {
+        [Link::Property("query"), Link::Property(table), Link::Method(method @ ("findMany" | "findFirst"), args), ..] => {
+            let operation = if *method == "findFirst" { Operation::ReadOne } else { Operation::ReadMany };
+            let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, method, operation);
+            shape.model = Some((*table).to_owned());
+            shape.bounded = operation == Operation::ReadOne;
+            if let Some(options) = object_arg(args.first()) {
+                shape.bounded |= property(options, "limit").is_some();
+                if let Some(Expression::ObjectExpression(with)) = property(options, "with").map(|w| w.get_inner_expression()) {
+                    shape.includes = keys(with);
+                }
+                if let Some(filter) = property(options, "where") {
+                    scan_conditions(filter, &mut shape);
+                }
+            }
+            Some(shape)
+        }
+        [Link::Method(start @ ("select" | "selectDistinct" | "selectDistinctOn"), _), Link::Method("from", from), rest @ ..] => {
+            let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, start, Operation::ReadMany);
+            shape.model = table_name(from.first());
+            read_builder(rest, &mut shape);
+            Some(shape)
+        }
+        [Link::Method("insert", table), rest @ ..] => {
+            let rows = rest.iter().find_map(|link| match link.method() {
+                Some(("values", args)) => args.first(),
+                _ => None,
+            });
+            // A write whose rows are not visibly one object may already be a bulk insert.
+            let operation = match rows.and_then(Argument::as_expression).map(Expression::get_inner_expression) {
+                Some(Expression::ObjectExpression(_)) => Operation::Create,
+                _ => Operation::BulkWrite,
+            };
+            let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, "insert", operation);
+            shape.model = table_name(table.first());
+            if rest.iter().any(|link| matches!(link.method(), Some(("onConflictDoUpdate", _)))) && operation == Operation::Create {
+                shape.operation = Operation::Upsert;
+            }
+            Some(shape)
+        }
+        [Link::Method(method @ ("update" | "delete"), table), rest @ ..] if !table.is_empty() => {
+            let operation = if *method == "update" { Operation::Update } else { Operation::Delete };
+            let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, method, operation);
+            shape.model = table_name(table.first());
+            for link in rest {
+                if let Some(("where", args)) = link.method()
+                    && let Some(condition) = args.first().and_then(Argument::as_expression)
+                {
+                    scan_conditions(condition, &mut shape);
+                }
+            }
+            Some(shape)
+        }
+        [Link::Method("execute", _), ..] => Some(Shape::new(QueryApi::DrizzleBuilder, at, "execute", Operation::Raw)),
+        _ => None,
+    }
+}
+
+fn read_builder(rest: &[Link<'_, '_>], shape: &mut Shape) {
+    for link in rest {
+        let Some((method, args)) = link.method() else { continue };
+        match method {
+            "where" => {
+                if let Some(condition) = args.first().and_then(Argument::as_expression) {
+                    scan_conditions(condition, shape);
+                }
+            }
+            "limit" => shape.bounded = true,
+            "orderBy" => {
+                for arg in args.iter().filter_map(Argument::as_expression) {
+                    if let Some(column) = column_of(arg) {
+                        shape.sorts.push(column);
+                    }
+                }
+            }
+            "leftJoin" | "innerJoin" | "rightJoin" | "fullJoin" => {
+                if let Some(table) = table_name(args.first()) {
+                    shape.includes.push(table);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Walks `and(eq(t.a, x), inArray(t.b, ids))` for compared columns and run-time sets.
+fn scan_conditions(condition: &Expression<'_>, shape: &mut Shape) {
+    let Expression::CallExpression(call) = condition.get_inner_expression() else { return };
+    let Some(name) = call.callee.get_inner_expression().get_identifier_reference().map(|i| i.name.as_str()) else {
+        return;
+    };
+    match name {
+        "and" | "or" | "not" => {
+            for arg in call.arguments.iter().filter_map(Argument::as_expression) {
+                scan_conditions(arg, shape);
+            }
+        }
+        _ => {
+            let mut args = call.arguments.iter().filter_map(Argument::as_expression);
+            if let Some(column) = args.next().and_then(column_of) {
+                shape.filters.push(column);
+            }
+            if name == "inArray" && args.next().is_some_and(is_dynamic_set) {
+                shape.batched = true;
+            }
+        }
+    }
+}
+
+/// `users.email` -> `email`; `desc(users.createdAt)` -> `createdAt`.
+fn column_of(expr: &Expression<'_>) -> Option<String> {
+    match expr.get_inner_expression() {
+        Expression::StaticMemberExpression(member) => Some(member.property.name.to_string()),
+        Expression::CallExpression(call) => call.arguments.first()?.as_expression().and_then(column_of),
+        _ => None,
+    }
+}
+
+/// The table object passed to `from`/`insert`: its binding name (`users`, `schema.users`).
+fn table_name(arg: Option<&Argument<'_>>) -> Option<String> {
+    match arg?.as_expression()?.get_inner_expression() {
+        Expression::Identifier(ident) => Some(ident.name.to_string()),
+        Expression::StaticMemberExpression(member) => Some(member.property.name.to_string()),
+        _ => None,
+    }
+}

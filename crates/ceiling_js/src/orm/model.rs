@@ -1,0 +1,76 @@
+//! Model and repository methods: Sequelize (`User.findAll`), Mongoose (`User.find`), TypeORM
+//! repositories (`repo.findOneBy`) and entity managers (`manager.find(User, ...)`).
+
+use ceiling_facts::{Operation, QueryApi};
+use oxc_ast::ast::*;
+
+use super::{Chain, Shape, filter_object, object_arg, property, string_arg};
+
+pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
+    let (method, args) = chain.links.get(at)?.method()?;
+    let operation = operation(method, args)?;
+    let mut shape = Shape::new(QueryApi::ModelMethod, at, method, operation);
+    shape.bounded = operation == Operation::ReadOne;
+    // Sequelize and TypeORM take `{ where, limit/take, include/relations }`; Mongoose and
+    // TypeORM's `*By` methods take the filter itself.
+    if let Some(options) = object_arg(args.first()) {
+        let filter = match property(options, "where").map(Expression::get_inner_expression) {
+            Some(Expression::ObjectExpression(filter)) => Some(&**filter),
+            Some(_) => None,
+            None if property(options, "limit").is_none() && property(options, "take").is_none() => Some(options),
+            None => None,
+        };
+        if let Some(filter) = filter {
+            (shape.filters, shape.batched) = filter_object(filter, &["in", "$in"]);
+        }
+        shape.bounded |= property(options, "limit").is_some() || property(options, "take").is_some();
+        if let Some(include) = property(options, "include").or_else(|| property(options, "relations")) {
+            shape.includes.push(source_name(include));
+        }
+    }
+    for link in &chain.links[at + 1..] {
+        let Some((name, args)) = link.method() else { continue };
+        match name {
+            "limit" => shape.bounded = true,
+            "populate" => shape.includes.extend(string_arg(args.first())),
+            "sort" => shape.sorts.extend(object_arg(args.first()).map(super::keys).unwrap_or_default()),
+            _ => {}
+        }
+    }
+    if matches!(method, "bulkCreate" | "insertMany" | "bulkWrite") {
+        shape.operation = Operation::BulkWrite;
+    }
+    Some(shape)
+}
+
+/// Model methods that run a query. `create` is a query in Sequelize and Mongoose; TypeORM's
+/// `repository.create()` only builds an entity, which the project model sorts out by ORM.
+pub fn operation(method: &str, args: &[Argument<'_>]) -> Option<Operation> {
+    let first = args.first().and_then(Argument::as_expression).map(Expression::get_inner_expression);
+    let many_rows = matches!(first, Some(Expression::ArrayExpression(_)));
+    Some(match method {
+        "findOne" | "findOneBy" | "findOneOrFail" | "findOneByOrFail" | "findByPk" | "findById"
+        | "exists" | "exist" | "existsBy" => Operation::ReadOne,
+        "find" | "findAll" | "findBy" | "findAndCount" | "findAndCountAll" | "findAndCountBy"
+        | "distinct" => Operation::ReadMany,
+        "count" | "countBy" | "countDocuments" | "estimatedDocumentCount" => Operation::Count,
+        "aggregate" | "sum" | "max" | "min" | "average" => Operation::Aggregate,
+        "create" | "insert" | "save" if many_rows => Operation::BulkWrite,
+        "create" | "insert" => Operation::Create,
+        "save" | "upsert" => Operation::Upsert,
+        "update" | "updateOne" | "findOneAndUpdate" | "findByIdAndUpdate" | "findOneAndReplace"
+        | "replaceOne" | "increment" | "decrement" => Operation::Update,
+        "destroy" | "delete" | "deleteOne" | "remove" | "softDelete" | "softRemove"
+        | "findByIdAndDelete" | "findOneAndDelete" | "findByIdAndRemove" => Operation::Delete,
+        "updateMany" | "deleteMany" | "bulkCreate" | "insertMany" | "bulkWrite" => Operation::BulkWrite,
+        _ => return None,
+    })
+}
+
+fn source_name(expr: &Expression<'_>) -> String {
+    match expr.get_inner_expression() {
+        Expression::Identifier(ident) => ident.name.to_string(),
+        Expression::StringLiteral(literal) => literal.value.to_string(),
+        _ => "relations".to_owned(),
+    }
+}

@@ -1,0 +1,63 @@
+//! Prisma: `client.<model>.<operation>(args)` and `client.$queryRaw`.
+
+use ceiling_facts::{Operation, QueryApi};
+
+use super::{Chain, Link, Shape, filter_object, keys, object_arg, property};
+
+pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
+    match (chain.links.get(at)?, chain.links.get(at + 1)) {
+        (Link::Method(raw, _), _) if raw.starts_with("$queryRaw") || raw.starts_with("$executeRaw") => {
+            Some(Shape::new(QueryApi::PrismaDelegate, at, raw, Operation::Raw))
+        }
+        (Link::Property(model), Some(Link::Method(method, args))) if !model.starts_with('$') => {
+            let operation = operation(method)?;
+            let mut shape = Shape::new(QueryApi::PrismaDelegate, at, method, operation);
+            shape.model = Some((*model).to_owned());
+            shape.bounded = matches!(operation, Operation::ReadOne);
+            if let Some(options) = object_arg(args.first()) {
+                if let Some(where_) = property(options, "where").and_then(|w| match w.get_inner_expression() {
+                    oxc_ast::ast::Expression::ObjectExpression(object) => Some(object),
+                    _ => None,
+                }) {
+                    (shape.filters, shape.batched) = filter_object(where_, &["in"]);
+                }
+                shape.bounded |= property(options, "take").is_some();
+                if let Some(oxc_ast::ast::Expression::ObjectExpression(order)) =
+                    property(options, "orderBy").map(|o| o.get_inner_expression())
+                {
+                    shape.sorts = keys(order);
+                }
+                for key in ["include", "select"] {
+                    if let Some(oxc_ast::ast::Expression::ObjectExpression(relations)) =
+                        property(options, key).map(|o| o.get_inner_expression())
+                    {
+                        shape.includes.extend(keys(relations).into_iter().filter(|relation| {
+                            key == "include"
+                                || property(relations, relation).is_some_and(|v| {
+                                    matches!(v.get_inner_expression(), oxc_ast::ast::Expression::ObjectExpression(_))
+                                })
+                        }));
+                    }
+                }
+            }
+            Some(shape)
+        }
+        _ => None,
+    }
+}
+
+fn operation(method: &str) -> Option<Operation> {
+    Some(match method {
+        "findUnique" | "findUniqueOrThrow" | "findFirst" | "findFirstOrThrow" => Operation::ReadOne,
+        "findMany" => Operation::ReadMany,
+        "count" => Operation::Count,
+        "aggregate" | "groupBy" => Operation::Aggregate,
+        "create" => Operation::Create,
+        "update" => Operation::Update,
+        "upsert" => Operation::Upsert,
+        "delete" => Operation::Delete,
+        "createMany" | "createManyAndReturn" | "updateMany" | "updateManyAndReturn"
+        | "deleteMany" => Operation::BulkWrite,
+        _ => return None,
+    })
+}

@@ -1,0 +1,320 @@
+//! Symbolic values of expressions, through oxc's name binding.
+//!
+//! `value_of(prisma)` follows the reference to its declaration: an import becomes
+//! `Value::Import`, `const db = drizzle(pool)` becomes the value of `drizzle(pool)`, a parameter
+//! typed `PrismaClient` becomes an instance of that type. Everything cross-file is left symbolic
+//! for the project model.
+
+use ceiling_facts::{ImportedName, Value};
+use oxc_ast::AstKind;
+use oxc_ast::ast::*;
+use oxc_semantic::{Semantic, SymbolId};
+use oxc_span::GetSpan;
+use rustc_hash::FxHashMap;
+
+/// Bound on how many bindings a value is followed through inside one file.
+const MAX_DEPTH: u32 = 12;
+
+pub struct Values<'s, 'a> {
+    pub semantic: &'s Semantic<'a>,
+    /// Function and class ids by the start offset of their node, assigned before the walk so
+    /// that a value can name a function the walk has not reached yet.
+    pub functions: FxHashMap<u32, u32>,
+    pub classes: FxHashMap<u32, u32>,
+    /// Object literals met so far, by start offset: `(id, properties)`.
+    pub objects: Vec<Vec<(String, Value)>>,
+    objects_by_start: FxHashMap<u32, u32>,
+}
+
+impl<'s, 'a> Values<'s, 'a> {
+    pub fn new(
+        semantic: &'s Semantic<'a>,
+        functions: FxHashMap<u32, u32>,
+        classes: FxHashMap<u32, u32>,
+    ) -> Self {
+        Values {
+            semantic,
+            functions,
+            classes,
+            objects: Vec::new(),
+            objects_by_start: FxHashMap::default(),
+        }
+    }
+
+    /// The value of `expr`. `this_class` is the class whose method is being walked, if any.
+    pub fn of(&mut self, expr: &Expression<'a>, this_class: Option<u32>) -> Value {
+        self.of_at(expr, this_class, 0)
+    }
+
+    fn of_at(&mut self, expr: &Expression<'a>, this_class: Option<u32>, depth: u32) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::Unknown;
+        }
+        let depth = depth + 1;
+        match expr.get_inner_expression() {
+            Expression::Identifier(ident) => self.of_reference(ident, depth),
+            Expression::ThisExpression(_) => this_class.map_or(Value::Unknown, Value::This),
+            Expression::StaticMemberExpression(member) => self
+                .of_at(&member.object, this_class, depth)
+                .member(member.property.name.as_str()),
+            Expression::ComputedMemberExpression(member) => match &member.expression {
+                Expression::StringLiteral(key) => {
+                    self.of_at(&member.object, this_class, depth).member(key.value.as_str())
+                }
+                _ => Value::Unknown,
+            },
+            Expression::ChainExpression(chain) => match &chain.expression {
+                ChainElement::StaticMemberExpression(member) => self
+                    .of_at(&member.object, this_class, depth)
+                    .member(member.property.name.as_str()),
+                ChainElement::CallExpression(call) => {
+                    self.of_call(&call.callee, &call.arguments, this_class, depth)
+                }
+                _ => Value::Unknown,
+            },
+            Expression::CallExpression(call) => {
+                self.of_call(&call.callee, &call.arguments, this_class, depth)
+            }
+            Expression::ImportExpression(import) => match &import.source {
+                Expression::StringLiteral(module) => Value::Import {
+                    module: module.value.to_string(),
+                    name: ImportedName::Namespace,
+                },
+                _ => Value::Unknown,
+            },
+            Expression::NewExpression(new) => {
+                self.of_at(&new.callee, this_class, depth).instance()
+            }
+            Expression::AwaitExpression(awaited) => self.of_at(&awaited.argument, this_class, depth),
+            Expression::LogicalExpression(logical) => {
+                let left = self.of_at(&logical.left, this_class, depth);
+                left.either(self.of_at(&logical.right, this_class, depth))
+            }
+            Expression::ConditionalExpression(conditional) => {
+                let consequent = self.of_at(&conditional.consequent, this_class, depth);
+                consequent.either(self.of_at(&conditional.alternate, this_class, depth))
+            }
+            Expression::FunctionExpression(function) => self.function_value(function.span.start),
+            Expression::ArrowFunctionExpression(arrow) => self.function_value(arrow.span.start),
+            Expression::ClassExpression(class) => self.class_value(class.span.start),
+            Expression::ObjectExpression(object) => self.object(object, this_class, depth),
+            _ => Value::Unknown,
+        }
+    }
+
+    fn of_call(
+        &mut self,
+        callee: &Expression<'a>,
+        arguments: &[Argument<'a>],
+        this_class: Option<u32>,
+        depth: u32,
+    ) -> Value {
+        if let Expression::Identifier(ident) = callee.get_inner_expression()
+            && ident.name == "require"
+            && self.symbol(ident).is_none()
+            && let Some(Argument::StringLiteral(module)) = arguments.first()
+        {
+            return Value::Import {
+                module: module.value.to_string(),
+                name: ImportedName::Namespace,
+            };
+        }
+        self.of_at(callee, this_class, depth).call()
+    }
+
+    pub fn function_value(&self, start: u32) -> Value {
+        self.functions.get(&start).map_or(Value::Unknown, |id| Value::Function(*id))
+    }
+
+    pub fn class_value(&self, start: u32) -> Value {
+        self.classes.get(&start).map_or(Value::Unknown, |id| Value::Class(*id))
+    }
+
+    fn object(&mut self, object: &ObjectExpression<'a>, this_class: Option<u32>, depth: u32) -> Value {
+        if let Some(id) = self.objects_by_start.get(&object.span.start) {
+            return Value::Object(*id);
+        }
+        let id = self.objects.len() as u32;
+        self.objects_by_start.insert(object.span.start, id);
+        self.objects.push(Vec::new());
+        let mut properties = Vec::new();
+        for property in &object.properties {
+            if let ObjectPropertyKind::ObjectProperty(property) = property
+                && let Some(key) = property.key.static_name()
+            {
+                let value = self.of_at(&property.value, this_class, depth);
+                if !value.is_unknown() {
+                    properties.push((key.to_string(), value));
+                }
+            }
+        }
+        self.objects[id as usize] = properties;
+        Value::Object(id)
+    }
+
+    pub fn symbol(&self, ident: &IdentifierReference<'a>) -> Option<SymbolId> {
+        let reference = ident.reference_id.get()?;
+        self.semantic.scoping().get_reference(reference).symbol_id()
+    }
+
+    pub fn of_identifier(&mut self, ident: &IdentifierReference<'a>) -> Value {
+        self.of_reference(ident, 0)
+    }
+
+    fn of_reference(&mut self, ident: &IdentifierReference<'a>, depth: u32) -> Value {
+        match self.symbol(ident) {
+            Some(symbol) => self.of_symbol(symbol, depth),
+            None => Value::Unknown,
+        }
+    }
+
+    /// The value a binding holds, from its declaration.
+    pub fn of_symbol(&mut self, symbol: SymbolId, depth: u32) -> Value {
+        if depth > MAX_DEPTH {
+            return Value::Unknown;
+        }
+        let nodes = self.semantic.nodes();
+        let declaration = self.semantic.symbol_declaration(symbol);
+        match declaration.kind() {
+            AstKind::VariableDeclarator(declarator) => {
+                let Some(path) = pattern_path(&declarator.id, symbol) else {
+                    return Value::Unknown;
+                };
+                let mut value = match &declarator.init {
+                    Some(init) => {
+                        let this_class = None;
+                        self.of_at(init, this_class, depth)
+                    }
+                    None => Value::Unknown,
+                };
+                if value.is_unknown()
+                    && path.is_empty()
+                    && let Some(annotation) = &declarator.type_annotation
+                {
+                    value = self.of_type(&annotation.type_annotation, depth);
+                }
+                path.into_iter().fold(value, Value::member)
+            }
+            AstKind::Function(function) => self.function_value(function.span.start),
+            AstKind::Class(class) => self.class_value(class.span.start),
+            AstKind::ImportSpecifier(specifier) => {
+                let name = ImportedName::Named(specifier.imported.name().to_string());
+                self.import(declaration.id(), name)
+            }
+            AstKind::ImportDefaultSpecifier(_) => {
+                self.import(declaration.id(), ImportedName::Default)
+            }
+            AstKind::ImportNamespaceSpecifier(_) => {
+                self.import(declaration.id(), ImportedName::Namespace)
+            }
+            AstKind::FormalParameter(parameter) => {
+                let Some(path) = pattern_path(&parameter.pattern, symbol) else {
+                    return Value::Unknown;
+                };
+                if let Some(annotation) = &parameter.type_annotation
+                    && path.is_empty()
+                {
+                    return self.of_type(&annotation.type_annotation, depth);
+                }
+                if let Some(client) = self.transaction_client(declaration.id(), depth) {
+                    return path.into_iter().fold(client, Value::member);
+                }
+                let root = match &parameter.pattern {
+                    BindingPattern::BindingIdentifier(ident) => ident.name.to_string(),
+                    _ => String::new(),
+                };
+                path.into_iter().fold(Value::Param(root), Value::member)
+            }
+            _ => {
+                let _ = nodes;
+                Value::Unknown
+            }
+        }
+    }
+
+    fn import(&self, specifier: oxc_semantic::NodeId, name: ImportedName) -> Value {
+        for ancestor in self.semantic.nodes().ancestor_kinds(specifier) {
+            if let AstKind::ImportDeclaration(import) = ancestor {
+                if import.import_kind.is_type() {
+                    // `import type { PrismaClient }` still names the type a parameter has.
+                }
+                return Value::Import { module: import.source.value.to_string(), name };
+            }
+        }
+        Value::Unknown
+    }
+
+    /// The parameter of a transaction callback is a client of the same kind as the one the
+    /// transaction was opened on: `prisma.$transaction(async (tx) => ...)`.
+    fn transaction_client(&mut self, parameter: oxc_semantic::NodeId, depth: u32) -> Option<Value> {
+        let nodes = self.semantic.nodes();
+        let mut function_start = None;
+        for kind in nodes.ancestor_kinds(parameter) {
+            match kind {
+                AstKind::FormalParameters(_) => {}
+                AstKind::ArrowFunctionExpression(arrow) if function_start.is_none() => {
+                    function_start = Some(arrow.span.start);
+                }
+                AstKind::Function(function) if function_start.is_none() => {
+                    function_start = Some(function.span.start);
+                }
+                AstKind::CallExpression(call) => {
+                    let member = call.callee.get_inner_expression().as_member_expression()?;
+                    let name = member.static_property_name()?;
+                    if !matches!(name, "$transaction" | "transaction") {
+                        return None;
+                    }
+                    let first = call.arguments.first()?.as_expression()?;
+                    if first.get_inner_expression().span().start != function_start? {
+                        return None;
+                    }
+                    let object = member.object();
+                    return Some(self.of_at(object, None, depth));
+                }
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// The value of something declared with type `ty`: an instance of the named type.
+    pub fn of_type(&mut self, ty: &TSType<'a>, depth: u32) -> Value {
+        match ty {
+            TSType::TSTypeReference(reference) => self.of_type_name(&reference.type_name, depth).instance(),
+            TSType::TSUnionType(union) => union
+                .types
+                .iter()
+                .map(|ty| self.of_type(ty, depth))
+                .fold(Value::Unknown, Value::either),
+            _ => Value::Unknown,
+        }
+    }
+
+    fn of_type_name(&mut self, name: &TSTypeName<'a>, depth: u32) -> Value {
+        match name {
+            TSTypeName::IdentifierReference(ident) => self.of_reference(ident, depth),
+            TSTypeName::QualifiedName(qualified) => {
+                self.of_type_name(&qualified.left, depth).member(qualified.right.name.as_str())
+            }
+            TSTypeName::ThisExpression(_) => Value::Unknown,
+        }
+    }
+}
+
+/// The property path from the top of a binding pattern to `symbol`: `[]` for `const x = ...`,
+/// `["db"]` for `const { db } = ...`. `None` when the symbol sits in an array pattern or a rest.
+fn pattern_path(pattern: &BindingPattern<'_>, symbol: SymbolId) -> Option<Vec<String>> {
+    match pattern {
+        BindingPattern::BindingIdentifier(ident) => {
+            (ident.symbol_id.get() == Some(symbol)).then(Vec::new)
+        }
+        BindingPattern::AssignmentPattern(assignment) => pattern_path(&assignment.left, symbol),
+        BindingPattern::ObjectPattern(object) => object.properties.iter().find_map(|property| {
+            let key = property.key.static_name()?;
+            let mut path = pattern_path(&property.value, symbol)?;
+            path.insert(0, key.to_string());
+            Some(path)
+        }),
+        BindingPattern::ArrayPattern(_) => None,
+    }
+}

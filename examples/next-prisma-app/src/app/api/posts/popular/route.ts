@@ -1,0 +1,21 @@
+import { NextResponse } from 'next/server'
+import { prisma } from '@/lib/db'
+import { getAuthor } from '@/lib/users'
+
+// GET /api/posts/popular - most viewed posts with author info
+export async function GET() {
+  const posts = await prisma.post.findMany({
+    where: { status: 'published' },
+    orderBy: { views: 'desc' },
+    take: 10,
+  })
+
+  const postsWithAuthors = await Promise.all(
+    posts.map(async (post) => ({
+      ...post,
+      author: await getAuthor(post.authorId), // expect: n-plus-one
+    })),
+  )
+
+  return NextResponse.json(postsWithAuthors)
+}
