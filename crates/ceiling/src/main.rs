@@ -1,1 +1,154 @@
-fn main() {}
+//! The `ceiling` binary: arguments in, engines wired, exit code out. Engines live in library
+//! crates (`ceiling_scan`, `ceiling_rules`, `ceiling_report`) and do not depend on this one.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ceiling_report::{SkippedFile, Summary, render_human, render_json};
+use ceiling_rules::Severity;
+use ceiling_scan::{ScanOptions, ScanResult, SkipReason, scan};
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Find a web app's scale ceiling before its users do.
+#[derive(Parser)]
+#[command(name = "ceiling", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Statically scan a repository for code that stops scaling (N+1 queries and more).
+    Scan(ScanArgs),
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// The directory (or file) to scan.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with 1 when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    /// Scan test files too (`*.test.ts`, `__tests__/`...), which are skipped by default.
+    #[arg(long)]
+    include_tests: bool,
+    /// List every skipped file with the reason.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Colour the human output: auto (when stdout is a terminal and NO_COLOR is unset), always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Always exit 0 when the scan itself succeeded.
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scan(args) => run_scan(&args),
+    }
+}
+
+fn run_scan(args: &ScanArgs) -> ExitCode {
+    let options = ScanOptions { include_tests: args.include_tests };
+    let result = match scan(&args.path, &options) {
+        Ok(result) => result,
+        Err(error) => {
+            eprintln!("ceiling: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    report_skipped(&result, args.verbose);
+    let summary = summary(&result);
+    let output = match args.format {
+        Format::Json => render_json(&result.findings, &summary),
+        Format::Human => {
+            let color = match args.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let root = result.root.clone();
+            let sources = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
+            render_human(&result.findings, &summary, &sources, color)
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+        // A closed pipe (`ceiling scan | head`) is not an error of the scan.
+        return ExitCode::from(2);
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|threshold| result.findings.iter().any(|f| f.severity >= threshold));
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Files that could not be read or parsed are said on stderr, always: they are places the scan
+/// could not look. Deliberate skips (tests, minified, generated) are only counted unless asked.
+fn report_skipped(result: &ScanResult, verbose: bool) {
+    for skipped in &result.skipped {
+        let problem = matches!(
+            skipped.reason,
+            SkipReason::ParseError(_) | SkipReason::Unreadable(_) | SkipReason::NotUtf8 | SkipReason::TooDeep
+        );
+        if problem || verbose {
+            let detail = detail(&skipped.reason).map(|d| format!(": {d}")).unwrap_or_default();
+            eprintln!("ceiling: skipped {}: {}{detail}", skipped.path, skipped.reason.label());
+        }
+    }
+}
+
+fn detail(reason: &SkipReason) -> Option<String> {
+    match reason {
+        SkipReason::ParseError(message) | SkipReason::Unreadable(message) => Some(message.clone()),
+        _ => None,
+    }
+}
+
+fn summary(result: &ScanResult) -> Summary {
+    Summary {
+        files_scanned: result.files_scanned,
+        lines_scanned: result.lines_scanned,
+        skipped: result
+            .skipped
+            .iter()
+            .map(|skipped| SkippedFile {
+                path: skipped.path.clone(),
+                reason: skipped.reason.label().to_owned(),
+                detail: detail(&skipped.reason),
+            })
+            .collect(),
+        elapsed: Some(result.elapsed),
+    }
+}

@@ -18,6 +18,8 @@ pub enum PackageEntity {
     ModelFactory(Orm),
     /// A client ready to use, exported by the package itself (`sql` of `@vercel/postgres`).
     Client(Orm),
+    /// A model registered with the package (`mongoose.models.User`).
+    Model(Orm),
 }
 
 /// The ORM a module specifier belongs to, when it is a database package.
@@ -81,6 +83,7 @@ pub fn package_entity(module: &str, path: &[&str]) -> Option<PackageEntity> {
         (Orm::Sequelize, ["Model"]) => ModelBase(orm),
         (Orm::Mongoose, ["model"] | ["default", "model"]) => ModelFactory(orm),
         (Orm::Mongoose, ["Model"] | ["default", "Model"]) => RepositoryClass(orm),
+        (Orm::Mongoose, ["models", _]) => Model(orm),
         (Orm::Mongoose, ["createConnection"] | ["default", "createConnection"]) => {
             ClientFactory(orm)
         }

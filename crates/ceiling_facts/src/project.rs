@@ -156,7 +156,7 @@ impl Project {
         let from = &self.files[from as usize].path;
         let dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
         if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." {
-            return self.probe(&join(dir, specifier));
+            return self.probe(&join_path(dir, specifier));
         }
         // The deepest tsconfig scope wins, as TypeScript takes the nearest tsconfig.
         let mut aliases: Vec<_> = self
@@ -183,12 +183,12 @@ impl Project {
             let Some(rest) = specifier.strip_prefix(name.as_str()) else { continue };
             if rest.is_empty() {
                 for entry in ["src/index", "index", "src/main", "lib/index"] {
-                    if let Some(id) = self.probe(&join(package_dir, entry)) {
+                    if let Some(id) = self.probe(&join_path(package_dir, entry)) {
                         return Some(id);
                     }
                 }
             } else if let Some(sub) = rest.strip_prefix('/') {
-                for candidate in [join(package_dir, sub), join(package_dir, &format!("src/{sub}"))] {
+                for candidate in [join_path(package_dir, sub), join_path(package_dir, &format!("src/{sub}"))] {
                     if let Some(id) = self.probe(&candidate) {
                         return Some(id);
                     }
@@ -243,6 +243,10 @@ impl Project {
                             QueryApi::ModelMethod => self.as_model(id, &query.receiver)?,
                             _ => self.as_client(id, &query.receiver)?,
                         };
+                        // TypeORM's `repository.create()` builds an entity in memory; no query.
+                        if orm == Orm::TypeOrm && query.method == "create" {
+                            return None;
+                        }
                         let fits = match query.api {
                             QueryApi::PrismaDelegate => orm == Orm::Prisma,
                             QueryApi::DrizzleBuilder => orm == Orm::Drizzle,
@@ -251,8 +255,11 @@ impl Project {
                             QueryApi::ModelMethod => {
                                 matches!(orm, Orm::TypeOrm | Orm::Sequelize | Orm::Mongoose)
                             }
+                            // Entity-manager methods are TypeORM's; raw `query()` is everyone's.
                             QueryApi::ClientMethod => {
-                                matches!(orm, Orm::TypeOrm | Orm::Sequelize | Orm::Sql)
+                                orm == Orm::TypeOrm
+                                    || (matches!(orm, Orm::Sequelize | Orm::Sql)
+                                        && matches!(query.method.as_str(), "query" | "execute" | "unsafe"))
                             }
                             QueryApi::SqlTag => orm == Orm::Sql,
                         };
@@ -342,8 +349,8 @@ pub fn operation_is(operation: Operation, kind: ReachKind) -> bool {
     }
 }
 
-/// Joins a relative specifier to a directory and folds `.` and `..`.
-fn join(dir: &str, relative: &str) -> String {
+/// Joins a relative path to a directory and folds `.` and `..`; paths are `/`-separated.
+pub fn join_path(dir: &str, relative: &str) -> String {
     let mut parts: Vec<&str> = dir.split('/').filter(|part| !part.is_empty()).collect();
     for part in relative.split('/') {
         match part {
@@ -359,12 +366,12 @@ fn join(dir: &str, relative: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::join;
+    use super::join_path;
 
     #[test]
     fn join_folds_dots() {
-        assert_eq!(join("src/app/api", "../../lib/db"), "src/lib/db");
-        assert_eq!(join("", "./lib/db"), "lib/db");
-        assert_eq!(join("a", "../../x"), "x");
+        assert_eq!(join_path("src/app/api", "../../lib/db"), "src/lib/db");
+        assert_eq!(join_path("", "./lib/db"), "lib/db");
+        assert_eq!(join_path("a", "../../x"), "x");
     }
 }

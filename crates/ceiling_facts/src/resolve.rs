@@ -71,7 +71,10 @@ impl Project {
                 Some(PackageEntity::ModelBase(orm)) => Some(orm),
                 _ => None,
             },
-            _ => None,
+            other => match other.entity() {
+                Some(PackageEntity::Model(orm)) => Some(orm),
+                _ => None,
+            },
         }
     }
 

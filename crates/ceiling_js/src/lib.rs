@@ -50,7 +50,7 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
             .map_or_else(|| "the parser gave up".to_owned(), ToString::to_string);
         return Err(Skip::Parse(message));
     }
-    let semantic = SemanticBuilder::new().build(&parsed.program).semantic;
+    let semantic = SemanticBuilder::new().with_build_nodes(true).build(&parsed.program).semantic;
     let mut facts = extractor::Extractor::new(&semantic, source).run(&parsed.program);
     facts.path = path.to_owned();
     Ok(facts)

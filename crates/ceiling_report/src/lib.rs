@@ -1,1 +1,38 @@
+//! Renders findings for people (rustc-style diagnostics) and for programs (versioned JSON).
+//!
+//! Every ceiling command reports [`Finding`]s and a [`Summary`]; this crate knows nothing of
+//! how they were found.
 
+mod human;
+mod json;
+
+use ceiling_rules::{Finding, Severity};
+
+pub use human::render_human;
+pub use json::{JSON_SCHEMA_VERSION, render_json};
+
+/// What was looked at, for the closing summary.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub files_scanned: usize,
+    pub lines_scanned: u64,
+    /// `(path, reason label, detail)` of every file not analysed.
+    pub skipped: Vec<SkippedFile>,
+    /// Wall time, shown to people only: it differs from run to run.
+    pub elapsed: Option<std::time::Duration>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// Reads the source of a file named by a finding, for the code excerpts.
+pub type SourceLoader<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+fn count(findings: &[Finding], severity: Severity) -> usize {
+    findings.iter().filter(|finding| finding.severity == severity).count()
+}

@@ -1,1 +1,182 @@
+//! `ceiling scan` as a library: walk a tree, extract facts from every source file in parallel,
+//! link them into a project and run the rules.
+//!
+//! Each file is parsed once, on a worker thread with a large stack; only its small facts cross
+//! threads. The walk respects `.gitignore` and skips dependencies, build output, minified,
+//! generated and oversized files, and says which and why.
 
+mod config_files;
+mod roles;
+mod walk;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ceiling_facts::{FileFacts, FileRole, Project};
+use ceiling_rules::Finding;
+use rayon::prelude::*;
+use serde::Serialize;
+
+pub use roles::role_of;
+
+/// Files larger than this are skipped: hand-written source is smaller; bundles and dumps are not.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Worker stack: parsing and walking are recursive, and a deep file must not overflow them.
+const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Scan test files too (skipped by default).
+    pub include_tests: bool,
+}
+
+/// Why a file was not analysed.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "reason", content = "detail")]
+pub enum SkipReason {
+    TooLarge,
+    Minified,
+    Generated,
+    NotUtf8,
+    Unreadable(String),
+    ParseError(String),
+    TooDeep,
+    Test,
+}
+
+impl SkipReason {
+    /// A short label for summaries: `too large`, `parse error`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            SkipReason::TooLarge => "over 1 MiB",
+            SkipReason::Minified => "minified",
+            SkipReason::Generated => "generated",
+            SkipReason::NotUtf8 => "not UTF-8",
+            SkipReason::Unreadable(_) => "unreadable",
+            SkipReason::ParseError(_) => "parse error",
+            SkipReason::TooDeep => "nested too deeply",
+            SkipReason::Test => "test file",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    pub path: String,
+    #[serde(flatten)]
+    pub reason: SkipReason,
+}
+
+pub struct ScanResult {
+    pub root: PathBuf,
+    pub project: Project,
+    pub findings: Vec<Finding>,
+    pub files_scanned: usize,
+    pub lines_scanned: u64,
+    pub skipped: Vec<Skipped>,
+    pub elapsed: Duration,
+}
+
+#[derive(Debug)]
+pub enum ScanError {
+    /// The path to scan does not exist or cannot be read.
+    Root(PathBuf, std::io::Error),
+    ThreadPool(String),
+}
+
+impl std::fmt::Display for ScanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScanError::Root(path, error) => write!(f, "cannot scan {}: {error}", path.display()),
+            ScanError::ThreadPool(error) => write!(f, "cannot start worker threads: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for ScanError {}
+
+enum Outcome {
+    Facts(FileFacts),
+    Skipped(Skipped),
+}
+
+pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError> {
+    let started = Instant::now();
+    let metadata = std::fs::metadata(root).map_err(|error| ScanError::Root(root.to_owned(), error))?;
+    // A single file is scanned as a project of one, rooted at its directory.
+    let (root, only) = if metadata.is_file() {
+        let parent = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        (parent.to_owned(), Some(root.to_owned()))
+    } else {
+        (root.to_owned(), None)
+    };
+    let walked = walk::walk(&root, only.as_deref());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .stack_size(WORKER_STACK_BYTES)
+        .build()
+        .map_err(|error| ScanError::ThreadPool(error.to_string()))?;
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        walked.sources.par_iter().map(|source| analyse(&root, source, options)).collect()
+    });
+    let mut files = Vec::new();
+    let mut skipped = walked.skipped;
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Facts(facts) => files.push(facts),
+            Outcome::Skipped(skip) => skipped.push(skip),
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    let files_scanned = files.len();
+    let lines_scanned = files.iter().map(|file| u64::from(file.lines)).sum();
+    let resolver = config_files::resolver(&root, &walked.config_files);
+    let project = Project::new(files, resolver);
+    let findings = ceiling_rules::check(&project);
+    Ok(ScanResult { root, project, findings, files_scanned, lines_scanned, skipped, elapsed: started.elapsed() })
+}
+
+fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome {
+    let relative = source.relative.clone();
+    let skip = |reason| Outcome::Skipped(Skipped { path: relative.clone(), reason });
+    let role = role_of(&relative);
+    if role == FileRole::Test && !options.include_tests {
+        return skip(SkipReason::Test);
+    }
+    if source.len > MAX_FILE_BYTES {
+        return skip(SkipReason::TooLarge);
+    }
+    let bytes = match std::fs::read(root.join(&source.relative)) {
+        Ok(bytes) => bytes,
+        Err(error) => return skip(SkipReason::Unreadable(error.kind().to_string())),
+    };
+    let Ok(text) = String::from_utf8(bytes) else { return skip(SkipReason::NotUtf8) };
+    if is_generated(&text) {
+        return skip(SkipReason::Generated);
+    }
+    if is_minified(&text) {
+        return skip(SkipReason::Minified);
+    }
+    match ceiling_js::extract(&relative, &text) {
+        Ok(mut facts) => {
+            facts.role = role;
+            Outcome::Facts(facts)
+        }
+        Err(ceiling_js::Skip::Parse(message)) => skip(SkipReason::ParseError(message)),
+        Err(ceiling_js::Skip::TooDeep) => skip(SkipReason::TooDeep),
+    }
+}
+
+/// Generated code says so in its first lines (`@generated`, "Do not edit").
+fn is_generated(text: &str) -> bool {
+    let head: String = text.chars().take(600).collect::<String>().to_ascii_lowercase();
+    head.contains("@generated")
+        || (head.contains("generated") && (head.contains("do not edit") || head.contains("do not modify")))
+}
+
+/// Minified code has very long lines: a bundle, not something a person maintains.
+fn is_minified(text: &str) -> bool {
+    let lines = text.lines().count().max(1);
+    text.len() / lines > 400 || text.lines().any(|line| line.len() > 5_000)
+}

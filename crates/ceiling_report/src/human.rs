@@ -1,0 +1,102 @@
+//! rustc/ruff-style diagnostics: the code with the loop and the query marked, the chain between
+//! them across files, why it breaks at scale, and the fix.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use ceiling_rules::{Finding, Severity};
+
+use crate::{SourceLoader, Summary, count};
+
+pub fn render_human(findings: &[Finding], summary: &Summary, sources: SourceLoader<'_>, color: bool) -> String {
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let mut out = String::new();
+    let mut cache: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for finding in findings {
+        for link in &finding.chain {
+            cache.entry(link.file.clone()).or_insert_with(|| sources(&link.file));
+        }
+        cache.entry(finding.file.clone()).or_insert_with(|| sources(&finding.file));
+        let _ = writeln!(out, "{}\n", renderer.render(&report(finding, &cache)));
+    }
+    out.push_str(&summary_line(findings, summary));
+    out
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    }
+}
+
+fn report<'s>(finding: &'s Finding, sources: &'s BTreeMap<String, Option<String>>) -> Vec<Group<'s>> {
+    let mut group = Group::with_title(level(finding.severity).primary_title(finding.message.as_str()).id(finding.rule));
+    // The finding's own file first, then each other file of the chain in the order it is reached.
+    let mut files: Vec<&str> = vec![finding.file.as_str()];
+    for link in &finding.chain {
+        if !files.contains(&link.file.as_str()) {
+            files.push(&link.file);
+        }
+    }
+    for file in files {
+        let Some(Some(source)) = sources.get(file) else { continue };
+        let mut snippet = Snippet::source(source.as_str()).path(file).line_start(1);
+        let mut primary_done = false;
+        if file == finding.file {
+            snippet = snippet.annotation(AnnotationKind::Primary.span(first_line(source, finding.span.start, finding.span.end)).label(
+                finding.chain.iter().find(|l| l.span == finding.span && l.file == finding.file).map_or("here", |l| l.note.as_str()),
+            ));
+            primary_done = true;
+        }
+        for link in finding.chain.iter().filter(|l| l.file == file) {
+            if primary_done && link.span == finding.span {
+                continue;
+            }
+            snippet = snippet.annotation(AnnotationKind::Context.span(first_line(source, link.span.start, link.span.end)).label(link.note.as_str()));
+        }
+        group = group.element(snippet);
+    }
+    let notes = Group::with_title(Level::NOTE.secondary_title(finding.why.as_str()));
+    let help = Group::with_title(Level::HELP.secondary_title(finding.fix.as_str()));
+    vec![group, notes, help]
+}
+
+/// A span cut to its first line: a call spanning twenty lines is marked where it starts.
+fn first_line(source: &str, start: u32, end: u32) -> std::ops::Range<usize> {
+    let start = (start as usize).min(source.len());
+    let end = (end as usize).clamp(start, source.len());
+    let line_end = source[start..end].find('\n').map_or(end, |at| start + at);
+    start..line_end.max(start + 1).min(source.len().max(start))
+}
+
+fn summary_line(findings: &[Finding], summary: &Summary) -> String {
+    let mut line = format!("Scanned {} files ({} lines)", summary.files_scanned, summary.lines_scanned);
+    if let Some(elapsed) = summary.elapsed {
+        let _ = write!(line, " in {:.2}s", elapsed.as_secs_f64());
+    }
+    if !summary.skipped.is_empty() {
+        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        for skipped in &summary.skipped {
+            *reasons.entry(skipped.reason.as_str()).or_default() += 1;
+        }
+        let reasons: Vec<String> = reasons.iter().map(|(reason, n)| format!("{n} {reason}")).collect();
+        let _ = write!(line, "; skipped {} ({})", summary.skipped.len(), reasons.join(", "));
+    }
+    line.push_str(".\n");
+    if findings.is_empty() {
+        line.push_str("No findings.\n");
+    } else {
+        let by_severity: Vec<String> = [Severity::Error, Severity::Warning, Severity::Info]
+            .into_iter()
+            .filter_map(|severity| {
+                let n = count(findings, severity);
+                (n > 0).then(|| format!("{n} {}{}", severity.as_str(), if n == 1 { "" } else { "s" }))
+            })
+            .collect();
+        let _ = writeln!(line, "Found {} finding{}: {}.", findings.len(), if findings.len() == 1 { "" } else { "s" }, by_severity.join(", "));
+    }
+    line
+}

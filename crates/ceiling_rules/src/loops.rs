@@ -1,0 +1,174 @@
+//! What the per-element rules share: which loops scale with data, and the chain from such a loop
+//! to the query it runs, directly or through calls.
+
+use ceiling_facts::{
+    ChainStep, FileFacts, FileId, FileRole, IterId, Iteration, IterationKind, Operation, Orm, Over,
+    Project, ReachKind,
+};
+
+use crate::{ChainLink, Finding, Rule, Severity};
+
+/// The nearest iteration, from `innermost` outwards, whose body runs once per element of a
+/// collection that grows with the data. Guards live here:
+/// - literal collections and counted loops with a constant bound do not grow;
+/// - `while (cursor)`-style loops run per page or per condition, not per element;
+/// - a body that always leaves on its first pass runs once;
+/// - a counted or conditional loop that leaves when a `try` succeeds is a retry loop.
+pub fn scaling_loop(file: &FileFacts, innermost: IterId) -> Option<IterId> {
+    let mut current = Some(innermost);
+    // Iteration parents always precede their children, so this walk ends.
+    while let Some(id) = current {
+        let iteration = &file.iterations[id as usize];
+        if scales(iteration) {
+            return Some(id);
+        }
+        current = iteration.parent;
+    }
+    None
+}
+
+fn scales(iteration: &Iteration) -> bool {
+    let element_loop = matches!(
+        iteration.kind,
+        IterationKind::ForOf | IterationKind::ForIn | IterationKind::ForAwait | IterationKind::ArrayCallback | IterationKind::AsyncHelper
+    );
+    iteration.over == Over::Collection && !iteration.exits_first && !(iteration.retries && !element_loop)
+}
+
+/// One query per element: where it runs (the query itself, or the call in the loop that reaches
+/// it) and the chain a reader follows.
+pub struct PerElement {
+    pub file: FileId,
+    pub loop_id: IterId,
+    /// The span reported: the query, or the call in the loop.
+    pub site: ceiling_facts::Span,
+    pub orm: Orm,
+    pub operation: Operation,
+    /// `user.findUnique`, `select from orderItems`.
+    pub query: String,
+    /// The helper called in the loop, when the query is not written in it.
+    pub helper: Option<String>,
+    pub chain: Vec<ChainLink>,
+}
+
+/// Every query of `kind` that runs once per element of a scaling loop, direct or through calls.
+pub fn per_element_queries(project: &Project, kind: ReachKind, keep: impl Fn(&ceiling_facts::Query) -> bool) -> Vec<PerElement> {
+    let mut found = Vec::new();
+    for (file_id, file) in project.files() {
+        if file.role == FileRole::Test {
+            continue;
+        }
+        for (query_id, query) in file.queries.iter().enumerate() {
+            let (Some(iteration), Some(orm)) = (query.iteration, project.query_orm(file_id, query_id as u32)) else { continue };
+            if !is_kind(query.operation, kind) || !keep(query) {
+                continue;
+            }
+            let Some(loop_id) = scaling_loop(file, iteration) else { continue };
+            let chain = vec![
+                loop_link(file, loop_id),
+                ChainLink { file: file.path.clone(), span: query.span, note: format!("runs {}", describe(query)) },
+            ];
+            found.push(PerElement {
+                file: file_id,
+                loop_id,
+                site: query.span,
+                orm,
+                operation: query.operation,
+                query: describe(query),
+                helper: None,
+                chain,
+            });
+        }
+        for (call_id, call) in file.calls.iter().enumerate() {
+            let (Some(iteration), Some(target)) = (call.iteration, project.call_target(file_id, call_id as u32)) else { continue };
+            if project.reach(target, kind).is_none() {
+                continue;
+            }
+            let Some(loop_id) = scaling_loop(file, iteration) else { continue };
+            let steps = project.chain(target, kind);
+            let Some(ChainStep::Query { file: query_file, query }) = steps.last().copied() else { continue };
+            let query_facts = &project.file(query_file).queries[query as usize];
+            if !keep(query_facts) {
+                continue;
+            }
+            let Some(orm) = project.query_orm(query_file, query) else { continue };
+            let helper = project.function_name(target).to_owned();
+            let mut chain = vec![
+                loop_link(file, loop_id),
+                ChainLink { file: file.path.clone(), span: call.span, note: format!("calls {helper}()") },
+            ];
+            for step in &steps {
+                let (step_file, span) = project.span_of(step);
+                let note = match *step {
+                    ChainStep::Call { callee, .. } => format!("calls {}()", project.function_name(callee)),
+                    ChainStep::Query { .. } => format!("runs {}", describe(query_facts)),
+                    ChainStep::Callback { .. } => continue,
+                };
+                chain.push(ChainLink { file: project.file(step_file).path.clone(), span, note });
+            }
+            found.push(PerElement {
+                file: file_id,
+                loop_id,
+                site: call.span,
+                orm,
+                operation: query_facts.operation,
+                query: describe(query_facts),
+                helper: Some(helper),
+                chain,
+            });
+        }
+    }
+    found
+}
+
+fn is_kind(operation: Operation, kind: ReachKind) -> bool {
+    match kind {
+        ReachKind::Read => operation.is_read(),
+        ReachKind::Write => operation.is_single_write(),
+    }
+}
+
+fn loop_link(file: &FileFacts, loop_id: IterId) -> ChainLink {
+    let iteration = &file.iterations[loop_id as usize];
+    let what = match iteration.kind {
+        IterationKind::For => "`for` loop",
+        IterationKind::ForOf => "`for...of` loop",
+        IterationKind::ForIn => "`for...in` loop",
+        IterationKind::ForAwait => "`for await` loop",
+        IterationKind::While => "`while` loop",
+        IterationKind::DoWhile => "`do...while` loop",
+        IterationKind::ArrayCallback => "callback run per element",
+        IterationKind::AsyncHelper => "async map over the collection",
+    };
+    ChainLink { file: file.path.clone(), span: iteration.span, note: format!("{what}, once per element") }
+}
+
+/// `user.findUnique`, `posts.select`, `SQL SELECT on users`.
+pub fn describe(query: &ceiling_facts::Query) -> String {
+    match &query.model {
+        Some(model) => format!("`{model}.{}`", query.method),
+        None => format!("`{}`", query.method),
+    }
+}
+
+/// Severity by where the code runs: scripts run once by hand, not per request.
+pub fn severity_for(rule: &Rule, project: &Project, file: FileId) -> Severity {
+    match project.file(file).role {
+        FileRole::Script => Severity::Info,
+        _ => rule.severity,
+    }
+}
+
+pub fn finding(rule: &Rule, project: &Project, found: PerElement, message: String, why: &str, fix: String) -> Finding {
+    Finding {
+        rule: rule.id,
+        family: rule.family,
+        severity: severity_for(rule, project, found.file),
+        file: project.file(found.file).path.clone(),
+        span: found.site,
+        message,
+        chain: found.chain,
+        why: why.to_owned(),
+        fix,
+    }
+}

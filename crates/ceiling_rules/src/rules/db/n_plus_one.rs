@@ -1,0 +1,74 @@
+//! `n-plus-one`: a database read executed once per element of a collection.
+
+use ceiling_facts::{Orm, Project, ReachKind};
+
+use crate::loops::{finding, per_element_queries};
+use crate::{Docs, Family, Finding, Rule, Severity, Status};
+
+pub static RULE: Rule = Rule {
+    id: "n-plus-one",
+    family: Family::Db,
+    severity: Severity::Warning,
+    status: Status::Preview,
+    summary: "A database read runs once per element of a list, directly or through helpers.",
+    docs: Docs {
+        what: "A read query (find, select, count, raw SQL) that runs once for every element of a \
+collection: written inside a `for`/`for...of`/`while` loop or a `.map`/`.forEach` callback \
+(including `Promise.all(xs.map(...))`), or reached from such a loop through calls to helpers in \
+the same file or in other modules. The finding shows the chain from the loop to the query.",
+        why: "The number of queries grows with the data: 11 queries for 10 posts, 501 for 500. Each \
+is a network round trip and a connection held from the pool, so a page that takes 50 ms with \
+test data takes seconds in production, and concurrent requests exhaust the pool.",
+        fix: "Fetch all rows in one query before the loop and look them up in memory: collect the \
+keys and query with `IN` (`findMany({ where: { id: { in: ids } } })`, `inArray`, `.in()`, \
+`whereIn`, `$in`, `In()`, `= ANY($1)`), or let the ORM load the relation with the query that \
+produced the list (`include`, `with`, embedded selects, `relations`, `populate`). In GraphQL \
+resolvers, batch with DataLoader.",
+        fires: "```ts\nconst posts = await prisma.post.findMany();\nfor (const post of posts) {\n  post.author = await prisma.user.findUnique({ where: { id: post.authorId } });\n}\n```",
+        passes: "```ts\nconst posts = await prisma.post.findMany({ include: { author: true } });\n```",
+        guards: &[
+            "The loop runs over a literal collection (`['a', 'b']`, a `const` array or `as const` tuple) or a counted loop with a constant bound.",
+            "The query filters on a run-time set (`in`, `inArray`, `.in()`, `whereIn`, `$in`, `In()`, `ANY($1)`): one query per chunk is batching.",
+            "The loop body ends in an unconditional `return`, `break` or `throw`: it runs at most once.",
+            "Retry loops: a counted or conditional loop that leaves when a `try` succeeds.",
+            "Pagination and polling loops (`while (cursor)`, `do ... while (hasMore)`): one query per page, not per element. A per-row query inside such a loop still fires.",
+            "The receiver is not a database client, model or repository created through the ORM's own package (a `Map` called `db`, a mock, DataLoader's `load`).",
+            "Functions defined in a loop but not called in it; helpers that run no query.",
+            "Test files are not scanned; seeds and scripts are reported as `info`, not as request-path warnings.",
+        ],
+    },
+    check,
+};
+
+const WHY: &str = "The number of queries grows with the list: one round trip and one pooled \
+connection per element, so a page that is fast with test data slows down linearly with real data \
+and concurrent requests exhaust the connection pool.";
+
+fn check(project: &Project, findings: &mut Vec<Finding>) {
+    for found in per_element_queries(project, ReachKind::Read, |query| !query.batched) {
+        let line = project.file(found.file).iterations[found.loop_id as usize].span.line;
+        let message = match &found.helper {
+            None => format!("{} {} runs once per element of the loop at line {line}", found.orm.display_name(), found.query),
+            Some(helper) => format!(
+                "`{helper}()` runs a {} read ({}) once per element of the loop at line {line}",
+                found.orm.display_name(),
+                found.query
+            ),
+        };
+        let fix = fix(found.orm).to_owned();
+        findings.push(finding(&RULE, project, found, message, WHY, fix));
+    }
+}
+
+fn fix(orm: Orm) -> &'static str {
+    match orm {
+        Orm::Prisma => "Load the rows once before the loop: collect the keys and use `findMany({ where: { id: { in: ids } } })`, then look them up in a Map; or add `include: { relation: true }` to the query that produced the list.",
+        Orm::Drizzle => "Load the rows once with `where(inArray(table.id, ids))` and look them up in a Map, or load the relation with the relational API's `with: { relation: true }`.",
+        Orm::Supabase => "Load the rows once with `.in('id', ids)` and look them up in a Map, or embed the relation in the select that produced the list: `.select('*, author:profiles(*)')`.",
+        Orm::TypeOrm => "Load the rows once with `findBy({ id: In(ids) })` and look them up in a Map, or add `relations: [...]` to the query that produced the list.",
+        Orm::Sequelize => "Load the rows once with `findAll({ where: { id: ids } })` and look them up in a Map, or `include` the association in the query that produced the list.",
+        Orm::Mongoose => "Load the documents once with `find({ _id: { $in: ids } })` and look them up in a Map, or `.populate()` the reference in the query that produced the list.",
+        Orm::Knex => "Load the rows once with `.whereIn('id', ids)` and look them up in a Map, or join the table in the query that produced the list.",
+        Orm::Sql => "Load the rows in one statement: `WHERE id = ANY($1)` with an array parameter, or a JOIN in the query that produced the list.",
+    }
+}

@@ -1,0 +1,90 @@
+//! Runs every fixture project under `fixtures/<rule-id>/{fire,pass}/<case>/`.
+//!
+//! A fixture documents itself: a finding is expected exactly where a line ends in
+//! `// expect: <rule-id>` (or `// expect: <rule-id>:<severity>`). Every finding of every rule must
+//! be expected and every expectation found, in `fire` and `pass` cases alike; a `pass` case holds
+//! no expectation, so it passes only when nothing fires.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use ceiling_scan::{ScanOptions, scan};
+
+type Expectation = (String, u32, String, String);
+
+#[test]
+fn fixtures() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut cases = Vec::new();
+    for rule in sorted_dirs(&root) {
+        let rule_id = rule.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(ceiling_rules::rule(&rule_id).is_some(), "fixtures/{rule_id}: no rule has this id");
+        for kind in ["fire", "pass"] {
+            cases.extend(sorted_dirs(&rule.join(kind)).into_iter().map(|case| (kind, case)));
+        }
+    }
+    assert!(cases.len() > 20, "fixtures were not found under {}", root.display());
+    let mut failures = Vec::new();
+    for (kind, case) in &cases {
+        let expected = expectations(case);
+        if *kind == "fire" && expected.is_empty() {
+            failures.push(format!("{}: a fire case with no `// expect:` marker", case.display()));
+        }
+        if *kind == "pass" && !expected.is_empty() {
+            failures.push(format!("{}: a pass case with `// expect:` markers", case.display()));
+        }
+        let result = scan(case, &ScanOptions::default()).expect("fixture scans");
+        for skipped in result.skipped.iter().filter(|s| !matches!(s.reason, ceiling_scan::SkipReason::Test)) {
+            failures.push(format!("{}: {} skipped: {:?}", case.display(), skipped.path, skipped.reason));
+        }
+        let actual: BTreeSet<Expectation> = result
+            .findings
+            .iter()
+            .map(|f| (f.file.clone(), f.span.line, f.rule.to_owned(), f.severity.as_str().to_owned()))
+            .collect();
+        let name = case.strip_prefix(&root).unwrap().display().to_string();
+        for missing in expected.difference(&actual) {
+            failures.push(format!("{name}: expected {} at {}:{} ({}), not reported", missing.2, missing.0, missing.1, missing.3));
+        }
+        for extra in actual.difference(&expected) {
+            let finding = result.findings.iter().find(|f| f.file == extra.0 && f.span.line == extra.1 && f.rule == extra.2).unwrap();
+            failures.push(format!("{name}: unexpected {} at {}:{} ({}): {}", extra.2, extra.0, extra.1, extra.3, finding.message));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {} fixture cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+}
+
+fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .unwrap_or_default();
+    dirs.sort();
+    dirs
+}
+
+/// `(file, line, rule, severity)` for every `// expect:` marker in the case's files.
+fn expectations(case: &Path) -> BTreeSet<Expectation> {
+    let mut found = BTreeSet::new();
+    let mut stack = vec![case.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            let relative = path.strip_prefix(case).unwrap().to_string_lossy().replace('\\', "/");
+            for (index, line) in text.lines().enumerate() {
+                let Some((_, marker)) = line.rsplit_once("// expect: ") else { continue };
+                let marker = marker.trim();
+                let (rule, severity) = match marker.split_once(':') {
+                    Some((rule, severity)) => (rule, severity),
+                    None => (marker, ceiling_rules::rule(marker).map_or("?", |r| r.severity.as_str())),
+                };
+                found.insert((relative.clone(), index as u32 + 1, rule.to_owned(), severity.to_owned()));
+            }
+        }
+    }
+    found
+}

@@ -1,0 +1,46 @@
+//! Which files are tests, which are scripts run by hand, which serve users.
+
+use ceiling_facts::FileRole;
+
+/// The role of a file by its path (relative, `/`-separated).
+pub fn role_of(path: &str) -> FileRole {
+    let lower = path.to_ascii_lowercase();
+    let components: Vec<&str> = lower.split('/').collect();
+    let (dirs, name) = components.split_at(components.len().saturating_sub(1));
+    let name = name.first().copied().unwrap_or_default();
+    let stem_parts: Vec<&str> = name.split('.').collect();
+    let is_test_name = stem_parts.len() > 2
+        && stem_parts[..stem_parts.len() - 1].iter().skip(1).any(|part| matches!(*part, "test" | "spec" | "e2e" | "cy"));
+    let test_dir = dirs.iter().any(|dir| {
+        matches!(*dir, "__tests__" | "__mocks__" | "test" | "tests" | "e2e" | "cypress" | "playwright" | "__fixtures__" | "spec")
+    });
+    if is_test_name || test_dir {
+        return FileRole::Test;
+    }
+    let script_dir = dirs.iter().any(|dir| {
+        matches!(*dir, "scripts" | "script" | "seed" | "seeds" | "seeders" | "migrations" | "migration" | "migrate")
+    });
+    let script_name = stem_parts.first().is_some_and(|stem| matches!(*stem, "seed" | "seeds" | "seeder"));
+    if script_dir || script_name {
+        return FileRole::Script;
+    }
+    FileRole::App
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tests_scripts_and_app_code() {
+        assert_eq!(role_of("src/__tests__/feed.test.ts"), FileRole::Test);
+        assert_eq!(role_of("src/lib/users.spec.ts"), FileRole::Test);
+        assert_eq!(role_of("e2e/login.ts"), FileRole::Test);
+        assert_eq!(role_of("prisma/seed.ts"), FileRole::Script);
+        assert_eq!(role_of("scripts/backfill.ts"), FileRole::Script);
+        assert_eq!(role_of("src/db/migrations/001_init.ts"), FileRole::Script);
+        assert_eq!(role_of("src/app/api/tests-results/route.ts"), FileRole::App);
+        assert_eq!(role_of("src/lib/contest.ts"), FileRole::App);
+        assert_eq!(role_of("src/lib/test.ts"), FileRole::App);
+    }
+}
