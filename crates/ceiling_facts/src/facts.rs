@@ -104,20 +104,13 @@ impl Operation {
     pub fn is_read(self) -> bool {
         matches!(
             self,
-            Operation::ReadOne
-                | Operation::ReadMany
-                | Operation::Count
-                | Operation::Aggregate
-                | Operation::Raw
+            Operation::ReadOne | Operation::ReadMany | Operation::Count | Operation::Aggregate | Operation::Raw
         )
     }
 
     /// A write of one row (or one filter) that has a bulk form.
     pub fn is_single_write(self) -> bool {
-        matches!(
-            self,
-            Operation::Create | Operation::Update | Operation::Upsert | Operation::Delete
-        )
+        matches!(self, Operation::Create | Operation::Update | Operation::Upsert | Operation::Delete)
     }
 }
 

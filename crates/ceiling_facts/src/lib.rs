@@ -16,6 +16,6 @@ mod value;
 
 pub use facts::*;
 pub use packages::PackageEntity;
-pub use project::{join_path, ChainStep, FileId, FnRef, ModuleResolver, Project, Reach, ReachKind};
+pub use project::{ChainStep, FileId, FnRef, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;
 pub use value::{ImportedName, Value};

@@ -36,10 +36,8 @@ pub fn package_orm(module: &str) -> Option<Orm> {
     if module == "drizzle-orm" || module.starts_with("drizzle-orm/") {
         return Some(Orm::Drizzle);
     }
-    if matches!(
-        module,
-        "@supabase/supabase-js" | "@supabase/ssr" | "@supabase/auth-helpers-nextjs"
-    ) || module.starts_with("https://esm.sh/@supabase/supabase-js")
+    if matches!(module, "@supabase/supabase-js" | "@supabase/ssr" | "@supabase/auth-helpers-nextjs")
+        || module.starts_with("https://esm.sh/@supabase/supabase-js")
         || module.starts_with("jsr:@supabase/supabase-js")
     {
         return Some(Orm::Supabase);
@@ -49,8 +47,9 @@ pub fn package_orm(module: &str) -> Option<Orm> {
         "sequelize" | "sequelize-typescript" => Some(Orm::Sequelize),
         "mongoose" => Some(Orm::Mongoose),
         "knex" => Some(Orm::Knex),
-        "pg" | "postgres" | "@vercel/postgres" | "@neondatabase/serverless" | "mysql2"
-        | "mysql2/promise" => Some(Orm::Sql),
+        "pg" | "postgres" | "@vercel/postgres" | "@neondatabase/serverless" | "mysql2" | "mysql2/promise" => {
+            Some(Orm::Sql)
+        }
         _ => None,
     }
 }
@@ -67,16 +66,13 @@ pub fn package_entity(module: &str, path: &[&str]) -> Option<PackageEntity> {
         // `NodePgDatabase`, `PostgresJsDatabase`, `PgDatabase`...: the database handle types.
         (Orm::Drizzle, [name]) if name.ends_with("Database") => ClientClass(orm),
         (Orm::Supabase, [name])
-            if (name.starts_with("create") && name.ends_with("Client"))
-                || *name == "createClient" =>
+            if (name.starts_with("create") && name.ends_with("Client")) || *name == "createClient" =>
         {
             ClientFactory(orm)
         }
         (Orm::Supabase, ["SupabaseClient"]) => ClientClass(orm),
         (Orm::TypeOrm, ["DataSource" | "EntityManager" | "Connection"]) => ClientClass(orm),
-        (Orm::TypeOrm, ["Repository" | "TreeRepository" | "MongoRepository"]) => {
-            RepositoryClass(orm)
-        }
+        (Orm::TypeOrm, ["Repository" | "TreeRepository" | "MongoRepository"]) => RepositoryClass(orm),
         (Orm::TypeOrm, ["BaseEntity"]) => ModelBase(orm),
         (Orm::TypeOrm, ["getManager" | "getConnection"]) => ClientFactory(orm),
         (Orm::Sequelize, ["Sequelize"] | ["default"]) => ClientClass(orm),
@@ -84,15 +80,11 @@ pub fn package_entity(module: &str, path: &[&str]) -> Option<PackageEntity> {
         (Orm::Mongoose, ["model"] | ["default", "model"]) => ModelFactory(orm),
         (Orm::Mongoose, ["Model"] | ["default", "Model"]) => RepositoryClass(orm),
         (Orm::Mongoose, ["models", _]) => Model(orm),
-        (Orm::Mongoose, ["createConnection"] | ["default", "createConnection"]) => {
-            ClientFactory(orm)
-        }
+        (Orm::Mongoose, ["createConnection"] | ["default", "createConnection"]) => ClientFactory(orm),
         (Orm::Knex, ["default"] | ["knex"]) => ClientFactory(orm),
         (Orm::Knex, ["Knex"]) => ClientClass(orm),
         (Orm::Sql, _) => match (module, path) {
-            ("pg", ["Pool" | "Client" | "PoolClient"] | ["default", "Pool" | "Client"]) => {
-                ClientClass(orm)
-            }
+            ("pg", ["Pool" | "Client" | "PoolClient"] | ["default", "Pool" | "Client"]) => ClientClass(orm),
             ("postgres", ["default"]) => ClientFactory(orm),
             ("postgres", ["Sql"]) => ClientClass(orm),
             ("@vercel/postgres", ["sql" | "db"]) => Client(orm),
@@ -100,9 +92,7 @@ pub fn package_entity(module: &str, path: &[&str]) -> Option<PackageEntity> {
             ("@neondatabase/serverless", ["neon"]) => ClientFactory(orm),
             ("@neondatabase/serverless", ["Pool" | "Client"]) => ClientClass(orm),
             ("mysql2" | "mysql2/promise", ["createPool" | "createConnection"])
-            | ("mysql2" | "mysql2/promise", ["default", "createPool" | "createConnection"]) => {
-                ClientFactory(orm)
-            }
+            | ("mysql2" | "mysql2/promise", ["default", "createPool" | "createConnection"]) => ClientFactory(orm),
             _ => return None,
         },
         _ => return None,
@@ -118,9 +108,7 @@ pub fn client_member(orm: Orm, member: &str) -> Option<PackageEntity> {
         (Orm::Sql, "connect") => ClientFactory(orm),
         (Orm::TypeOrm, "manager") => Client(orm),
         (Orm::TypeOrm, "initialize" | "transaction") => ClientFactory(orm),
-        (Orm::TypeOrm, "getRepository" | "getTreeRepository" | "getMongoRepository") => {
-            ModelFactory(orm)
-        }
+        (Orm::TypeOrm, "getRepository" | "getTreeRepository" | "getMongoRepository") => ModelFactory(orm),
         (Orm::Sequelize, "define") => ModelFactory(orm),
         (Orm::Mongoose, "model") => ModelFactory(orm),
         _ => return None,

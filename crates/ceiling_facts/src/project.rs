@@ -72,11 +72,7 @@ pub struct Project {
 
 impl Project {
     pub fn new(files: Vec<FileFacts>, resolver: ModuleResolver) -> Project {
-        let by_path = files
-            .iter()
-            .enumerate()
-            .map(|(id, file)| (file.path.clone(), id as FileId))
-            .collect();
+        let by_path = files.iter().enumerate().map(|(id, file)| (file.path.clone(), id as FileId)).collect();
         let mut project = Project {
             files,
             by_path,
@@ -146,9 +142,7 @@ impl Project {
         match *step {
             ChainStep::Query { file, query } => (file, self.file(file).queries[query as usize].span),
             ChainStep::Call { file, call, .. } => (file, self.file(file).calls[call as usize].span),
-            ChainStep::Callback { callee } => {
-                (callee.file, self.file(callee.file).functions[callee.id as usize].span)
-            }
+            ChainStep::Callback { callee } => (callee.file, self.file(callee.file).functions[callee.id as usize].span),
         }
     }
 
@@ -203,10 +197,7 @@ impl Project {
         if let Some(id) = self.by_path.get(path) {
             return Some(*id);
         }
-        let stem = [".js", ".jsx", ".mjs", ".cjs"]
-            .iter()
-            .find_map(|ext| path.strip_suffix(ext))
-            .unwrap_or(path);
+        let stem = [".js", ".jsx", ".mjs", ".cjs"].iter().find_map(|ext| path.strip_suffix(ext)).unwrap_or(path);
         for base in [stem.to_owned(), format!("{path}/index")] {
             for ext in EXTENSIONS {
                 if let Some(id) = self.by_path.get(&format!("{base}.{ext}")) {
@@ -291,9 +282,7 @@ impl Project {
         let mut edges: Vec<(FnRef, FnRef, ChainStep, u32)> = Vec::new();
         for (file_id, file) in self.files() {
             for (call_id, call) in file.calls.iter().enumerate() {
-                if let (Some(caller), Some(callee)) =
-                    (call.func, self.call_targets[file_id as usize][call_id])
-                {
+                if let (Some(caller), Some(callee)) = (call.func, self.call_targets[file_id as usize][call_id]) {
                     let step = ChainStep::Call { file: file_id, call: call_id as u32, callee };
                     edges.push((FnRef { file: file_id, id: caller }, callee, step, 1));
                 }
@@ -310,9 +299,7 @@ impl Project {
             let mut reach: FxHashMap<FnRef, Reach> = FxHashMap::default();
             for (file_id, file) in self.files() {
                 for (query_id, query) in file.queries.iter().enumerate() {
-                    let (Some(func), Some(_)) =
-                        (query.func, self.query_orms[file_id as usize][query_id])
-                    else {
+                    let (Some(func), Some(_)) = (query.func, self.query_orms[file_id as usize][query_id]) else {
                         continue;
                     };
                     if !operation_is(query.operation, kind) {

@@ -13,7 +13,10 @@ const MAX_DEPTH: u32 = 24;
 pub enum Resolved {
     Unknown,
     /// An export of a database package, or a member path below it.
-    Package { module: String, path: Vec<String> },
+    Package {
+        module: String,
+        path: Vec<String>,
+    },
     /// A client of a package-level kind that is not itself a value path (`pool.connect()`).
     Entity(PackageEntity),
     /// A database client: queries are made on it.
@@ -34,12 +37,11 @@ impl Resolved {
             Resolved::Package { module, path } => {
                 // `require('knex')` is the default export; `import * as pg` holds `default` too.
                 let path: Vec<&str> = path.iter().map(String::as_str).collect();
-                package_entity(module, &path)
-                    .or_else(|| match path.split_first() {
-                        None => package_entity(module, &["default"]),
-                        Some((&"default", rest)) => package_entity(module, rest),
-                        Some(_) => None,
-                    })
+                package_entity(module, &path).or_else(|| match path.split_first() {
+                    None => package_entity(module, &["default"]),
+                    Some((&"default", rest)) => package_entity(module, rest),
+                    Some(_) => None,
+                })
             }
             Resolved::Entity(entity) => Some(*entity),
             _ => None,
@@ -111,13 +113,11 @@ impl Project {
                 },
             },
             Value::Instance(class) => match self.resolve_at(file, class, depth) {
-                Resolved::Class(class_file, class) => {
-                    match self.class_base(class_file, class, depth) {
-                        Some(PackageEntity::ClientClass(orm)) => Resolved::Client(orm),
-                        Some(PackageEntity::RepositoryClass(orm)) => Resolved::Model(orm),
-                        _ => Resolved::Instance(class_file, class),
-                    }
-                }
+                Resolved::Class(class_file, class) => match self.class_base(class_file, class, depth) {
+                    Some(PackageEntity::ClientClass(orm)) => Resolved::Client(orm),
+                    Some(PackageEntity::RepositoryClass(orm)) => Resolved::Model(orm),
+                    _ => Resolved::Instance(class_file, class),
+                },
                 other => match other.entity() {
                     Some(PackageEntity::ClientClass(orm)) => Resolved::Client(orm),
                     Some(PackageEntity::RepositoryClass(orm)) => Resolved::Model(orm),
@@ -131,13 +131,7 @@ impl Project {
         }
     }
 
-    fn resolve_import(
-        &self,
-        file: FileId,
-        module: &str,
-        name: &ImportedName,
-        depth: u32,
-    ) -> Resolved {
+    fn resolve_import(&self, file: FileId, module: &str, name: &ImportedName, depth: u32) -> Resolved {
         if package_orm(module).is_some() {
             let path = match name {
                 ImportedName::Default => vec!["default".to_owned()],

@@ -1,8 +1,6 @@
 //! The walk over one file that records its facts.
 
-use ceiling_facts::{
-    Call, Export, FileFacts, ImportedName, Iteration, IterationKind, Object, Over, Query, Value,
-};
+use ceiling_facts::{Call, Export, FileFacts, ImportedName, Iteration, IterationKind, Object, Over, Query, Value};
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
@@ -15,6 +13,11 @@ use crate::iterations::{ARRAY_CALLBACKS, BodyFacts, over_collection, over_condit
 use crate::lines::LineIndex;
 use crate::orm::{Chain, Link, shapes, sql_tag_shape};
 use crate::values::Values;
+
+/// Methods that keep a callback for later instead of running it: a callback handed to them in a
+/// loop body does not run once per element (`handlers.push(() => db.user.findMany())`).
+const STORING_METHODS: &[&str] =
+    &["push", "unshift", "set", "add", "append", "on", "once", "addEventListener", "addListener", "subscribe"];
 
 /// Where the walk is: the function being walked and the iterations whose body it is in.
 struct Context {
@@ -77,10 +80,8 @@ impl<'s, 'a> Extractor<'s, 'a> {
 
     pub fn run(mut self, program: &Program<'a>) -> FileFacts {
         self.visit_program(program);
-        self.facts.objects = std::mem::take(&mut self.values.objects)
-            .into_iter()
-            .map(|properties| Object { properties })
-            .collect();
+        self.facts.objects =
+            std::mem::take(&mut self.values.objects).into_iter().map(|properties| Object { properties }).collect();
         self.facts
     }
 
@@ -114,12 +115,21 @@ impl<'s, 'a> Extractor<'s, 'a> {
             AstKind::Function(function) => function.id.as_ref().map(|id| id.name.to_string()),
             _ => None,
         };
-        for parent in nodes.ancestor_kinds(node_id).skip(1) {
+        for parent in nodes.ancestor_kinds(node_id) {
             match parent {
-                AstKind::ParenthesizedExpression(_) | AstKind::TSAsExpression(_) | AstKind::TSSatisfiesExpression(_) => {}
-                AstKind::CallExpression(_) | AstKind::NewExpression(_) => {
-                    return (true, own_name.unwrap_or_else(|| "<callback>".to_owned()));
+                AstKind::ParenthesizedExpression(_)
+                | AstKind::TSAsExpression(_)
+                | AstKind::TSSatisfiesExpression(_) => {}
+                AstKind::CallExpression(call) => {
+                    let stored = call
+                        .callee
+                        .get_inner_expression()
+                        .as_member_expression()
+                        .and_then(|member| member.static_property_name())
+                        .is_some_and(|method| STORING_METHODS.contains(&method));
+                    return (!stored, own_name.unwrap_or_else(|| "<callback>".to_owned()));
                 }
+                AstKind::NewExpression(_) => return (true, own_name.unwrap_or_else(|| "<callback>".to_owned())),
                 AstKind::VariableDeclarator(declarator) => {
                     let name = declarator.id.get_binding_identifier().map(|id| id.name.to_string());
                     return (false, own_name.or(name).unwrap_or_else(|| "<anonymous>".to_owned()));
@@ -230,7 +240,8 @@ impl<'s, 'a> Extractor<'s, 'a> {
             return;
         }
         let context = self.context();
-        let call = Call { span: self.lines.span(span), callee, func: context.func, iteration: context.loops.last().copied() };
+        let call =
+            Call { span: self.lines.span(span), callee, func: context.func, iteration: context.loops.last().copied() };
         self.facts.calls.push(call);
     }
 
@@ -249,7 +260,9 @@ impl<'s, 'a> Extractor<'s, 'a> {
         } else {
             return;
         };
-        let Some(callback) = callback.and_then(Argument::as_expression).map(Expression::get_inner_expression) else { return };
+        let Some(callback) = callback.and_then(Argument::as_expression).map(Expression::get_inner_expression) else {
+            return;
+        };
         let start = match callback {
             Expression::ArrowFunctionExpression(arrow) => arrow.span.start,
             Expression::FunctionExpression(function) => function.span.start,
@@ -431,7 +444,9 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
 
     fn visit_export_default_declaration(&mut self, it: &ExportDefaultDeclaration<'a>) {
         let value = match &it.declaration {
-            ExportDefaultDeclarationKind::FunctionDeclaration(function) => self.values.function_value(function.span.start),
+            ExportDefaultDeclarationKind::FunctionDeclaration(function) => {
+                self.values.function_value(function.span.start)
+            }
             ExportDefaultDeclarationKind::ClassDeclaration(class) => self.values.class_value(class.span.start),
             ExportDefaultDeclarationKind::TSInterfaceDeclaration(_) => Value::Unknown,
             declaration => match declaration.as_expression() {
@@ -486,7 +501,12 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
     fn visit_for_in_statement(&mut self, it: &ForInStatement<'a>) {
         self.visit_expression(&it.right);
         let over = over_collection(&it.right, &self.values);
-        let id = self.push_iteration(IterationKind::ForIn, header(it.span, it.body.span()), over, BodyFacts::of_statement(&it.body));
+        let id = self.push_iteration(
+            IterationKind::ForIn,
+            header(it.span, it.body.span()),
+            over,
+            BodyFacts::of_statement(&it.body),
+        );
         self.in_iteration(id, |this| {
             this.visit_for_statement_left(&it.left);
             this.visit_statement(&it.body);
@@ -498,7 +518,12 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
             self.visit_for_statement_init(init);
         }
         let over = over_counted(it.test.as_ref(), &self.values);
-        let id = self.push_iteration(IterationKind::For, header(it.span, it.body.span()), over, BodyFacts::of_statement(&it.body));
+        let id = self.push_iteration(
+            IterationKind::For,
+            header(it.span, it.body.span()),
+            over,
+            BodyFacts::of_statement(&it.body),
+        );
         self.in_iteration(id, |this| {
             if let Some(test) = &it.test {
                 this.visit_expression(test);
@@ -512,7 +537,12 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
 
     fn visit_while_statement(&mut self, it: &WhileStatement<'a>) {
         let over = over_condition(&it.test, &it.body);
-        let id = self.push_iteration(IterationKind::While, header(it.span, it.body.span()), over, BodyFacts::of_statement(&it.body));
+        let id = self.push_iteration(
+            IterationKind::While,
+            header(it.span, it.body.span()),
+            over,
+            BodyFacts::of_statement(&it.body),
+        );
         self.in_iteration(id, |this| {
             this.visit_expression(&it.test);
             this.visit_statement(&it.body);
@@ -540,7 +570,11 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
     fn visit_tagged_template_expression(&mut self, it: &TaggedTemplateExpression<'a>) {
         let tag = it.tag.get_inner_expression();
         let (receiver, api_shape) = match tag.as_member_expression() {
-            Some(member) if member.static_property_name().is_some_and(|n| n.starts_with("$queryRaw") || n.starts_with("$executeRaw")) => {
+            Some(member)
+                if member
+                    .static_property_name()
+                    .is_some_and(|n| n.starts_with("$queryRaw") || n.starts_with("$executeRaw")) =>
+            {
                 let mut shape = sql_tag_shape(&it.quasi, member.static_property_name().unwrap_or_default());
                 shape.api = ceiling_facts::QueryApi::PrismaDelegate;
                 (self.value(member.object()), shape)

@@ -88,7 +88,8 @@ fn constant<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>) -> Option<u32> {
         Expression::NumericLiteral(number) => Some(number.value as u32),
         Expression::Identifier(ident) => {
             let symbol = values.symbol(ident)?;
-            let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind() else {
+            let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind()
+            else {
                 return None;
             };
             if values.semantic.scoping().symbol_is_mutated(symbol) {
@@ -106,11 +107,7 @@ fn constant<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>) -> Option<u32> {
 /// What a `while`/`do...while` runs over: elements when it drains a collection
 /// (`while (queue.length)`), otherwise a condition (`while (cursor)`, `while (true)`).
 pub fn over_condition(test: &Expression<'_>, body: &Statement<'_>) -> Over {
-    if mentions_size(test) || BodyFacts::of_statement(body).drains {
-        Over::Collection
-    } else {
-        Over::Condition
-    }
+    if mentions_size(test) || BodyFacts::of_statement(body).drains { Over::Collection } else { Over::Condition }
 }
 
 fn mentions_size(expr: &Expression<'_>) -> bool {
@@ -198,7 +195,9 @@ impl<'a> Visit<'a> for BodyScan {
         };
         if let Some(name) = name {
             let lower = name.to_ascii_lowercase();
-            if self.awaiting > 0 && (lower.contains("sleep") || lower.contains("delay") || lower == "wait" || lower == "settimeout") {
+            if self.awaiting > 0
+                && (lower.contains("sleep") || lower.contains("delay") || lower == "wait" || lower == "settimeout")
+            {
                 self.paced = true;
             }
             if matches!(name, "shift" | "pop") && it.arguments.is_empty() {

@@ -44,10 +44,7 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     let options = ParseOptions { allow_return_outside_function: true, ..ParseOptions::default() };
     let parsed = Parser::new(&allocator, source, source_type).with_options(options).parse();
     if parsed.panicked || !parsed.diagnostics.is_empty() {
-        let message = parsed
-            .diagnostics
-            .first()
-            .map_or_else(|| "the parser gave up".to_owned(), ToString::to_string);
+        let message = parsed.diagnostics.first().map_or_else(|| "the parser gave up".to_owned(), ToString::to_string);
         return Err(Skip::Parse(message));
     }
     let semantic = SemanticBuilder::new().with_build_nodes(true).build(&parsed.program).semantic;

@@ -1,1 +1,131 @@
+//! Facts extracted from small sources: the frontend's contract with the project model.
 
+use ceiling_facts::{ImportedName, IterationKind, Operation, Over, QueryApi, Value};
+
+use crate::{Skip, extract};
+
+fn import(module: &str, name: &str) -> Value {
+    Value::Import { module: module.to_owned(), name: ImportedName::Named(name.to_owned()) }
+}
+
+#[test]
+fn an_imported_client_stays_symbolic() {
+    let facts = extract(
+        "route.ts",
+        "import { prisma } from '@/lib/db';\nexport async function GET(posts) {\n  for (const p of posts) {\n    await prisma.user.findUnique({ where: { id: p.authorId } });\n  }\n}\n",
+    )
+    .unwrap();
+    assert_eq!(facts.queries.len(), 1);
+    let query = &facts.queries[0];
+    assert_eq!(query.receiver, import("@/lib/db", "prisma"));
+    assert_eq!(
+        (query.api, query.operation, query.method.as_str()),
+        (QueryApi::PrismaDelegate, Operation::ReadOne, "findUnique")
+    );
+    assert_eq!(query.model.as_deref(), Some("user"));
+    assert_eq!(query.filters, ["id"]);
+    assert_eq!(query.span.line, 4);
+    let iteration = &facts.iterations[query.iteration.unwrap() as usize];
+    assert_eq!((iteration.kind, iteration.over), (IterationKind::ForOf, Over::Collection));
+    assert_eq!(facts.exports[0].name, "GET");
+}
+
+#[test]
+fn a_local_client_resolves_to_its_constructor() {
+    let facts = extract(
+        "db.ts",
+        "import { PrismaClient } from '@prisma/client';\nconst g = globalThis as any;\nexport const db = g.prisma ?? new PrismaClient();\n",
+    )
+    .unwrap();
+    assert_eq!(facts.exports[0].name, "db");
+    assert_eq!(facts.exports[0].value, Value::Instance(Box::new(import("@prisma/client", "PrismaClient"))));
+}
+
+#[test]
+fn loops_say_what_they_run_over() {
+    let facts = extract(
+        "loops.ts",
+        "const ROLES = ['admin', 'user'] as const;\nconst LIMIT = 3;\nasync function f(queue, items, cursor) {\n  for (const r of ROLES) {}\n  for (const x of ['a', 'b', 'c']) {}\n  for (let i = 0; i < LIMIT; i++) {}\n  for (let i = 0; i < items.length; i++) {}\n  while (cursor) { cursor = null }\n  while (queue.length) { queue.shift() }\n  items.map((x) => x);\n  Object.keys({ a: 1, b: 2 }).forEach((k) => k);\n}\n",
+    )
+    .unwrap();
+    let over: Vec<Over> = facts.iterations.iter().map(|i| i.over).collect();
+    assert_eq!(
+        over,
+        [
+            Over::Literal(2),
+            Over::Literal(3),
+            Over::Range(3),
+            Over::Collection,
+            Over::Condition,
+            Over::Collection,
+            Over::Collection,
+            Over::Literal(2)
+        ]
+    );
+}
+
+#[test]
+fn loop_bodies_that_run_once_or_retry() {
+    let facts = extract(
+        "bodies.ts",
+        "async function f(xs, q) {\n  for (const x of xs) { await q(x); return x }\n  for (const x of xs) { if (x) continue; return x }\n  for (let a = 0; a < n; a++) { try { return await q() } catch {} }\n  for (const x of xs) { await q(x); await sleep(100) }\n}\n",
+    )
+    .unwrap();
+    let flags: Vec<(bool, bool, bool)> = facts.iterations.iter().map(|i| (i.exits_first, i.retries, i.paced)).collect();
+    assert_eq!(flags, [(true, false, false), (false, false, false), (false, true, false), (false, false, true)]);
+}
+
+#[test]
+fn a_transaction_callback_parameter_is_the_client() {
+    let facts = extract(
+        "tx.ts",
+        "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nprisma.$transaction(async (tx) => tx.user.findMany());\n",
+    )
+    .unwrap();
+    let query = facts.queries.iter().find(|q| q.method == "findMany").unwrap();
+    assert_eq!(query.receiver, Value::Instance(Box::new(import("@prisma/client", "PrismaClient"))));
+    let callback = &facts.functions[query.func.unwrap() as usize];
+    assert!(callback.inline, "a callback runs as part of its caller");
+}
+
+#[test]
+fn a_callback_in_a_loop_inherits_the_loop() {
+    let facts = extract(
+        "cb.ts",
+        "export async function f(posts, getAuthor) {\n  await Promise.all(posts.map(async (post) => getAuthor(post.authorId)));\n}\n",
+    )
+    .unwrap();
+    let call = facts.calls.iter().find(|c| c.callee == Value::Param("getAuthor".to_owned())).unwrap();
+    let iteration = &facts.iterations[call.iteration.unwrap() as usize];
+    assert_eq!(iteration.kind, IterationKind::ArrayCallback);
+}
+
+#[test]
+fn a_function_declared_in_a_loop_is_not_run_by_it() {
+    let facts = extract(
+        "decl.ts",
+        "import { db } from './db';\nexport function f(xs) {\n  for (const x of xs) {\n    const load = () => db.user.findMany();\n    cache.set(x, load);\n  }\n}\n",
+    )
+    .unwrap();
+    assert_eq!(facts.queries.len(), 1);
+    assert_eq!(facts.queries[0].iteration, None, "the arrow is assigned, not called, in the loop");
+}
+
+#[test]
+fn syntax_errors_are_reported() {
+    assert!(matches!(extract("x.ts", "const = ;"), Err(Skip::Parse(_))));
+    let deep = format!("const x = {}1{};", "(".repeat(2_000), ")".repeat(2_000));
+    assert_eq!(extract("deep.ts", &deep).unwrap_err(), Skip::TooDeep);
+}
+
+#[test]
+fn sql_text_decides_read_or_write() {
+    let facts = extract(
+        "sql.ts",
+        "import { Pool } from 'pg';\nconst pool = new Pool();\nexport async function f(ids) {\n  await pool.query('SELECT * FROM users WHERE id = ANY($1)', [ids]);\n  await pool.query(`insert into logs (msg) values ($1)`, ['x']);\n}\n",
+    )
+    .unwrap();
+    let shapes: Vec<(Operation, bool, Option<&str>)> =
+        facts.queries.iter().map(|q| (q.operation, q.batched, q.model.as_deref())).collect();
+    assert_eq!(shapes, [(Operation::ReadMany, true, Some("users")), (Operation::Create, false, Some("logs"))]);
+}

@@ -27,18 +27,8 @@ pub struct Values<'s, 'a> {
 }
 
 impl<'s, 'a> Values<'s, 'a> {
-    pub fn new(
-        semantic: &'s Semantic<'a>,
-        functions: FxHashMap<u32, u32>,
-        classes: FxHashMap<u32, u32>,
-    ) -> Self {
-        Values {
-            semantic,
-            functions,
-            classes,
-            objects: Vec::new(),
-            objects_by_start: FxHashMap::default(),
-        }
+    pub fn new(semantic: &'s Semantic<'a>, functions: FxHashMap<u32, u32>, classes: FxHashMap<u32, u32>) -> Self {
+        Values { semantic, functions, classes, objects: Vec::new(), objects_by_start: FxHashMap::default() }
     }
 
     /// The value of `expr`. `this_class` is the class whose method is being walked, if any.
@@ -54,9 +44,9 @@ impl<'s, 'a> Values<'s, 'a> {
         match expr.get_inner_expression() {
             Expression::Identifier(ident) => self.of_reference(ident, depth),
             Expression::ThisExpression(_) => this_class.map_or(Value::Unknown, Value::This),
-            Expression::StaticMemberExpression(member) => self
-                .of_at(&member.object, this_class, depth)
-                .member(member.property.name.as_str()),
+            Expression::StaticMemberExpression(member) => {
+                self.of_at(&member.object, this_class, depth).member(member.property.name.as_str())
+            }
             Expression::ComputedMemberExpression(member) => match &member.expression {
                 Expression::StringLiteral(key) => {
                     self.of_at(&member.object, this_class, depth).member(key.value.as_str())
@@ -64,27 +54,20 @@ impl<'s, 'a> Values<'s, 'a> {
                 _ => Value::Unknown,
             },
             Expression::ChainExpression(chain) => match &chain.expression {
-                ChainElement::StaticMemberExpression(member) => self
-                    .of_at(&member.object, this_class, depth)
-                    .member(member.property.name.as_str()),
-                ChainElement::CallExpression(call) => {
-                    self.of_call(&call.callee, &call.arguments, this_class, depth)
+                ChainElement::StaticMemberExpression(member) => {
+                    self.of_at(&member.object, this_class, depth).member(member.property.name.as_str())
+                }
+                ChainElement::CallExpression(call) => self.of_call(&call.callee, &call.arguments, this_class, depth),
+                _ => Value::Unknown,
+            },
+            Expression::CallExpression(call) => self.of_call(&call.callee, &call.arguments, this_class, depth),
+            Expression::ImportExpression(import) => match &import.source {
+                Expression::StringLiteral(module) => {
+                    Value::Import { module: module.value.to_string(), name: ImportedName::Namespace }
                 }
                 _ => Value::Unknown,
             },
-            Expression::CallExpression(call) => {
-                self.of_call(&call.callee, &call.arguments, this_class, depth)
-            }
-            Expression::ImportExpression(import) => match &import.source {
-                Expression::StringLiteral(module) => Value::Import {
-                    module: module.value.to_string(),
-                    name: ImportedName::Namespace,
-                },
-                _ => Value::Unknown,
-            },
-            Expression::NewExpression(new) => {
-                self.of_at(&new.callee, this_class, depth).instance()
-            }
+            Expression::NewExpression(new) => self.of_at(&new.callee, this_class, depth).instance(),
             Expression::AwaitExpression(awaited) => self.of_at(&awaited.argument, this_class, depth),
             Expression::LogicalExpression(logical) => {
                 let left = self.of_at(&logical.left, this_class, depth);
@@ -114,10 +97,7 @@ impl<'s, 'a> Values<'s, 'a> {
             && self.symbol(ident).is_none()
             && let Some(Argument::StringLiteral(module)) = arguments.first()
         {
-            return Value::Import {
-                module: module.value.to_string(),
-                name: ImportedName::Namespace,
-            };
+            return Value::Import { module: module.value.to_string(), name: ImportedName::Namespace };
         }
         self.of_at(callee, this_class, depth).call()
     }
@@ -201,12 +181,8 @@ impl<'s, 'a> Values<'s, 'a> {
                 let name = ImportedName::Named(specifier.imported.name().to_string());
                 self.import(declaration.id(), name)
             }
-            AstKind::ImportDefaultSpecifier(_) => {
-                self.import(declaration.id(), ImportedName::Default)
-            }
-            AstKind::ImportNamespaceSpecifier(_) => {
-                self.import(declaration.id(), ImportedName::Namespace)
-            }
+            AstKind::ImportDefaultSpecifier(_) => self.import(declaration.id(), ImportedName::Default),
+            AstKind::ImportNamespaceSpecifier(_) => self.import(declaration.id(), ImportedName::Namespace),
             AstKind::FormalParameter(parameter) => {
                 let Some(path) = pattern_path(&parameter.pattern, symbol) else {
                     return Value::Unknown;
@@ -281,11 +257,9 @@ impl<'s, 'a> Values<'s, 'a> {
     pub fn of_type(&mut self, ty: &TSType<'a>, depth: u32) -> Value {
         match ty {
             TSType::TSTypeReference(reference) => self.of_type_name(&reference.type_name, depth).instance(),
-            TSType::TSUnionType(union) => union
-                .types
-                .iter()
-                .map(|ty| self.of_type(ty, depth))
-                .fold(Value::Unknown, Value::either),
+            TSType::TSUnionType(union) => {
+                union.types.iter().map(|ty| self.of_type(ty, depth)).fold(Value::Unknown, Value::either)
+            }
             _ => Value::Unknown,
         }
     }
@@ -305,9 +279,7 @@ impl<'s, 'a> Values<'s, 'a> {
 /// `["db"]` for `const { db } = ...`. `None` when the symbol sits in an array pattern or a rest.
 fn pattern_path(pattern: &BindingPattern<'_>, symbol: SymbolId) -> Option<Vec<String>> {
     match pattern {
-        BindingPattern::BindingIdentifier(ident) => {
-            (ident.symbol_id.get() == Some(symbol)).then(Vec::new)
-        }
+        BindingPattern::BindingIdentifier(ident) => (ident.symbol_id.get() == Some(symbol)).then(Vec::new),
         BindingPattern::AssignmentPattern(assignment) => pattern_path(&assignment.left, symbol),
         BindingPattern::ObjectPattern(object) => object.properties.iter().find_map(|property| {
             let key = property.key.static_name()?;

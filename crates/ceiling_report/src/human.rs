@@ -46,16 +46,26 @@ fn report<'s>(finding: &'s Finding, sources: &'s BTreeMap<String, Option<String>
         let mut snippet = Snippet::source(source.as_str()).path(file).line_start(1);
         let mut primary_done = false;
         if file == finding.file {
-            snippet = snippet.annotation(AnnotationKind::Primary.span(first_line(source, finding.span.start, finding.span.end)).label(
-                finding.chain.iter().find(|l| l.span == finding.span && l.file == finding.file).map_or("here", |l| l.note.as_str()),
-            ));
+            snippet = snippet.annotation(
+                AnnotationKind::Primary.span(first_line(source, finding.span.start, finding.span.end)).label(
+                    finding
+                        .chain
+                        .iter()
+                        .find(|l| l.span == finding.span && l.file == finding.file)
+                        .map_or("here", |l| l.note.as_str()),
+                ),
+            );
             primary_done = true;
         }
         for link in finding.chain.iter().filter(|l| l.file == file) {
             if primary_done && link.span == finding.span {
                 continue;
             }
-            snippet = snippet.annotation(AnnotationKind::Context.span(first_line(source, link.span.start, link.span.end)).label(link.note.as_str()));
+            snippet = snippet.annotation(
+                AnnotationKind::Context
+                    .span(first_line(source, link.span.start, link.span.end))
+                    .label(link.note.as_str()),
+            );
         }
         group = group.element(snippet);
     }
@@ -96,7 +106,13 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
                 (n > 0).then(|| format!("{n} {}{}", severity.as_str(), if n == 1 { "" } else { "s" }))
             })
             .collect();
-        let _ = writeln!(line, "Found {} finding{}: {}.", findings.len(), if findings.len() == 1 { "" } else { "s" }, by_severity.join(", "));
+        let _ = writeln!(
+            line,
+            "Found {} finding{}: {}.",
+            findings.len(),
+            if findings.len() == 1 { "" } else { "s" },
+            by_severity.join(", ")
+        );
     }
     line
 }

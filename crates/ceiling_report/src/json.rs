@@ -82,7 +82,12 @@ pub fn render_json(findings: &[Finding], summary: &Summary) -> String {
                 chain: finding
                     .chain
                     .iter()
-                    .map(|link| JsonLink { file: &link.file, line: link.span.line, column: link.span.col, note: &link.note })
+                    .map(|link| JsonLink {
+                        file: &link.file,
+                        line: link.span.line,
+                        column: link.span.col,
+                        note: &link.note,
+                    })
                     .collect(),
                 why: &finding.why,
                 fix: &finding.fix,

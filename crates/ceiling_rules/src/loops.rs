@@ -2,8 +2,7 @@
 //! to the query it runs, directly or through calls.
 
 use ceiling_facts::{
-    ChainStep, FileFacts, FileId, FileRole, IterId, Iteration, IterationKind, Operation, Orm, Over,
-    Project, ReachKind,
+    ChainStep, FileFacts, FileId, FileRole, IterId, Iteration, IterationKind, Operation, Orm, Over, Project, ReachKind,
 };
 
 use crate::{ChainLink, Finding, Rule, Severity};
@@ -30,9 +29,14 @@ pub fn scaling_loop(file: &FileFacts, innermost: IterId) -> Option<IterId> {
 fn scales(iteration: &Iteration) -> bool {
     let element_loop = matches!(
         iteration.kind,
-        IterationKind::ForOf | IterationKind::ForIn | IterationKind::ForAwait | IterationKind::ArrayCallback | IterationKind::AsyncHelper
+        IterationKind::ForOf
+            | IterationKind::ForIn
+            | IterationKind::ForAwait
+            | IterationKind::ArrayCallback
+            | IterationKind::AsyncHelper
     );
-    iteration.over == Over::Collection && !iteration.exits_first && !(iteration.retries && !element_loop)
+    let retry_loop = iteration.retries && !element_loop;
+    iteration.over == Over::Collection && !iteration.exits_first && !retry_loop
 }
 
 /// One query per element: where it runs (the query itself, or the call in the loop that reaches
@@ -52,14 +56,20 @@ pub struct PerElement {
 }
 
 /// Every query of `kind` that runs once per element of a scaling loop, direct or through calls.
-pub fn per_element_queries(project: &Project, kind: ReachKind, keep: impl Fn(&ceiling_facts::Query) -> bool) -> Vec<PerElement> {
+pub fn per_element_queries(
+    project: &Project,
+    kind: ReachKind,
+    keep: impl Fn(&ceiling_facts::Query) -> bool,
+) -> Vec<PerElement> {
     let mut found = Vec::new();
     for (file_id, file) in project.files() {
         if file.role == FileRole::Test {
             continue;
         }
         for (query_id, query) in file.queries.iter().enumerate() {
-            let (Some(iteration), Some(orm)) = (query.iteration, project.query_orm(file_id, query_id as u32)) else { continue };
+            let (Some(iteration), Some(orm)) = (query.iteration, project.query_orm(file_id, query_id as u32)) else {
+                continue;
+            };
             if !is_kind(query.operation, kind) || !keep(query) {
                 continue;
             }
@@ -80,7 +90,9 @@ pub fn per_element_queries(project: &Project, kind: ReachKind, keep: impl Fn(&ce
             });
         }
         for (call_id, call) in file.calls.iter().enumerate() {
-            let (Some(iteration), Some(target)) = (call.iteration, project.call_target(file_id, call_id as u32)) else { continue };
+            let (Some(iteration), Some(target)) = (call.iteration, project.call_target(file_id, call_id as u32)) else {
+                continue;
+            };
             if project.reach(target, kind).is_none() {
                 continue;
             }
@@ -137,7 +149,7 @@ fn loop_link(file: &FileFacts, loop_id: IterId) -> ChainLink {
         IterationKind::ForAwait => "`for await` loop",
         IterationKind::While => "`while` loop",
         IterationKind::DoWhile => "`do...while` loop",
-        IterationKind::ArrayCallback => "callback run per element",
+        IterationKind::ArrayCallback => "array callback",
         IterationKind::AsyncHelper => "async map over the collection",
     };
     ChainLink { file: file.path.clone(), span: iteration.span, note: format!("{what}, once per element") }

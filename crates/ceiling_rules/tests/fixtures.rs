@@ -44,14 +44,30 @@ fn fixtures() {
             .collect();
         let name = case.strip_prefix(&root).unwrap().display().to_string();
         for missing in expected.difference(&actual) {
-            failures.push(format!("{name}: expected {} at {}:{} ({}), not reported", missing.2, missing.0, missing.1, missing.3));
+            failures.push(format!(
+                "{name}: expected {} at {}:{} ({}), not reported",
+                missing.2, missing.0, missing.1, missing.3
+            ));
         }
         for extra in actual.difference(&expected) {
-            let finding = result.findings.iter().find(|f| f.file == extra.0 && f.span.line == extra.1 && f.rule == extra.2).unwrap();
-            failures.push(format!("{name}: unexpected {} at {}:{} ({}): {}", extra.2, extra.0, extra.1, extra.3, finding.message));
+            let finding = result
+                .findings
+                .iter()
+                .find(|f| f.file == extra.0 && f.span.line == extra.1 && f.rule == extra.2)
+                .unwrap();
+            failures.push(format!(
+                "{name}: unexpected {} at {}:{} ({}): {}",
+                extra.2, extra.0, extra.1, extra.3, finding.message
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} fixture cases failed:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixture cases failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {

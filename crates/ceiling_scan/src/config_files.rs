@@ -13,7 +13,8 @@ pub fn resolver(root: &Path, config_files: &[String]) -> ModuleResolver {
     for relative in &sorted {
         let dir = relative.rsplit_once('/').map_or("", |(dir, _)| dir).to_owned();
         if relative.ends_with("package.json") {
-            if let Some(name) = read_json(root, relative).as_ref().and_then(|json| json.get("name")).and_then(Json::as_str)
+            if let Some(name) =
+                read_json(root, relative).as_ref().and_then(|json| json.get("name")).and_then(Json::as_str)
             {
                 resolver.packages.push((name.to_owned(), dir));
             }
@@ -57,7 +58,10 @@ fn compiler_paths(root: &Path, relative: &str, depth: u32) -> Option<PathSetting
         let paths = paths
             .iter()
             .map(|(pattern, targets)| {
-                let targets = targets.as_array().map(|t| t.iter().filter_map(Json::as_str).map(str::to_owned).collect()).unwrap_or_default();
+                let targets = targets
+                    .as_array()
+                    .map(|t| t.iter().filter_map(Json::as_str).map(str::to_owned).collect())
+                    .unwrap_or_default();
                 (pattern.clone(), targets)
             })
             .collect();
@@ -78,6 +82,10 @@ fn compiler_paths(root: &Path, relative: &str, depth: u32) -> Option<PathSetting
 
 fn read_json(root: &Path, relative: &str) -> Option<Json> {
     let text = std::fs::read_to_string(root.join(relative)).ok()?;
-    let options = jsonc_parser::ParseOptions { allow_comments: true, allow_loose_object_property_names: true, allow_trailing_commas: true };
+    let options = jsonc_parser::ParseOptions {
+        allow_comments: true,
+        allow_loose_object_property_names: true,
+        allow_trailing_commas: true,
+    };
     jsonc_parser::parse_to_serde_value(&text, &options).ok().flatten()
 }

@@ -116,9 +116,8 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
         .stack_size(WORKER_STACK_BYTES)
         .build()
         .map_err(|error| ScanError::ThreadPool(error.to_string()))?;
-    let outcomes: Vec<Outcome> = pool.install(|| {
-        walked.sources.par_iter().map(|source| analyse(&root, source, options)).collect()
-    });
+    let outcomes: Vec<Outcome> =
+        pool.install(|| walked.sources.par_iter().map(|source| analyse(&root, source, options)).collect());
     let mut files = Vec::new();
     let mut skipped = walked.skipped;
     for outcome in outcomes {

@@ -10,9 +10,15 @@ pub fn role_of(path: &str) -> FileRole {
     let name = name.first().copied().unwrap_or_default();
     let stem_parts: Vec<&str> = name.split('.').collect();
     let is_test_name = stem_parts.len() > 2
-        && stem_parts[..stem_parts.len() - 1].iter().skip(1).any(|part| matches!(*part, "test" | "spec" | "e2e" | "cy"));
+        && stem_parts[..stem_parts.len() - 1]
+            .iter()
+            .skip(1)
+            .any(|part| matches!(*part, "test" | "spec" | "e2e" | "cy"));
     let test_dir = dirs.iter().any(|dir| {
-        matches!(*dir, "__tests__" | "__mocks__" | "test" | "tests" | "e2e" | "cypress" | "playwright" | "__fixtures__" | "spec")
+        matches!(
+            *dir,
+            "__tests__" | "__mocks__" | "test" | "tests" | "e2e" | "cypress" | "playwright" | "__fixtures__" | "spec"
+        )
     });
     if is_test_name || test_dir {
         return FileRole::Test;

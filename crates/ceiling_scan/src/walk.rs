@@ -9,9 +9,25 @@ use crate::{SkipReason, Skipped};
 
 /// Directories that hold dependencies or build output, skipped wherever they appear.
 const SKIPPED_DIRS: &[&str] = &[
-    "node_modules", "dist", "build", "out", "coverage", ".next", ".nuxt", ".output", ".svelte-kit",
-    ".turbo", ".vercel", ".netlify", ".cache", ".git", "bower_components", "jspm_packages",
-    "storybook-static", ".expo", ".docusaurus",
+    "node_modules",
+    "dist",
+    "build",
+    "out",
+    "coverage",
+    ".next",
+    ".nuxt",
+    ".output",
+    ".svelte-kit",
+    ".turbo",
+    ".vercel",
+    ".netlify",
+    ".cache",
+    ".git",
+    "bower_components",
+    "jspm_packages",
+    "storybook-static",
+    ".expo",
+    ".docusaurus",
 ];
 
 pub struct Source {

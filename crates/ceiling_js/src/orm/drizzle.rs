@@ -9,14 +9,21 @@ use super::{Chain, Link, Shape, is_dynamic_set, keys, object_arg, property};
 pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
     let links = &chain.links[at..];
     match links {
-        [Link::Property("query"), Link::Property(table), Link::Method(method @ ("findMany" | "findFirst"), args), ..] => {
+        [
+            Link::Property("query"),
+            Link::Property(table),
+            Link::Method(method @ ("findMany" | "findFirst"), args),
+            ..,
+        ] => {
             let operation = if *method == "findFirst" { Operation::ReadOne } else { Operation::ReadMany };
             let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, method, operation);
             shape.model = Some((*table).to_owned());
             shape.bounded = operation == Operation::ReadOne;
             if let Some(options) = object_arg(args.first()) {
                 shape.bounded |= property(options, "limit").is_some();
-                if let Some(Expression::ObjectExpression(with)) = property(options, "with").map(|w| w.get_inner_expression()) {
+                if let Some(Expression::ObjectExpression(with)) =
+                    property(options, "with").map(|w| w.get_inner_expression())
+                {
                     shape.includes = keys(with);
                 }
                 if let Some(filter) = property(options, "where") {
@@ -25,7 +32,11 @@ pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
             }
             Some(shape)
         }
-        [Link::Method(start @ ("select" | "selectDistinct" | "selectDistinctOn"), _), Link::Method("from", from), rest @ ..] => {
+        [
+            Link::Method(start @ ("select" | "selectDistinct" | "selectDistinctOn"), _),
+            Link::Method("from", from),
+            rest @ ..,
+        ] => {
             let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, start, Operation::ReadMany);
             shape.model = table_name(from.first());
             read_builder(rest, &mut shape);
@@ -43,7 +54,9 @@ pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
             };
             let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, "insert", operation);
             shape.model = table_name(table.first());
-            if rest.iter().any(|link| matches!(link.method(), Some(("onConflictDoUpdate", _)))) && operation == Operation::Create {
+            if rest.iter().any(|link| matches!(link.method(), Some(("onConflictDoUpdate", _))))
+                && operation == Operation::Create
+            {
                 shape.operation = Operation::Upsert;
             }
             Some(shape)

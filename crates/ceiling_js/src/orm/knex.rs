@@ -46,11 +46,7 @@ pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
                 }
             }
             "orderBy" => shape.sorts.extend(string_arg(args.first())),
-            "onConflict" => {
-                if shape.operation == Operation::Create {
-                    shape.operation = Operation::Upsert;
-                }
-            }
+            "onConflict" if shape.operation == Operation::Create => shape.operation = Operation::Upsert,
             _ => {}
         }
         shape.method = method.to_owned();

@@ -191,9 +191,7 @@ pub fn object_arg<'b, 'a>(arg: Option<&'b Argument<'a>>) -> Option<&'b ObjectExp
 /// A property of an object literal by static key.
 pub fn property<'b, 'a>(object: &'b ObjectExpression<'a>, key: &str) -> Option<&'b Expression<'a>> {
     object.properties.iter().find_map(|property| match property {
-        ObjectPropertyKind::ObjectProperty(property)
-            if property.key.static_name().is_some_and(|name| name == key) =>
-        {
+        ObjectPropertyKind::ObjectProperty(property) if property.key.static_name().is_some_and(|name| name == key) => {
             Some(&property.value)
         }
         _ => None,
@@ -206,9 +204,7 @@ pub fn keys(object: &ObjectExpression<'_>) -> Vec<String> {
         .properties
         .iter()
         .filter_map(|property| match property {
-            ObjectPropertyKind::ObjectProperty(property) => {
-                property.key.static_name().map(|name| name.to_string())
-            }
+            ObjectPropertyKind::ObjectProperty(property) => property.key.static_name().map(|name| name.to_string()),
             _ => None,
         })
         .collect()
@@ -270,7 +266,11 @@ fn collect_filter(
                 collect_filter(inner, set_keys, &mut ignored, batched, depth + 1);
             }
             Expression::CallExpression(call)
-                if call.callee.get_inner_expression().get_identifier_reference().is_some_and(|ident| ident.name == "In") =>
+                if call
+                    .callee
+                    .get_inner_expression()
+                    .get_identifier_reference()
+                    .is_some_and(|ident| ident.name == "In") =>
             {
                 columns.push(key);
                 if let Some(set) = call.arguments.first().and_then(Argument::as_expression) {

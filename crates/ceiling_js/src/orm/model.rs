@@ -49,19 +49,20 @@ pub fn operation(method: &str, args: &[Argument<'_>]) -> Option<Operation> {
     let first = args.first().and_then(Argument::as_expression).map(Expression::get_inner_expression);
     let many_rows = matches!(first, Some(Expression::ArrayExpression(_)));
     Some(match method {
-        "findOne" | "findOneBy" | "findOneOrFail" | "findOneByOrFail" | "findByPk" | "findById"
-        | "exists" | "exist" | "existsBy" => Operation::ReadOne,
-        "find" | "findAll" | "findBy" | "findAndCount" | "findAndCountAll" | "findAndCountBy"
-        | "distinct" => Operation::ReadMany,
+        "findOne" | "findOneBy" | "findOneOrFail" | "findOneByOrFail" | "findByPk" | "findById" | "exists"
+        | "exist" | "existsBy" => Operation::ReadOne,
+        "find" | "findAll" | "findBy" | "findAndCount" | "findAndCountAll" | "findAndCountBy" | "distinct" => {
+            Operation::ReadMany
+        }
         "count" | "countBy" | "countDocuments" | "estimatedDocumentCount" => Operation::Count,
         "aggregate" | "sum" | "max" | "min" | "average" => Operation::Aggregate,
         "create" | "insert" | "save" if many_rows => Operation::BulkWrite,
         "create" | "insert" => Operation::Create,
         "save" | "upsert" => Operation::Upsert,
-        "update" | "updateOne" | "findOneAndUpdate" | "findByIdAndUpdate" | "findOneAndReplace"
-        | "replaceOne" | "increment" | "decrement" => Operation::Update,
-        "destroy" | "delete" | "deleteOne" | "remove" | "softDelete" | "softRemove"
-        | "findByIdAndDelete" | "findOneAndDelete" | "findByIdAndRemove" => Operation::Delete,
+        "update" | "updateOne" | "findOneAndUpdate" | "findByIdAndUpdate" | "findOneAndReplace" | "replaceOne"
+        | "increment" | "decrement" => Operation::Update,
+        "destroy" | "delete" | "deleteOne" | "remove" | "softDelete" | "softRemove" | "findByIdAndDelete"
+        | "findOneAndDelete" | "findByIdAndRemove" => Operation::Delete,
         "updateMany" | "deleteMany" | "bulkCreate" | "insertMany" | "bulkWrite" => Operation::BulkWrite,
         _ => return None,
     })

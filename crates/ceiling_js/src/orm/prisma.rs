@@ -56,8 +56,9 @@ fn operation(method: &str) -> Option<Operation> {
         "update" => Operation::Update,
         "upsert" => Operation::Upsert,
         "delete" => Operation::Delete,
-        "createMany" | "createManyAndReturn" | "updateMany" | "updateManyAndReturn"
-        | "deleteMany" => Operation::BulkWrite,
+        "createMany" | "createManyAndReturn" | "updateMany" | "updateManyAndReturn" | "deleteMany" => {
+            Operation::BulkWrite
+        }
         _ => return None,
     })
 }

@@ -34,27 +34,40 @@ fn statement_shape(api: QueryApi, at: usize, method: &str, text: Option<&str>) -
         return Shape::new(api, at, method, Operation::Raw);
     };
     let lower = text.to_ascii_lowercase();
-    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '.' && c != '"').filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '.' && c != '"')
+        .filter(|w| !w.is_empty())
+        .collect();
     let operation = match words.first().copied() {
         Some("select" | "with") => Operation::ReadMany,
         Some("insert") => {
             // Several row tuples, `unnest` or `select` as the source: already many rows.
             let tuples = lower.matches("),").count();
-            if tuples > 0 || lower.contains("unnest") || lower.contains("select") { Operation::BulkWrite } else { Operation::Create }
+            if tuples > 0 || lower.contains("unnest") || lower.contains("select") {
+                Operation::BulkWrite
+            } else {
+                Operation::Create
+            }
         }
         Some("update") => Operation::Update,
         Some("delete") => Operation::Delete,
         _ => Operation::Raw,
     };
     let mut shape = Shape::new(api, at, method, operation);
-    let table_after = |keyword: &str| words.iter().position(|w| *w == keyword).and_then(|i| words.get(i + 1)).map(|t| t.trim_matches('"').to_owned());
+    let table_after = |keyword: &str| {
+        words.iter().position(|w| *w == keyword).and_then(|i| words.get(i + 1)).map(|t| t.trim_matches('"').to_owned())
+    };
     shape.model = match operation {
         Operation::Create | Operation::BulkWrite => table_after("into"),
         Operation::Update => words.get(1).map(|t| t.trim_matches('"').to_owned()),
         _ => table_after("from"),
     };
     let compact: String = lower.split_whitespace().collect();
-    shape.batched = compact.contains("any($") || compact.contains("any(${") || compact.contains("in(${") || compact.contains("in${") || compact.contains("=any(");
+    shape.batched = compact.contains("any($")
+        || compact.contains("any(${")
+        || compact.contains("in(${")
+        || compact.contains("in${")
+        || compact.contains("=any(");
     shape.bounded = words.contains(&"limit");
     shape
 }

@@ -18,7 +18,8 @@ pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
             let single_row = matches!(rows(), Some(Expression::ObjectExpression(_)));
             let operation = match *method {
                 "select" => {
-                    let head_count = object_arg(args.get(1)).is_some_and(|options| keys(options).iter().any(|k| k == "count"));
+                    let head_count =
+                        object_arg(args.get(1)).is_some_and(|options| keys(options).iter().any(|k| k == "count"));
                     if head_count { Operation::Count } else { Operation::ReadMany }
                 }
                 "insert" if single_row => Operation::Create,
@@ -57,8 +58,8 @@ pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
                             shape.batched = true;
                         }
                     }
-                    "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "like" | "ilike" | "is" | "contains"
-                    | "filter" | "textSearch" => shape.filters.extend(string_arg(args.first())),
+                    "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "like" | "ilike" | "is" | "contains" | "filter"
+                    | "textSearch" => shape.filters.extend(string_arg(args.first())),
                     "match" => shape.filters.extend(object_arg(args.first()).map(keys).unwrap_or_default()),
                     _ => {}
                 }

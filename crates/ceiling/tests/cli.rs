@@ -1,0 +1,113 @@
+//! The real binary, run on the shipped examples and on hostile trees in temp dirs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn ceiling(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ceiling")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// The human summary carries the elapsed time, which differs from run to run.
+fn without_elapsed(text: &str) -> String {
+    text.lines()
+        .map(|line| match (line.find(") in "), line.find("s;").or_else(|| line.rfind("s."))) {
+            (Some(at), Some(end)) if line.starts_with("Scanned ") && end > at => {
+                format!("{}) in <elapsed>{}", &line[..at], &line[end + 1..])
+            }
+            _ => line.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn next_prisma_example_human() {
+    let output = ceiling(&["scan", "examples/next-prisma-app"], &workspace());
+    assert_eq!(output.status.code(), Some(1), "findings exit with 1");
+    insta::assert_snapshot!(without_elapsed(&stdout(&output)));
+}
+
+#[test]
+fn next_prisma_example_json() {
+    let output = ceiling(&["scan", "examples/next-prisma-app", "--format", "json"], &workspace());
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["version"], 1);
+    insta::assert_json_snapshot!(json);
+}
+
+#[test]
+fn express_drizzle_example_human() {
+    let output = ceiling(&["scan", "examples/express-drizzle-app"], &workspace());
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(without_elapsed(&stdout(&output)));
+}
+
+#[test]
+fn fail_on_controls_the_exit_code() {
+    let root = workspace();
+    let never = ceiling(&["scan", "examples/next-prisma-app", "--fail-on", "never"], &root);
+    assert_eq!(never.status.code(), Some(0));
+    let errors_only = ceiling(&["scan", "examples/next-prisma-app", "--fail-on", "error"], &root);
+    assert_eq!(errors_only.status.code(), Some(0), "the example has warnings and infos, no errors");
+}
+
+#[test]
+fn a_missing_path_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = ceiling(&["scan", "no/such/dir"], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot scan no/such/dir"), "{stderr}");
+}
+
+#[test]
+fn an_unknown_flag_is_a_usage_error() {
+    let output = ceiling(&["scan", "--no-such-flag"], &workspace());
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn hostile_files_are_reported_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("broken.ts"), "export const x = (;\n").unwrap();
+    std::fs::write(root.join("latin1.ts"), b"const s = '\xe9';\n").unwrap();
+    std::fs::write(root.join("deep.ts"), format!("const x = {}1{};\n", "[\n".repeat(5000), "]\n".repeat(5000)))
+        .unwrap();
+    std::fs::write(root.join("big.ts"), "// filler\n".repeat(120_000)).unwrap();
+    std::fs::write(root.join("ok.ts"), "export const answer = 42;\n").unwrap();
+    std::fs::create_dir(root.join("loop")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("..", root.join("loop/up")).unwrap();
+    let output = ceiling(&["scan", "."], root);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "no findings: {stderr}");
+    assert!(stderr.contains("skipped broken.ts: parse error"), "{stderr}");
+    assert!(stderr.contains("skipped latin1.ts: not UTF-8"), "{stderr}");
+    assert!(stderr.contains("skipped deep.ts: nested too deeply"), "{stderr}");
+    let out = stdout(&output);
+    assert!(out.contains("Scanned 1 files (2 lines)"), "{out}");
+    assert!(out.contains("skipped 4 (1 nested too deeply, 1 not UTF-8, 1 over 1 MiB, 1 parse error)"), "{out}");
+}
+
+#[test]
+fn a_clean_project_has_no_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("route.ts"),
+        "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nexport async function GET() {\n  return prisma.post.findMany({ include: { author: true }, take: 20 });\n}\n",
+    )
+    .unwrap();
+    let output = ceiling(&["scan"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).contains("No findings."));
+}
