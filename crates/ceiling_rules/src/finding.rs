@@ -31,6 +31,18 @@ pub enum Family {
     Http,
 }
 
+impl Family {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Family::Db => "db",
+            Family::Abuse => "abuse",
+            Family::Jobs => "jobs",
+            Family::Auth => "auth",
+            Family::Http => "http",
+        }
+    }
+}
+
 /// One step of the path from the loop to the query: the loop, each call, the query.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainLink {

@@ -6,6 +6,7 @@
 //! Multi-file fixtures live in `fixtures/<rule-id>/{fire,pass}/<case>/` and are run by
 //! `tests/fixtures.rs`.
 
+pub mod docs;
 mod finding;
 mod loops;
 
