@@ -77,7 +77,8 @@ fn check(_project: &Project, _findings: &mut Vec<Finding>) {{}}
     std::fs::create_dir_all(file.parent().unwrap()).map_err(|e| e.to_string())?;
     std::fs::write(&file, template).map_err(|e| e.to_string())?;
     for kind in ["fire", "pass"] {
-        std::fs::create_dir_all(root.join(format!("crates/ceiling_rules/fixtures/{id}/{kind}"))).map_err(|e| e.to_string())?;
+        std::fs::create_dir_all(root.join(format!("crates/ceiling_rules/fixtures/{id}/{kind}")))
+            .map_err(|e| e.to_string())?;
     }
     println!("wrote {} and fixtures/{id}/{{fire,pass}}/: fill in the docs, the check and the cases", file.display());
     Ok(())

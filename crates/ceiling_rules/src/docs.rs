@@ -59,7 +59,8 @@ pub fn index_page() -> String {
 
 /// Every generated page: `(file name under docs/rules, contents)`.
 pub fn pages() -> Vec<(String, String)> {
-    let mut pages: Vec<(String, String)> = RULES.iter().map(|rule| (format!("{}.md", rule.id), rule_page(rule))).collect();
+    let mut pages: Vec<(String, String)> =
+        RULES.iter().map(|rule| (format!("{}.md", rule.id), rule_page(rule))).collect();
     pages.push(("README.md".to_owned(), index_page()));
     pages
 }
