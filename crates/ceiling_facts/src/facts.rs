@@ -202,6 +202,8 @@ pub enum Over {
     Literal(u32),
     /// A counted loop with a constant bound (`i < 3`).
     Range(u32),
+    /// The result of a call with a literal row limit (`findMany({ take: 5 })`, `.limit(10)`).
+    Limited(u32),
     /// A condition that is not about a collection (`while (cursor)`, `while (true)`).
     Condition,
 }

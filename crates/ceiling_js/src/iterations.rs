@@ -18,7 +18,54 @@ pub fn over_collection<'a>(collection: &Expression<'a>, values: &Values<'_, 'a>)
     if let Some(len) = literal_len(collection, values, 0) {
         return Over::Literal(len);
     }
+    if let Some(limit) = literal_limit(collection, values, 0) {
+        return Over::Limited(limit);
+    }
     Over::Collection
+}
+
+/// The literal row limit of the call that produced a collection: `take: 5`, `limit: 5`,
+/// `.limit(5)`, `.range(0, 4)`, followed through `await` and `const` bindings.
+fn literal_limit<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<u32> {
+    if depth > 4 {
+        return None;
+    }
+    match expr.get_inner_expression() {
+        Expression::AwaitExpression(awaited) => literal_limit(&awaited.argument, values, depth + 1),
+        Expression::Identifier(ident) => {
+            let symbol = values.symbol(ident)?;
+            let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind() else {
+                return None;
+            };
+            if values.semantic.scoping().symbol_is_mutated(symbol) {
+                return None;
+            }
+            // `const { data } = await supabase.from(...).limit(5)` binds the rows too.
+            literal_limit(declarator.init.as_ref()?, values, depth + 1)
+        }
+        Expression::CallExpression(call) => {
+            let chain = crate::orm::Chain::of_call(call);
+            chain.links.iter().find_map(|link| {
+                let (method, args) = link.method()?;
+                let number = |index: usize| match args.get(index)?.as_expression()?.get_inner_expression() {
+                    Expression::NumericLiteral(n) => Some(n.value as u32),
+                    _ => None,
+                };
+                match method {
+                    "limit" | "take" => number(0),
+                    "range" => Some(number(1)?.saturating_sub(number(0)?) + 1),
+                    _ => {
+                        let options = crate::orm::object_arg(args.first())?;
+                        ["take", "limit", "first"].iter().find_map(|key| match crate::orm::property(options, key)?.get_inner_expression() {
+                            Expression::NumericLiteral(n) => Some(n.value as u32),
+                            _ => None,
+                        })
+                    }
+                }
+            })
+        }
+        _ => None,
+    }
 }
 
 fn literal_len<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<u32> {

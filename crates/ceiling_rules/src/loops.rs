@@ -9,7 +9,8 @@ use crate::{ChainLink, Finding, Rule, Severity};
 
 /// The nearest iteration, from `innermost` outwards, whose body runs once per element of a
 /// collection that grows with the data. Guards live here:
-/// - literal collections and counted loops with a constant bound do not grow;
+/// - literal collections, counted loops with a constant bound and the results of a query with a
+///   small literal limit (`take: 10`) do not grow;
 /// - `while (cursor)`-style loops run per page or per condition, not per element;
 /// - a body that always leaves on its first pass runs once;
 /// - a counted or conditional loop that leaves when a `try` succeeds is a retry loop.
@@ -26,6 +27,9 @@ pub fn scaling_loop(file: &FileFacts, innermost: IterId) -> Option<IterId> {
     None
 }
 
+/// A literal row limit up to this is a handful: the loop is bounded, whatever the data.
+const TINY_LIMIT: u32 = 5;
+
 fn scales(iteration: &Iteration) -> bool {
     let element_loop = matches!(
         iteration.kind,
@@ -36,7 +40,12 @@ fn scales(iteration: &Iteration) -> bool {
             | IterationKind::AsyncHelper
     );
     let retry_loop = iteration.retries && !element_loop;
-    iteration.over == Over::Collection && !iteration.exits_first && !retry_loop
+    let grows = match iteration.over {
+        Over::Collection => true,
+        Over::Limited(limit) => limit > TINY_LIMIT,
+        Over::Literal(_) | Over::Range(_) | Over::Condition => false,
+    };
+    grows && !iteration.exits_first && !retry_loop
 }
 
 /// One query per element: where it runs (the query itself, or the call in the loop that reaches

@@ -28,6 +28,7 @@ resolvers, batch with DataLoader.",
         passes: "```ts\nconst posts = await prisma.post.findMany({ include: { author: true } });\n```",
         guards: &[
             "The loop runs over a literal collection (`['a', 'b']`, a `const` array or `as const` tuple) or a counted loop with a constant bound.",
+            "The loop runs over the result of a query with a small literal limit (`take: 5`, `.limit(3)`, up to 5 rows): a handful of lookups that does not grow with the data. A page (`take: 20`) still fires: 21 round trips per request.",
             "The query filters on a run-time set (`in`, `inArray`, `.in()`, `whereIn`, `$in`, `In()`, `ANY($1)`): one query per chunk is batching.",
             "The loop body ends in an unconditional `return`, `break` or `throw`: it runs at most once.",
             "Retry loops: a counted or conditional loop that leaves when a `try` succeeds.",
