@@ -32,6 +32,8 @@ fn literal_limit<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32)
     }
     match expr.get_inner_expression() {
         Expression::AwaitExpression(awaited) => literal_limit(&awaited.argument, values, depth + 1),
+        // `data ?? []`: the fallback is empty.
+        Expression::LogicalExpression(logical) => literal_limit(&logical.left, values, depth + 1),
         Expression::Identifier(ident) => {
             let symbol = values.symbol(ident)?;
             let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind() else {
