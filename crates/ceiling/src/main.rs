@@ -149,6 +149,7 @@ fn summary(result: &ScanResult) -> Summary {
                 detail: detail(&skipped.reason),
             })
             .collect(),
+        suppressed: result.suppressed,
         elapsed: Some(result.elapsed),
     }
 }

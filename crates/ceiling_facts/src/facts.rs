@@ -231,6 +231,14 @@ pub struct Export {
     pub value: Value,
 }
 
+/// `// ceiling-ignore n-plus-one: reason`: the rules it silences, on its own line and the next.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suppression {
+    pub line: u32,
+    /// Rule ids; empty silences every rule.
+    pub rules: Vec<String>,
+}
+
 /// Everything ceiling knows about one source file.
 #[derive(Debug, Clone, Serialize, Default)]
 pub struct FileFacts {
@@ -249,4 +257,5 @@ pub struct FileFacts {
     pub iterations: Vec<Iteration>,
     pub queries: Vec<Query>,
     pub calls: Vec<Call>,
+    pub suppressions: Vec<Suppression>,
 }

@@ -12,10 +12,12 @@ mod facts;
 mod packages;
 mod project;
 mod resolve;
+mod suppression;
 mod value;
 
 pub use facts::*;
 pub use packages::PackageEntity;
 pub use project::{ChainStep, FileId, FnRef, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;
+pub use suppression::parse_suppression;
 pub use value::{ImportedName, Value};

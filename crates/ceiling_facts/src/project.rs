@@ -93,6 +93,10 @@ impl Project {
         self.files.iter().enumerate().map(|(id, file)| (id as FileId, file))
     }
 
+    pub fn file_id(&self, path: &str) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
     pub fn file(&self, id: FileId) -> &FileFacts {
         &self.files[id as usize]
     }

@@ -36,7 +36,8 @@ fn literal_limit<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32)
         Expression::LogicalExpression(logical) => literal_limit(&logical.left, values, depth + 1),
         Expression::Identifier(ident) => {
             let symbol = values.symbol(ident)?;
-            let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind() else {
+            let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind()
+            else {
                 return None;
             };
             if values.semantic.scoping().symbol_is_mutated(symbol) {
@@ -58,9 +59,11 @@ fn literal_limit<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32)
                     "range" => Some(number(1)?.saturating_sub(number(0)?) + 1),
                     _ => {
                         let options = crate::orm::object_arg(args.first())?;
-                        ["take", "limit", "first"].iter().find_map(|key| match crate::orm::property(options, key)?.get_inner_expression() {
-                            Expression::NumericLiteral(n) => Some(n.value as u32),
-                            _ => None,
+                        ["take", "limit", "first"].iter().find_map(|key| {
+                            match crate::orm::property(options, key)?.get_inner_expression() {
+                                Expression::NumericLiteral(n) => Some(n.value as u32),
+                                _ => None,
+                            }
                         })
                     }
                 }

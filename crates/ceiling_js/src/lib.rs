@@ -50,6 +50,17 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     let semantic = SemanticBuilder::new().with_build_nodes(true).build(&parsed.program).semantic;
     let mut facts = extractor::Extractor::new(&semantic, source).run(&parsed.program);
     facts.path = path.to_owned();
+    let lines = lines::LineIndex::new(source);
+    facts.suppressions = parsed
+        .program
+        .comments
+        .iter()
+        .filter_map(|comment| {
+            let text = &source[comment.span.start as usize..comment.span.end as usize];
+            let rules = ceiling_facts::parse_suppression(text)?;
+            Some(ceiling_facts::Suppression { line: lines.span(comment.span).line, rules })
+        })
+        .collect();
     Ok(facts)
 }
 

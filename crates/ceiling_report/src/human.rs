@@ -95,6 +95,9 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
         let reasons: Vec<String> = reasons.iter().map(|(reason, n)| format!("{n} {reason}")).collect();
         let _ = write!(line, "; skipped {} ({})", summary.skipped.len(), reasons.join(", "));
     }
+    if summary.suppressed > 0 {
+        let _ = write!(line, "; {} suppressed by ceiling-ignore", summary.suppressed);
+    }
     line.push_str(".\n");
     if findings.is_empty() {
         line.push_str("No findings.\n");

@@ -18,6 +18,8 @@ pub struct Summary {
     pub lines_scanned: u64,
     /// `(path, reason label, detail)` of every file not analysed.
     pub skipped: Vec<SkippedFile>,
+    /// Findings silenced by `ceiling-ignore` comments.
+    pub suppressed: usize,
     /// Wall time, shown to people only: it differs from run to run.
     pub elapsed: Option<std::time::Duration>,
 }

@@ -72,6 +72,8 @@ pub struct ScanResult {
     pub root: PathBuf,
     pub project: Project,
     pub findings: Vec<Finding>,
+    /// Findings silenced by `ceiling-ignore` comments.
+    pub suppressed: usize,
     pub files_scanned: usize,
     pub lines_scanned: u64,
     pub skipped: Vec<Skipped>,
@@ -132,8 +134,29 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
     let lines_scanned = files.iter().map(|file| u64::from(file.lines)).sum();
     let resolver = config_files::resolver(&root, &walked.config_files);
     let project = Project::new(files, resolver);
-    let findings = ceiling_rules::check(&project);
-    Ok(ScanResult { root, project, findings, files_scanned, lines_scanned, skipped, elapsed: started.elapsed() })
+    let mut findings = ceiling_rules::check(&project);
+    let before = findings.len();
+    findings.retain(|finding| !is_suppressed(&project, finding));
+    let suppressed = before - findings.len();
+    Ok(ScanResult {
+        root,
+        project,
+        findings,
+        suppressed,
+        files_scanned,
+        lines_scanned,
+        skipped,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// A `ceiling-ignore` comment on the finding's line, or alone on the line above it.
+fn is_suppressed(project: &Project, finding: &Finding) -> bool {
+    let Some(file) = project.file_id(&finding.file) else { return false };
+    project.file(file).suppressions.iter().any(|suppression| {
+        (suppression.line == finding.span.line || suppression.line + 1 == finding.span.line)
+            && (suppression.rules.is_empty() || suppression.rules.iter().any(|rule| rule == finding.rule))
+    })
 }
 
 fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome {
