@@ -271,7 +271,7 @@ impl Project {
                 file.calls
                     .iter()
                     .map(|call| match self.resolve(id, &call.callee) {
-                        crate::Resolved::Function(function) => Some(function),
+                        crate::Resolved::Function(function) | crate::Resolved::Wrapped(function) => Some(function),
                         _ => None,
                     })
                     .collect()

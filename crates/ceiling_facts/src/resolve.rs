@@ -29,6 +29,9 @@ pub enum Resolved {
     Object(FileId, ObjectId),
     /// The namespace of a project file (`import * as users from './users'`).
     Module(FileId),
+    /// A callback handed to an unknown wrapper (`cache(fn)`, `remember(name, fn)`): calling it
+    /// runs the callback; using it as a value uses what the callback returns.
+    Wrapped(FnRef),
 }
 
 impl Resolved {
@@ -56,7 +59,7 @@ impl Project {
 
     /// The ORM whose client `value` is, if it is one.
     pub fn as_client(&self, file: FileId, value: &Value) -> Option<Orm> {
-        match self.resolve(file, value) {
+        match self.unwrap(self.resolve(file, value)) {
             Resolved::Client(orm) => Some(orm),
             other => match other.entity() {
                 Some(PackageEntity::Client(orm)) => Some(orm),
@@ -67,7 +70,7 @@ impl Project {
 
     /// The ORM whose model or repository `value` is, if it is one.
     pub fn as_model(&self, file: FileId, value: &Value) -> Option<Orm> {
-        match self.resolve(file, value) {
+        match self.unwrap(self.resolve(file, value)) {
             Resolved::Model(orm) => Some(orm),
             Resolved::Class(class_file, class) => match self.class_base(class_file, class, 0) {
                 Some(PackageEntity::ModelBase(orm)) => Some(orm),
@@ -77,6 +80,14 @@ impl Project {
                 Some(PackageEntity::Model(orm)) => Some(orm),
                 _ => None,
             },
+        }
+    }
+
+    /// What a wrapped callback returns, for a value used as a client or model.
+    fn unwrap(&self, resolved: Resolved) -> Resolved {
+        match resolved {
+            Resolved::Wrapped(f) => self.resolve_at(f.file, &self.file(f.file).functions[f.id as usize].returns, 1),
+            other => other,
         }
     }
 
@@ -101,8 +112,12 @@ impl Project {
                 let object = self.resolve_at(file, object, depth);
                 self.member(object, name, depth)
             }
+            Value::Wrap(callee, callback) => match self.resolve_at(file, &Value::Call(callee.clone()), depth) {
+                Resolved::Unknown => Resolved::Wrapped(FnRef { file, id: *callback }),
+                resolved => resolved,
+            },
             Value::Call(callee) => match self.resolve_at(file, callee, depth) {
-                Resolved::Function(f) => {
+                Resolved::Function(f) | Resolved::Wrapped(f) => {
                     let returns = &self.file(f.file).functions[f.id as usize].returns;
                     self.resolve_at(f.file, returns, depth)
                 }
@@ -173,7 +188,7 @@ impl Project {
     }
 
     fn member(&self, object: Resolved, name: &str, depth: u32) -> Resolved {
-        match object {
+        match self.unwrap(object) {
             Resolved::Package { module, mut path } => {
                 path.push(name.to_owned());
                 Resolved::Package { module, path }

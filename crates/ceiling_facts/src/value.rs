@@ -44,6 +44,10 @@ pub enum Value {
     Instance(Box<Value>),
     /// `a ?? b`, `a || b`: the first of the two that resolves.
     Either(Box<Value>, Box<Value>),
+    /// A call that hands a callback to something: `cache(async (id) => ...)`,
+    /// `remember('db', () => new PrismaClient())`. When the callee is not known, the result
+    /// behaves as the callback (a memoising wrapper) or as what it returns (a lazy singleton).
+    Wrap(Box<Value>, FnId),
 }
 
 impl Value {

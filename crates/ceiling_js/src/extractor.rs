@@ -115,7 +115,8 @@ impl<'s, 'a> Extractor<'s, 'a> {
             AstKind::Function(function) => function.id.as_ref().map(|id| id.name.to_string()),
             _ => None,
         };
-        for parent in nodes.ancestor_kinds(node_id) {
+        let mut ancestors = nodes.ancestor_kinds(node_id);
+        while let Some(parent) = ancestors.next() {
             match parent {
                 AstKind::ParenthesizedExpression(_)
                 | AstKind::TSAsExpression(_)
@@ -127,7 +128,17 @@ impl<'s, 'a> Extractor<'s, 'a> {
                         .as_member_expression()
                         .and_then(|member| member.static_property_name())
                         .is_some_and(|method| STORING_METHODS.contains(&method));
-                    return (!stored, own_name.unwrap_or_else(|| "<callback>".to_owned()));
+                    // `export const getUser = cache(async (id) => ...)`: the callback goes by the wrapper's name.
+                    let wrapper = ancestors.clone().find(|kind| {
+                        !matches!(kind, AstKind::AwaitExpression(_) | AstKind::ParenthesizedExpression(_))
+                    });
+                    let wrapper = match wrapper {
+                        Some(AstKind::VariableDeclarator(declarator)) => {
+                            declarator.id.get_binding_identifier().map(|id| id.name.to_string())
+                        }
+                        _ => None,
+                    };
+                    return (!stored, own_name.or(wrapper).unwrap_or_else(|| "<callback>".to_owned()));
                 }
                 AstKind::NewExpression(_) => return (true, own_name.unwrap_or_else(|| "<callback>".to_owned())),
                 AstKind::VariableDeclarator(declarator) => {

@@ -99,7 +99,11 @@ impl<'s, 'a> Values<'s, 'a> {
         {
             return Value::Import { module: module.value.to_string(), name: ImportedName::Namespace };
         }
-        self.of_at(callee, this_class, depth).call()
+        let called = self.of_at(callee, this_class, depth);
+        match wrapped_callback(callee, arguments).and_then(|start| self.functions.get(&start)) {
+            Some(&callback) if !called.is_unknown() => Value::Wrap(Box::new(called), callback),
+            _ => called.call(),
+        }
     }
 
     pub fn function_value(&self, start: u32) -> Value {
@@ -273,6 +277,22 @@ impl<'s, 'a> Values<'s, 'a> {
             TSTypeName::ThisExpression(_) => Value::Unknown,
         }
     }
+}
+
+/// The start of the callback a call hands over, when it hands one to something that may wrap it
+/// (`cache(fn)`); array methods and promise continuations run their callback instead.
+fn wrapped_callback(callee: &Expression<'_>, arguments: &[Argument<'_>]) -> Option<u32> {
+    let method = callee.get_inner_expression().as_member_expression().and_then(|m| m.static_property_name());
+    if method
+        .is_some_and(|m| crate::iterations::ARRAY_CALLBACKS.contains(&m) || matches!(m, "then" | "catch" | "finally"))
+    {
+        return None;
+    }
+    arguments.iter().find_map(|argument| match argument.as_expression()?.get_inner_expression() {
+        Expression::ArrowFunctionExpression(arrow) => Some(arrow.span.start),
+        Expression::FunctionExpression(function) => Some(function.span.start),
+        _ => None,
+    })
 }
 
 /// The property path from the top of a binding pattern to `symbol`: `[]` for `const x = ...`,
