@@ -229,6 +229,7 @@ class File:
         self.top = top
         self.blocks: list[Block] = []
         self.provides: dict[str, str] = {}
+        self.used: dict[str, list[str]] = {}  # filler family -> kinds already in this file
 
     def lines(self) -> int:
         specs = {spec for b in self.blocks for spec, _, _ in b.needs}
@@ -315,6 +316,18 @@ class Generator:
 
     def size(self, median: int, lo: int = 50, hi: int = 400, sigma: float = 0.45) -> int:
         return max(lo, min(hi, int(self.rng.lognormvariate(math.log(median), sigma))))
+
+    def pick_kind(self, f: File | None, family: str, kinds: list[str]) -> str | None:
+        """A filler kind this file does not have yet (a file repeating one helper looks generated)."""
+        if f is None:
+            return self.rng.choice(kinds)
+        used = f.used.setdefault(family, [])
+        left = [k for k in kinds if k not in used]
+        if not left:
+            return None
+        kind = self.rng.choice(left)
+        used.append(kind)
+        return kind
 
     def fill(self, f: File, target: int, core: list, optional: list, filler) -> None:
         """Core blocks always; then optional ones in random order; then filler until `target`.
@@ -803,13 +816,15 @@ class Generator:
         """, I=iface, Name=m.name, nums="\n".join(f"{n}Total: number" for n in nums))))
         d.fns["summaryType"] = (d.module("types"), iface)
         target = self.size(70, hi=160)
-        self.fill(f, target, [], [], lambda: self.blk_const_table(m))
+        self.fill(f, target, [], [], lambda: self.blk_const_table(m, f))
         self.emit_file(f)
         d.fns["types"] = (d.module("types"), m.name + "Status")
 
-    def blk_const_table(self, m: Model) -> Block:
+    def blk_const_table(self, m: Model, f: File | None = None) -> Block | None:
         rng = self.rng
-        kind = rng.choice(["limits", "colors", "columns", "defaults"])
+        kind = self.pick_kind(f, "const", ["limits", "colors", "columns", "defaults"])
+        if kind is None:
+            return None
         if kind == "limits":
             name = self.names.take(f"{const(m)}_LIMITS")
             return Block(T("""
@@ -884,7 +899,7 @@ class Generator:
         core = [lambda: self.blk_group_by_status(m), lambda: self.blk_compare(m)]
         optional = [lambda: self.blk_totals(m), lambda: self.blk_status_label(m), lambda: self.blk_is_active(m),
                     lambda: self.blk_csv_row(m), lambda: self.blk_diff(m), lambda: self.blk_search_index(m)]
-        self.fill(f, self.size(140), core, optional, lambda: self.blk_pure_filler(m))
+        self.fill(f, self.size(140), core, optional, lambda: self.blk_pure_filler(m, f))
         for role in ("groupByStatus", "compare", "totals", "statusLabel", "isActive", "csvRow"):
             if role in f.provides:
                 d.fns[role] = (d.module("mappers"), f.provides[role])
@@ -1021,9 +1036,119 @@ class Generator:
             }
         """, fn=fn, Name=m.name, fields=", ".join(f"row.{s}" for s in strs)), needs=[("@prisma/client", m.name, "type")])
 
-    def blk_pure_filler(self, m: Model) -> Block:
+    def blk_pure_filler(self, m: Model, f: File) -> Block | None:
         rng = self.rng
-        kind = rng.choice(["format", "clamp", "validate", "pick", "reduce", "class", "const"])
+        kinds = ["format", "clamp", "validate", "pick", "reduce", "class", "const", "transitions", "where",
+                 "error", "percentile", "csvparse", "merge", "querystring"]
+        kind = self.pick_kind(f, "pure", kinds)
+        if kind is None:
+            return None
+        if kind == "transitions":
+            table = self.names.take(f"{const(m)}_TRANSITIONS")
+            fn = self.names.take(f"can{m.name}Transition")
+            fn2 = self.names.take(f"next{m.name}Statuses")
+            rows = "\n".join(f"{s}: [{', '.join(repr(t) for t in m.statuses[i + 1:])}]," for i, s in enumerate(m.statuses))
+            return Block(T("""
+                const {=TABLE}: Record<string, readonly string[]> = {
+                  {=rows}
+                }
+
+                export function {=fn}(from: string, to: string): boolean {
+                  return ({=TABLE}[from] ?? []).includes(to)
+                }
+
+                export function {=fn2}(from: string): string[] {
+                  return [...({=TABLE}[from] ?? [])]
+                }
+            """, TABLE=table, rows=rows, fn=fn, fn2=fn2))
+        if kind == "where":
+            fn = self.names.take(f"build{m.name}Where")
+            return Block(T("""
+                /** The Prisma `where` for the list filters. */
+                export function {=fn}(filters: { status?: string; search?: string; from?: Date; to?: Date }) {
+                  const where: Record<string, unknown> = {}
+                  if (filters.status) where.status = filters.status
+                  if (filters.search) where.{=label} = { contains: filters.search, mode: 'insensitive' }
+                  if (filters.from || filters.to) {
+                    where.createdAt = {
+                      ...(filters.from ? { gte: filters.from } : {}),
+                      ...(filters.to ? { lte: filters.to } : {}),
+                    }
+                  }
+                  return where
+                }
+            """, fn=fn, label=m.label))
+        if kind == "error":
+            cls = self.names.take(f"{m.name}NotFoundError")
+            return Block(T("""
+                export class {=C} extends Error {
+                  readonly code = '{=CODE}_NOT_FOUND'
+
+                  constructor(readonly id: string) {
+                    super(`{=Human} ${id} was not found`)
+                    this.name = '{=C}'
+                  }
+                }
+            """, C=cls, CODE=const(m), Human=m.human.capitalize()))
+        if kind == "percentile":
+            nums = m.of_kind("num")
+            if not nums:
+                return self.blk_pure_filler(m, f)
+            num = rng.choice(nums)
+            fn = self.names.take(f"{m.var}{num[0].upper() + num[1:]}Percentile")
+            return Block(T("""
+                export function {=fn}(rows: Array<{ {=num}: number }>, p = 0.5): number {
+                  if (rows.length === 0) return 0
+                  const sorted = rows.map((row) => row.{=num}).sort((a, b) => a - b)
+                  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))
+                  return sorted[index]
+                }
+            """, fn=fn, num=num))
+        if kind == "csvparse":
+            fn = self.names.take(f"parse{m.name}Csv")
+            return Block(T("""
+                /** Parse an uploaded CSV (header row first) into plain records. */
+                export function {=fn}(text: string): Array<Record<string, string>> {
+                  const [headerLine, ...lines] = text.split(/\\r?\\n/).filter((line) => line.trim() !== '')
+                  if (!headerLine) return []
+                  const headers = headerLine.split(',').map((header) => header.trim())
+                  const records: Array<Record<string, string>> = []
+                  for (const line of lines) {
+                    const cells = line.split(',')
+                    const record: Record<string, string> = {}
+                    headers.forEach((header, index) => {
+                      record[header] = (cells[index] ?? '').trim()
+                    })
+                    records.push(record)
+                  }
+                  return records
+                }
+            """, fn=fn))
+        if kind == "merge":
+            fn = self.names.take(f"merge{m.plural}")
+            return Block(T("""
+                /** Merge fresh rows into a cached list; the newest version of a row wins. */
+                export function {=fn}<T extends { id: string; updatedAt: Date }>(current: T[], incoming: T[]): T[] {
+                  const byId = new Map(current.map((row) => [row.id, row]))
+                  for (const row of incoming) {
+                    const existing = byId.get(row.id)
+                    if (!existing || existing.updatedAt < row.updatedAt) byId.set(row.id, row)
+                  }
+                  return [...byId.values()]
+                }
+            """, fn=fn))
+        if kind == "querystring":
+            fn = self.names.take(f"{m.vars}Href")
+            return Block(T("""
+                export function {=fn}(filters: { status?: string; q?: string; cursor?: string; take?: number } = {}): string {
+                  const params = new URLSearchParams()
+                  for (const [key, value] of Object.entries(filters)) {
+                    if (value !== undefined && value !== '') params.set(key, String(value))
+                  }
+                  const query = params.toString()
+                  return query ? `/{=slug}?${query}` : '/{=slug}'
+                }
+            """, fn=fn, slug=m.slug))
         if kind == "format":
             fld = rng.choice([m.label] + m.of_kind("str"))
             fn = self.names.take(f"format{m.name}{fld[0].upper() + fld[1:]}")
@@ -1110,7 +1235,7 @@ class Generator:
                   }
                 }
             """, C=cls, humans=m.humans, ttl=rng.choice([5_000, 30_000, 60_000])))
-        return self.blk_const_table(m)
+        return self.blk_const_table(m, f) or self.blk_pure_filler(m, f)
 
     # ---- lib/<domain>/validation.ts (pure) -----------------------------------------------------
 
@@ -1177,7 +1302,7 @@ class Generator:
         """, STATUSES=self.names.take(f"KNOWN_{const(m)}_STATUSES"), statuses=", ".join(f"'{s}'" for s in m.statuses),
              fn=filters, rel=rel, take=self.rng.choice([20, 25, 50]))))
         d.fns["parseFilters"] = (d.module("validation"), filters)
-        self.fill(f, self.size(110), [], [lambda: self.blk_update_schema(m)], lambda: self.blk_pure_filler(m))
+        self.fill(f, self.size(110), [], [lambda: self.blk_update_schema(m)], lambda: self.blk_pure_filler(m, f))
         if "updateSchema" in f.provides:
             d.fns["updateSchema"] = (d.module("validation"), f.provides["updateSchema"])
         self.emit_file(f)
@@ -1236,7 +1361,7 @@ class Generator:
                     lambda: self.blk_group_count(m), lambda: self.blk_search(m), lambda: self.blk_retry(m),
                     lambda: self.blk_paginate_all(m), lambda: self.blk_with_parent(m)]
         self.fill(f, self.size(150), [lambda: self.blk_list_by_parent(m, d)] if m.parents else [], optional,
-                  lambda: self.blk_pure_filler(m))
+                  lambda: self.blk_pure_filler(m, f))
         for role in ("byParent", "countByStatus", "search", "withRetry", "paginateAll", "withParent", "groupCount"):
             if role in f.provides:
                 d.fns[role] = (d.module("queries"), f.provides[role])
@@ -1392,7 +1517,7 @@ class Generator:
         optional = [lambda: self.blk_write_loop(m, d, f), lambda: self.blk_create_many(m, d, f),
                     lambda: self.blk_archive_many(m), lambda: self.blk_transaction(m),
                     lambda: self.blk_reorder(m), lambda: self.blk_upsert_loop(m)]
-        self.fill(f, self.size(140), [], optional, lambda: self.blk_pure_filler(m))
+        self.fill(f, self.size(140), [], optional, lambda: self.blk_pure_filler(m, f))
         for role in ("importLoop", "importBatched", "archiveMany", "reorder"):
             if role in f.provides:
                 d.fns[role] = (d.module("mutations"), f.provides[role])
@@ -1514,7 +1639,7 @@ class Generator:
             optional.append(lambda: self.blk_n_plus_one_promise_all(m, d, pd, f))
         else:
             core.append(lambda: self.blk_enrich_direct(m))
-        self.fill(f, self.size(160), core, optional, lambda: self.blk_pure_filler(m))
+        self.fill(f, self.size(160), core, optional, lambda: self.blk_pure_filler(m, f))
         for role in ("withParents", "withParentsBatched", "stats"):
             if role in f.provides:
                 d.fns[role] = (d.module("service"), f.provides[role])
@@ -1694,12 +1819,33 @@ class Generator:
             needs=[("react", "useCallback", "value"), ("react", "useEffect", "value"), ("react", "useMemo", "value"),
                    ("react", "useState", "value"), (self.mod_spec(d, f, "dtoType"), dto, "type")]))
         d.fns["hook"] = (f"hooks/use{m.plural}", fn)
-        self.fill(f, self.size(70, hi=140), [], [], lambda: self.blk_client_filler(m))
+        self.fill(f, self.size(70, hi=140), [], [], lambda: self.blk_client_filler(m, f))
         self.emit_file(f)
 
-    def blk_client_filler(self, m: Model) -> Block:
+    def blk_client_filler(self, m: Model, f: File) -> Block | None:
         rng = self.rng
-        kind = rng.choice(["debounce", "storage", "keys"])
+        kind = self.pick_kind(f, "client", ["debounce", "storage", "keys", "online"])
+        if kind is None:
+            return None
+        if kind == "online":
+            fn = self.names.take(f"use{m.name}Online")
+            return Block(T("""
+                /** Whether the browser is online, to pause {=human} polling while it is not. */
+                export function {=fn}() {
+                  const [online, setOnline] = useState(true)
+                  useEffect(() => {
+                    const update = () => setOnline(navigator.onLine)
+                    update()
+                    window.addEventListener('online', update)
+                    window.addEventListener('offline', update)
+                    return () => {
+                      window.removeEventListener('online', update)
+                      window.removeEventListener('offline', update)
+                    }
+                  }, [])
+                  return online
+                }
+            """, fn=fn, human=m.human), needs=[("react", "useEffect", "value"), ("react", "useState", "value")])
         if kind == "debounce":
             fn = self.names.take(f"useDebounced{m.name}Search")
             return Block(T("""
@@ -1875,7 +2021,7 @@ class Generator:
         """, Props=self.names.take(f"{comp}Props"), Dto=dto, label=m.label, Label=camel_to_title(m.label), C=comp,
              humans=m.humans, ths=ths, tds=tds, date_cell=date_cell), needs=needs))
         d.fns["table"] = (f"components/{m.slug}/{comp}", comp)
-        self.fill(f, self.size(150), [], [lambda: self.blk_row_actions(m, d)], lambda: self.blk_small_component(m, d))
+        self.fill(f, self.size(150), [], [lambda: self.blk_row_actions(m, d)], lambda: self.blk_small_component(m, d, f))
         self.emit_file(f)
 
     def blk_row_actions(self, m: Model, d: Domain) -> Block:
@@ -1905,9 +2051,42 @@ class Generator:
             export { {=C} }
         """, C=comp, human=m.human, slug=m.slug), needs=[("react", "useState", "value"), ("@acme/ui", "Button", "value")])
 
-    def blk_small_component(self, m: Model, d: Domain) -> Block:
+    def blk_small_component(self, m: Model, d: Domain, f: File) -> Block | None:
         rng = self.rng
-        kind = rng.choice(["stat", "badge", "skeleton", "list"])
+        kind = self.pick_kind(f, "component", ["stat", "badge", "skeleton", "list", "error", "meta"])
+        if kind is None:
+            return None
+        if kind == "error":
+            comp = self.names.take(f"{m.name}LoadError")
+            return Block(T("""
+                export function {=C}({ error, onRetry }: { error: Error; onRetry?: () => void }) {
+                  return (
+                    <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-4 text-sm text-red-800">
+                      <p className="font-medium">Could not load {=humans}</p>
+                      <p className="mt-1">{error.message}</p>
+                      {onRetry ? (
+                        <button type="button" onClick={onRetry} className="mt-2 underline">
+                          Try again
+                        </button>
+                      ) : null}
+                    </div>
+                  )
+                }
+            """, C=comp, humans=m.humans))
+        if kind == "meta":
+            comp = self.names.take(f"{m.name}Timestamps")
+            return Block(T("""
+                export function {=C}({ createdAt, updatedAt }: { createdAt: string; updatedAt: string }) {
+                  const created = new Date(createdAt)
+                  const updated = new Date(updatedAt)
+                  return (
+                    <p className="text-xs text-gray-400">
+                      Created {created.toLocaleDateString()}
+                      {updated.getTime() - created.getTime() > 60_000 ? ` · updated ${updated.toLocaleDateString()}` : ''}
+                    </p>
+                  )
+                }
+            """, C=comp))
         if kind == "stat":
             comp = self.names.take(f"{m.name}StatTile")
             return Block(T("""
@@ -2069,7 +2248,7 @@ class Generator:
             needs=[("next/navigation", "useRouter", "value"), ("react", "useState", "value"),
                    ("react", "useTransition", "value"), ("react", "FormEvent", "type"), ("@acme/ui", "Button", "value"),
                    (self.mod_spec(d, f, "dtoType"), dto, "type")]))
-        self.fill(f, self.size(130), [], [], lambda: self.blk_small_component(m, d))
+        self.fill(f, self.size(130), [], [], lambda: self.blk_small_component(m, d, f))
         self.emit_file(f)
 
     def gen_card(self, d: Domain) -> None:
@@ -2101,7 +2280,7 @@ class Generator:
             needs=[("react", "ReactNode", "type"), ("@acme/ui", "Badge", "value"), ("@acme/ui", "Card", "value"),
                    (self.mod_spec(d, f, "dtoType"), dto, "type")]))
         d.fns["card"] = (f"components/{m.slug}/{comp}", comp)
-        self.fill(f, self.size(90), [], [], lambda: self.blk_small_component(m, d))
+        self.fill(f, self.size(90), [], [], lambda: self.blk_small_component(m, d, f))
         self.emit_file(f)
 
     def gen_filters(self, d: Domain) -> None:
@@ -2173,7 +2352,7 @@ class Generator:
                    ("next/navigation", "useSearchParams", "value"), ("react", "useCallback", "value"),
                    ("react", "useState", "value"), ("@acme/ui", "Button", "value")]))
         d.fns["filters"] = (f"components/{m.slug}/{comp}", comp)
-        self.fill(f, self.size(90), [], [], lambda: self.blk_small_component(m, d))
+        self.fill(f, self.size(90), [], [], lambda: self.blk_small_component(m, d, f))
         self.emit_file(f)
 
     # ---- app/(dashboard)/<slug>/page.tsx, [id]/page.tsx, actions.ts ----------------------------------
@@ -2250,7 +2429,32 @@ class Generator:
         self.fill(f, self.size(80, hi=200), [], [], lambda: self.blk_server_section(m, d, f))
         self.emit_file(f)
 
-    def blk_server_section(self, m: Model, d: Domain, f: File) -> Block:
+    def blk_server_section(self, m: Model, d: Domain, f: File) -> Block | None:
+        kind = self.pick_kind(f, "section", ["recent", "counts"])
+        if kind is None:
+            return None
+        if kind == "counts":
+            comp = self.names.take(f"{m.name}Totals")
+            return Block(T("""
+                async function {=C}() {
+                  const [total, latest] = await Promise.all([
+                    prisma.{=var}.count(),
+                    prisma.{=var}.findFirst({ orderBy: { createdAt: 'desc' }, select: { createdAt: true } }),
+                  ])
+                  return (
+                    <dl className="grid grid-cols-2 gap-4 text-sm">
+                      <div>
+                        <dt className="text-gray-500">Total</dt>
+                        <dd className="text-xl font-semibold">{total}</dd>
+                      </div>
+                      <div>
+                        <dt className="text-gray-500">Latest</dt>
+                        <dd>{latest ? latest.createdAt.toLocaleDateString() : '—'}</dd>
+                      </div>
+                    </dl>
+                  )
+                }
+            """, C=comp, var=m.var), needs=[("@/lib/db", "prisma", "value")])
         comp = self.names.take(f"{m.name}RecentActivity")
         return Block(T("""
             async function {=C}({ take = 5 }: { take?: number }) {
@@ -2337,7 +2541,7 @@ class Generator:
         optional = [lambda: self.blk_action_bulk_loop(m, path), lambda: self.blk_action_bulk_batched(m, path),
                     lambda: self.blk_action_status(m, d, f, path), lambda: self.blk_action_delete(m, d, f, path),
                     lambda: self.blk_action_duplicate_children(m, path)]
-        self.fill(f, self.size(100, hi=250), core, optional, lambda: self.blk_action_status(m, d, f, path))
+        self.fill(f, self.size(100, hi=250), core, optional, lambda: self.blk_action_status(m, d, f, path, filler=True))
         self.emit_file(f)
 
     def blk_action_create(self, m: Model, d: Domain, f: File, path: str) -> Block:
@@ -2400,9 +2604,11 @@ class Generator:
         """, fn=fn, last=m.statuses[-1], var=m.var, path=path),
             needs=[("@/lib/db", "prisma", "value"), ("next/cache", "revalidatePath", "value")])
 
-    def blk_action_status(self, m: Model, d: Domain, f: File, path: str) -> Block:
-        fn = self.names.take(f"mark{m.name}{self.rng.choice(m.statuses).replace('_', ' ').title().replace(' ', '')}")
-        status = self.rng.choice(m.statuses)
+    def blk_action_status(self, m: Model, d: Domain, f: File, path: str, filler: bool = False) -> Block | None:
+        status = self.pick_kind(f, "status", m.statuses)
+        if status is None:
+            return None
+        fn = self.names.take(f"mark{m.name}{status.replace('_', ' ').title().replace(' ', '')}")
         if "updateStatus" in d.fns:
             return Block(T("""
                 export async function {=fn}(id: string) {
@@ -2495,10 +2701,10 @@ class Generator:
         """, slug=m.slug, filters=filters, var=m.var, to_dto=to_dto), needs=needs))
         f.add(self.blk_post_create(m, d, f))
         pd = self.parent_domain(d)
-        optional = [lambda: self.blk_route_helper(m), lambda: self.blk_route_head(m)]
+        optional = [lambda: self.blk_route_helper(m, f), lambda: self.blk_route_head(m)]
         if pd is not None:
             optional.append(lambda: self.blk_route_with_parent(m, d, pd, f))
-        self.fill(f, self.size(90, hi=220), [], optional, lambda: self.blk_route_helper(m))
+        self.fill(f, self.size(90, hi=220), [], optional, lambda: self.blk_route_helper(m, f))
         self.emit_file(f)
 
     def blk_post_create(self, m: Model, d: Domain, f: File) -> Block:
@@ -2531,9 +2737,54 @@ class Generator:
             }
         """, slug=m.slug, label=m.label, var=m.var), needs=needs)
 
-    def blk_route_helper(self, m: Model) -> Block:
+    def blk_route_helper(self, m: Model, f: File) -> Block | None:
         rng = self.rng
-        kind = rng.choice(["etag", "cors", "parse"])
+        kind = self.pick_kind(f, "route", ["etag", "cors", "parse", "ratelimit", "sort", "cache"])
+        if kind is None:
+            return None
+        if kind == "ratelimit":
+            buckets = self.names.take(f"{const(m)}_BUCKETS")
+            fn = self.names.take(f"allow{m.name}Request")
+            return Block(T("""
+                const {=B} = new Map<string, { tokens: number; updatedAt: number }>()
+
+                /** A per-key token bucket, in memory: good enough for one instance. */
+                function {=fn}(key: string, limit = {=n}, windowMs = 60_000): boolean {
+                  const now = Date.now()
+                  const bucket = {=B}.get(key) ?? { tokens: limit, updatedAt: now }
+                  bucket.tokens = Math.min(limit, bucket.tokens + ((now - bucket.updatedAt) / windowMs) * limit)
+                  bucket.updatedAt = now
+                  {=B}.set(key, bucket)
+                  if (bucket.tokens < 1) return false
+                  bucket.tokens -= 1
+                  return true
+                }
+            """, B=buckets, fn=fn, n=rng.choice([30, 60, 120])))
+        if kind == "sort":
+            fields = self.names.take(f"{const(m)}_SORT_FIELDS")
+            fn = self.names.take(f"parse{m.name}Sort")
+            return Block(T("""
+                const {=S} = ['createdAt', 'updatedAt', '{=label}'] as const
+
+                function {=fn}(value: string | null): { field: (typeof {=S})[number]; direction: 'asc' | 'desc' } {
+                  const [field, direction] = (value ?? '').split(':')
+                  const known = ({=S} as readonly string[]).includes(field ?? '')
+                  return {
+                    field: known ? (field as (typeof {=S})[number]) : 'createdAt',
+                    direction: direction === 'asc' ? 'asc' : 'desc',
+                  }
+                }
+            """, S=fields, fn=fn, label=m.label))
+        if kind == "cache":
+            fn = self.names.take(f"{m.var}CacheHeaders")
+            return Block(T("""
+                function {=fn}(maxAgeSeconds: number, isPrivate = true): HeadersInit {
+                  const scope = isPrivate ? 'private' : 'public'
+                  return {
+                    'Cache-Control': `${scope}, max-age=${maxAgeSeconds}, stale-while-revalidate=${maxAgeSeconds * 2}`,
+                  }
+                }
+            """, fn=fn))
         if kind == "etag":
             fn = self.names.take(f"{m.var}Etag")
             return Block(T("""
@@ -2650,7 +2901,7 @@ class Generator:
                   return new Response(null, { status: 204 })
                 }
             """, slug=m.slug, Ctx=ctx, **{"del": d.fns["delete"][1]}), needs=[self.import_fn(d, f, d, "delete")]))
-        self.fill(f, self.size(70, hi=160), [], [], lambda: self.blk_route_helper(m))
+        self.fill(f, self.size(70, hi=160), [], [], lambda: self.blk_route_helper(m, f))
         self.emit_file(f)
 
     def gen_nested_route(self, d: Domain) -> None:
@@ -2697,7 +2948,7 @@ class Generator:
               {=enrich}
             }
         """, pslug=p.slug, slug=m.slug, var=m.var, fk=m.fk(p), enrich=enrich), needs=needs))
-        self.fill(f, self.size(60, hi=140), [], [], lambda: self.blk_route_helper(m))
+        self.fill(f, self.size(60, hi=140), [], [], lambda: self.blk_route_helper(m, f))
         self.emit_file(f)
 
     def gen_export_route(self, d: Domain) -> None:
@@ -2747,7 +2998,7 @@ class Generator:
                 }
             """, n=self.rng.choice([250, 500, 1000]), slug=m.slug, label=m.label, var=m.var),
                 needs=[("@/lib/db", "prisma", "value")]))
-        self.fill(f, self.size(60, hi=120), [], [], lambda: self.blk_route_helper(m))
+        self.fill(f, self.size(60, hi=120), [], [], lambda: self.blk_route_helper(m, f))
         self.emit_file(f)
 
     def gen_bulk_route(self, d: Domain) -> None:
@@ -2790,7 +3041,7 @@ class Generator:
             }
         """, MAX=self.names.take(f"MAX_{const(m)}_BULK"), n=self.rng.choice([500, 1000, 5000]), slug=m.slug,
              call=call, result=result), needs=needs))
-        self.fill(f, self.size(60, hi=120), [], [], lambda: self.blk_route_helper(m))
+        self.fill(f, self.size(60, hi=120), [], [], lambda: self.blk_route_helper(m, f))
         self.emit_file(f)
 
     def gen_script(self, d: Domain) -> None:
@@ -2832,7 +3083,7 @@ class Generator:
               .finally(() => prisma.$disconnect())
         """, label=m.label, human=m.human, humans=m.humans, slug=m.slug, fn=self.names.take(f"backfill{m.plural}"),
              var=m.var), needs=[("@prisma/client", "PrismaClient", "value")]))
-        self.fill(f, 50, [], [], lambda: self.blk_pure_filler(m))
+        self.fill(f, 50, [], [], lambda: self.blk_pure_filler(m, f))
         self.emit_file(f)
 
 
@@ -3535,6 +3786,9 @@ def main(argv: list[str]) -> int:
 
     out = os.path.abspath(args.out)
     marker = os.path.join(out, ".ceiling-bench-corpus")
+    if os.path.exists(out) and not os.path.isdir(out):
+        print(f"gen-corpus: {out} is not a directory", file=sys.stderr)
+        return 2
     if os.path.exists(out) and os.listdir(out):
         if not os.path.exists(marker):
             print(f"gen-corpus: {out} exists and is not a generated corpus; refusing to replace it", file=sys.stderr)

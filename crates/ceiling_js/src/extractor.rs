@@ -4,12 +4,12 @@ use ceiling_facts::{Call, Export, FileFacts, ImportedName, Iteration, IterationK
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
-use oxc_semantic::Semantic;
+use oxc_semantic::{Semantic, SymbolId};
 use oxc_span::GetSpan;
 use oxc_syntax::scope::ScopeFlags;
 use rustc_hash::FxHashMap;
 
-use crate::iterations::{ARRAY_CALLBACKS, BodyFacts, over_collection, over_condition, over_counted};
+use crate::iterations::{ARRAY_CALLBACKS, BodyFacts, is_batch_set, over_collection, over_condition, over_counted};
 use crate::lines::LineIndex;
 use crate::orm::{Chain, Link, shapes, sql_tag_shape};
 use crate::values::Values;
@@ -37,6 +37,8 @@ pub struct Extractor<'s, 'a> {
     /// Start offsets of call chains already recorded as a query: the inner calls of
     /// `db.select().from(t).where(...)` start at the same place and are not queries of their own.
     query_chains: rustc_hash::FxHashSet<u32>,
+    /// The bindings of each iteration's element (`post` in `for (const post of posts)`).
+    element_bindings: FxHashMap<u32, Vec<SymbolId>>,
 }
 
 impl<'s, 'a> Extractor<'s, 'a> {
@@ -75,6 +77,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             classes: Vec::new(),
             iteration_callbacks: FxHashMap::default(),
             query_chains: rustc_hash::FxHashSet::default(),
+            element_bindings: FxHashMap::default(),
         }
     }
 
@@ -198,14 +201,19 @@ impl<'s, 'a> Extractor<'s, 'a> {
         if self.query_chains.contains(&call.span.start) {
             return;
         }
+        let elements: Vec<SymbolId> =
+            self.context().loops.iter().filter_map(|id| self.element_bindings.get(id)).flatten().copied().collect();
+        let values = &self.values;
+        let batch_set = |set: &Expression<'a>| is_batch_set(set, &elements, values);
         let chain = Chain::of_call(call);
-        let found = shapes(&chain);
+        let found = shapes(&chain, &batch_set);
         if found.is_empty() {
             return;
         }
         self.query_chains.insert(call.span.start);
+        let Chain { root, links, .. } = chain;
         for shape in found {
-            let receiver = self.receiver(&chain, shape.receiver_links);
+            let receiver = self.receiver(root, &links[..shape.receiver_links]);
             if receiver.is_unknown() {
                 continue;
             }
@@ -214,9 +222,9 @@ impl<'s, 'a> Extractor<'s, 'a> {
     }
 
     /// The value of the chain's root followed by its first `links` links.
-    fn receiver(&mut self, chain: &Chain<'_, 'a>, links: usize) -> Value {
-        let mut value = self.value(chain.root);
-        for link in &chain.links[..links] {
+    fn receiver(&mut self, root: &Expression<'a>, links: &[Link<'_, 'a>]) -> Value {
+        let mut value = self.value(root);
+        for link in links {
             value = match link {
                 Link::Property(name) => value.member(*name),
                 Link::Method(name, _) => value.member(*name).call(),
@@ -274,14 +282,17 @@ impl<'s, 'a> Extractor<'s, 'a> {
         let Some(callback) = callback.and_then(Argument::as_expression).map(Expression::get_inner_expression) else {
             return;
         };
-        let start = match callback {
-            Expression::ArrowFunctionExpression(arrow) => arrow.span.start,
-            Expression::FunctionExpression(function) => function.span.start,
+        let (start, params) = match callback {
+            Expression::ArrowFunctionExpression(arrow) => (arrow.span.start, &arrow.params),
+            Expression::FunctionExpression(function) => (function.span.start, &function.params),
             _ => return,
         };
         let over = over_collection(collection, &self.values);
         let id = self.push_iteration(kind, call.span, over, BodyFacts::default());
         self.iteration_callbacks.insert(start, id);
+        if let Some(element) = params.items.first() {
+            self.element_bindings.insert(id, bindings(&element.pattern));
+        }
     }
 
     /// `pMap` from p-map, `mapLimit` from async and the like.
@@ -503,6 +514,7 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         let kind = if it.r#await { IterationKind::ForAwait } else { IterationKind::ForOf };
         let over = over_collection(&it.right, &self.values);
         let id = self.push_iteration(kind, header(it.span, it.body.span()), over, BodyFacts::of_statement(&it.body));
+        self.element_bindings.insert(id, left_bindings(&it.left));
         self.in_iteration(id, |this| {
             this.visit_for_statement_left(&it.left);
             this.visit_statement(&it.body);
@@ -602,6 +614,20 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
             self.push_query(it.span, receiver, api_shape);
         }
         walk::walk_tagged_template_expression(self, it);
+    }
+}
+
+fn bindings(pattern: &BindingPattern<'_>) -> Vec<SymbolId> {
+    pattern.get_binding_identifiers().iter().filter_map(|ident| ident.symbol_id.get()).collect()
+}
+
+/// The element bindings of `for (const x of ...)`, `for (const [k, v] of ...)`.
+fn left_bindings(left: &ForStatementLeft<'_>) -> Vec<SymbolId> {
+    match left {
+        ForStatementLeft::VariableDeclaration(declaration) => {
+            declaration.declarations.iter().flat_map(|declarator| bindings(&declarator.id)).collect()
+        }
+        _ => Vec::new(),
     }
 }
 

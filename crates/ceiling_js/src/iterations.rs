@@ -4,6 +4,7 @@
 use ceiling_facts::Over;
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
+use oxc_semantic::SymbolId;
 use oxc_syntax::scope::ScopeFlags;
 
 use crate::values::Values;
@@ -109,6 +110,60 @@ fn literal_len<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -
         }
         _ => None,
     }
+}
+
+/// Whether `set` is one query's worth of keys for many elements (batching) rather than a list
+/// derived from the element a loop is on. `elements` are the bindings of the enclosing loops'
+/// elements (`post` in `for (const post of posts)`):
+/// - `ids` built before the loop, or `chunk` when the loop walks chunks: batching;
+/// - `chunk.map((c) => c.id)`: the element is itself a batch;
+/// - `post.tagIds`, or a `const` derived from `post`: one element's list, a query per element.
+pub fn is_batch_set<'a>(set: &Expression<'a>, elements: &[SymbolId], values: &Values<'_, 'a>) -> bool {
+    if !crate::orm::is_dynamic_set(set) {
+        return false;
+    }
+    let mut set = set.get_inner_expression();
+    if let Expression::Identifier(ident) = set
+        && let Some(symbol) = values.symbol(ident)
+    {
+        if elements.contains(&symbol) {
+            return true;
+        }
+        if let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind()
+            && declarator.id.get_binding_identifier().is_some()
+            && let Some(init) = &declarator.init
+        {
+            set = init.get_inner_expression();
+        }
+    }
+    if let Expression::CallExpression(call) = set
+        && let Some(member) = call.callee.get_inner_expression().as_member_expression()
+        && member.static_property_name().is_some_and(|m| matches!(m, "map" | "filter" | "flatMap" | "slice" | "concat"))
+        && let Some(object) = member.object().get_identifier_reference()
+        && values.symbol(object).is_some_and(|symbol| elements.contains(&symbol))
+    {
+        return true;
+    }
+    !mentions(set, elements, values)
+}
+
+fn mentions<'a>(expr: &Expression<'a>, symbols: &[SymbolId], values: &Values<'_, 'a>) -> bool {
+    struct Finder<'v, 's, 'a> {
+        symbols: &'v [SymbolId],
+        values: &'v Values<'s, 'a>,
+        found: bool,
+    }
+    impl<'a> Visit<'a> for Finder<'_, '_, 'a> {
+        fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+            self.found |= self.values.symbol(it).is_some_and(|symbol| self.symbols.contains(&symbol));
+        }
+    }
+    if symbols.is_empty() {
+        return false;
+    }
+    let mut finder = Finder { symbols, values, found: false };
+    finder.visit_expression(expr);
+    finder.found
 }
 
 /// What a C-style `for` runs over, from its test.

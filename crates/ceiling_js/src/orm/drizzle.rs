@@ -4,9 +4,9 @@
 use ceiling_facts::{Operation, QueryApi};
 use oxc_ast::ast::*;
 
-use super::{Chain, Link, Shape, is_dynamic_set, keys, object_arg, property};
+use super::{Chain, Link, Shape, keys, object_arg, property};
 
-pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSet<'_, 'a>) -> Option<Shape> {
     let links = &chain.links[at..];
     match links {
         [
@@ -27,7 +27,7 @@ pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
                     shape.includes = keys(with);
                 }
                 if let Some(filter) = property(options, "where") {
-                    scan_conditions(filter, &mut shape);
+                    scan_conditions(filter, &mut shape, batch_set);
                 }
             }
             Some(shape)
@@ -39,7 +39,7 @@ pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
         ] => {
             let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, start, Operation::ReadMany);
             shape.model = table_name(from.first());
-            read_builder(rest, &mut shape);
+            read_builder(rest, &mut shape, batch_set);
             Some(shape)
         }
         [Link::Method("insert", table), rest @ ..] => {
@@ -69,7 +69,7 @@ pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
                 if let Some(("where", args)) = link.method()
                     && let Some(condition) = args.first().and_then(Argument::as_expression)
                 {
-                    scan_conditions(condition, &mut shape);
+                    scan_conditions(condition, &mut shape, batch_set);
                 }
             }
             Some(shape)
@@ -79,13 +79,13 @@ pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
     }
 }
 
-fn read_builder(rest: &[Link<'_, '_>], shape: &mut Shape) {
+fn read_builder<'a>(rest: &[Link<'_, 'a>], shape: &mut Shape, batch_set: super::BatchSet<'_, 'a>) {
     for link in rest {
         let Some((method, args)) = link.method() else { continue };
         match method {
             "where" => {
                 if let Some(condition) = args.first().and_then(Argument::as_expression) {
-                    scan_conditions(condition, shape);
+                    scan_conditions(condition, shape, batch_set);
                 }
             }
             "limit" => shape.bounded = true,
@@ -107,7 +107,7 @@ fn read_builder(rest: &[Link<'_, '_>], shape: &mut Shape) {
 }
 
 /// Walks `and(eq(t.a, x), inArray(t.b, ids))` for compared columns and run-time sets.
-fn scan_conditions(condition: &Expression<'_>, shape: &mut Shape) {
+fn scan_conditions<'a>(condition: &Expression<'a>, shape: &mut Shape, batch_set: super::BatchSet<'_, 'a>) {
     let Expression::CallExpression(call) = condition.get_inner_expression() else { return };
     let Some(name) = call.callee.get_inner_expression().get_identifier_reference().map(|i| i.name.as_str()) else {
         return;
@@ -115,7 +115,7 @@ fn scan_conditions(condition: &Expression<'_>, shape: &mut Shape) {
     match name {
         "and" | "or" | "not" => {
             for arg in call.arguments.iter().filter_map(Argument::as_expression) {
-                scan_conditions(arg, shape);
+                scan_conditions(arg, shape, batch_set);
             }
         }
         _ => {
@@ -123,7 +123,7 @@ fn scan_conditions(condition: &Expression<'_>, shape: &mut Shape) {
             if let Some(column) = args.next().and_then(column_of) {
                 shape.filters.push(column);
             }
-            if name == "inArray" && args.next().is_some_and(is_dynamic_set) {
+            if name == "inArray" && args.next().is_some_and(batch_set) {
                 shape.batched = true;
             }
         }

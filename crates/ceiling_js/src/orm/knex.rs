@@ -3,9 +3,9 @@
 use ceiling_facts::{Operation, QueryApi};
 use oxc_ast::ast::*;
 
-use super::{Chain, Link, Shape, is_dynamic_set, keys, string_arg};
+use super::{Chain, Link, Shape, keys, string_arg};
 
-pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSet<'_, 'a>) -> Option<Shape> {
     let links = &chain.links[at..];
     let (table, rest) = match links {
         [Link::Call(args), rest @ ..] => (string_arg(args.first()), rest),
@@ -41,7 +41,7 @@ pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
             },
             "whereIn" => {
                 shape.filters.extend(string_arg(args.first()));
-                if args.get(1).and_then(Argument::as_expression).is_some_and(is_dynamic_set) {
+                if args.get(1).and_then(Argument::as_expression).is_some_and(batch_set) {
                     shape.batched = true;
                 }
             }

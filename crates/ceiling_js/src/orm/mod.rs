@@ -34,6 +34,10 @@ impl<'b, 'a> Link<'b, 'a> {
     }
 }
 
+/// Decides whether an expression is a set of keys looked up in one query (batching), as opposed
+/// to a literal list or a list derived from the one element a loop is on.
+pub type BatchSet<'b, 'a> = &'b dyn Fn(&Expression<'a>) -> bool;
+
 pub struct Chain<'b, 'a> {
     pub root: &'b Expression<'a>,
     pub links: Vec<Link<'b, 'a>>,
@@ -125,7 +129,7 @@ impl Shape {
 /// Every query shape the chain could be, one per ORM family that matches. Usually one; when the
 /// same syntax means a query in two ORMs (`x.select().from(t)` in Drizzle and Knex), both are
 /// returned and the receiver decides.
-pub fn shapes(chain: &Chain<'_, '_>) -> Vec<Shape> {
+pub fn shapes<'a>(chain: &Chain<'_, 'a>, batch_set: BatchSet<'_, 'a>) -> Vec<Shape> {
     let mut found = Vec::new();
     for at in 0..chain.links.len() {
         // Only plain member paths and calls lead up to a query's receiver.
@@ -137,7 +141,7 @@ pub fn shapes(chain: &Chain<'_, '_>) -> Vec<Shape> {
             model::recognise,
             sql::recognise,
         ] {
-            if let Some(shape) = recognise(chain, at) {
+            if let Some(shape) = recognise(chain, at, batch_set) {
                 found.push(shape);
             }
         }
@@ -160,7 +164,7 @@ pub fn string_arg(arg: Option<&Argument<'_>>) -> Option<String> {
 }
 
 /// Whether an expression is a set of keys computed at run time (not an array literal of
-/// constants): what makes `in`, `inArray`, `whereIn` a batched lookup.
+/// constants): a precondition for `in`, `inArray`, `whereIn` to be a batched lookup.
 pub fn is_dynamic_set(expr: &Expression<'_>) -> bool {
     match expr.get_inner_expression() {
         Expression::ArrayExpression(array) => array.elements.iter().any(|element| {
@@ -212,16 +216,21 @@ pub fn keys(object: &ObjectExpression<'_>) -> Vec<String> {
 
 /// Columns of a filter object (`{ authorId: x, AND: [{ status }] }`) and whether any of them is
 /// matched against a run-time set through one of `set_keys` (`in`, `$in`).
-pub fn filter_object(object: &ObjectExpression<'_>, set_keys: &[&str]) -> (Vec<String>, bool) {
+pub fn filter_object<'a>(
+    object: &ObjectExpression<'a>,
+    set_keys: &[&str],
+    batch_set: BatchSet<'_, 'a>,
+) -> (Vec<String>, bool) {
     let mut columns = Vec::new();
     let mut batched = false;
-    collect_filter(object, set_keys, &mut columns, &mut batched, 0);
+    collect_filter(object, set_keys, batch_set, &mut columns, &mut batched, 0);
     (columns, batched)
 }
 
-fn collect_filter(
-    object: &ObjectExpression<'_>,
+fn collect_filter<'a>(
+    object: &ObjectExpression<'a>,
     set_keys: &[&str],
+    batch_set: BatchSet<'_, 'a>,
     columns: &mut Vec<String>,
     batched: &mut bool,
     depth: u32,
@@ -243,19 +252,19 @@ fn collect_filter(
         };
         let value = property.value.get_inner_expression();
         if set_keys.contains(&key.as_str()) {
-            *batched |= is_dynamic_set(value);
+            *batched |= batch_set(value);
             continue;
         }
         match value {
             Expression::ObjectExpression(inner) if matches!(key.as_str(), "AND" | "OR" | "NOT" | "$and" | "$or") => {
-                collect_filter(inner, set_keys, columns, batched, depth + 1);
+                collect_filter(inner, set_keys, batch_set, columns, batched, depth + 1);
             }
             Expression::ArrayExpression(array) if matches!(key.as_str(), "AND" | "OR" | "NOT" | "$and" | "$or") => {
                 for element in &array.elements {
                     if let Some(Expression::ObjectExpression(inner)) =
                         element.as_expression().map(Expression::get_inner_expression)
                     {
-                        collect_filter(inner, set_keys, columns, batched, depth + 1);
+                        collect_filter(inner, set_keys, batch_set, columns, batched, depth + 1);
                     }
                 }
             }
@@ -263,7 +272,7 @@ fn collect_filter(
                 columns.push(key);
                 // Operators on the column: `{ in: ids }`, `{ $in: ids }`.
                 let mut ignored = Vec::new();
-                collect_filter(inner, set_keys, &mut ignored, batched, depth + 1);
+                collect_filter(inner, set_keys, batch_set, &mut ignored, batched, depth + 1);
             }
             Expression::CallExpression(call)
                 if call
@@ -274,7 +283,7 @@ fn collect_filter(
             {
                 columns.push(key);
                 if let Some(set) = call.arguments.first().and_then(Argument::as_expression) {
-                    *batched |= is_dynamic_set(set);
+                    *batched |= batch_set(set);
                 }
             }
             _ => columns.push(key),

@@ -3,9 +3,9 @@
 use ceiling_facts::{Operation, QueryApi};
 use oxc_ast::ast::*;
 
-use super::{Chain, Link, Shape, is_dynamic_set, keys, object_arg, string_arg};
+use super::{Chain, Link, Shape, keys, object_arg, string_arg};
 
-pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSet<'_, 'a>) -> Option<Shape> {
     let links = &chain.links[at..];
     match links {
         [Link::Method("rpc", args), ..] => {
@@ -54,7 +54,7 @@ pub fn recognise(chain: &Chain<'_, '_>, at: usize) -> Option<Shape> {
                     "order" => shape.sorts.extend(string_arg(args.first())),
                     "in" => {
                         shape.filters.extend(string_arg(args.first()));
-                        if args.get(1).and_then(Argument::as_expression).is_some_and(is_dynamic_set) {
+                        if args.get(1).and_then(Argument::as_expression).is_some_and(batch_set) {
                             shape.batched = true;
                         }
                     }
