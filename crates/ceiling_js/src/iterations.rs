@@ -22,7 +22,41 @@ pub fn over_collection<'a>(collection: &Expression<'a>, values: &Values<'_, 'a>)
     if let Some(limit) = literal_limit(collection, values, 0) {
         return Over::Limited(limit);
     }
+    if let Some(count) = constant_count(collection, values, 0) {
+        return Over::Range(count);
+    }
     Over::Collection
+}
+
+/// `Array.from({ length: COUNT })` of a constant, followed through `const` bindings.
+fn constant_count<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<u32> {
+    if depth > 4 {
+        return None;
+    }
+    match expr.get_inner_expression() {
+        Expression::Identifier(ident) => {
+            let symbol = values.symbol(ident)?;
+            let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind()
+            else {
+                return None;
+            };
+            constant_count(declarator.init.as_ref()?, values, depth + 1)
+        }
+        Expression::CallExpression(call) => {
+            let member = call.callee.get_inner_expression().as_member_expression()?;
+            let is_array_from = member.object().get_identifier_reference().is_some_and(|object| object.name == "Array")
+                && member.static_property_name() == Some("from");
+            let Expression::ObjectExpression(options) = call.arguments.first()?.as_expression()?.get_inner_expression()
+            else {
+                return None;
+            };
+            if !is_array_from {
+                return None;
+            }
+            constant(crate::orm::property(options, "length")?, values)
+        }
+        _ => None,
+    }
 }
 
 /// The literal row limit of the call that produced a collection: `take: 5`, `limit: 5`,
@@ -84,15 +118,20 @@ fn literal_len<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -
                 .then_some(array.elements.len() as u32)
         }
         Expression::ObjectExpression(object) => Some(object.properties.len() as u32),
-        // `Object.entries(LIMITS)`, `Object.keys(...)`, `Object.values(...)` of a literal.
+        // `Object.entries(LIMITS)`, `Object.keys(...)`, `Object.values(...)`, `Array.from(...)` of a literal.
         Expression::CallExpression(call) => {
             let member = call.callee.get_inner_expression().as_member_expression()?;
             let name = member.static_property_name()?;
             let object = member.object().get_identifier_reference()?;
-            if object.name != "Object" || !matches!(name, "entries" | "keys" | "values") {
-                return None;
+            let argument = call.arguments.first()?.as_expression()?;
+            match (object.name.as_str(), name) {
+                ("Object", "entries" | "keys" | "values") => literal_len(argument, values, depth + 1),
+                // `Array.from({ length: n })` is a count, not a literal: see `constant_count`.
+                ("Array", "from") if !matches!(argument.get_inner_expression(), Expression::ObjectExpression(_)) => {
+                    literal_len(argument, values, depth + 1)
+                }
+                _ => None,
             }
-            literal_len(call.arguments.first()?.as_expression()?, values, depth + 1)
         }
         Expression::Identifier(ident) => {
             let symbol = values.symbol(ident)?;

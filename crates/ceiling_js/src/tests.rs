@@ -129,3 +129,14 @@ fn sql_text_decides_read_or_write() {
         facts.queries.iter().map(|q| (q.operation, q.batched, q.model.as_deref())).collect();
     assert_eq!(shapes, [(Operation::ReadMany, true, Some("users")), (Operation::Create, false, Some("logs"))]);
 }
+
+#[test]
+fn capped_and_counted_collections() {
+    let facts = extract(
+        "capped.ts",
+        "import { prisma } from './db';\nconst COUNT = 20;\nexport async function f(limit) {\n  const top = await prisma.user.findMany({ take: 5 });\n  for (const u of top) {}\n  const page = await prisma.user.findMany({ take: limit });\n  for (const u of page) {}\n  for (const r of Array.from({ length: COUNT })) {}\n  const { data } = await supabase.from('t').select().limit(3);\n  (data ?? []).map((row) => row);\n}\n",
+    )
+    .unwrap();
+    let over: Vec<Over> = facts.iterations.iter().map(|i| i.over).collect();
+    assert_eq!(over, [Over::Limited(5), Over::Collection, Over::Range(20), Over::Limited(3)]);
+}

@@ -7,19 +7,25 @@ use ceiling_facts::{
 
 use crate::{ChainLink, Finding, Rule, Severity};
 
+/// How many rows a loop may run over and still be a handful, by what the loop body does: a
+/// read per row of a capped list is still an N+1 a reader wants to hear about once the list is
+/// a page (`take: 20`); a batch job that updates the 30 rows it picked is bounded work.
+#[derive(Debug, Clone, Copy)]
+pub struct Handful(pub u32);
+
 /// The nearest iteration, from `innermost` outwards, whose body runs once per element of a
 /// collection that grows with the data. Guards live here:
-/// - literal collections, counted loops with a constant bound and the results of a query with a
-///   small literal limit (`take: 10`) do not grow;
+/// - literal collections do not grow, nor do counted loops (`i < 3`, `Array.from({ length: 3 })`)
+///   and the results of a query with a literal limit (`take: 5`) up to `handful`;
 /// - `while (cursor)`-style loops run per page or per condition, not per element;
 /// - a body that always leaves on its first pass runs once;
 /// - a counted or conditional loop that leaves when a `try` succeeds is a retry loop.
-pub fn scaling_loop(file: &FileFacts, innermost: IterId) -> Option<IterId> {
+pub fn scaling_loop(file: &FileFacts, innermost: IterId, handful: Handful) -> Option<IterId> {
     let mut current = Some(innermost);
     // Iteration parents always precede their children, so this walk ends.
     while let Some(id) = current {
         let iteration = &file.iterations[id as usize];
-        if scales(iteration) {
+        if scales(iteration, handful) {
             return Some(id);
         }
         current = iteration.parent;
@@ -27,10 +33,7 @@ pub fn scaling_loop(file: &FileFacts, innermost: IterId) -> Option<IterId> {
     None
 }
 
-/// A literal row limit up to this is a handful: the loop is bounded, whatever the data.
-const TINY_LIMIT: u32 = 5;
-
-fn scales(iteration: &Iteration) -> bool {
+fn scales(iteration: &Iteration, handful: Handful) -> bool {
     let element_loop = matches!(
         iteration.kind,
         IterationKind::ForOf
@@ -42,8 +45,8 @@ fn scales(iteration: &Iteration) -> bool {
     let retry_loop = iteration.retries && !element_loop;
     let grows = match iteration.over {
         Over::Collection => true,
-        Over::Limited(limit) => limit > TINY_LIMIT,
-        Over::Literal(_) | Over::Range(_) | Over::Condition => false,
+        Over::Limited(limit) | Over::Range(limit) => limit > handful.0,
+        Over::Literal(_) | Over::Condition => false,
     };
     grows && !iteration.exits_first && !retry_loop
 }
@@ -68,6 +71,7 @@ pub struct PerElement {
 pub fn per_element_queries(
     project: &Project,
     kind: ReachKind,
+    handful: Handful,
     keep: impl Fn(&ceiling_facts::Query) -> bool,
 ) -> Vec<PerElement> {
     let mut found = Vec::new();
@@ -82,7 +86,7 @@ pub fn per_element_queries(
             if !is_kind(query.operation, kind) || !keep(query) {
                 continue;
             }
-            let Some(loop_id) = scaling_loop(file, iteration) else { continue };
+            let Some(loop_id) = scaling_loop(file, iteration, handful) else { continue };
             let chain = vec![
                 loop_link(file, loop_id),
                 ChainLink { file: file.path.clone(), span: query.span, note: format!("runs {}", describe(query)) },
@@ -105,7 +109,7 @@ pub fn per_element_queries(
             if project.reach(target, kind).is_none() {
                 continue;
             }
-            let Some(loop_id) = scaling_loop(file, iteration) else { continue };
+            let Some(loop_id) = scaling_loop(file, iteration, handful) else { continue };
             let steps = project.chain(target, kind);
             let Some(ChainStep::Query { file: query_file, query }) = steps.last().copied() else { continue };
             let query_facts = &project.file(query_file).queries[query as usize];

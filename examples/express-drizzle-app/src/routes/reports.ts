@@ -8,10 +8,10 @@ import { formatCents } from '../lib/format'
 export const reportsRouter = Router()
 
 // GET /reports/recent-orders - admin dashboard: latest orders with a product thumbnail
-reportsRouter.get('/recent-orders', async (_req, res) => {
+reportsRouter.get('/recent-orders', async (req, res) => {
   const recent = await db.query.orders.findMany({
     orderBy: [desc(orders.createdAt)],
-    limit: 20,
+    limit: Number(req.query.limit ?? 20),
     with: { items: true },
   })
 

@@ -15,7 +15,7 @@ usersRouter.get('/:id/orders', async (req, res) => {
     .from(orders)
     .where(eq(orders.userId, userId))
     .orderBy(desc(orders.createdAt))
-    .limit(25)
+    .limit(Number(req.query.limit ?? 25))
 
   const withItems = await Promise.all(
     recent.map(async (order) => ({

@@ -2,7 +2,7 @@
 
 use ceiling_facts::{Orm, Project, ReachKind};
 
-use crate::loops::{finding, per_element_queries};
+use crate::loops::{Handful, finding, per_element_queries};
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -27,8 +27,8 @@ resolvers, batch with DataLoader.",
         fires: "```ts\nconst posts = await prisma.post.findMany();\nfor (const post of posts) {\n  post.author = await prisma.user.findUnique({ where: { id: post.authorId } });\n}\n```",
         passes: "```ts\nconst posts = await prisma.post.findMany({ include: { author: true } });\n```",
         guards: &[
-            "The loop runs over a literal collection (`['a', 'b']`, a `const` array or `as const` tuple) or a counted loop with a constant bound.",
-            "The loop runs over the result of a query with a small literal limit (`take: 5`, `.limit(3)`, up to 5 rows): a handful of lookups that does not grow with the data. A page (`take: 20`) still fires: 21 round trips per request.",
+            "The loop runs over a literal collection (`['a', 'b']`, a `const` array or `as const` tuple), or a counted loop (`i < 3`, `Array.from({ length: 3 })`) with a constant bound of at most 10.",
+            "The loop runs over the result of a query with a literal limit of at most 10 rows (`take: 5`, `.limit(10)`): a handful of lookups that does not grow with the data. A page (`take: 20`) or a page size from the request (`take: limit`) still fires.",
             "The query filters on a run-time set (`in`, `inArray`, `.in()`, `whereIn`, `$in`, `In()`, `ANY($1)`): one query per chunk is batching.",
             "The loop body ends in an unconditional `return`, `break` or `throw`: it runs at most once.",
             "Retry loops: a counted or conditional loop that leaves when a `try` succeeds.",
@@ -41,12 +41,16 @@ resolvers, batch with DataLoader.",
     check,
 };
 
+/// A read per row of a list capped at 10 (`take: 10`) is 11 queries at most; a page of 20 is
+/// the N+1 users mean.
+const HANDFUL: Handful = Handful(10);
+
 const WHY: &str = "The number of queries grows with the list: one round trip and one pooled \
 connection per element, so a page that is fast with test data slows down linearly with real data \
 and concurrent requests exhaust the connection pool.";
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
-    for found in per_element_queries(project, ReachKind::Read, |query| !query.batched) {
+    for found in per_element_queries(project, ReachKind::Read, HANDFUL, |query| !query.batched) {
         let line = project.file(found.file).iterations[found.loop_id as usize].span.line;
         let message = match &found.helper {
             None => format!("{} {} runs once per element of the loop at line {line}", found.orm.display_name(), found.query),

@@ -2,7 +2,7 @@
 
 use ceiling_facts::{Operation, Orm, Project, ReachKind};
 
-use crate::loops::{finding, per_element_queries};
+use crate::loops::{Handful, finding, per_element_queries};
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -25,7 +25,7 @@ values, one `UPDATE ... FROM (VALUES ...)` statement or at least one transaction
         fires: "```ts\nfor (const row of rows) {\n  await prisma.contact.create({ data: row });\n}\n```",
         passes: "```ts\nawait prisma.contact.createMany({ data: rows });\n```",
         guards: &[
-            "The loop runs over a literal collection or a counted loop with a constant bound.",
+            "The loop runs over a literal collection, or at most 50 elements: a counted loop or `Array.from({ length: N })` with a constant bound, or the result of a query with a literal limit (`take: 30`): a batch job's bounded work.",
             "The loop body ends in an unconditional `return`, `break` or `throw`.",
             "The write already takes many rows (`createMany`, an array of rows, a multi-row `INSERT`), or its rows are not visibly one object.",
             "The loop paces itself on purpose (`await sleep(ms)` in the body): the writes are spread out deliberately.",
@@ -36,11 +36,14 @@ values, one `UPDATE ... FROM (VALUES ...)` statement or at least one transaction
     check,
 };
 
+/// A job that writes back the at most 50 rows it picked (`take: 50`) is bounded work per run.
+const HANDFUL: Handful = Handful(50);
+
 const WHY: &str = "Each element costs its own round trip, transaction and index update: an \
 import of 10,000 rows becomes 10,000 statements holding a connection for the whole loop.";
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
-    for found in per_element_queries(project, ReachKind::Write, |query| !query.batched) {
+    for found in per_element_queries(project, ReachKind::Write, HANDFUL, |query| !query.batched) {
         let file = project.file(found.file);
         let iteration = &file.iterations[found.loop_id as usize];
         if iteration.paced {

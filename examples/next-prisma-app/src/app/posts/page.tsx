@@ -5,11 +5,11 @@ import { createDraftsFromOutline } from './actions'
 
 export const dynamic = 'force-dynamic'
 
-export default async function PostsPage() {
+export default async function PostsPage({ searchParams }: { searchParams: { limit?: string } }) {
   const posts = await prisma.post.findMany({
     where: { status: 'published' },
     orderBy: { createdAt: 'desc' },
-    take: 20,
+    take: Number(searchParams.limit ?? 20),
   })
 
   const items = await Promise.all(

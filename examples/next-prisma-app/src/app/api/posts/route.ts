@@ -3,11 +3,12 @@ import { prisma } from '@/lib/db'
 import { slugify } from '@/lib/format'
 
 // GET /api/posts - latest published posts with their author
-export async function GET() {
+export async function GET(request: Request) {
+  const limit = Number(new URL(request.url).searchParams.get('limit') ?? 50)
   const posts = await prisma.post.findMany({
     where: { status: 'published' },
     orderBy: { createdAt: 'desc' },
-    take: 50,
+    take: limit,
   })
 
   const result = []

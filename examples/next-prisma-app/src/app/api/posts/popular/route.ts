@@ -3,11 +3,12 @@ import { prisma } from '@/lib/db'
 import { getAuthor } from '@/lib/users'
 
 // GET /api/posts/popular - most viewed posts with author info
-export async function GET() {
+export async function GET(request: Request) {
+  const limit = Number(new URL(request.url).searchParams.get('limit') ?? 10)
   const posts = await prisma.post.findMany({
     where: { status: 'published' },
     orderBy: { views: 'desc' },
-    take: 10,
+    take: limit,
   })
 
   const postsWithAuthors = await Promise.all(
