@@ -136,6 +136,8 @@ pub struct Query {
     pub batched: bool,
     /// `take`, `limit`, `first`, unique lookups: at most a known number of rows.
     pub bounded: bool,
+    /// Not awaited here: its promise joins one batched transaction (`$transaction([...])`).
+    pub deferred: bool,
     pub func: Option<FnId>,
     /// The innermost iteration whose body runs this query.
     pub iteration: Option<IterId>,
@@ -146,6 +148,8 @@ pub struct Call {
     pub span: Span,
     /// What is called. Unresolvable callees (`console.log`, array methods) are not recorded.
     pub callee: Value,
+    /// Not awaited here: its promise joins one batched transaction (`$transaction([...])`).
+    pub deferred: bool,
     pub func: Option<FnId>,
     pub iteration: Option<IterId>,
 }

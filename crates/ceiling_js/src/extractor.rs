@@ -39,6 +39,8 @@ pub struct Extractor<'s, 'a> {
     query_chains: rustc_hash::FxHashSet<u32>,
     /// The bindings of each iteration's element (`post` in `for (const post of posts)`).
     element_bindings: FxHashMap<u32, Vec<SymbolId>>,
+    /// Array callbacks whose results form one transaction: `$transaction(xs.map((x) => ...))`.
+    transaction_batches: rustc_hash::FxHashSet<u32>,
 }
 
 impl<'s, 'a> Extractor<'s, 'a> {
@@ -78,6 +80,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             iteration_callbacks: FxHashMap::default(),
             query_chains: rustc_hash::FxHashSet::default(),
             element_bindings: FxHashMap::default(),
+            transaction_batches: rustc_hash::FxHashSet::default(),
         }
     }
 
@@ -212,12 +215,13 @@ impl<'s, 'a> Extractor<'s, 'a> {
         }
         self.query_chains.insert(call.span.start);
         let Chain { root, links, .. } = chain;
+        let deferred = self.joins_transaction(call);
         for shape in found {
             let receiver = self.receiver(root, &links[..shape.receiver_links]);
             if receiver.is_unknown() {
                 continue;
             }
-            self.push_query(call.span, receiver, shape);
+            self.push_query(call.span, receiver, shape, deferred);
         }
     }
 
@@ -234,7 +238,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
         value
     }
 
-    fn push_query(&mut self, span: oxc_span::Span, receiver: Value, shape: crate::orm::Shape) {
+    fn push_query(&mut self, span: oxc_span::Span, receiver: Value, shape: crate::orm::Shape, deferred: bool) {
         let context = self.context();
         let query = Query {
             span: self.lines.span(span),
@@ -248,20 +252,50 @@ impl<'s, 'a> Extractor<'s, 'a> {
             includes: shape.includes,
             batched: shape.batched,
             bounded: shape.bounded,
+            deferred,
             func: context.func,
             iteration: context.loops.last().copied(),
         };
         self.facts.queries.push(query);
     }
 
-    fn record_call(&mut self, span: oxc_span::Span, callee: Value) {
+    fn record_call(&mut self, span: oxc_span::Span, callee: Value, deferred: bool) {
         if callee.is_unknown() {
             return;
         }
         let context = self.context();
-        let call =
-            Call { span: self.lines.span(span), callee, func: context.func, iteration: context.loops.last().copied() };
+        let call = Call {
+            span: self.lines.span(span),
+            callee,
+            deferred,
+            func: context.func,
+            iteration: context.loops.last().copied(),
+        };
         self.facts.calls.push(call);
+    }
+
+    /// Whether a call's promise joins one batched transaction instead of being awaited on its own:
+    /// returned from a `$transaction(xs.map(...))` callback, or pushed onto an array that is handed
+    /// to `$transaction(ops)`.
+    fn joins_transaction(&self, call: &CallExpression<'a>) -> bool {
+        if self.context().loops.last().is_some_and(|id| self.transaction_batches.contains(id)) {
+            return true;
+        }
+        let nodes = self.values.semantic.nodes();
+        let AstKind::CallExpression(parent) = nodes.parent_kind(call.node_id.get()) else { return false };
+        let Some(member) = parent.callee.get_inner_expression().as_member_expression() else { return false };
+        if member.static_property_name() != Some("push") {
+            return false;
+        }
+        let Some(symbol) = member.object().get_identifier_reference().and_then(|array| self.values.symbol(array))
+        else {
+            return false;
+        };
+        let scoping = self.values.semantic.scoping();
+        scoping.get_resolved_references(symbol).any(|reference| {
+            let AstKind::CallExpression(user) = nodes.parent_kind(reference.node_id()) else { return false };
+            is_transaction_call(user)
+        })
     }
 
     /// `xs.map(cb)`, `pMap(xs, cb)`: a callback run once per element.
@@ -290,6 +324,11 @@ impl<'s, 'a> Extractor<'s, 'a> {
         let over = over_collection(collection, &self.values);
         let id = self.push_iteration(kind, call.span, over, BodyFacts::default());
         self.iteration_callbacks.insert(start, id);
+        if let AstKind::CallExpression(parent) = self.values.semantic.nodes().parent_kind(call.node_id.get())
+            && is_transaction_call(parent)
+        {
+            self.transaction_batches.insert(id);
+        }
         if let Some(element) = params.items.first() {
             self.element_bindings.insert(id, bindings(&element.pattern));
         }
@@ -586,7 +625,8 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         self.iteration_callback(it);
         self.record_queries(it);
         let callee = self.value(&it.callee);
-        self.record_call(it.span, callee);
+        let deferred = self.joins_transaction(it);
+        self.record_call(it.span, callee, deferred);
         walk::walk_call_expression(self, it);
     }
 
@@ -611,10 +651,18 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
             }
         };
         if !receiver.is_unknown() {
-            self.push_query(it.span, receiver, api_shape);
+            self.push_query(it.span, receiver, api_shape, false);
         }
         walk::walk_tagged_template_expression(self, it);
     }
+}
+
+/// `prisma.$transaction(...)`: its array argument runs as one batch.
+fn is_transaction_call(call: &CallExpression<'_>) -> bool {
+    call.callee
+        .get_inner_expression()
+        .as_member_expression()
+        .is_some_and(|member| member.static_property_name() == Some("$transaction"))
 }
 
 fn bindings(pattern: &BindingPattern<'_>) -> Vec<SymbolId> {

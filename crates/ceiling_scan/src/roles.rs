@@ -42,6 +42,7 @@ mod tests {
         assert_eq!(role_of("src/__tests__/feed.test.ts"), FileRole::Test);
         assert_eq!(role_of("src/lib/users.spec.ts"), FileRole::Test);
         assert_eq!(role_of("e2e/login.ts"), FileRole::Test);
+        assert_eq!(role_of("apps/backend/src/database/testing/workers.ts"), FileRole::Test);
         assert_eq!(role_of("prisma/seed.ts"), FileRole::Script);
         assert_eq!(role_of("scripts/backfill.ts"), FileRole::Script);
         assert_eq!(role_of("src/db/migrations/001_init.ts"), FileRole::Script);

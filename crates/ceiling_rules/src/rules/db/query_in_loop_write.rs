@@ -28,6 +28,7 @@ values, one `UPDATE ... FROM (VALUES ...)` statement or at least one transaction
             "The loop runs over a literal collection, or at most 50 elements: a counted loop or `Array.from({ length: N })` with a constant bound, or the result of a query with a literal limit (`take: 30`): a batch job's bounded work.",
             "The loop body ends in an unconditional `return`, `break` or `throw`.",
             "The write already takes many rows (`createMany`, an array of rows, a multi-row `INSERT`), or its rows are not visibly one object.",
+            "The per-element queries form one batched transaction: `prisma.$transaction(xs.map((x) => prisma.t.update(...)))`, or promises pushed onto an array handed to `$transaction(ops)`.",
             "The loop paces itself on purpose (`await sleep(ms)` in the body): the writes are spread out deliberately.",
             "The write filters on a run-time set (`in`, `inArray`, `whereIn`): one statement per chunk.",
             "Test files are not scanned; seeds and scripts are reported as `info`.",
