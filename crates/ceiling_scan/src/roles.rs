@@ -17,7 +17,20 @@ pub fn role_of(path: &str) -> FileRole {
     let test_dir = dirs.iter().any(|dir| {
         matches!(
             *dir,
-            "__tests__" | "__mocks__" | "test" | "tests" | "e2e" | "cypress" | "playwright" | "__fixtures__" | "spec"
+            "__tests__"
+                | "__mocks__"
+                | "__fixtures__"
+                | "test"
+                | "tests"
+                | "testing"
+                | "test-utils"
+                | "test-helpers"
+                | "e2e"
+                | "cypress"
+                | "playwright"
+                | "spec"
+                | "mocks"
+                | "fixtures"
         )
     });
     if is_test_name || test_dir {
