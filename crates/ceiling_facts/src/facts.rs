@@ -42,6 +42,9 @@ pub enum Orm {
     Sequelize,
     Mongoose,
     Knex,
+    Kysely,
+    /// Objection.js models (which run on Knex).
+    Objection,
     /// Raw SQL drivers: node-postgres, postgres.js, @vercel/postgres, Neon, mysql2.
     Sql,
 }
@@ -56,6 +59,8 @@ impl Orm {
             Orm::Sequelize => "Sequelize",
             Orm::Mongoose => "Mongoose",
             Orm::Knex => "Knex",
+            Orm::Kysely => "Kysely",
+            Orm::Objection => "Objection",
             Orm::Sql => "SQL driver",
         }
     }
@@ -74,6 +79,10 @@ pub enum QueryApi {
     SupabaseFrom,
     /// `knex('t').where()`, `knex.select().from('t')`, `knex.raw()`.
     KnexBuilder,
+    /// `db.selectFrom('t')...execute()`, `db.insertInto('t')`, `db.updateTable('t')`.
+    KyselyBuilder,
+    /// `Model.query().findById(id)`, `Model.relatedQuery('pets')`.
+    ObjectionQuery,
     /// `Model.findAll()`, `repository.find()`, `Model.find()`: a method of a model or repository.
     ModelMethod,
     /// `manager.find(Entity, ...)`, `dataSource.query(sql)`, `pool.query(sql)`.

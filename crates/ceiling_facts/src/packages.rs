@@ -33,6 +33,12 @@ pub fn package_orm(module: &str) -> Option<Orm> {
     {
         return Some(Orm::Prisma);
     }
+    if module == "kysely" || module.starts_with("kysely/") {
+        return Some(Orm::Kysely);
+    }
+    if module == "objection" {
+        return Some(Orm::Objection);
+    }
     if module == "drizzle-orm" || module.starts_with("drizzle-orm/") {
         return Some(Orm::Drizzle);
     }
@@ -82,6 +88,10 @@ pub fn package_entity(module: &str, path: &[&str]) -> Option<PackageEntity> {
         (Orm::Mongoose, ["models", _]) => Model(orm),
         (Orm::Mongoose, ["createConnection"] | ["default", "createConnection"]) => ClientFactory(orm),
         (Orm::Knex, ["default"] | ["knex"]) => ClientFactory(orm),
+        (Orm::Kysely, ["Kysely" | "Transaction"]) => ClientClass(orm),
+        (Orm::Objection, ["Model"]) => ModelBase(orm),
+        // `Build.knex()`: the Knex instance behind every Objection model.
+        (Orm::Objection, ["Model", "knex"]) => ClientFactory(Orm::Knex),
         (Orm::Knex, ["Knex"]) => ClientClass(orm),
         (Orm::Sql, _) => match (module, path) {
             ("pg", ["Pool" | "Client" | "PoolClient"] | ["default", "Pool" | "Client"]) => ClientClass(orm),
@@ -105,6 +115,8 @@ pub fn client_member(orm: Orm, member: &str) -> Option<PackageEntity> {
     use PackageEntity::*;
     let entity = match (orm, member) {
         (Orm::Prisma, "$extends") => ClientFactory(orm),
+        // prisma-extension-kysely: `prisma.$kysely` is a Kysely instance on the same connection.
+        (Orm::Prisma, "$kysely") => Client(Orm::Kysely),
         (Orm::Sql, "connect") => ClientFactory(orm),
         (Orm::TypeOrm, "manager") => Client(orm),
         (Orm::TypeOrm, "initialize" | "transaction") => ClientFactory(orm),

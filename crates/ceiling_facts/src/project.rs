@@ -235,7 +235,7 @@ impl Project {
                     .iter()
                     .map(|query| {
                         let orm = match query.api {
-                            QueryApi::ModelMethod => self.as_model(id, &query.receiver)?,
+                            QueryApi::ModelMethod | QueryApi::ObjectionQuery => self.as_model(id, &query.receiver)?,
                             _ => self.as_client(id, &query.receiver)?,
                         };
                         // TypeORM's `repository.create()` builds an entity in memory; no query.
@@ -247,6 +247,8 @@ impl Project {
                             QueryApi::DrizzleBuilder => orm == Orm::Drizzle,
                             QueryApi::SupabaseFrom => orm == Orm::Supabase,
                             QueryApi::KnexBuilder => orm == Orm::Knex,
+                            QueryApi::KyselyBuilder => orm == Orm::Kysely,
+                            QueryApi::ObjectionQuery => orm == Orm::Objection,
                             QueryApi::ModelMethod => {
                                 matches!(orm, Orm::TypeOrm | Orm::Sequelize | Orm::Mongoose)
                             }

@@ -233,6 +233,8 @@ impl Project {
         }
         match self.resolve_at(file, &facts.extends, depth + 1) {
             Resolved::Class(base_file, base) => self.class_member(base_file, base, name, depth + 1),
+            // A static inherited from a package class: `Build.knex()` of an Objection model.
+            base @ Resolved::Package { .. } => self.member(base, name, depth + 1),
             _ => Resolved::Unknown,
         }
     }

@@ -240,15 +240,25 @@ impl<'s, 'a> Values<'s, 'a> {
                 }
                 AstKind::CallExpression(call) => {
                     let member = call.callee.get_inner_expression().as_member_expression()?;
-                    let name = member.static_property_name()?;
-                    if !matches!(name, "$transaction" | "transaction") {
-                        return None;
-                    }
                     let first = call.arguments.first()?.as_expression()?;
                     if first.get_inner_expression().span().start != function_start? {
                         return None;
                     }
-                    let object = member.object();
+                    let object = match member.static_property_name()? {
+                        "$transaction" | "transaction" => member.object(),
+                        // Kysely: `db.transaction().execute(async (trx) => ...)`.
+                        "execute" => match member.object().get_inner_expression() {
+                            Expression::CallExpression(inner) => {
+                                let inner_member = inner.callee.get_inner_expression().as_member_expression()?;
+                                if inner_member.static_property_name()? != "transaction" {
+                                    return None;
+                                }
+                                inner_member.object()
+                            }
+                            _ => return None,
+                        },
+                        _ => return None,
+                    };
                     return Some(self.of_at(object, None, depth));
                 }
                 _ => return None,

@@ -5,7 +5,9 @@
 
 mod drizzle;
 mod knex;
+mod kysely;
 mod model;
+mod objection;
 mod prisma;
 mod sql;
 mod supabase;
@@ -138,6 +140,8 @@ pub fn shapes<'a>(chain: &Chain<'_, 'a>, batch_set: BatchSet<'_, 'a>) -> Vec<Sha
             drizzle::recognise,
             supabase::recognise,
             knex::recognise,
+            kysely::recognise,
+            objection::recognise,
             model::recognise,
             sql::recognise,
         ] {
@@ -147,6 +151,14 @@ pub fn shapes<'a>(chain: &Chain<'_, 'a>, batch_set: BatchSet<'_, 'a>) -> Vec<Sha
         }
         if !found.is_empty() {
             break;
+        }
+    }
+    // `User.findAll()`, `Account.query()`: the model is the class the chain starts from.
+    if let Expression::Identifier(root) = chain.root.get_inner_expression() {
+        for shape in found.iter_mut().filter(|shape| shape.model.is_none() && shape.receiver_links == 0) {
+            if matches!(shape.api, QueryApi::ModelMethod | QueryApi::ObjectionQuery) {
+                shape.model = Some(root.name.to_string());
+            }
         }
     }
     found

@@ -75,6 +75,8 @@ fn fix(orm: Orm) -> &'static str {
         Orm::Sequelize => "Load the rows once with `findAll({ where: { id: ids } })` and look them up in a Map, or `include` the association in the query that produced the list.",
         Orm::Mongoose => "Load the documents once with `find({ _id: { $in: ids } })` and look them up in a Map, or `.populate()` the reference in the query that produced the list.",
         Orm::Knex => "Load the rows once with `.whereIn('id', ids)` and look them up in a Map, or join the table in the query that produced the list.",
+        Orm::Kysely => "Load the rows once with `.where('id', 'in', ids)` and look them up in a Map, or join the table in the query that produced the list.",
+        Orm::Objection => "Load the rows once with `.whereIn('id', ids)` (or `findByIds(ids)`) and look them up in a Map, or eager-load the relation with `withGraphFetched('relation')` on the query that produced the list.",
         Orm::Sql => "Load the rows in one statement: `WHERE id = ANY($1)` with an array parameter, or a JOIN in the query that produced the list.",
     }
 }

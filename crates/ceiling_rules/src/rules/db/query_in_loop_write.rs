@@ -84,6 +84,10 @@ fn fix(orm: Orm, operation: Operation) -> String {
         (Orm::Sequelize, _) => "use one `Model.update(values, { where: { id: ids } })` / `destroy`, or `bulkCreate(rows, { updateOnDuplicate })`",
         (Orm::Mongoose, Operation::Create) => "collect the documents and call `Model.insertMany(docs)` once",
         (Orm::Mongoose, _) => "send the changes in one `Model.bulkWrite(ops)` call",
+        (Orm::Kysely, Operation::Create | Operation::Upsert) => "collect the rows and call `db.insertInto(table).values(rows)` once",
+        (Orm::Kysely, _) => "use one statement with `.where('id', 'in', ids)`, or one transaction around the loop",
+        (Orm::Objection, Operation::Create) => "collect the rows and insert them once with `Model.query().insert(rows)` (PostgreSQL) or `insertGraph`",
+        (Orm::Objection, _) => "use one `Model.query().patch(values).whereIn('id', ids)` / `delete().whereIn(...)`, or one transaction around the loop",
         (Orm::Knex, _) => "collect the rows and call `knex(table).insert(rows)` once, or use one statement with `whereIn`",
         (Orm::Sql, _) => "write all rows in one statement: a multi-row `INSERT ... VALUES (...), (...)`, `INSERT ... SELECT * FROM unnest($1::int[], ...)`, or `UPDATE ... FROM (VALUES ...)`",
     };

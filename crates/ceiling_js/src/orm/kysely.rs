@@ -1,0 +1,55 @@
+//! Kysely: `db.selectFrom('t')...execute()`, `insertInto`, `updateTable`, `deleteFrom`. A builder
+//! runs only when executed, so a chain without `execute*` is not a query.
+
+use ceiling_facts::{Operation, QueryApi};
+use oxc_ast::ast::*;
+
+use super::{BatchSet, Chain, Link, Shape, string_arg};
+
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: BatchSet<'_, 'a>) -> Option<Shape> {
+    let links = &chain.links[at..];
+    let [Link::Method(start, table), rest @ ..] = links else { return None };
+    let executed =
+        rest.iter().filter_map(Link::method).map(|(name, _)| name).find(|name| name.starts_with("execute"))?;
+    let values = || {
+        rest.iter().find_map(|link| match link.method() {
+            Some(("values", args)) => {
+                args.first().and_then(Argument::as_expression).map(Expression::get_inner_expression)
+            }
+            _ => None,
+        })
+    };
+    let operation = match *start {
+        "selectFrom" if executed.starts_with("executeTakeFirst") => Operation::ReadOne,
+        "selectFrom" => Operation::ReadMany,
+        "insertInto" | "replaceInto" => match values() {
+            Some(Expression::ObjectExpression(_)) => Operation::Create,
+            _ => Operation::BulkWrite,
+        },
+        "updateTable" => Operation::Update,
+        "deleteFrom" => Operation::Delete,
+        _ => return None,
+    };
+    let mut shape = Shape::new(QueryApi::KyselyBuilder, at, start, operation);
+    shape.model = string_arg(table.first()).map(|t| t.split_whitespace().next().unwrap_or_default().to_owned());
+    shape.bounded = operation == Operation::ReadOne;
+    for link in rest {
+        let Some((method, args)) = link.method() else { continue };
+        match method {
+            "where" | "orWhere" => {
+                shape.filters.extend(string_arg(args.first()));
+                let operator = string_arg(args.get(1));
+                if operator.as_deref().is_some_and(|op| op.eq_ignore_ascii_case("in"))
+                    && args.get(2).and_then(Argument::as_expression).is_some_and(batch_set)
+                {
+                    shape.batched = true;
+                }
+            }
+            "orderBy" => shape.sorts.extend(string_arg(args.first())),
+            "limit" => shape.bounded = true,
+            "onConflict" if shape.operation == Operation::Create => shape.operation = Operation::Upsert,
+            _ => {}
+        }
+    }
+    Some(shape)
+}
