@@ -159,6 +159,9 @@ pub struct Call {
     pub callee: Value,
     /// Not awaited here: its promise joins one batched transaction (`$transaction([...])`).
     pub deferred: bool,
+    /// The values of the arguments that are names (`prisma`, `this.db`), by position; others are
+    /// `Unknown`. They tell what an untyped parameter of the callee is.
+    pub args: Vec<Value>,
     pub func: Option<FnId>,
     pub iteration: Option<IterId>,
 }

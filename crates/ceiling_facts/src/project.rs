@@ -67,6 +67,8 @@ pub struct Project {
     pub(crate) context_clients: FxHashMap<String, Orm>,
     query_orms: Vec<Vec<Option<Orm>>>,
     call_targets: Vec<Vec<Option<FnRef>>>,
+    /// Call sites by the function they call: `(file, call)`.
+    callers: FxHashMap<FnRef, Vec<(FileId, u32)>>,
     reach: [FxHashMap<FnRef, Reach>; 2],
 }
 
@@ -80,11 +82,13 @@ impl Project {
             context_clients: FxHashMap::default(),
             query_orms: Vec::new(),
             call_targets: Vec::new(),
+            callers: FxHashMap::default(),
             reach: [FxHashMap::default(), FxHashMap::default()],
         };
         project.context_clients = project.exported_clients();
-        project.query_orms = project.resolve_queries();
         project.call_targets = project.resolve_calls();
+        project.callers = project.index_callers();
+        project.query_orms = project.resolve_queries();
         project.summarise();
         project
     }
@@ -265,6 +269,22 @@ impl Project {
                     .collect()
             })
             .collect()
+    }
+
+    pub(crate) fn callers(&self, function: FnRef) -> &[(FileId, u32)] {
+        self.callers.get(&function).map_or(&[], Vec::as_slice)
+    }
+
+    fn index_callers(&self) -> FxHashMap<FnRef, Vec<(FileId, u32)>> {
+        let mut callers: FxHashMap<FnRef, Vec<(FileId, u32)>> = FxHashMap::default();
+        for (file, targets) in self.call_targets.iter().enumerate() {
+            for (call, target) in targets.iter().enumerate() {
+                if let Some(target) = target {
+                    callers.entry(*target).or_default().push((file as FileId, call as u32));
+                }
+            }
+        }
+        callers
     }
 
     fn resolve_calls(&self) -> Vec<Vec<Option<FnRef>>> {

@@ -103,11 +103,17 @@ impl Project {
             Value::Class(id) => Resolved::Class(file, *id),
             Value::This(id) => Resolved::Instance(file, *id),
             Value::Object(id) => Resolved::Object(file, *id),
-            Value::Param(name) => self.context_client(name),
+            Value::Param { name, func, index } => match self.context_client(name) {
+                Resolved::Unknown => self.passed_argument(FnRef { file, id: *func }, *index, depth),
+                resolved => resolved,
+            },
             Value::Member(object, name) => {
                 if object.is_param_rooted() {
                     // `ctx.db`, `({ prisma }) =>`: a framework context carrying a project client.
-                    return self.context_client(name);
+                    let context = self.context_client(name);
+                    if context != Resolved::Unknown {
+                        return context;
+                    }
                 }
                 let object = self.resolve_at(file, object, depth);
                 self.member(object, name, depth)
@@ -249,6 +255,21 @@ impl Project {
             Resolved::Class(base_file, base) => self.class_base(base_file, base, depth + 1),
             other => other.entity(),
         }
+    }
+
+    /// What the callers of `function` pass as argument `index`: the first that resolves to a
+    /// client or model, so that `getTags(prisma, id)` makes `getTags`'s `client` a Prisma client.
+    fn passed_argument(&self, function: FnRef, index: u32, depth: u32) -> Resolved {
+        for &(file, call) in self.callers(function) {
+            let Some(argument) = self.file(file).calls[call as usize].args.get(index as usize) else { continue };
+            let resolved = self.resolve_at(file, argument, depth + 1);
+            if matches!(resolved, Resolved::Client(_) | Resolved::Model(_))
+                || resolved.entity().is_some_and(|e| matches!(e, PackageEntity::Client(_) | PackageEntity::Model(_)))
+            {
+                return resolved;
+            }
+        }
+        Resolved::Unknown
     }
 
     fn context_client(&self, name: &str) -> Resolved {

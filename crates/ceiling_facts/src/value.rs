@@ -33,9 +33,9 @@ pub enum Value {
     This(ClassId),
     /// An object literal of this file (`export const userRepo = { getUser() {} }`).
     Object(ObjectId),
-    /// A parameter with no type annotation, by name. Resolved only as a framework context
-    /// carrying one of the project's own clients (`ctx.db`, a helper's `db` parameter).
-    Param(String),
+    /// A parameter with no type annotation: what the callers of `func` pass at `index`, or, by
+    /// its name, a framework context carrying one of the project's own clients (`ctx.db`).
+    Param { name: String, func: FnId, index: u32 },
     /// `object.property`.
     Member(Box<Value>, String),
     /// The (awaited) result of calling a value.
@@ -82,7 +82,7 @@ impl Value {
     /// `param`, `param.a`, `param.a.b`: a path into an untyped parameter.
     pub fn is_param_rooted(&self) -> bool {
         match self {
-            Value::Param(_) => true,
+            Value::Param { .. } => true,
             Value::Member(object, _) => object.is_param_rooted(),
             _ => false,
         }

@@ -259,7 +259,23 @@ impl<'s, 'a> Extractor<'s, 'a> {
         self.facts.queries.push(query);
     }
 
-    fn record_call(&mut self, span: oxc_span::Span, callee: Value, deferred: bool) {
+    /// The values of arguments that are names or member paths; anything else is left unknown,
+    /// which keeps the cost of a call's facts small.
+    fn argument_values(&mut self, arguments: &[Argument<'a>]) -> Vec<Value> {
+        let mut values: Vec<Value> = arguments
+            .iter()
+            .map(|argument| match argument.as_expression().map(Expression::get_inner_expression) {
+                Some(expr @ (Expression::Identifier(_) | Expression::StaticMemberExpression(_))) => self.value(expr),
+                _ => Value::Unknown,
+            })
+            .collect();
+        while values.last().is_some_and(Value::is_unknown) {
+            values.pop();
+        }
+        values
+    }
+
+    fn record_call(&mut self, span: oxc_span::Span, callee: Value, deferred: bool, args: Vec<Value>) {
         if callee.is_unknown() {
             return;
         }
@@ -268,6 +284,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             span: self.lines.span(span),
             callee,
             deferred,
+            args,
             func: context.func,
             iteration: context.loops.last().copied(),
         };
@@ -626,7 +643,8 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         self.record_queries(it);
         let callee = self.value(&it.callee);
         let deferred = self.joins_transaction(it);
-        self.record_call(it.span, callee, deferred);
+        let args = if callee.is_unknown() { Vec::new() } else { self.argument_values(&it.arguments) };
+        self.record_call(it.span, callee, deferred, args);
         walk::walk_call_expression(self, it);
     }
 

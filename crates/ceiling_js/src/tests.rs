@@ -95,7 +95,8 @@ fn a_callback_in_a_loop_inherits_the_loop() {
         "export async function f(posts, getAuthor) {\n  await Promise.all(posts.map(async (post) => getAuthor(post.authorId)));\n}\n",
     )
     .unwrap();
-    let call = facts.calls.iter().find(|c| c.callee == Value::Param("getAuthor".to_owned())).unwrap();
+    let call =
+        facts.calls.iter().find(|c| matches!(&c.callee, Value::Param { name, .. } if name == "getAuthor")).unwrap();
     let iteration = &facts.iterations[call.iteration.unwrap() as usize];
     assert_eq!(iteration.kind, IterationKind::ArrayCallback);
 }

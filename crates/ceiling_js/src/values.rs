@@ -199,11 +199,14 @@ impl<'s, 'a> Values<'s, 'a> {
                 if let Some(client) = self.transaction_client(declaration.id(), depth) {
                     return path.into_iter().fold(client, Value::member);
                 }
-                let root = match &parameter.pattern {
+                let name = match &parameter.pattern {
                     BindingPattern::BindingIdentifier(ident) => ident.name.to_string(),
                     _ => String::new(),
                 };
-                path.into_iter().fold(Value::Param(root), Value::member)
+                let Some((func, index)) = self.parameter_position(declaration.id()) else {
+                    return Value::Unknown;
+                };
+                path.into_iter().fold(Value::Param { name, func, index }, Value::member)
             }
             _ => {
                 let _ = nodes;
@@ -265,6 +268,21 @@ impl<'s, 'a> Values<'s, 'a> {
             }
         }
         None
+    }
+
+    /// The function a parameter belongs to and its position in the parameter list.
+    fn parameter_position(&self, parameter: oxc_semantic::NodeId) -> Option<(u32, u32)> {
+        let nodes = self.semantic.nodes();
+        let AstKind::FormalParameter(this) = nodes.kind(parameter) else { return None };
+        let mut ancestors = nodes.ancestor_kinds(parameter);
+        let AstKind::FormalParameters(list) = ancestors.next()? else { return None };
+        let index = list.items.iter().position(|item| item.span == this.span)? as u32;
+        let start = match ancestors.next()? {
+            AstKind::Function(function) => function.span.start,
+            AstKind::ArrowFunctionExpression(arrow) => arrow.span.start,
+            _ => return None,
+        };
+        Some((*self.functions.get(&start)?, index))
     }
 
     /// The value of something declared with type `ty`: an instance of the named type.
