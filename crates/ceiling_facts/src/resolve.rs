@@ -84,11 +84,13 @@ impl Project {
     }
 
     /// What a wrapped callback returns, for a value used as a client or model.
-    fn unwrap(&self, resolved: Resolved) -> Resolved {
-        match resolved {
-            Resolved::Wrapped(f) => self.resolve_at(f.file, &self.file(f.file).functions[f.id as usize].returns, 1),
-            other => other,
+    fn unwrap(&self, mut resolved: Resolved) -> Resolved {
+        // A wrapper may return another wrapped value (`remember('a', () => remember('b', ...))`).
+        for _ in 0..MAX_DEPTH {
+            let Resolved::Wrapped(f) = resolved else { break };
+            resolved = self.resolve_at(f.file, &self.file(f.file).functions[f.id as usize].returns, 1);
         }
+        resolved
     }
 
     fn resolve_at(&self, file: FileId, value: &Value, depth: u32) -> Resolved {
