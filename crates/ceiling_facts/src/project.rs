@@ -1,5 +1,7 @@
 //! The project model: the facts of every file, linked.
 
+use std::cell::RefCell;
+
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
@@ -69,11 +71,17 @@ pub struct Project {
     call_targets: Vec<Vec<Option<FnRef>>>,
     /// Call sites by the function they call: `(file, call)`.
     callers: FxHashMap<FnRef, Vec<(FileId, u32)>>,
+    /// Memoised module resolution and export lookups: the same few imports are followed from
+    /// thousands of call sites.
+    module_cache: RefCell<FxHashMap<FileId, FxHashMap<String, Option<FileId>>>>,
+    pub(crate) export_cache: RefCell<FxHashMap<(FileId, String), crate::Resolved>>,
     reach: [FxHashMap<FnRef, Reach>; 2],
 }
 
 impl Project {
-    pub fn new(files: Vec<FileFacts>, resolver: ModuleResolver) -> Project {
+    pub fn new(files: Vec<FileFacts>, mut resolver: ModuleResolver) -> Project {
+        // The deepest tsconfig scope wins, as TypeScript takes the nearest tsconfig.
+        resolver.aliases.sort_by_key(|(scope, _, _)| std::cmp::Reverse(scope.len()));
         let by_path = files.iter().enumerate().map(|(id, file)| (file.path.clone(), id as FileId)).collect();
         let mut project = Project {
             files,
@@ -83,6 +91,8 @@ impl Project {
             query_orms: Vec::new(),
             call_targets: Vec::new(),
             callers: FxHashMap::default(),
+            module_cache: RefCell::default(),
+            export_cache: RefCell::default(),
             reach: [FxHashMap::default(), FxHashMap::default()],
         };
         project.context_clients = project.exported_clients();
@@ -155,20 +165,24 @@ impl Project {
     }
 
     pub(crate) fn resolve_module(&self, from: FileId, specifier: &str) -> Option<FileId> {
+        if let Some(found) = self.module_cache.borrow().get(&from).and_then(|cache| cache.get(specifier)) {
+            return *found;
+        }
+        let found = self.resolve_module_uncached(from, specifier);
+        self.module_cache.borrow_mut().entry(from).or_default().insert(specifier.to_owned(), found);
+        found
+    }
+
+    fn resolve_module_uncached(&self, from: FileId, specifier: &str) -> Option<FileId> {
         let from = &self.files[from as usize].path;
         let dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
         if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." {
             return self.probe(&join_path(dir, specifier));
         }
-        // The deepest tsconfig scope wins, as TypeScript takes the nearest tsconfig.
-        let mut aliases: Vec<_> = self
-            .resolver
-            .aliases
-            .iter()
-            .filter(|(scope, _, _)| scope.is_empty() || from.starts_with(&format!("{scope}/")))
-            .collect();
-        aliases.sort_by_key(|(scope, _, _)| std::cmp::Reverse(scope.len()));
-        for (_, pattern, targets) in aliases {
+        let in_scope = |scope: &str| {
+            scope.is_empty() || (from.starts_with(scope) && from.as_bytes().get(scope.len()) == Some(&b'/'))
+        };
+        for (_, pattern, targets) in self.resolver.aliases.iter().filter(|(scope, _, _)| in_scope(scope)) {
             let rest = match pattern.strip_suffix('*') {
                 Some(prefix) => specifier.strip_prefix(prefix),
                 None => (specifier == pattern).then_some(""),

@@ -177,6 +177,15 @@ impl Project {
         if depth > MAX_DEPTH {
             return Resolved::Unknown;
         }
+        if let Some(found) = self.export_cache.borrow().get(&(file, name.to_owned())) {
+            return found.clone();
+        }
+        let found = self.export_uncached(file, name, depth);
+        self.export_cache.borrow_mut().insert((file, name.to_owned()), found.clone());
+        found
+    }
+
+    fn export_uncached(&self, file: FileId, name: &str, depth: u32) -> Resolved {
         let facts = self.file(file);
         if let Some(export) = facts.exports.iter().find(|export| export.name == name) {
             return self.resolve_at(file, &export.value, depth + 1);

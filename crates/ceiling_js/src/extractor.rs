@@ -86,6 +86,15 @@ impl<'s, 'a> Extractor<'s, 'a> {
 
     pub fn run(mut self, program: &Program<'a>) -> FileFacts {
         self.visit_program(program);
+        self.facts.suppressions = program
+            .comments
+            .iter()
+            .filter_map(|comment| {
+                let text = comment.span.source_text(program.source_text);
+                let rules = ceiling_facts::parse_suppression(text)?;
+                Some(ceiling_facts::Suppression { line: self.lines.span(comment.span).line, rules })
+            })
+            .collect();
         self.facts.objects =
             std::mem::take(&mut self.values.objects).into_iter().map(|properties| Object { properties }).collect();
         self.facts

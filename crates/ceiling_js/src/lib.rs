@@ -50,35 +50,29 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     let semantic = SemanticBuilder::new().with_build_nodes(true).build(&parsed.program).semantic;
     let mut facts = extractor::Extractor::new(&semantic, source).run(&parsed.program);
     facts.path = path.to_owned();
-    let lines = lines::LineIndex::new(source);
-    facts.suppressions = parsed
-        .program
-        .comments
-        .iter()
-        .filter_map(|comment| {
-            let text = &source[comment.span.start as usize..comment.span.end as usize];
-            let rules = ceiling_facts::parse_suppression(text)?;
-            Some(ceiling_facts::Suppression { line: lines.span(comment.span).line, rules })
-        })
-        .collect();
     Ok(facts)
 }
 
 /// An upper bound on how deeply brackets nest, counted without parsing. Brackets inside strings
-/// and comments count too, which only makes the bound more cautious.
+/// and comments count too, which only makes the bound more cautious. Table-driven and branch-free
+/// in the loop, since it reads every byte of every file.
 fn nesting_depth(source: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    for byte in source.bytes() {
-        match byte {
-            b'(' | b'[' | b'{' => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
+    const DELTA: [i32; 256] = {
+        let mut table = [0; 256];
+        table[b'(' as usize] = 1;
+        table[b'[' as usize] = 1;
+        table[b'{' as usize] = 1;
+        table[b')' as usize] = -1;
+        table[b']' as usize] = -1;
+        table[b'}' as usize] = -1;
+        table
+    };
+    let (mut depth, mut max) = (0i32, 0i32);
+    for &byte in source.as_bytes() {
+        depth = (depth + DELTA[byte as usize]).max(0);
+        max = max.max(depth);
     }
-    max
+    max as usize
 }
 
 #[cfg(test)]

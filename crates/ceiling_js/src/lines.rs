@@ -9,7 +9,8 @@ pub struct LineIndex<'s> {
 
 impl<'s> LineIndex<'s> {
     pub fn new(source: &'s str) -> Self {
-        let starts = std::iter::once(0).chain(source.match_indices('\n').map(|(at, _)| at as u32 + 1)).collect();
+        let starts =
+            std::iter::once(0).chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|at| at as u32 + 1)).collect();
         LineIndex { source, starts }
     }
 

@@ -199,6 +199,12 @@ fn is_generated(text: &str) -> bool {
 
 /// Minified code has very long lines: a bundle, not something a person maintains.
 fn is_minified(text: &str) -> bool {
-    let lines = text.lines().count().max(1);
-    text.len() / lines > 400 || text.lines().any(|line| line.len() > 5_000)
+    let (mut lines, mut longest, mut start) = (1usize, 0usize, 0usize);
+    for newline in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        longest = longest.max(newline - start);
+        start = newline + 1;
+        lines += 1;
+    }
+    longest = longest.max(text.len() - start);
+    text.len() / lines > 400 || longest > 5_000
 }
