@@ -415,20 +415,6 @@ class Generator:
         fields += [m.fk(p) for p in m.parents[:1]]
         return "{ " + ", ".join(f"{f}: true" for f in fields) + " }"
 
-    def sample_value(self, m: Model, fname: str, source: str) -> str:
-        for name, ts, _, kind in m.extras:
-            if name == fname:
-                if kind == "num":
-                    return f"Number({source}.{name} ?? 0)"
-                if kind == "bool":
-                    return f"Boolean({source}.{name})"
-                if kind in ("date", "optdate"):
-                    return f"{source}.{name} ? new Date(String({source}.{name})) : null" if kind == "optdate" else f"new Date(String({source}.{name}))"
-                if kind == "optstr":
-                    return f"{source}.{name} ? String({source}.{name}) : null"
-                return f"String({source}.{name} ?? '')"
-        return f"String({source}.{fname} ?? '')"
-
     def statuses_union(self, m: Model) -> str:
         return " | ".join(f"'{s}'" for s in m.statuses)
 

@@ -318,10 +318,24 @@ impl<'s, 'a> Extractor<'s, 'a> {
             return false;
         };
         let scoping = self.values.semantic.scoping();
-        scoping.get_resolved_references(symbol).any(|reference| {
-            let AstKind::CallExpression(user) = nodes.parent_kind(reference.node_id()) else { return false };
-            is_transaction_call(user)
-        })
+        scoping.get_resolved_references(symbol).any(|reference| self.handed_to_transaction(reference.node_id()))
+    }
+
+    /// Whether the value of a node is an argument of `$transaction(...)`, directly or spread into
+    /// its array: `$transaction(ops)`, `$transaction([first, ...ops])`.
+    fn handed_to_transaction(&self, node: oxc_semantic::NodeId) -> bool {
+        for kind in self.values.semantic.nodes().ancestor_kinds(node) {
+            match kind {
+                AstKind::ParenthesizedExpression(_)
+                | AstKind::SpreadElement(_)
+                | AstKind::ArrayExpression(_)
+                | AstKind::TSAsExpression(_)
+                | AstKind::TSSatisfiesExpression(_) => {}
+                AstKind::CallExpression(call) => return is_transaction_call(call),
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// `xs.map(cb)`, `pMap(xs, cb)`: a callback run once per element.
@@ -350,9 +364,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
         let over = over_collection(collection, &self.values);
         let id = self.push_iteration(kind, call.span, over, BodyFacts::default());
         self.iteration_callbacks.insert(start, id);
-        if let AstKind::CallExpression(parent) = self.values.semantic.nodes().parent_kind(call.node_id.get())
-            && is_transaction_call(parent)
-        {
+        if self.handed_to_transaction(call.node_id.get()) {
             self.transaction_batches.insert(id);
         }
         if let Some(element) = params.items.first() {

@@ -15,140 +15,281 @@ pub const ARRAY_CALLBACKS: &[&str] =
 
 /// What `collection` is, for `for...of`, `for...in` and array callbacks.
 pub fn over_collection<'a>(collection: &Expression<'a>, values: &Values<'_, 'a>) -> Over {
-    let collection = collection.get_inner_expression();
-    if let Some(len) = literal_len(collection, values, 0) {
-        return Over::Literal(len);
-    }
-    if let Some(limit) = literal_limit(collection, values, 0) {
-        return Over::Limited(limit);
-    }
-    if let Some(count) = constant_count(collection, values, 0) {
-        return Over::Range(count);
-    }
-    Over::Collection
-}
-
-/// `Array.from({ length: COUNT })` of a constant, followed through `const` bindings.
-fn constant_count<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<u32> {
-    if depth > 4 {
-        return None;
-    }
-    match expr.get_inner_expression() {
-        Expression::Identifier(ident) => {
-            let symbol = values.symbol(ident)?;
-            let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind()
-            else {
-                return None;
-            };
-            constant_count(declarator.init.as_ref()?, values, depth + 1)
-        }
-        Expression::CallExpression(call) => {
-            let member = call.callee.get_inner_expression().as_member_expression()?;
-            let is_array_from = member.object().get_identifier_reference().is_some_and(|object| object.name == "Array")
-                && member.static_property_name() == Some("from");
-            let Expression::ObjectExpression(options) = call.arguments.first()?.as_expression()?.get_inner_expression()
-            else {
-                return None;
-            };
-            if !is_array_from {
-                return None;
-            }
-            constant(crate::orm::property(options, "length")?, values)
-        }
-        _ => None,
+    match size(collection, values, 0) {
+        Some(Size::Literal(len)) => Over::Literal(len),
+        Some(Size::Range(count)) => Over::Range(count),
+        Some(Size::Limited(limit)) => Over::Limited(limit),
+        None => Over::Collection,
     }
 }
 
-/// The literal row limit of the call that produced a collection: `take: 5`, `limit: 5`,
-/// `.limit(5)`, `.range(0, 4)`, followed through `await` and `const` bindings.
-fn literal_limit<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<u32> {
-    if depth > 4 {
-        return None;
+/// A bound on how many elements a collection has, by where the bound comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Size {
+    /// Written out in the source: `['a', 'b']`, `{ a: 1, b: 2 }` (for its keys).
+    Literal(u32),
+    /// A constant count: `Array.from({ length: COUNT })`.
+    Range(u32),
+    /// A literal row limit of the query that produced it: `take: 5`, `.limit(5)`.
+    Limited(u32),
+}
+
+impl Size {
+    fn bound(self) -> u32 {
+        match self {
+            Size::Literal(n) | Size::Range(n) | Size::Limited(n) => n,
+        }
     }
-    match expr.get_inner_expression() {
-        Expression::AwaitExpression(awaited) => literal_limit(&awaited.argument, values, depth + 1),
-        // `data ?? []`: the fallback is empty.
-        Expression::LogicalExpression(logical) => literal_limit(&logical.left, values, depth + 1),
-        Expression::Identifier(ident) => {
-            let symbol = values.symbol(ident)?;
-            let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind()
-            else {
-                return None;
-            };
-            if values.semantic.scoping().symbol_is_mutated(symbol) {
-                return None;
-            }
-            // `const { data } = await supabase.from(...).limit(5)` binds the rows too.
-            literal_limit(declarator.init.as_ref()?, values, depth + 1)
+
+    /// The bound of something that is one or the other: the larger count, of the weaker kind.
+    fn either(self, other: Size) -> Size {
+        let bound = self.bound().max(other.bound());
+        match (self, other) {
+            (Size::Literal(_), Size::Literal(_)) => Size::Literal(bound),
+            (Size::Limited(_), _) | (_, Size::Limited(_)) => Size::Limited(bound),
+            _ => Size::Range(bound),
         }
-        Expression::CallExpression(call) => {
-            let chain = crate::orm::Chain::of_call(call);
-            chain.links.iter().find_map(|link| {
-                let (method, args) = link.method()?;
-                let number = |index: usize| match args.get(index)?.as_expression()?.get_inner_expression() {
-                    Expression::NumericLiteral(n) => Some(n.value as u32),
-                    _ => None,
-                };
-                match method {
-                    "limit" | "take" => number(0),
-                    "range" => Some(number(1)?.saturating_sub(number(0)?) + 1),
-                    _ => {
-                        let options = crate::orm::object_arg(args.first())?;
-                        ["take", "limit", "first"].iter().find_map(|key| {
-                            match crate::orm::property(options, key)?.get_inner_expression() {
-                                Expression::NumericLiteral(n) => Some(n.value as u32),
-                                _ => None,
-                            }
-                        })
-                    }
-                }
-            })
-        }
-        _ => None,
     }
 }
 
-fn literal_len<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<u32> {
-    if depth > 4 {
+/// Depth bound for following bindings, members and returns: constants sit a few steps away
+/// (`TEMPLATES[type].folders`, `buildExamples().responses`), not dozens.
+const MAX_SIZE_DEPTH: u32 = 8;
+
+/// An upper bound on a collection's size, when the code fixes one: followed through `const`
+/// bindings, `await`, `??`, members of object literals (a computed key may be any of them),
+/// the returned expression of local functions, and size-preserving calls (`.map`, `.filter`,
+/// `Object.keys`, `Array.from`).
+fn size<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<Size> {
+    if depth > MAX_SIZE_DEPTH {
         return None;
     }
+    if let Expression::Identifier(ident) = expr.get_inner_expression()
+        && let Some(declarator) = values.symbol(ident).and_then(|symbol| constant_declarator(symbol, values))
+    {
+        if let Some(annotation) = &declarator.type_annotation
+            && let TSType::TSTupleType(tuple) = &annotation.type_annotation
+        {
+            return Some(Size::Literal(tuple.element_types.len() as u32));
+        }
+        // `const { data } = await query.limit(5)`: the rows of a query result, destructured.
+        if declarator.id.get_binding_identifier().is_none() {
+            return limited(declarator.init.as_ref()?, values, depth + 1);
+        }
+    }
+    let mut candidates = Vec::new();
+    sources(expr, values, depth, &mut candidates);
+    if candidates.is_empty() {
+        return None;
+    }
+    candidates.iter().try_fold(None::<Size>, |joined, candidate| {
+        let next = direct_size(candidate, values, depth + 1)?;
+        Some(Some(joined.map_or(next, |joined| joined.either(next))))
+    })?
+}
+
+/// The size of an expression that is not a name or a member: literals and size-keeping calls.
+fn direct_size<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<Size> {
     match expr.get_inner_expression() {
         Expression::ArrayExpression(array) => {
-            (!array.elements.iter().any(|e| matches!(e, ArrayExpressionElement::SpreadElement(_))))
-                .then_some(array.elements.len() as u32)
+            let spread = array.elements.iter().any(|e| matches!(e, ArrayExpressionElement::SpreadElement(_)));
+            (!spread).then_some(Size::Literal(array.elements.len() as u32))
         }
-        Expression::ObjectExpression(object) => Some(object.properties.len() as u32),
-        // `Object.entries(LIMITS)`, `Object.keys(...)`, `Object.values(...)`, `Array.from(...)` of a literal.
-        Expression::CallExpression(call) => {
-            let member = call.callee.get_inner_expression().as_member_expression()?;
-            let name = member.static_property_name()?;
-            let object = member.object().get_identifier_reference()?;
-            let argument = call.arguments.first()?.as_expression()?;
-            match (object.name.as_str(), name) {
-                ("Object", "entries" | "keys" | "values") => literal_len(argument, values, depth + 1),
-                // `Array.from({ length: n })` is a count, not a literal: see `constant_count`.
-                ("Array", "from") if !matches!(argument.get_inner_expression(), Expression::ObjectExpression(_)) => {
-                    literal_len(argument, values, depth + 1)
-                }
-                _ => None,
-            }
+        Expression::ObjectExpression(object) => Some(Size::Literal(object.properties.len() as u32)),
+        // `data ?? []`: the fallback is empty.
+        Expression::LogicalExpression(logical) => size(&logical.left, values, depth),
+        Expression::ConditionalExpression(conditional) => {
+            Some(size(&conditional.consequent, values, depth)?.either(size(&conditional.alternate, values, depth)?))
         }
-        Expression::Identifier(ident) => {
-            let symbol = values.symbol(ident)?;
-            let declaration = values.semantic.symbol_declaration(symbol);
-            let oxc_ast::AstKind::VariableDeclarator(declarator) = declaration.kind() else { return None };
-            if values.semantic.scoping().symbol_is_mutated(symbol) {
-                return None;
-            }
-            if let Some(annotation) = &declarator.type_annotation
-                && let TSType::TSTupleType(tuple) = &annotation.type_annotation
-            {
-                return Some(tuple.element_types.len() as u32);
-            }
-            literal_len(declarator.init.as_ref()?, values, depth + 1)
-        }
+        Expression::CallExpression(call) => call_size(call, values, depth),
         _ => None,
     }
+}
+
+/// Maximum number of expressions one collection may be followed to (a table of tables...).
+const MAX_SOURCES: usize = 32;
+
+/// What an expression may evaluate to: followed through `const` bindings, `await`, calls of
+/// local functions that return one expression, and members of object literals (every value of a
+/// table indexed by a computed key). Leaves what it cannot follow as it is.
+fn sources<'b, 'a: 'b>(
+    expr: &'b Expression<'a>,
+    values: &Values<'_, 'a>,
+    depth: u32,
+    out: &mut Vec<&'b Expression<'a>>,
+) {
+    if depth > MAX_SIZE_DEPTH || out.len() >= MAX_SOURCES {
+        out.push(expr);
+        return;
+    }
+    let depth = depth + 1;
+    match expr.get_inner_expression() {
+        Expression::Identifier(ident) => {
+            match values.symbol(ident).and_then(|symbol| constant_declarator(symbol, values)) {
+                Some(declarator) if declarator.id.get_binding_identifier().is_some() && declarator.init.is_some() => {
+                    sources(declarator.init.as_ref().expect("checked"), values, depth, out);
+                }
+                _ => out.push(expr),
+            }
+        }
+        Expression::AwaitExpression(awaited) => sources(&awaited.argument, values, depth, out),
+        Expression::CallExpression(call) => {
+            let returned = call
+                .callee
+                .get_inner_expression()
+                .get_identifier_reference()
+                .and_then(|callee| values.symbol(callee))
+                .and_then(|symbol| returned_expression(symbol, values));
+            match returned {
+                Some(returned) => sources(returned, values, depth, out),
+                None => out.push(expr),
+            }
+        }
+        Expression::StaticMemberExpression(member) => {
+            let mut objects = Vec::new();
+            sources(&member.object, values, depth, &mut objects);
+            for object in objects {
+                match object.get_inner_expression() {
+                    Expression::ObjectExpression(object) => match crate::orm::property(object, &member.property.name) {
+                        Some(value) => sources(value, values, depth, out),
+                        None => out.push(expr),
+                    },
+                    _ => out.push(expr),
+                }
+            }
+        }
+        Expression::ComputedMemberExpression(member) => {
+            let mut objects = Vec::new();
+            sources(&member.object, values, depth, &mut objects);
+            for object in objects {
+                match object.get_inner_expression() {
+                    Expression::ObjectExpression(table) if !table.properties.is_empty() => {
+                        for property in &table.properties {
+                            match property {
+                                ObjectPropertyKind::ObjectProperty(property) => {
+                                    sources(&property.value, values, depth, out)
+                                }
+                                ObjectPropertyKind::SpreadProperty(_) => out.push(expr),
+                            }
+                        }
+                    }
+                    _ => out.push(expr),
+                }
+            }
+        }
+        other => out.push(other),
+    }
+}
+
+/// The one expression a local function returns: an arrow's expression body, or a body whose
+/// only `return` is its last statement.
+fn returned_expression<'a>(symbol: SymbolId, values: &Values<'_, 'a>) -> Option<&'a Expression<'a>> {
+    let body = match values.semantic.symbol_declaration(symbol).kind() {
+        oxc_ast::AstKind::Function(function) => function.body.as_ref()?,
+        oxc_ast::AstKind::VariableDeclarator(declarator) => match declarator.init.as_ref()?.get_inner_expression() {
+            Expression::ArrowFunctionExpression(arrow) => {
+                if let Some(expr) = arrow.body.as_expression() {
+                    return Some(expr);
+                }
+                match &arrow.body {
+                    ArrowFunctionBody::FunctionBody(body) => body,
+                    _ => return None,
+                }
+            }
+            Expression::FunctionExpression(function) => function.body.as_ref()?,
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let returns = body.statements.iter().filter(|statement| matches!(statement, Statement::ReturnStatement(_))).count();
+    match body.statements.last()? {
+        Statement::ReturnStatement(statement) if returns == 1 => statement.argument.as_ref(),
+        _ => None,
+    }
+}
+
+/// The declarator of a binding that holds its initial value: not reassigned, and, for arrays and
+/// objects, not grown in place (`ids.push(x)`, `table[key] = v`).
+fn constant_declarator<'a>(symbol: SymbolId, values: &Values<'_, 'a>) -> Option<&'a VariableDeclarator<'a>> {
+    let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind() else {
+        return None;
+    };
+    let scoping = values.semantic.scoping();
+    if scoping.symbol_is_mutated(symbol) {
+        return None;
+    }
+    let nodes = values.semantic.nodes();
+    let grown = scoping.get_resolved_references(symbol).any(|reference| {
+        let mut ancestors = nodes.ancestor_kinds(reference.node_id());
+        match ancestors.next() {
+            Some(oxc_ast::AstKind::StaticMemberExpression(member)) => {
+                matches!(member.property.name.as_str(), "push" | "unshift" | "splice" | "fill" | "set" | "add")
+            }
+            Some(oxc_ast::AstKind::ComputedMemberExpression(_)) => {
+                matches!(ancestors.next(), Some(oxc_ast::AstKind::AssignmentExpression(_)))
+            }
+            _ => false,
+        }
+    });
+    (!grown).then_some(declarator)
+}
+
+/// Calls that keep a bound: `Object.keys(x)`, `Array.from(x)`, `Array.from({ length: N })`,
+/// `x.map(...)`, `x.filter(...)`, `x.slice(...)`; and queries with a literal row limit.
+fn call_size<'a>(call: &CallExpression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<Size> {
+    let member = call.callee.get_inner_expression().as_member_expression();
+    let method = member.and_then(|m| m.static_property_name());
+    let object = member.map(|m| m.object());
+    let first = call.arguments.first().and_then(Argument::as_expression);
+    match (object.and_then(|o| o.get_identifier_reference()).map(|o| o.name.as_str()), method) {
+        (Some("Object"), Some("keys" | "values" | "entries")) => size(first?, values, depth),
+        (Some("Array"), Some("from")) => match first?.get_inner_expression() {
+            Expression::ObjectExpression(options) => {
+                Some(Size::Range(constant(crate::orm::property(options, "length")?, values)?))
+            }
+            other => size(other, values, depth),
+        },
+        (_, Some("map" | "filter" | "slice" | "sort" | "toSorted" | "reverse" | "toReversed")) => {
+            size(object?, values, depth)
+        }
+        _ => limited_call(call),
+    }
+}
+
+/// The literal row limit of a query call: `take: 5`, `limit: 5`, `first: 5`, `.limit(5)`,
+/// `.range(0, 4)`.
+fn limited<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<Size> {
+    let mut candidates = Vec::new();
+    sources(expr, values, depth, &mut candidates);
+    match candidates.as_slice() {
+        [Expression::CallExpression(call)] => limited_call(call),
+        _ => None,
+    }
+}
+
+fn limited_call(call: &CallExpression<'_>) -> Option<Size> {
+    let chain = crate::orm::Chain::of_call(call);
+    chain.links.iter().find_map(|link| {
+        let (method, args) = link.method()?;
+        let number = |index: usize| match args.get(index)?.as_expression()?.get_inner_expression() {
+            Expression::NumericLiteral(n) => Some(n.value as u32),
+            _ => None,
+        };
+        let limit = match method {
+            "limit" | "take" => number(0),
+            "range" => Some(number(1)?.saturating_sub(number(0)?) + 1),
+            _ => {
+                let options = crate::orm::object_arg(args.first())?;
+                ["take", "limit", "first"].iter().find_map(|key| {
+                    match crate::orm::property(options, key)?.get_inner_expression() {
+                        Expression::NumericLiteral(n) => Some(n.value as u32),
+                        _ => None,
+                    }
+                })
+            }
+        };
+        limit.map(Size::Limited)
+    })
 }
 
 /// Whether `set` is one query's worth of keys for many elements (batching) rather than a list
@@ -221,7 +362,7 @@ pub fn over_counted<'a>(test: Option<&Expression<'a>>, values: &Values<'_, 'a>) 
     // `i < items.length` of a literal array.
     if let Expression::StaticMemberExpression(member) = bound.get_inner_expression()
         && member.property.name == "length"
-        && let Some(len) = literal_len(&member.object, values, 0)
+        && let Some(Size::Literal(len)) = size(&member.object, values, 0)
     {
         return Over::Literal(len);
     }

@@ -27,8 +27,8 @@ resolvers, batch with DataLoader.",
         fires: "```ts\nconst posts = await prisma.post.findMany();\nfor (const post of posts) {\n  post.author = await prisma.user.findUnique({ where: { id: post.authorId } });\n}\n```",
         passes: "```ts\nconst posts = await prisma.post.findMany({ include: { author: true } });\n```",
         guards: &[
-            "The loop runs over a literal collection (`['a', 'b']`, a `const` array or `as const` tuple), or a counted loop (`i < 3`, `Array.from({ length: 3 })`) with a constant bound of at most 10.",
-            "The loop runs over the result of a query with a literal limit of at most 10 rows (`take: 5`, `.limit(10)`): a handful of lookups that does not grow with the data. A page (`take: 20`) or a page size from the request (`take: limit`) still fires.",
+            "The loop runs over a literal collection (`['a', 'b']`, a `const` array or `as const` tuple, `.map`/`.filter` of one), unless the code grows it (`ids.push(...)`).",
+            "The loop runs over at most 50 elements fixed in code: the result of a query with a literal limit (`take: 30`, `.limit(10)`), a counted loop or `Array.from({ length: N })` with a constant bound, or a constant table (`TEMPLATES[type].folders`). The number of queries is capped and does not grow with the data. A page size taken from the request (`take: limit`) still fires.",
             "The query filters on a run-time set (`in`, `inArray`, `.in()`, `whereIn`, `$in`, `In()`, `ANY($1)`): one query per chunk is batching.",
             "The loop body ends in an unconditional `return`, `break` or `throw`: it runs at most once.",
             "Retry loops: a counted or conditional loop that leaves when a `try` succeeds.",
@@ -42,9 +42,9 @@ resolvers, batch with DataLoader.",
     check,
 };
 
-/// A read per row of a list capped at 10 (`take: 10`) is 11 queries at most; a page of 20 is
-/// the N+1 users mean.
-const HANDFUL: Handful = Handful(10);
+/// A read per row of a list capped by a literal (`take: 30`) is a fixed number of queries, not one
+/// that grows with the data; a page size from the request (`take: limit`) is not capped.
+const HANDFUL: Handful = Handful(50);
 
 const WHY: &str = "The number of queries grows with the list: one round trip and one pooled \
 connection per element, so a page that is fast with test data slows down linearly with real data \
