@@ -147,6 +147,8 @@ pub struct Query {
     pub bounded: bool,
     /// Not awaited here: its promise joins one batched transaction (`$transaction([...])`).
     pub deferred: bool,
+    /// Written in a `catch` block: runs only when something before it failed.
+    pub fallback: bool,
     pub func: Option<FnId>,
     /// The innermost iteration whose body runs this query.
     pub iteration: Option<IterId>,
@@ -162,6 +164,8 @@ pub struct Call {
     /// The values of the arguments that are names (`prisma`, `this.db`), by position; others are
     /// `Unknown`. They tell what an untyped parameter of the callee is.
     pub args: Vec<Value>,
+    /// Written in a `catch` block: runs only when something before it failed.
+    pub fallback: bool,
     pub func: Option<FnId>,
     pub iteration: Option<IterId>,
 }

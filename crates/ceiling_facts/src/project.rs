@@ -321,7 +321,8 @@ impl Project {
         // (caller, callee, step, calls added)
         let mut edges: Vec<(FnRef, FnRef, ChainStep, u32)> = Vec::new();
         for (file_id, file) in self.files() {
-            for (call_id, call) in file.calls.iter().enumerate() {
+            // A call in a `catch` runs only on failure: it is not what the caller does per call.
+            for (call_id, call) in file.calls.iter().enumerate().filter(|(_, call)| !call.fallback) {
                 if let (Some(caller), Some(callee)) = (call.func, self.call_targets[file_id as usize][call_id]) {
                     let step = ChainStep::Call { file: file_id, call: call_id as u32, callee };
                     edges.push((FnRef { file: file_id, id: caller }, callee, step, 1));
@@ -338,7 +339,7 @@ impl Project {
         for kind in [ReachKind::Read, ReachKind::Write] {
             let mut reach: FxHashMap<FnRef, Reach> = FxHashMap::default();
             for (file_id, file) in self.files() {
-                for (query_id, query) in file.queries.iter().enumerate() {
+                for (query_id, query) in file.queries.iter().enumerate().filter(|(_, query)| !query.fallback) {
                     let (Some(func), Some(_)) = (query.func, self.query_orms[file_id as usize][query_id]) else {
                         continue;
                     };

@@ -23,6 +23,8 @@ const STORING_METHODS: &[&str] =
 struct Context {
     func: Option<u32>,
     loops: Vec<u32>,
+    /// `catch` blocks around the walk, within this function (and the callbacks it runs).
+    catches: u32,
 }
 
 pub struct Extractor<'s, 'a> {
@@ -75,7 +77,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             values: Values::new(semantic, functions, classes),
             lines,
             facts,
-            contexts: vec![Context { func: None, loops: Vec::new() }],
+            contexts: vec![Context { func: None, loops: Vec::new(), catches: 0 }],
             classes: Vec::new(),
             iteration_callbacks: FxHashMap::default(),
             query_chains: rustc_hash::FxHashSet::default(),
@@ -114,13 +116,15 @@ impl<'s, 'a> Extractor<'s, 'a> {
         let parent = self.context().func;
         let (inline, name) = self.describe_function(node_id);
         let iteration = self.iteration_callbacks.remove(&start);
-        let mut loops = if inline || iteration.is_some() { self.context().loops.clone() } else { Vec::new() };
+        let runs_here = inline || iteration.is_some();
+        let mut loops = if runs_here { self.context().loops.clone() } else { Vec::new() };
         loops.extend(iteration);
+        let catches = if runs_here { self.context().catches } else { 0 };
         let function = &mut self.facts.functions[id as usize];
         function.parent = parent;
         function.inline = inline;
         function.name = name;
-        self.contexts.push(Context { func: Some(id), loops });
+        self.contexts.push(Context { func: Some(id), loops, catches });
     }
 
     /// Whether a function is written as the argument of a call, and a name for it.
@@ -262,6 +266,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             batched: shape.batched,
             bounded: shape.bounded,
             deferred,
+            fallback: context.catches > 0,
             func: context.func,
             iteration: context.loops.last().copied(),
         };
@@ -294,6 +299,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             callee,
             deferred,
             args,
+            fallback: context.catches > 0,
             func: context.func,
             iteration: context.loops.last().copied(),
         };
@@ -657,6 +663,12 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
             this.visit_statement(&it.body);
             this.visit_expression(&it.test);
         });
+    }
+
+    fn visit_catch_clause(&mut self, it: &CatchClause<'a>) {
+        self.contexts.last_mut().expect("context").catches += 1;
+        walk::walk_catch_clause(self, it);
+        self.contexts.last_mut().expect("context").catches -= 1;
     }
 
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {

@@ -83,7 +83,7 @@ pub fn per_element_queries(
             let (Some(iteration), Some(orm)) = (query.iteration, project.query_orm(file_id, query_id as u32)) else {
                 continue;
             };
-            if !is_kind(query.operation, kind) || query.deferred || !keep(query) {
+            if !is_kind(query.operation, kind) || query.deferred || query.fallback || !keep(query) {
                 continue;
             }
             let Some(loop_id) = scaling_loop(file, iteration, handful) else { continue };
@@ -106,7 +106,7 @@ pub fn per_element_queries(
             let (Some(iteration), Some(target)) = (call.iteration, project.call_target(file_id, call_id as u32)) else {
                 continue;
             };
-            if call.deferred {
+            if call.deferred || call.fallback {
                 continue;
             }
             if project.reach(target, kind).is_none() {

@@ -29,6 +29,7 @@ values, one `UPDATE ... FROM (VALUES ...)` statement or at least one transaction
             "The loop body ends in an unconditional `return`, `break` or `throw`.",
             "The write already takes many rows (`createMany`, an array of rows, a multi-row `INSERT`), or its rows are not visibly one object.",
             "The per-element queries form one batched transaction: `prisma.$transaction(xs.map((x) => prisma.t.update(...)))`, or promises pushed onto an array handed to `$transaction(ops)`.",
+            "The query (or the call that reaches it) sits in a `catch` block: a fallback that runs only when something failed.",
             "The loop paces itself on purpose (`await sleep(ms)` in the body): the writes are spread out deliberately.",
             "The write filters on a run-time set (`in`, `inArray`, `whereIn`): one statement per chunk.",
             "Test files are not scanned; seeds and scripts are reported as `info`.",
