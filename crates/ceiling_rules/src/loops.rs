@@ -64,6 +64,7 @@ pub struct PerElement {
     pub query: String,
     /// The helper called in the loop, when the query is not written in it.
     pub helper: Option<String>,
+    pub helper_function: Option<ceiling_facts::FnRef>,
     pub chain: Vec<ChainLink>,
 }
 
@@ -99,6 +100,7 @@ pub fn per_element_queries(
                 operation: query.operation,
                 query: describe(query),
                 helper: None,
+                helper_function: None,
                 chain,
             });
         }
@@ -142,6 +144,7 @@ pub fn per_element_queries(
                 operation: query_facts.operation,
                 query: describe(query_facts),
                 helper: Some(helper),
+                helper_function: Some(target),
                 chain,
             });
         }
