@@ -327,21 +327,39 @@ pub fn is_batch_set<'a>(set: &Expression<'a>, elements: &[SymbolId], values: &Va
     !mentions(set, elements, values)
 }
 
+/// Whether `expr` uses any of `symbols`, directly or through the initialisers of the local
+/// bindings it uses (`const parents = segments.map(...)`, `const segments = folder.path.split('/')`).
 fn mentions<'a>(expr: &Expression<'a>, symbols: &[SymbolId], values: &Values<'_, 'a>) -> bool {
     struct Finder<'v, 's, 'a> {
         symbols: &'v [SymbolId],
         values: &'v Values<'s, 'a>,
+        followed: Vec<SymbolId>,
         found: bool,
     }
     impl<'a> Visit<'a> for Finder<'_, '_, 'a> {
         fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
-            self.found |= self.values.symbol(it).is_some_and(|symbol| self.symbols.contains(&symbol));
+            let Some(symbol) = self.values.symbol(it) else { return };
+            if self.symbols.contains(&symbol) {
+                self.found = true;
+                return;
+            }
+            // Follow a few local bindings back to what they were built from.
+            if self.found || self.followed.len() >= 8 || self.followed.contains(&symbol) {
+                return;
+            }
+            self.followed.push(symbol);
+            if let oxc_ast::AstKind::VariableDeclarator(declarator) =
+                self.values.semantic.symbol_declaration(symbol).kind()
+                && let Some(init) = &declarator.init
+            {
+                self.visit_expression(init);
+            }
         }
     }
     if symbols.is_empty() {
         return false;
     }
-    let mut finder = Finder { symbols, values, found: false };
+    let mut finder = Finder { symbols, values, followed: Vec::new(), found: false };
     finder.visit_expression(expr);
     finder.found
 }
