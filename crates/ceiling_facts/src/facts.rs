@@ -123,11 +123,9 @@ impl Operation {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Query {
-    pub span: Span,
-    /// The client, model or repository the query is called on.
-    pub receiver: Value,
+/// What a query does, as its syntax says; the same for every ORM.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct QueryShape {
     pub api: QueryApi,
     /// Model or table name as written (`user`, `'posts'`, `users`).
     pub model: Option<String>,
@@ -145,6 +143,31 @@ pub struct Query {
     pub batched: bool,
     /// `take`, `limit`, `first`, unique lookups: at most a known number of rows.
     pub bounded: bool,
+}
+
+impl QueryShape {
+    pub fn new(api: QueryApi, method: &str, operation: Operation) -> QueryShape {
+        QueryShape {
+            api,
+            model: None,
+            method: method.to_owned(),
+            operation,
+            filters: Vec::new(),
+            sorts: Vec::new(),
+            includes: Vec::new(),
+            batched: false,
+            bounded: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Query {
+    pub span: Span,
+    /// The client, model or repository the query is called on.
+    pub receiver: Value,
+    #[serde(flatten)]
+    pub shape: QueryShape,
     /// Not awaited here: its promise joins one batched transaction (`$transaction([...])`).
     pub deferred: bool,
     /// Written in a `catch` block: runs only when something before it failed.

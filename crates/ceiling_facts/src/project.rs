@@ -252,15 +252,15 @@ impl Project {
                 file.queries
                     .iter()
                     .map(|query| {
-                        let orm = match query.api {
+                        let orm = match query.shape.api {
                             QueryApi::ModelMethod | QueryApi::ObjectionQuery => self.as_model(id, &query.receiver)?,
                             _ => self.as_client(id, &query.receiver)?,
                         };
                         // TypeORM's `repository.create()` builds an entity in memory; no query.
-                        if orm == Orm::TypeOrm && query.method == "create" {
+                        if orm == Orm::TypeOrm && query.shape.method == "create" {
                             return None;
                         }
-                        let fits = match query.api {
+                        let fits = match query.shape.api {
                             QueryApi::PrismaDelegate => orm == Orm::Prisma,
                             QueryApi::DrizzleBuilder => orm == Orm::Drizzle,
                             QueryApi::SupabaseFrom => orm == Orm::Supabase,
@@ -274,7 +274,7 @@ impl Project {
                             QueryApi::ClientMethod => {
                                 orm == Orm::TypeOrm
                                     || (matches!(orm, Orm::Sequelize | Orm::Sql)
-                                        && matches!(query.method.as_str(), "query" | "execute" | "unsafe"))
+                                        && matches!(query.shape.method.as_str(), "query" | "execute" | "unsafe"))
                             }
                             QueryApi::SqlTag => orm == Orm::Sql,
                         };
@@ -343,7 +343,7 @@ impl Project {
                     let (Some(func), Some(_)) = (query.func, self.query_orms[file_id as usize][query_id]) else {
                         continue;
                     };
-                    if !operation_is(query.operation, kind) {
+                    if !operation_is(query.shape.operation, kind) {
                         continue;
                     }
                     let step = ChainStep::Query { file: file_id, query: query_id as u32 };

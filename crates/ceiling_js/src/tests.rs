@@ -19,11 +19,11 @@ fn an_imported_client_stays_symbolic() {
     let query = &facts.queries[0];
     assert_eq!(query.receiver, import("@/lib/db", "prisma"));
     assert_eq!(
-        (query.api, query.operation, query.method.as_str()),
+        (query.shape.api, query.shape.operation, query.shape.method.as_str()),
         (QueryApi::PrismaDelegate, Operation::ReadOne, "findUnique")
     );
-    assert_eq!(query.model.as_deref(), Some("user"));
-    assert_eq!(query.filters, ["id"]);
+    assert_eq!(query.shape.model.as_deref(), Some("user"));
+    assert_eq!(query.shape.filters, ["id"]);
     assert_eq!(query.span.line, 4);
     let iteration = &facts.iterations[query.iteration.unwrap() as usize];
     assert_eq!((iteration.kind, iteration.over), (IterationKind::ForOf, Over::Collection));
@@ -82,7 +82,7 @@ fn a_transaction_callback_parameter_is_the_client() {
         "import { PrismaClient } from '@prisma/client';\nconst prisma = new PrismaClient();\nprisma.$transaction(async (tx) => tx.user.findMany());\n",
     )
     .unwrap();
-    let query = facts.queries.iter().find(|q| q.method == "findMany").unwrap();
+    let query = facts.queries.iter().find(|q| q.shape.method == "findMany").unwrap();
     assert_eq!(query.receiver, Value::Instance(Box::new(import("@prisma/client", "PrismaClient"))));
     let callback = &facts.functions[query.func.unwrap() as usize];
     assert!(callback.inline, "a callback runs as part of its caller");
@@ -127,7 +127,7 @@ fn sql_text_decides_read_or_write() {
     )
     .unwrap();
     let shapes: Vec<(Operation, bool, Option<&str>)> =
-        facts.queries.iter().map(|q| (q.operation, q.batched, q.model.as_deref())).collect();
+        facts.queries.iter().map(|q| (q.shape.operation, q.shape.batched, q.shape.model.as_deref())).collect();
     assert_eq!(shapes, [(Operation::ReadMany, true, Some("users")), (Operation::Create, false, Some("logs"))]);
 }
 

@@ -84,7 +84,7 @@ pub fn per_element_queries(
             let (Some(iteration), Some(orm)) = (query.iteration, project.query_orm(file_id, query_id as u32)) else {
                 continue;
             };
-            if !is_kind(query.operation, kind) || query.deferred || query.fallback || !keep(query) {
+            if !is_kind(query.shape.operation, kind) || query.deferred || query.fallback || !keep(query) {
                 continue;
             }
             let Some(loop_id) = scaling_loop(file, iteration, handful) else { continue };
@@ -97,7 +97,7 @@ pub fn per_element_queries(
                 loop_id,
                 site: query.span,
                 orm,
-                operation: query.operation,
+                operation: query.shape.operation,
                 query: describe(query),
                 helper: None,
                 helper_function: None,
@@ -141,7 +141,7 @@ pub fn per_element_queries(
                 loop_id,
                 site: call.span,
                 orm,
-                operation: query_facts.operation,
+                operation: query_facts.shape.operation,
                 query: describe(query_facts),
                 helper: Some(helper),
                 helper_function: Some(target),
@@ -176,9 +176,9 @@ fn loop_link(file: &FileFacts, loop_id: IterId) -> ChainLink {
 
 /// `user.findUnique`, `posts.select`, `SQL SELECT on users`.
 pub fn describe(query: &ceiling_facts::Query) -> String {
-    match &query.model {
-        Some(model) => format!("`{model}.{}`", query.method),
-        None => format!("`{}`", query.method),
+    match &query.shape.model {
+        Some(model) => format!("`{model}.{}`", query.shape.method),
+        None => format!("`{}`", query.shape.method),
     }
 }
 

@@ -12,7 +12,7 @@ mod prisma;
 mod sql;
 mod supabase;
 
-use ceiling_facts::{Operation, QueryApi};
+use ceiling_facts::{Operation, QueryApi, QueryShape};
 use oxc_ast::ast::*;
 
 pub use sql::sql_tag_shape;
@@ -97,34 +97,29 @@ fn push_call<'b, 'a>(
     }
 }
 
-/// What a recogniser found: a query of `api` whose receiver is the chain up to `receiver_links`.
+/// What a recogniser found: a query whose receiver is the chain up to `receiver_links`.
 pub struct Shape {
-    pub api: QueryApi,
     pub receiver_links: usize,
-    pub method: String,
-    pub model: Option<String>,
-    pub operation: Operation,
-    pub filters: Vec<String>,
-    pub sorts: Vec<String>,
-    pub includes: Vec<String>,
-    pub batched: bool,
-    pub bounded: bool,
+    pub query: QueryShape,
 }
 
 impl Shape {
     fn new(api: QueryApi, receiver_links: usize, method: &str, operation: Operation) -> Shape {
-        Shape {
-            api,
-            receiver_links,
-            method: method.to_owned(),
-            model: None,
-            operation,
-            filters: Vec::new(),
-            sorts: Vec::new(),
-            includes: Vec::new(),
-            batched: false,
-            bounded: false,
-        }
+        Shape { receiver_links, query: QueryShape::new(api, method, operation) }
+    }
+}
+
+impl std::ops::Deref for Shape {
+    type Target = QueryShape;
+
+    fn deref(&self) -> &QueryShape {
+        &self.query
+    }
+}
+
+impl std::ops::DerefMut for Shape {
+    fn deref_mut(&mut self) -> &mut QueryShape {
+        &mut self.query
     }
 }
 

@@ -52,7 +52,7 @@ connection per element, so a page that is fast with test data slows down linearl
 and concurrent requests exhaust the connection pool.";
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
-    for found in per_element_queries(project, ReachKind::Read, HANDFUL, |query| !query.batched) {
+    for found in per_element_queries(project, ReachKind::Read, HANDFUL, |query| !query.shape.batched) {
         let line = project.file(found.file).iterations[found.loop_id as usize].span.line;
         let message = match &found.helper {
             None => format!("{} {} runs once per element of the loop at line {line}", found.orm.display_name(), found.query),

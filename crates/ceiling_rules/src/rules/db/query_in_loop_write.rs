@@ -46,7 +46,7 @@ const WHY: &str = "Each element costs its own round trip, transaction and index 
 import of 10,000 rows becomes 10,000 statements holding a connection for the whole loop.";
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
-    for found in per_element_queries(project, ReachKind::Write, HANDFUL, |query| !query.batched) {
+    for found in per_element_queries(project, ReachKind::Write, HANDFUL, |query| !query.shape.batched) {
         let file = project.file(found.file);
         let iteration = &file.iterations[found.loop_id as usize];
         if iteration.paced {
