@@ -252,40 +252,32 @@ fn call_size<'a>(call: &CallExpression<'a>, values: &Values<'_, 'a>, depth: u32)
         (_, Some("map" | "filter" | "slice" | "sort" | "toSorted" | "reverse" | "toReversed")) => {
             size(object?, values, depth)
         }
-        _ => limited_call(call),
+        _ => limited_call(call, values),
     }
 }
 
-/// The literal row limit of a query call: `take: 5`, `limit: 5`, `first: 5`, `.limit(5)`,
-/// `.range(0, 4)`.
+/// The constant row limit of a query call: `take: 5`, `limit: BATCH_SIZE`, `first: 5`,
+/// `.limit(5)`, `.range(0, 4)`.
 fn limited<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<Size> {
     let mut candidates = Vec::new();
     sources(expr, values, depth, &mut candidates);
     match candidates.as_slice() {
-        [Expression::CallExpression(call)] => limited_call(call),
+        [Expression::CallExpression(call)] => limited_call(call, values),
         _ => None,
     }
 }
 
-fn limited_call(call: &CallExpression<'_>) -> Option<Size> {
+fn limited_call<'a>(call: &CallExpression<'a>, values: &Values<'_, 'a>) -> Option<Size> {
     let chain = crate::orm::Chain::of_call(call);
     chain.links.iter().find_map(|link| {
         let (method, args) = link.method()?;
-        let number = |index: usize| match args.get(index)?.as_expression()?.get_inner_expression() {
-            Expression::NumericLiteral(n) => Some(n.value as u32),
-            _ => None,
-        };
+        let number = |index: usize| constant(args.get(index)?.as_expression()?, values);
         let limit = match method {
             "limit" | "take" => number(0),
             "range" => Some(number(1)?.saturating_sub(number(0)?) + 1),
             _ => {
                 let options = crate::orm::object_arg(args.first())?;
-                ["take", "limit", "first"].iter().find_map(|key| {
-                    match crate::orm::property(options, key)?.get_inner_expression() {
-                        Expression::NumericLiteral(n) => Some(n.value as u32),
-                        _ => None,
-                    }
-                })
+                ["take", "limit", "first"].iter().find_map(|key| constant(crate::orm::property(options, key)?, values))
             }
         };
         limit.map(Size::Limited)

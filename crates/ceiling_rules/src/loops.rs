@@ -64,7 +64,6 @@ pub struct PerElement {
     pub query: String,
     /// The helper called in the loop, when the query is not written in it.
     pub helper: Option<String>,
-    pub helper_function: Option<ceiling_facts::FnRef>,
     pub chain: Vec<ChainLink>,
 }
 
@@ -100,7 +99,6 @@ pub fn per_element_queries(
                 operation: query.shape.operation,
                 query: describe(query),
                 helper: None,
-                helper_function: None,
                 chain,
             });
         }
@@ -144,7 +142,6 @@ pub fn per_element_queries(
                 operation: query_facts.shape.operation,
                 query: describe(query_facts),
                 helper: Some(helper),
-                helper_function: Some(target),
                 chain,
             });
         }

@@ -1,7 +1,7 @@
 //! Runs every fixture project under `fixtures/<rule-id>/{fire,pass}/<case>/`.
 //!
 //! A fixture documents itself: a finding is expected exactly where a line ends in
-//! `// expect: <rule-id>` (or `// expect: <rule-id>:<severity>`). Every finding of every rule must
+//! `// expect: <rule-id>` (or `// expect: <rule-id>:<severity>`, several separated by commas). Every finding of every rule must
 //! be expected and every expectation found, in `fire` and `pass` cases alike; a `pass` case holds
 //! no expectation, so it passes only when nothing fires.
 
@@ -92,13 +92,14 @@ fn expectations(case: &Path) -> BTreeSet<Expectation> {
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
             let relative = path.strip_prefix(case).unwrap().to_string_lossy().replace('\\', "/");
             for (index, line) in text.lines().enumerate() {
-                let Some((_, marker)) = line.rsplit_once("// expect: ") else { continue };
-                let marker = marker.trim();
-                let (rule, severity) = match marker.split_once(':') {
-                    Some((rule, severity)) => (rule, severity),
-                    None => (marker, ceiling_rules::rule(marker).map_or("?", |r| r.severity.as_str())),
-                };
-                found.insert((relative.clone(), index as u32 + 1, rule.to_owned(), severity.to_owned()));
+                let Some((_, markers)) = line.rsplit_once("// expect: ") else { continue };
+                for marker in markers.split(',').map(str::trim) {
+                    let (rule, severity) = match marker.split_once(':') {
+                        Some((rule, severity)) => (rule, severity),
+                        None => (marker, ceiling_rules::rule(marker).map_or("?", |r| r.severity.as_str())),
+                    };
+                    found.insert((relative.clone(), index as u32 + 1, rule.to_owned(), severity.to_owned()));
+                }
             }
         }
     }

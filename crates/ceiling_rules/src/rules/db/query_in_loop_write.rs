@@ -32,7 +32,6 @@ values, one `UPDATE ... FROM (VALUES ...)` statement or at least one transaction
             "The query (or the call that reaches it) sits in a `catch` block: a fallback that runs only when something failed.",
             "The loop paces itself on purpose (`await sleep(ms)` in the body): the writes are spread out deliberately.",
             "The write filters on a run-time set (`in`, `inArray`, `whereIn`): one statement per chunk.",
-            "A helper called per element that also reads is reported once, by `n-plus-one`.",
             "Test files are not scanned; seeds and scripts are reported as `info`.",
         ],
     },
@@ -50,10 +49,6 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         let file = project.file(found.file);
         let iteration = &file.iterations[found.loop_id as usize];
         if iteration.paced {
-            continue;
-        }
-        // A helper that also reads per element is reported once, by `n-plus-one`.
-        if found.helper_function.is_some_and(|helper| project.reach(helper, ReachKind::Read).is_some()) {
             continue;
         }
         let line = iteration.span.line;
