@@ -15,7 +15,7 @@ pub const ARRAY_CALLBACKS: &[&str] =
 
 /// What `collection` is, for `for...of`, `for...in` and array callbacks.
 pub fn over_collection<'a>(collection: &Expression<'a>, values: &Values<'_, 'a>) -> Over {
-    match size(collection, values, 0) {
+    match Sizer::new(values).size(collection, 0) {
         Some(Size::Literal(len)) => Over::Literal(len),
         Some(Size::Range(count)) => Over::Range(count),
         Some(Size::Limited(limit)) => Over::Limited(limit),
@@ -30,7 +30,7 @@ enum Size {
     Literal(u32),
     /// A constant count: `Array.from({ length: COUNT })`.
     Range(u32),
-    /// A literal row limit of the query that produced it: `take: 5`, `.limit(5)`.
+    /// A constant row limit of the query that produced it: `take: 5`, `.limit(5)`.
     Limited(u32),
 }
 
@@ -56,154 +56,248 @@ impl Size {
 /// (`TEMPLATES[type].folders`, `buildExamples().responses`), not dozens.
 const MAX_SIZE_DEPTH: u32 = 8;
 
-/// An upper bound on a collection's size, when the code fixes one: followed through `const`
-/// bindings, `await`, `??`, members of object literals (a computed key may be any of them),
-/// the returned expression of local functions, and size-preserving calls (`.map`, `.filter`,
-/// `Object.keys`, `Array.from`).
-fn size<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<Size> {
-    if depth > MAX_SIZE_DEPTH {
-        return None;
-    }
-    if let Expression::Identifier(ident) = expr.get_inner_expression()
-        && let Some(declarator) = values.symbol(ident).and_then(|symbol| constant_declarator(symbol, values))
-    {
-        if let Some(annotation) = &declarator.type_annotation
-            && let TSType::TSTupleType(tuple) = &annotation.type_annotation
-        {
-            return Some(Size::Literal(tuple.element_types.len() as u32));
-        }
-        // `const { data } = await query.limit(5)`: the rows of a query result, destructured.
-        if declarator.id.get_binding_identifier().is_none() {
-            return limited(declarator.init.as_ref()?, values, depth + 1);
-        }
-    }
-    let mut candidates = Vec::new();
-    sources(expr, values, depth, &mut candidates);
-    if candidates.is_empty() {
-        return None;
-    }
-    candidates.iter().try_fold(None::<Size>, |joined, candidate| {
-        let next = direct_size(candidate, values, depth + 1)?;
-        Some(Some(joined.map_or(next, |joined| joined.either(next))))
-    })?
-}
-
-/// The size of an expression that is not a name or a member: literals and size-keeping calls.
-fn direct_size<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<Size> {
-    match expr.get_inner_expression() {
-        Expression::ArrayExpression(array) => {
-            let spread = array.elements.iter().any(|e| matches!(e, ArrayExpressionElement::SpreadElement(_)));
-            (!spread).then_some(Size::Literal(array.elements.len() as u32))
-        }
-        Expression::ObjectExpression(object) => Some(Size::Literal(object.properties.len() as u32)),
-        // `data ?? []`: the fallback is empty.
-        Expression::LogicalExpression(logical) => size(&logical.left, values, depth),
-        Expression::ConditionalExpression(conditional) => {
-            Some(size(&conditional.consequent, values, depth)?.either(size(&conditional.alternate, values, depth)?))
-        }
-        Expression::CallExpression(call) => call_size(call, values, depth),
-        _ => None,
-    }
-}
-
 /// Maximum number of expressions one collection may be followed to (a table of tables...).
 const MAX_SOURCES: usize = 32;
 
-/// What an expression may evaluate to: followed through `const` bindings, `await`, calls of
-/// local functions that return one expression, and members of object literals (every value of a
-/// table indexed by a computed key). Leaves what it cannot follow as it is.
-fn sources<'b, 'a: 'b>(
-    expr: &'b Expression<'a>,
-    values: &Values<'_, 'a>,
-    depth: u32,
-    out: &mut Vec<&'b Expression<'a>>,
-) {
-    if depth > MAX_SIZE_DEPTH || out.len() >= MAX_SOURCES {
-        out.push(expr);
-        return;
+/// Finds an upper bound on a collection's size, when the code fixes one: followed through
+/// `const` bindings, `await`, `??`, members of object literals (a computed key may be any of
+/// them), the returned expression of local functions (with their parameters bound to the call's
+/// arguments: `buildProfiles(COUNT)`), and size-keeping calls (`.map`, `.filter`, `Object.keys`,
+/// `Array.from`).
+struct Sizer<'b, 'v, 's, 'a> {
+    values: &'v Values<'s, 'a>,
+    /// Parameters of the local functions followed into, bound to the arguments of the call.
+    arguments: std::cell::RefCell<Vec<(SymbolId, &'b Expression<'a>)>>,
+}
+
+impl<'b, 'v, 's, 'a: 'b> Sizer<'b, 'v, 's, 'a> {
+    fn new(values: &'v Values<'s, 'a>) -> Self {
+        Sizer { values, arguments: std::cell::RefCell::new(Vec::new()) }
     }
-    let depth = depth + 1;
-    match expr.get_inner_expression() {
-        Expression::Identifier(ident) => {
-            match values.symbol(ident).and_then(|symbol| constant_declarator(symbol, values)) {
-                Some(declarator) if declarator.id.get_binding_identifier().is_some() && declarator.init.is_some() => {
-                    sources(declarator.init.as_ref().expect("checked"), values, depth, out);
+
+    fn argument(&self, symbol: SymbolId) -> Option<&'b Expression<'a>> {
+        self.arguments.borrow().iter().find(|(bound, _)| *bound == symbol).map(|(_, argument)| *argument)
+    }
+
+    fn size(&self, expr: &'b Expression<'a>, depth: u32) -> Option<Size> {
+        if depth > MAX_SIZE_DEPTH {
+            return None;
+        }
+        if let Expression::Identifier(ident) = expr.get_inner_expression()
+            && let Some(declarator) =
+                self.values.symbol(ident).and_then(|symbol| constant_declarator(symbol, self.values))
+        {
+            if let Some(annotation) = &declarator.type_annotation
+                && let TSType::TSTupleType(tuple) = &annotation.type_annotation
+            {
+                return Some(Size::Literal(tuple.element_types.len() as u32));
+            }
+            // `const { data } = await query.limit(5)`: the rows of a query result, destructured.
+            if declarator.id.get_binding_identifier().is_none() {
+                return self.limited(declarator.init.as_ref()?, depth + 1);
+            }
+        }
+        let mut candidates = Vec::new();
+        self.sources(expr, depth, &mut candidates);
+        if candidates.is_empty() {
+            return None;
+        }
+        candidates.iter().try_fold(None::<Size>, |joined, candidate| {
+            let next = self.direct_size(candidate, depth + 1)?;
+            Some(Some(joined.map_or(next, |joined| joined.either(next))))
+        })?
+    }
+
+    /// The size of an expression that is not a name or a member: literals and size-keeping calls.
+    fn direct_size(&self, expr: &'b Expression<'a>, depth: u32) -> Option<Size> {
+        match expr.get_inner_expression() {
+            Expression::ArrayExpression(array) => {
+                let spread = array.elements.iter().any(|e| matches!(e, ArrayExpressionElement::SpreadElement(_)));
+                (!spread).then_some(Size::Literal(array.elements.len() as u32))
+            }
+            Expression::ObjectExpression(object) => Some(Size::Literal(object.properties.len() as u32)),
+            // `data ?? []`: the fallback is empty.
+            Expression::LogicalExpression(logical) => self.size(&logical.left, depth),
+            Expression::ConditionalExpression(conditional) => {
+                Some(self.size(&conditional.consequent, depth)?.either(self.size(&conditional.alternate, depth)?))
+            }
+            Expression::CallExpression(call) => self.call_size(call, depth),
+            _ => None,
+        }
+    }
+
+    /// What an expression may evaluate to: followed through `const` bindings, bound parameters,
+    /// `await`, calls of local functions that return one expression, and members of object
+    /// literals (every value of a table indexed by a computed key). Leaves what it cannot follow
+    /// as it is.
+    fn sources(&self, expr: &'b Expression<'a>, depth: u32, out: &mut Vec<&'b Expression<'a>>) {
+        if depth > MAX_SIZE_DEPTH || out.len() >= MAX_SOURCES {
+            out.push(expr);
+            return;
+        }
+        let depth = depth + 1;
+        match expr.get_inner_expression() {
+            Expression::Identifier(ident) => {
+                let Some(symbol) = self.values.symbol(ident) else { return out.push(expr) };
+                if let Some(argument) = self.argument(symbol) {
+                    return self.sources(argument, depth, out);
                 }
-                _ => out.push(expr),
-            }
-        }
-        Expression::AwaitExpression(awaited) => sources(&awaited.argument, values, depth, out),
-        Expression::CallExpression(call) => {
-            let returned = call
-                .callee
-                .get_inner_expression()
-                .get_identifier_reference()
-                .and_then(|callee| values.symbol(callee))
-                .and_then(|symbol| returned_expression(symbol, values));
-            match returned {
-                Some(returned) => sources(returned, values, depth, out),
-                None => out.push(expr),
-            }
-        }
-        Expression::StaticMemberExpression(member) => {
-            let mut objects = Vec::new();
-            sources(&member.object, values, depth, &mut objects);
-            for object in objects {
-                match object.get_inner_expression() {
-                    Expression::ObjectExpression(object) => match crate::orm::property(object, &member.property.name) {
-                        Some(value) => sources(value, values, depth, out),
+                match constant_declarator(symbol, self.values) {
+                    Some(declarator) if declarator.id.get_binding_identifier().is_some() => match &declarator.init {
+                        Some(init) => self.sources(init, depth, out),
                         None => out.push(expr),
                     },
                     _ => out.push(expr),
                 }
             }
-        }
-        Expression::ComputedMemberExpression(member) => {
-            let mut objects = Vec::new();
-            sources(&member.object, values, depth, &mut objects);
-            for object in objects {
-                match object.get_inner_expression() {
-                    Expression::ObjectExpression(table) if !table.properties.is_empty() => {
-                        for property in &table.properties {
-                            match property {
-                                ObjectPropertyKind::ObjectProperty(property) => {
-                                    sources(&property.value, values, depth, out)
-                                }
-                                ObjectPropertyKind::SpreadProperty(_) => out.push(expr),
+            Expression::AwaitExpression(awaited) => self.sources(&awaited.argument, depth, out),
+            Expression::CallExpression(call) => {
+                let function = call
+                    .callee
+                    .get_inner_expression()
+                    .get_identifier_reference()
+                    .and_then(|callee| self.values.symbol(callee))
+                    .and_then(|symbol| returned_expression(symbol, self.values));
+                let Some((parameters, returned)) = function else { return out.push(expr) };
+                for (parameter, argument) in parameters.items.iter().zip(&call.arguments) {
+                    if let (Some(ident), Some(argument)) =
+                        (parameter.pattern.get_binding_identifier(), argument.as_expression())
+                        && let Some(symbol) = ident.symbol_id.get()
+                        && self.argument(symbol).is_none()
+                    {
+                        self.arguments.borrow_mut().push((symbol, argument));
+                    }
+                }
+                self.sources(returned, depth, out);
+            }
+            Expression::StaticMemberExpression(member) => {
+                let mut objects = Vec::new();
+                self.sources(&member.object, depth, &mut objects);
+                for object in objects {
+                    match object.get_inner_expression() {
+                        Expression::ObjectExpression(object) => {
+                            match crate::orm::property(object, &member.property.name) {
+                                Some(value) => self.sources(value, depth, out),
+                                None => out.push(expr),
                             }
                         }
+                        _ => out.push(expr),
                     }
-                    _ => out.push(expr),
                 }
             }
+            Expression::ComputedMemberExpression(member) => {
+                let mut objects = Vec::new();
+                self.sources(&member.object, depth, &mut objects);
+                for object in objects {
+                    match object.get_inner_expression() {
+                        Expression::ObjectExpression(table) if !table.properties.is_empty() => {
+                            for property in &table.properties {
+                                match property {
+                                    ObjectPropertyKind::ObjectProperty(property) => {
+                                        self.sources(&property.value, depth, out)
+                                    }
+                                    ObjectPropertyKind::SpreadProperty(_) => out.push(expr),
+                                }
+                            }
+                        }
+                        _ => out.push(expr),
+                    }
+                }
+            }
+            other => out.push(other),
         }
-        other => out.push(other),
+    }
+
+    /// Calls that keep a bound: `Object.keys(x)`, `Array.from(x)`, `Array.from({ length: N })`,
+    /// `x.map(...)`, `x.filter(...)`, `x.slice(...)`; and queries with a constant row limit.
+    fn call_size(&self, call: &'b CallExpression<'a>, depth: u32) -> Option<Size> {
+        let member = call.callee.get_inner_expression().as_member_expression();
+        let method = member.and_then(|m| m.static_property_name());
+        let object = member.map(|m| m.object());
+        let first = call.arguments.first().and_then(Argument::as_expression);
+        match (object.and_then(|o| o.get_identifier_reference()).map(|o| o.name.as_str()), method) {
+            (Some("Object"), Some("keys" | "values" | "entries")) => self.size(first?, depth),
+            (Some("Array"), Some("from")) => match first?.get_inner_expression() {
+                Expression::ObjectExpression(options) => {
+                    Some(Size::Range(self.constant(crate::orm::property(options, "length")?, depth)?))
+                }
+                other => self.size(other, depth),
+            },
+            (_, Some("map" | "filter" | "slice" | "sort" | "toSorted" | "reverse" | "toReversed")) => {
+                self.size(object?, depth)
+            }
+            _ => self.limited_call(call, depth),
+        }
+    }
+
+    /// The constant row limit of the query that produced a collection.
+    fn limited(&self, expr: &'b Expression<'a>, depth: u32) -> Option<Size> {
+        let mut candidates = Vec::new();
+        self.sources(expr, depth, &mut candidates);
+        match candidates.as_slice() {
+            [Expression::CallExpression(call)] => self.limited_call(call, depth),
+            _ => None,
+        }
+    }
+
+    /// The constant row limit of a query call: `take: 5`, `limit: BATCH_SIZE`, `first: 5`,
+    /// `.limit(5)`, `.range(0, 4)`.
+    fn limited_call(&self, call: &'b CallExpression<'a>, depth: u32) -> Option<Size> {
+        let chain = crate::orm::Chain::of_call(call);
+        chain.links.iter().find_map(|link| {
+            let (method, args) = link.method()?;
+            let number = |index: usize| self.constant(args.get(index)?.as_expression()?, depth);
+            let limit = match method {
+                "limit" | "take" => number(0),
+                "range" => Some(number(1)?.saturating_sub(number(0)?) + 1),
+                _ => {
+                    let options = crate::orm::object_arg(args.first())?;
+                    ["take", "limit", "first"]
+                        .iter()
+                        .find_map(|key| self.constant(crate::orm::property(options, key)?, depth))
+                }
+            };
+            limit.map(Size::Limited)
+        })
+    }
+
+    /// A numeric constant: a literal, a `const` bound to one, or a parameter bound to one.
+    fn constant(&self, expr: &'b Expression<'a>, depth: u32) -> Option<u32> {
+        let mut candidates = Vec::new();
+        self.sources(expr, depth, &mut candidates);
+        match candidates.as_slice() {
+            [Expression::NumericLiteral(number)] => Some(number.value as u32),
+            _ => None,
+        }
     }
 }
 
-/// The one expression a local function returns: an arrow's expression body, or a body whose
-/// only `return` is its last statement.
-fn returned_expression<'a>(symbol: SymbolId, values: &Values<'_, 'a>) -> Option<&'a Expression<'a>> {
-    let body = match values.semantic.symbol_declaration(symbol).kind() {
-        oxc_ast::AstKind::Function(function) => function.body.as_ref()?,
+/// The parameters of a local function and the one expression it returns: an arrow's expression
+/// body, or a body whose only `return` is its last statement.
+fn returned_expression<'a>(
+    symbol: SymbolId,
+    values: &Values<'_, 'a>,
+) -> Option<(&'a FormalParameters<'a>, &'a Expression<'a>)> {
+    let (parameters, body) = match values.semantic.symbol_declaration(symbol).kind() {
+        oxc_ast::AstKind::Function(function) => (&*function.params, function.body.as_ref()?),
         oxc_ast::AstKind::VariableDeclarator(declarator) => match declarator.init.as_ref()?.get_inner_expression() {
             Expression::ArrowFunctionExpression(arrow) => {
                 if let Some(expr) = arrow.body.as_expression() {
-                    return Some(expr);
+                    return Some((&arrow.params, expr));
                 }
                 match &arrow.body {
-                    ArrowFunctionBody::FunctionBody(body) => body,
+                    ArrowFunctionBody::FunctionBody(body) => (&*arrow.params, body),
                     _ => return None,
                 }
             }
-            Expression::FunctionExpression(function) => function.body.as_ref()?,
+            Expression::FunctionExpression(function) => (&*function.params, function.body.as_ref()?),
             _ => return None,
         },
         _ => return None,
     };
     let returns = body.statements.iter().filter(|statement| matches!(statement, Statement::ReturnStatement(_))).count();
     match body.statements.last()? {
-        Statement::ReturnStatement(statement) if returns == 1 => statement.argument.as_ref(),
+        Statement::ReturnStatement(statement) if returns == 1 => Some((parameters, statement.argument.as_ref()?)),
         _ => None,
     }
 }
@@ -232,56 +326,6 @@ fn constant_declarator<'a>(symbol: SymbolId, values: &Values<'_, 'a>) -> Option<
         }
     });
     (!grown).then_some(declarator)
-}
-
-/// Calls that keep a bound: `Object.keys(x)`, `Array.from(x)`, `Array.from({ length: N })`,
-/// `x.map(...)`, `x.filter(...)`, `x.slice(...)`; and queries with a literal row limit.
-fn call_size<'a>(call: &CallExpression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<Size> {
-    let member = call.callee.get_inner_expression().as_member_expression();
-    let method = member.and_then(|m| m.static_property_name());
-    let object = member.map(|m| m.object());
-    let first = call.arguments.first().and_then(Argument::as_expression);
-    match (object.and_then(|o| o.get_identifier_reference()).map(|o| o.name.as_str()), method) {
-        (Some("Object"), Some("keys" | "values" | "entries")) => size(first?, values, depth),
-        (Some("Array"), Some("from")) => match first?.get_inner_expression() {
-            Expression::ObjectExpression(options) => {
-                Some(Size::Range(constant(crate::orm::property(options, "length")?, values)?))
-            }
-            other => size(other, values, depth),
-        },
-        (_, Some("map" | "filter" | "slice" | "sort" | "toSorted" | "reverse" | "toReversed")) => {
-            size(object?, values, depth)
-        }
-        _ => limited_call(call, values),
-    }
-}
-
-/// The constant row limit of a query call: `take: 5`, `limit: BATCH_SIZE`, `first: 5`,
-/// `.limit(5)`, `.range(0, 4)`.
-fn limited<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) -> Option<Size> {
-    let mut candidates = Vec::new();
-    sources(expr, values, depth, &mut candidates);
-    match candidates.as_slice() {
-        [Expression::CallExpression(call)] => limited_call(call, values),
-        _ => None,
-    }
-}
-
-fn limited_call<'a>(call: &CallExpression<'a>, values: &Values<'_, 'a>) -> Option<Size> {
-    let chain = crate::orm::Chain::of_call(call);
-    chain.links.iter().find_map(|link| {
-        let (method, args) = link.method()?;
-        let number = |index: usize| constant(args.get(index)?.as_expression()?, values);
-        let limit = match method {
-            "limit" | "take" => number(0),
-            "range" => Some(number(1)?.saturating_sub(number(0)?) + 1),
-            _ => {
-                let options = crate::orm::object_arg(args.first())?;
-                ["take", "limit", "first"].iter().find_map(|key| constant(crate::orm::property(options, key)?, values))
-            }
-        };
-        limit.map(Size::Limited)
-    })
 }
 
 /// Whether `set` is one query's worth of keys for many elements (batching) rather than a list
@@ -366,39 +410,18 @@ pub fn over_counted<'a>(test: Option<&Expression<'a>>, values: &Values<'_, 'a>) 
         return Over::Condition;
     }
     let bound = &binary.right;
-    if let Some(n) = constant(bound, values) {
+    let sizer = Sizer::new(values);
+    if let Some(n) = sizer.constant(bound, 0) {
         return Over::Range(n);
     }
     // `i < items.length` of a literal array.
     if let Expression::StaticMemberExpression(member) = bound.get_inner_expression()
         && member.property.name == "length"
-        && let Some(Size::Literal(len)) = size(&member.object, values, 0)
+        && let Some(Size::Literal(len)) = sizer.size(&member.object, 0)
     {
         return Over::Literal(len);
     }
     Over::Collection
-}
-
-/// A numeric constant: a literal or a `const` bound to one.
-fn constant<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>) -> Option<u32> {
-    match expr.get_inner_expression() {
-        Expression::NumericLiteral(number) => Some(number.value as u32),
-        Expression::Identifier(ident) => {
-            let symbol = values.symbol(ident)?;
-            let oxc_ast::AstKind::VariableDeclarator(declarator) = values.semantic.symbol_declaration(symbol).kind()
-            else {
-                return None;
-            };
-            if values.semantic.scoping().symbol_is_mutated(symbol) {
-                return None;
-            }
-            match declarator.init.as_ref()?.get_inner_expression() {
-                Expression::NumericLiteral(number) => Some(number.value as u32),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
 }
 
 /// What a `while`/`do...while` runs over: elements when it drains a collection
