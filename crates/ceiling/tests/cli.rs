@@ -111,3 +111,13 @@ fn a_clean_project_has_no_findings() {
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).contains("No findings."));
 }
+
+#[test]
+fn a_single_file_is_judged_with_its_project_around_it() {
+    // The file's client and helpers live elsewhere in the app: they are read, only this file is reported.
+    let output = ceiling(&["scan", "examples/next-prisma-app/src/app/api/posts/popular/route.ts"], &workspace());
+    assert_eq!(output.status.code(), Some(1));
+    let out = stdout(&output);
+    assert!(out.contains("`getAuthor()` runs a Prisma read"), "{out}");
+    assert!(out.contains("Found 1 finding: 1 warning."), "{out}");
+}

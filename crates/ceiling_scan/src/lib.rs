@@ -106,14 +106,20 @@ enum Outcome {
 pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError> {
     let started = Instant::now();
     let metadata = std::fs::metadata(root).map_err(|error| ScanError::Root(root.to_owned(), error))?;
-    // A single file is scanned as a project of one, rooted at its directory.
+    // A single file is reported on with its project around it: its helpers and its client live
+    // in other files. The project is the nearest directory above it with a package.json, a
+    // tsconfig.json or a .git.
     let (root, only) = if metadata.is_file() {
         let parent = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        (parent.to_owned(), Some(root.to_owned()))
+        let project_root = project_root(parent).unwrap_or_else(|| parent.to_owned());
+        let relative = root.canonicalize().ok().zip(project_root.canonicalize().ok()).and_then(|(file, project)| {
+            file.strip_prefix(project).ok().map(|p| p.to_string_lossy().replace('\\', "/"))
+        });
+        (project_root, relative)
     } else {
         (root.to_owned(), None)
     };
-    let walked = walk::walk(&root, only.as_deref());
+    let walked = walk::walk(&root);
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK_BYTES)
         .build()
@@ -138,6 +144,9 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
     let before = findings.len();
     findings.retain(|finding| !is_suppressed(&project, finding));
     let suppressed = before - findings.len();
+    if let Some(only) = &only {
+        findings.retain(|finding| &finding.file == only);
+    }
     Ok(ScanResult {
         root,
         project,
@@ -148,6 +157,16 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
         skipped,
         elapsed: started.elapsed(),
     })
+}
+
+/// The nearest directory at or above `dir` that holds a package.json, tsconfig.json or .git.
+fn project_root(dir: &Path) -> Option<PathBuf> {
+    let dir = dir.canonicalize().ok()?;
+    dir.ancestors()
+        .find(|candidate| {
+            ["package.json", "tsconfig.json", ".git"].iter().any(|marker| candidate.join(marker).exists())
+        })
+        .map(Path::to_owned)
 }
 
 /// A `ceiling-ignore` comment on the finding's line, or alone on the line above it.

@@ -44,16 +44,7 @@ pub struct Walked {
     pub skipped: Vec<Skipped>,
 }
 
-pub fn walk(root: &Path, only: Option<&Path>) -> Walked {
-    if let Some(file) = only {
-        let relative = file.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-        let len = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-        let mut walked = Walked::default();
-        if is_source(&relative) {
-            walked.sources.push(Source { relative, len });
-        }
-        return walked;
-    }
+pub fn walk(root: &Path) -> Walked {
     let walked = Mutex::new(Walked::default());
     WalkBuilder::new(root)
         .hidden(false)
