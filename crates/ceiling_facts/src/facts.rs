@@ -187,6 +187,9 @@ pub struct Call {
     /// The values of the arguments that are names (`prisma`, `this.db`), by position; others are
     /// `Unknown`. They tell what an untyped parameter of the callee is.
     pub args: Vec<Value>,
+    /// The length of each argument that is an array literal (`check(user, ['org', 'team'])`),
+    /// by position.
+    pub literal_lengths: Vec<Option<u32>>,
     /// Written in a `catch` block: runs only when something before it failed.
     pub fallback: bool,
     pub func: Option<FnId>,
@@ -237,7 +240,7 @@ pub enum IterationKind {
 
 /// What an iteration runs over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case", tag = "kind", content = "len")]
+#[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Over {
     /// The elements of a collection whose size is not known statically.
     Collection,
@@ -249,6 +252,8 @@ pub enum Over {
     Limited(u32),
     /// A condition that is not about a collection (`while (cursor)`, `while (true)`).
     Condition,
+    /// The elements of parameter `index` of function `func`: its callers decide the size.
+    Parameter { func: FnId, index: u32 },
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -285,7 +285,8 @@ impl Project {
             .collect()
     }
 
-    pub(crate) fn callers(&self, function: FnRef) -> &[(FileId, u32)] {
+    /// The call sites that call `function`: `(file, call)`.
+    pub fn callers(&self, function: FnRef) -> &[(FileId, u32)] {
         self.callers.get(&function).map_or(&[], Vec::as_slice)
     }
 

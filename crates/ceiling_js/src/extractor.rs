@@ -281,7 +281,14 @@ impl<'s, 'a> Extractor<'s, 'a> {
         values
     }
 
-    fn record_call(&mut self, span: oxc_span::Span, callee: Value, deferred: bool, args: Vec<Value>) {
+    fn record_call(
+        &mut self,
+        span: oxc_span::Span,
+        callee: Value,
+        deferred: bool,
+        args: Vec<Value>,
+        literal_lengths: Vec<Option<u32>>,
+    ) {
         if callee.is_unknown() {
             return;
         }
@@ -291,6 +298,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             callee,
             deferred,
             args,
+            literal_lengths,
             fallback: context.catches > 0,
             func: context.func,
             iteration: context.loops.last().copied(),
@@ -669,7 +677,8 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         let callee = self.value(&it.callee);
         let deferred = self.joins_transaction(it);
         let args = if callee.is_unknown() { Vec::new() } else { self.argument_values(&it.arguments) };
-        self.record_call(it.span, callee, deferred, args);
+        let lengths = if callee.is_unknown() { Vec::new() } else { literal_lengths(&it.arguments) };
+        self.record_call(it.span, callee, deferred, args, lengths);
         walk::walk_call_expression(self, it);
     }
 
@@ -698,6 +707,25 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         }
         walk::walk_tagged_template_expression(self, it);
     }
+}
+
+/// The length of each argument that is an array literal without spreads, by position.
+fn literal_lengths(arguments: &[Argument<'_>]) -> Vec<Option<u32>> {
+    let mut lengths: Vec<Option<u32>> = arguments
+        .iter()
+        .map(|argument| match argument.as_expression().map(Expression::get_inner_expression) {
+            Some(Expression::ArrayExpression(array))
+                if !array.elements.iter().any(|e| matches!(e, ArrayExpressionElement::SpreadElement(_))) =>
+            {
+                Some(array.elements.len() as u32)
+            }
+            _ => None,
+        })
+        .collect();
+    while lengths.last().is_some_and(Option::is_none) {
+        lengths.pop();
+    }
+    lengths
 }
 
 /// `prisma.$transaction(...)`: its array argument runs as one batch.

@@ -15,11 +15,12 @@ pub const ARRAY_CALLBACKS: &[&str] =
 
 /// What `collection` is, for `for...of`, `for...in` and array callbacks.
 pub fn over_collection<'a>(collection: &Expression<'a>, values: &Values<'_, 'a>) -> Over {
-    match Sizer::new(values).size(collection, 0) {
+    let sizer = Sizer::new(values);
+    match sizer.size(collection, 0) {
         Some(Size::Literal(len)) => Over::Literal(len),
         Some(Size::Range(count)) => Over::Range(count),
         Some(Size::Limited(limit)) => Over::Limited(limit),
-        None => Over::Collection,
+        None => sizer.parameter(collection).unwrap_or(Over::Collection),
     }
 }
 
@@ -259,6 +260,20 @@ impl<'b, 'v, 's, 'a: 'b> Sizer<'b, 'v, 's, 'a> {
             };
             limit.map(Size::Limited)
         })
+    }
+
+    /// A collection that is a parameter of the enclosing function (`for (const a of access)`):
+    /// its size is what the callers pass, which only the project model can tell.
+    fn parameter(&self, collection: &'b Expression<'a>) -> Option<Over> {
+        let mut candidates = Vec::new();
+        self.sources(collection, 0, &mut candidates);
+        let [Expression::Identifier(ident)] = candidates.as_slice() else { return None };
+        let symbol = self.values.symbol(ident)?;
+        let declaration = self.values.semantic.symbol_declaration(symbol);
+        let oxc_ast::AstKind::FormalParameter(parameter) = declaration.kind() else { return None };
+        parameter.pattern.get_binding_identifier()?;
+        let (func, index) = self.values.parameter_position(declaration.id())?;
+        Some(Over::Parameter { func, index })
     }
 
     /// A numeric constant: a literal, a `const` bound to one, or a parameter bound to one.

@@ -26,7 +26,7 @@ fn an_imported_client_stays_symbolic() {
     assert_eq!(query.shape.filters, ["id"]);
     assert_eq!(query.span.line, 4);
     let iteration = &facts.iterations[query.iteration.unwrap() as usize];
-    assert_eq!((iteration.kind, iteration.over), (IterationKind::ForOf, Over::Collection));
+    assert_eq!((iteration.kind, iteration.over), (IterationKind::ForOf, Over::Parameter { func: 0, index: 0 }));
     assert_eq!(facts.exports[0].name, "GET");
 }
 
@@ -58,7 +58,7 @@ fn loops_say_what_they_run_over() {
             Over::Collection,
             Over::Condition,
             Over::Collection,
-            Over::Collection,
+            Over::Parameter { func: 0, index: 1 },
             Over::Literal(2)
         ]
     );

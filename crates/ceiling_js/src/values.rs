@@ -271,7 +271,7 @@ impl<'s, 'a> Values<'s, 'a> {
     }
 
     /// The function a parameter belongs to and its position in the parameter list.
-    fn parameter_position(&self, parameter: oxc_semantic::NodeId) -> Option<(u32, u32)> {
+    pub fn parameter_position(&self, parameter: oxc_semantic::NodeId) -> Option<(u32, u32)> {
         let nodes = self.semantic.nodes();
         let AstKind::FormalParameter(this) = nodes.kind(parameter) else { return None };
         let mut ancestors = nodes.ancestor_kinds(parameter);

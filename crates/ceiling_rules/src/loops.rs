@@ -20,12 +20,13 @@ pub struct Handful(pub u32);
 /// - `while (cursor)`-style loops run per page or per condition, not per element;
 /// - a body that always leaves on its first pass runs once;
 /// - a counted or conditional loop that leaves when a `try` succeeds is a retry loop.
-pub fn scaling_loop(file: &FileFacts, innermost: IterId, handful: Handful) -> Option<IterId> {
+pub fn scaling_loop(project: &Project, file: FileId, innermost: IterId, handful: Handful) -> Option<IterId> {
+    let facts = project.file(file);
     let mut current = Some(innermost);
     // Iteration parents always precede their children, so this walk ends.
     while let Some(id) = current {
-        let iteration = &file.iterations[id as usize];
-        if scales(iteration, handful) {
+        let iteration = &facts.iterations[id as usize];
+        if scales(project, file, iteration, handful) {
             return Some(id);
         }
         current = iteration.parent;
@@ -33,7 +34,7 @@ pub fn scaling_loop(file: &FileFacts, innermost: IterId, handful: Handful) -> Op
     None
 }
 
-fn scales(iteration: &Iteration, handful: Handful) -> bool {
+fn scales(project: &Project, file: FileId, iteration: &Iteration, handful: Handful) -> bool {
     let element_loop = matches!(
         iteration.kind,
         IterationKind::ForOf
@@ -47,6 +48,15 @@ fn scales(iteration: &Iteration, handful: Handful) -> bool {
         Over::Collection => true,
         Over::Limited(limit) | Over::Range(limit) => limit > handful.0,
         Over::Literal(_) | Over::Condition => false,
+        // A parameter: bounded when every caller passes a short array literal.
+        Over::Parameter { func, index } => {
+            let callers = project.callers(ceiling_facts::FnRef { file, id: func });
+            callers.is_empty()
+                || !callers.iter().all(|&(caller_file, call)| {
+                    let lengths = &project.file(caller_file).calls[call as usize].literal_lengths;
+                    lengths.get(index as usize).copied().flatten().is_some_and(|length| length <= handful.0)
+                })
+        }
     };
     grows && !iteration.exits_first && !retry_loop
 }
@@ -86,7 +96,7 @@ pub fn per_element_queries(
             if !is_kind(query.shape.operation, kind) || query.deferred || query.fallback || !keep(query) {
                 continue;
             }
-            let Some(loop_id) = scaling_loop(file, iteration, handful) else { continue };
+            let Some(loop_id) = scaling_loop(project, file_id, iteration, handful) else { continue };
             let chain = vec![
                 loop_link(file, loop_id),
                 ChainLink { file: file.path.clone(), span: query.span, note: format!("runs {}", describe(query)) },
@@ -112,7 +122,7 @@ pub fn per_element_queries(
             if project.reach(target, kind).is_none() {
                 continue;
             }
-            let Some(loop_id) = scaling_loop(file, iteration, handful) else { continue };
+            let Some(loop_id) = scaling_loop(project, file_id, iteration, handful) else { continue };
             let steps = project.chain(target, kind);
             let Some(ChainStep::Query { file: query_file, query }) = steps.last().copied() else { continue };
             let query_facts = &project.file(query_file).queries[query as usize];

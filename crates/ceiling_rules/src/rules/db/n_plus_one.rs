@@ -29,6 +29,7 @@ resolvers, batch with DataLoader.",
         guards: &[
             "The loop runs over a literal collection (`['a', 'b']`, a `const` array or `as const` tuple, `.map`/`.filter` of one), unless the code grows it (`ids.push(...)`).",
             "The loop runs over at most 50 elements fixed in code: the result of a query with a literal limit (`take: 30`, `.limit(10)`), a counted loop or `Array.from({ length: N })` with a constant bound, or a constant table (`TEMPLATES[type].folders`). The number of queries is capped and does not grow with the data. A page size taken from the request (`take: limit`) still fires.",
+            "The loop runs over a parameter and every caller passes a short array literal (`hasAccess(user, [{ type: 'org' }])`).",
             "The query filters on a run-time set (`in`, `inArray`, `.in()`, `whereIn`, `$in`, `In()`, `ANY($1)`): one query per chunk is batching.",
             "The loop body ends in an unconditional `return`, `break` or `throw`: it runs at most once.",
             "Retry loops: a counted or conditional loop that leaves when a `try` succeeds.",

@@ -26,6 +26,7 @@ values, one `UPDATE ... FROM (VALUES ...)` statement or at least one transaction
         passes: "```ts\nawait prisma.contact.createMany({ data: rows });\n```",
         guards: &[
             "The loop runs over a literal collection, or at most 50 elements: a counted loop or `Array.from({ length: N })` with a constant bound, or the result of a query with a literal limit (`take: 30`): a batch job's bounded work.",
+            "The loop runs over a parameter and every caller passes a short array literal.",
             "The loop body ends in an unconditional `return`, `break` or `throw`.",
             "The write already takes many rows (`createMany`, an array of rows, a multi-row `INSERT`), or its rows are not visibly one object.",
             "The per-element queries form one batched transaction: `prisma.$transaction(xs.map((x) => prisma.t.update(...)))`, or promises pushed onto an array handed to `$transaction(ops)`.",
