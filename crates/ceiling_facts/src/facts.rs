@@ -83,6 +83,9 @@ pub enum QueryApi {
     KyselyBuilder,
     /// `Model.query().findById(id)`, `Model.relatedQuery('pets')`.
     ObjectionQuery,
+    /// A method of one loaded record that queries: Sequelize association getters
+    /// (`post.getComments()`), Mongoose `doc.populate()`, Objection `build.$fetchGraph()`.
+    RecordMethod,
     /// `Model.findAll()`, `repository.find()`, `Model.find()`: a method of a model or repository.
     ModelMethod,
     /// `manager.find(Entity, ...)`, `dataSource.query(sql)`, `pool.query(sql)`.

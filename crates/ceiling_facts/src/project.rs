@@ -252,6 +252,11 @@ impl Project {
                 file.queries
                     .iter()
                     .map(|query| {
+                        if query.shape.api == QueryApi::RecordMethod {
+                            // A method the model class defines itself is a call, not a query.
+                            let (orm, own) = self.as_record(id, &query.receiver, &query.shape.method)?;
+                            return (!own && record_method_fits(orm, &query.shape.method)).then_some(orm);
+                        }
                         let orm = match query.shape.api {
                             QueryApi::ModelMethod | QueryApi::ObjectionQuery => self.as_model(id, &query.receiver)?,
                             _ => self.as_client(id, &query.receiver)?,
@@ -277,6 +282,7 @@ impl Project {
                                         && matches!(query.shape.method.as_str(), "query" | "execute" | "unsafe"))
                             }
                             QueryApi::SqlTag => orm == Orm::Sql,
+                            QueryApi::RecordMethod => false,
                         };
                         fits.then_some(orm)
                     })
@@ -368,6 +374,22 @@ impl Project {
             }
             self.reach[kind as usize] = reach;
         }
+    }
+}
+
+/// Whether a record method queries in this ORM: Sequelize's generated association accessors,
+/// Mongoose's `populate`, Objection's `$`-methods.
+fn record_method_fits(orm: Orm, method: &str) -> bool {
+    let accessor = |prefix: &str| {
+        method.strip_prefix(prefix).is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_uppercase()))
+    };
+    match orm {
+        Orm::Sequelize => {
+            accessor("get") || accessor("count") || accessor("has") || matches!(method, "reload" | "save" | "destroy")
+        }
+        Orm::Mongoose => matches!(method, "populate" | "save" | "deleteOne"),
+        Orm::Objection => method.starts_with('$'),
+        _ => false,
     }
 }
 

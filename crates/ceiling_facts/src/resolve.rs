@@ -8,6 +8,9 @@ use crate::{ClassId, ImportedName, ObjectId, Orm, Value};
 /// code, and the bound makes cycles (`a` re-exports `b` re-exports `a`) end.
 const MAX_DEPTH: u32 = 24;
 
+/// Model methods that load rows, and (Objection) start a query that will.
+const LOADERS: &[&str] = &["findAll", "find", "findBy", "findAndCountAll", "query", "findByIds", "where", "findMany"];
+
 /// What a value is once every file has been read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
@@ -32,6 +35,11 @@ pub enum Resolved {
     /// A callback handed to an unknown wrapper (`cache(fn)`, `remember(name, fn)`): calling it
     /// runs the callback; using it as a value uses what the callback returns.
     Wrapped(FnRef),
+    /// Rows loaded through a model (`await Post.findAll()`), with the model's class when the
+    /// project defines it.
+    Rows(Orm, Option<(FileId, ClassId)>),
+    /// One loaded row of an active-record ORM: its methods may query (`post.getComments()`).
+    Record(Orm, Option<(FileId, ClassId)>),
 }
 
 impl Resolved {
@@ -66,6 +74,23 @@ impl Project {
                 _ => None,
             },
         }
+    }
+
+    /// The ORM of the loaded record `value` is (`post` in `for (const post of await Post.findAll())`,
+    /// or `this` in a method of a model class), and whether its class defines `method` itself.
+    pub fn as_record(&self, file: FileId, value: &Value, method: &str) -> Option<(Orm, bool)> {
+        let (orm, class) = match self.resolve(file, value) {
+            Resolved::Record(orm, class) => (orm, class),
+            Resolved::Instance(class_file, class) => match self.class_base(class_file, class, 0) {
+                Some(PackageEntity::ModelBase(orm)) => (orm, Some((class_file, class))),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let own = class.is_some_and(|(class_file, class)| {
+            matches!(self.class_member(class_file, class, method, 0), Resolved::Function(_))
+        });
+        Some((orm, own))
     }
 
     /// The ORM whose model or repository `value` is, if it is one.
@@ -124,6 +149,11 @@ impl Project {
                 Resolved::Unknown => Resolved::Wrapped(FnRef { file, id: *callback }),
                 resolved => resolved,
             },
+            Value::Element(collection) => match self.resolve_at(file, collection, depth) {
+                Resolved::Rows(orm, class) => Resolved::Record(orm, class),
+                _ => Resolved::Unknown,
+            },
+            Value::Call(callee) if let Some(rows) = self.rows(file, callee, depth) => rows,
             Value::Call(callee) => match self.resolve_at(file, callee, depth) {
                 Resolved::Function(f) | Resolved::Wrapped(f) => {
                     let returns = &self.file(f.file).functions[f.id as usize].returns;
@@ -152,6 +182,37 @@ impl Project {
                 resolved => resolved,
             },
         }
+    }
+
+    /// `Post.findAll()`, `Build.query().where(...)`, `User.find().lean()`: a call that loads rows
+    /// of a model, or keeps building a query that does.
+    fn rows(&self, file: FileId, callee: &Value, depth: u32) -> Option<Resolved> {
+        let Value::Member(object, method) = callee else { return None };
+        if let Value::Call(inner) = &**object
+            && let Some(rows) = self.rows(file, inner, depth + 1)
+        {
+            return Some(rows);
+        }
+        if !LOADERS.contains(&method.as_str()) {
+            return None;
+        }
+        let model = self.resolve_at(file, object, depth);
+        let class = match model {
+            Resolved::Class(class_file, class) => Some((class_file, class)),
+            _ => None,
+        };
+        let orm = match (&model, class) {
+            (Resolved::Model(orm), _) => *orm,
+            (_, Some((class_file, class))) => match self.class_base(class_file, class, depth) {
+                Some(PackageEntity::ModelBase(orm)) => orm,
+                _ => return None,
+            },
+            _ => model.entity().and_then(|entity| match entity {
+                PackageEntity::Model(orm) => Some(orm),
+                _ => None,
+            })?,
+        };
+        Some(Resolved::Rows(orm, class))
     }
 
     fn resolve_import(&self, file: FileId, module: &str, name: &ImportedName, depth: u32) -> Resolved {
@@ -229,9 +290,9 @@ impl Project {
                     None => Resolved::Unknown,
                 }
             }
-            Resolved::Class(file, class) | Resolved::Instance(file, class) => {
-                self.class_member(file, class, name, depth)
-            }
+            Resolved::Class(file, class)
+            | Resolved::Instance(file, class)
+            | Resolved::Record(_, Some((file, class))) => self.class_member(file, class, name, depth),
             _ => Resolved::Unknown,
         }
     }

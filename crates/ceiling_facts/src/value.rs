@@ -44,6 +44,8 @@ pub enum Value {
     Instance(Box<Value>),
     /// `a ?? b`, `a || b`: the first of the two that resolves.
     Either(Box<Value>, Box<Value>),
+    /// One element of a collection: `post` in `for (const post of posts)` or `posts.map((post) => ...)`.
+    Element(Box<Value>),
     /// A call that hands a callback to something: `cache(async (id) => ...)`,
     /// `remember('db', () => new PrismaClient())`. When the callee is not known, the result
     /// behaves as the callback (a memoising wrapper) or as what it returns (a lazy singleton).
@@ -69,6 +71,13 @@ impl Value {
         match self {
             Value::Unknown => Value::Unknown,
             value => Value::Instance(Box::new(value)),
+        }
+    }
+
+    pub fn element(self) -> Value {
+        match self {
+            Value::Unknown => Value::Unknown,
+            value => Value::Element(Box::new(value)),
         }
     }
 

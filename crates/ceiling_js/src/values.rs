@@ -12,8 +12,9 @@ use oxc_semantic::{Semantic, SymbolId};
 use oxc_span::GetSpan;
 use rustc_hash::FxHashMap;
 
-/// Bound on how many bindings a value is followed through inside one file.
-const MAX_DEPTH: u32 = 12;
+/// Bound on the recursion of one value: bindings followed, and every member and call of a chain
+/// (`Build.query().where(...).orderBy(...)` is a dozen levels on its own).
+const MAX_DEPTH: u32 = 64;
 
 pub struct Values<'s, 'a> {
     pub semantic: &'s Semantic<'a>,
@@ -161,9 +162,17 @@ impl<'s, 'a> Values<'s, 'a> {
         let declaration = self.semantic.symbol_declaration(symbol);
         match declaration.kind() {
             AstKind::VariableDeclarator(declarator) => {
+                if let (BindingPattern::ArrayPattern(pattern), Some(init)) = (&declarator.id, &declarator.init) {
+                    return self.of_array_binding(pattern, init, symbol, depth);
+                }
                 let Some(path) = pattern_path(&declarator.id, symbol) else {
                     return Value::Unknown;
                 };
+                // `for (const post of posts)`: one element of the collection.
+                if let Some(collection) = self.for_of_collection(declaration.id()) {
+                    let element = self.of_at(collection, None, depth).element();
+                    return path.into_iter().fold(element, Value::member);
+                }
                 let mut value = match &declarator.init {
                     Some(init) => {
                         let this_class = None;
@@ -194,10 +203,17 @@ impl<'s, 'a> Values<'s, 'a> {
                 if let Some(annotation) = &parameter.type_annotation
                     && path.is_empty()
                 {
-                    return self.of_type(&annotation.type_annotation, depth);
+                    // `(post: any) =>` says nothing; a named type does.
+                    let declared = self.of_type(&annotation.type_annotation, depth);
+                    if !declared.is_unknown() {
+                        return declared;
+                    }
                 }
                 if let Some(client) = self.transaction_client(declaration.id(), depth) {
                     return path.into_iter().fold(client, Value::member);
+                }
+                if let Some(element) = self.callback_element(declaration.id(), depth) {
+                    return path.into_iter().fold(element, Value::member);
                 }
                 let name = match &parameter.pattern {
                     BindingPattern::BindingIdentifier(ident) => ident.name.to_string(),
@@ -268,6 +284,75 @@ impl<'s, 'a> Values<'s, 'a> {
             }
         }
         None
+    }
+
+    /// `const [builds, deployments] = await Promise.all([Build.query(), Deployment.query()])`: a
+    /// name bound by position to the matching element of an array literal (awaited together).
+    fn of_array_binding(
+        &mut self,
+        pattern: &ArrayPattern<'a>,
+        init: &Expression<'a>,
+        symbol: SymbolId,
+        depth: u32,
+    ) -> Value {
+        let Some(index) = pattern.elements.iter().position(|element| {
+            matches!(element, Some(BindingPattern::BindingIdentifier(ident)) if ident.symbol_id.get() == Some(symbol))
+        }) else {
+            return Value::Unknown;
+        };
+        let mut init = init.get_inner_expression();
+        if let Expression::AwaitExpression(awaited) = init {
+            init = awaited.argument.get_inner_expression();
+        }
+        if let Expression::CallExpression(call) = init
+            && call.callee.get_inner_expression().is_specific_member_access("Promise", "all")
+            && let Some(Expression::ArrayExpression(array)) =
+                call.arguments.first().and_then(Argument::as_expression).map(Expression::get_inner_expression)
+        {
+            init = match array.elements.get(index).and_then(ArrayExpressionElement::as_expression) {
+                Some(element) => element,
+                None => return Value::Unknown,
+            };
+            return self.of_at(init, None, depth);
+        }
+        Value::Unknown
+    }
+
+    /// The collection a `for...of` declares its element from.
+    fn for_of_collection(&self, declarator: oxc_semantic::NodeId) -> Option<&'a Expression<'a>> {
+        let mut ancestors = self.semantic.nodes().ancestor_kinds(declarator);
+        let AstKind::VariableDeclaration(_) = ancestors.next()? else { return None };
+        match ancestors.next()? {
+            AstKind::ForOfStatement(for_of) => Some(&for_of.right),
+            _ => None,
+        }
+    }
+
+    /// The element an array method hands its callback: `post` in `posts.map((post) => ...)`.
+    fn callback_element(&mut self, parameter: oxc_semantic::NodeId, depth: u32) -> Option<Value> {
+        let nodes = self.semantic.nodes();
+        let AstKind::FormalParameter(this) = nodes.kind(parameter) else { return None };
+        let mut ancestors = nodes.ancestor_kinds(parameter);
+        let AstKind::FormalParameters(list) = ancestors.next()? else { return None };
+        if list.items.first().map(|first| first.span) != Some(this.span) {
+            return None;
+        }
+        let callback = match ancestors.next()? {
+            AstKind::ArrowFunctionExpression(arrow) => arrow.span,
+            AstKind::Function(function) => function.span,
+            _ => return None,
+        };
+        let AstKind::CallExpression(call) = ancestors.next()? else { return None };
+        let first = call.arguments.first()?.as_expression()?;
+        if first.get_inner_expression().span() != callback {
+            return None;
+        }
+        let member = call.callee.get_inner_expression().as_member_expression()?;
+        if !crate::iterations::ARRAY_CALLBACKS.contains(&member.static_property_name()?) {
+            return None;
+        }
+        let collection = member.object();
+        Some(self.of_at(collection, None, depth).element())
     }
 
     /// The function a parameter belongs to and its position in the parameter list.

@@ -9,6 +9,7 @@ mod kysely;
 mod model;
 mod objection;
 mod prisma;
+mod record;
 mod sql;
 mod supabase;
 
@@ -139,6 +140,7 @@ pub fn shapes<'a>(chain: &Chain<'_, 'a>, batch_set: BatchSet<'_, 'a>) -> Vec<Sha
             objection::recognise,
             model::recognise,
             sql::recognise,
+            record::recognise,
         ] {
             if let Some(shape) = recognise(chain, at, batch_set) {
                 found.push(shape);

@@ -15,7 +15,9 @@ pub static RULE: Rule = Rule {
         what: "A read query (find, select, count, raw SQL) that runs once for every element of a \
 collection: written inside a `for`/`for...of`/`while` loop or a `.map`/`.forEach` callback \
 (including `Promise.all(xs.map(...))`), or reached from such a loop through calls to helpers in \
-the same file or in other modules. The finding shows the chain from the loop to the query.",
+the same file or in other modules. Lazy loading counts: a method of a loaded record that queries \
+(Sequelize `post.getComments()`, Mongoose `doc.populate()`, Objection `build.$fetchGraph()`, or a \
+model method that calls one). The finding shows the chain from the loop to the query.",
         why: "The number of queries grows with the data: 11 queries for 10 posts, 501 for 500. Each \
 is a network round trip and a connection held from the pool, so a page that takes 50 ms with \
 test data takes seconds in production, and concurrent requests exhaust the pool.",
