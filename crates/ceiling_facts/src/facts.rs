@@ -126,6 +126,28 @@ impl Operation {
     }
 }
 
+/// A condition on a parameter of the enclosing function: `if (!claim)` around a query means it
+/// runs only when the caller leaves `claim` out. A loop that always passes it never runs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ParamGuard {
+    pub func: FnId,
+    pub index: u32,
+    /// `opts.userId`, `{ userId }`: a property of an options parameter.
+    pub property: Option<String>,
+    /// Runs when the argument is given (`if (userId)`), or when it is not (`if (!claim)`).
+    pub when_given: bool,
+}
+
+/// What a call passes at one position, as far as guards care.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Given {
+    /// Nothing, `undefined` or `null`.
+    No,
+    Yes,
+    /// An object literal with these keys.
+    Object(Vec<String>),
+}
+
 /// What a query does, as its syntax says; the same for every ORM.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QueryShape {
@@ -175,6 +197,8 @@ pub struct Query {
     pub deferred: bool,
     /// Written in a `catch` block: runs only when something before it failed.
     pub fallback: bool,
+    /// The innermost condition on a parameter it sits under.
+    pub guard: Option<ParamGuard>,
     pub func: Option<FnId>,
     /// The innermost iteration whose body runs this query.
     pub iteration: Option<IterId>,
@@ -195,6 +219,10 @@ pub struct Call {
     pub literal_lengths: Vec<Option<u32>>,
     /// Written in a `catch` block: runs only when something before it failed.
     pub fallback: bool,
+    /// The innermost condition on a parameter it sits under.
+    pub guard: Option<ParamGuard>,
+    /// What it passes at each position.
+    pub given: Vec<Given>,
     pub func: Option<FnId>,
     pub iteration: Option<IterId>,
 }

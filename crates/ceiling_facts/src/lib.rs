@@ -17,7 +17,7 @@ mod value;
 
 pub use facts::*;
 pub use packages::PackageEntity;
-pub use project::{ChainStep, FileId, FnRef, ModuleResolver, Project, Reach, ReachKind, join_path};
+pub use project::{ChainStep, FileId, FnRef, FunctionItems, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;
 pub use suppression::parse_suppression;
 pub use value::{ImportedName, Value};

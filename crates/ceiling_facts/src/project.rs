@@ -16,6 +16,13 @@ pub struct FnRef {
     pub id: FnId,
 }
 
+/// Indices, in the function's file, of the queries and calls that run when it runs.
+#[derive(Debug, Default, Clone)]
+pub struct FunctionItems {
+    pub queries: Vec<u32>,
+    pub calls: Vec<u32>,
+}
+
 /// How far a call may be from the query it reaches. Deeper chains exist in real code, but a
 /// finding whose chain a reader cannot follow is not worth its noise.
 const MAX_CHAIN_CALLS: u32 = 8;
@@ -71,6 +78,8 @@ pub struct Project {
     call_targets: Vec<Vec<Option<FnRef>>>,
     /// Call sites by the function they call: `(file, call)`.
     callers: FxHashMap<FnRef, Vec<(FileId, u32)>>,
+    /// The queries and calls that run when a function runs: its own and its callbacks'.
+    items: FxHashMap<FnRef, FunctionItems>,
     /// Memoised module resolution and export lookups: the same few imports are followed from
     /// thousands of call sites.
     module_cache: RefCell<FxHashMap<FileId, FxHashMap<String, Option<FileId>>>>,
@@ -91,6 +100,7 @@ impl Project {
             query_orms: Vec::new(),
             call_targets: Vec::new(),
             callers: FxHashMap::default(),
+            items: FxHashMap::default(),
             module_cache: RefCell::default(),
             export_cache: RefCell::default(),
             reach: [FxHashMap::default(), FxHashMap::default()],
@@ -98,6 +108,7 @@ impl Project {
         project.context_clients = project.exported_clients();
         project.call_targets = project.resolve_calls();
         project.callers = project.index_callers();
+        project.items = project.index_items();
         project.query_orms = project.resolve_queries();
         project.summarise();
         project
@@ -289,6 +300,39 @@ impl Project {
                     .collect()
             })
             .collect()
+    }
+
+    /// The queries and calls (of the function's own file) that run when `function` runs.
+    pub fn items(&self, function: FnRef) -> Option<&FunctionItems> {
+        self.items.get(&function)
+    }
+
+    fn index_items(&self) -> FxHashMap<FnRef, FunctionItems> {
+        let mut items: FxHashMap<FnRef, FunctionItems> = FxHashMap::default();
+        for (file_id, file) in self.files() {
+            // A function's items, and those of each callback up the chain of inline parents.
+            let owners = |func: Option<FnId>| {
+                let mut owners = Vec::new();
+                let mut current = func;
+                while let Some(id) = current {
+                    owners.push(FnRef { file: file_id, id });
+                    let function = &file.functions[id as usize];
+                    current = if function.inline { function.parent } else { None };
+                }
+                owners
+            };
+            for (query, facts) in file.queries.iter().enumerate() {
+                for owner in owners(facts.func) {
+                    items.entry(owner).or_default().queries.push(query as u32);
+                }
+            }
+            for (call, facts) in file.calls.iter().enumerate() {
+                for owner in owners(facts.func) {
+                    items.entry(owner).or_default().calls.push(call as u32);
+                }
+            }
+        }
+        items
     }
 
     /// The call sites that call `function`: `(file, call)`.

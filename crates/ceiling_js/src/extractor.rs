@@ -1,6 +1,8 @@
 //! The walk over one file that records its facts.
 
-use ceiling_facts::{Call, Export, FileFacts, ImportedName, Iteration, IterationKind, Object, Over, Query, Value};
+use ceiling_facts::{
+    Call, Export, FileFacts, Given, ImportedName, Iteration, IterationKind, Object, Over, ParamGuard, Query, Value,
+};
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
@@ -25,6 +27,8 @@ struct Context {
     loops: Vec<u32>,
     /// `catch` blocks around the walk, within this function (and the callbacks it runs).
     catches: u32,
+    /// Conditions on parameters around the walk, innermost last.
+    guards: Vec<ParamGuard>,
 }
 
 pub struct Extractor<'s, 'a> {
@@ -77,7 +81,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             values: Values::new(semantic, functions, classes),
             lines,
             facts,
-            contexts: vec![Context { func: None, loops: Vec::new(), catches: 0 }],
+            contexts: vec![Context { func: None, loops: Vec::new(), catches: 0, guards: Vec::new() }],
             classes: Vec::new(),
             iteration_callbacks: FxHashMap::default(),
             query_chains: rustc_hash::FxHashSet::default(),
@@ -120,11 +124,12 @@ impl<'s, 'a> Extractor<'s, 'a> {
         let mut loops = if runs_here { self.context().loops.clone() } else { Vec::new() };
         loops.extend(iteration);
         let catches = if runs_here { self.context().catches } else { 0 };
+        let guards = if runs_here { self.context().guards.clone() } else { Vec::new() };
         let function = &mut self.facts.functions[id as usize];
         function.parent = parent;
         function.inline = inline;
         function.name = name;
-        self.contexts.push(Context { func: Some(id), loops, catches });
+        self.contexts.push(Context { func: Some(id), loops, catches, guards });
     }
 
     /// Whether a function is written as the argument of a call, and a name for it.
@@ -259,6 +264,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             shape: shape.query,
             deferred,
             fallback: context.catches > 0,
+            guard: context.guards.last().cloned(),
             func: context.func,
             iteration: context.loops.last().copied(),
         };
@@ -288,6 +294,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
         deferred: bool,
         args: Vec<Value>,
         literal_lengths: Vec<Option<u32>>,
+        given: Vec<Given>,
     ) {
         if callee.is_unknown() {
             return;
@@ -300,6 +307,8 @@ impl<'s, 'a> Extractor<'s, 'a> {
             args,
             literal_lengths,
             fallback: context.catches > 0,
+            guard: context.guards.last().cloned(),
+            given,
             func: context.func,
             iteration: context.loops.last().copied(),
         };
@@ -325,6 +334,75 @@ impl<'s, 'a> Extractor<'s, 'a> {
         };
         let scoping = self.values.semantic.scoping();
         scoping.get_resolved_references(symbol).any(|reference| self.handed_to_transaction(reference.node_id()))
+    }
+
+    fn with_guard(&mut self, guard: ParamGuard, walk: impl FnOnce(&mut Self)) {
+        self.contexts.last_mut().expect("context").guards.push(guard);
+        walk(self);
+        self.contexts.last_mut().expect("context").guards.pop();
+    }
+
+    /// `if (claim)`, `if (!opts.userId)`, `if (x == null)`: a test on whether a parameter of the
+    /// current function (or a property of an options parameter) was given.
+    fn param_guard(&self, test: &Expression<'a>) -> Option<ParamGuard> {
+        // `if (opts.userId && opts.auth)`: runs only when both are given; either guard will do.
+        if let Expression::LogicalExpression(logical) = test.get_inner_expression()
+            && logical.operator == oxc_syntax::operator::LogicalOperator::And
+        {
+            return self.param_guard(&logical.left).or_else(|| self.param_guard(&logical.right));
+        }
+        let mut expr = test.get_inner_expression();
+        let mut when_given = true;
+        while let Expression::UnaryExpression(unary) = expr
+            && unary.operator == oxc_syntax::operator::UnaryOperator::LogicalNot
+        {
+            when_given = !when_given;
+            expr = unary.argument.get_inner_expression();
+        }
+        if let Expression::BinaryExpression(binary) = expr {
+            use oxc_syntax::operator::BinaryOperator::*;
+            let nullish = |e: &Expression<'_>| e.is_null() || e.is_specific_id("undefined");
+            let (tested, other) = (binary.left.get_inner_expression(), binary.right.get_inner_expression());
+            if !nullish(other) {
+                return None;
+            }
+            when_given = match binary.operator {
+                Equality | StrictEquality => !when_given,
+                Inequality | StrictInequality => when_given,
+                _ => return None,
+            };
+            expr = tested;
+        }
+        let (ident, mut property): (&IdentifierReference<'a>, _) = match expr {
+            Expression::Identifier(ident) => (ident, None),
+            Expression::StaticMemberExpression(member) => {
+                (member.object.get_identifier_reference()?, Some(member.property.name.to_string()))
+            }
+            _ => return None,
+        };
+        let symbol = self.values.symbol(ident)?;
+        let declaration = self.values.semantic.symbol_declaration(symbol);
+        let parameter_node = match declaration.kind() {
+            AstKind::FormalParameter(parameter) => {
+                if let BindingPattern::ObjectPattern(_) = parameter.pattern {
+                    // `({ token, userId }) =>`: the property of the options parameter.
+                    property = Some(ident.name.to_string());
+                }
+                declaration.id()
+            }
+            // `let { claim } = options`: a property of a parameter, destructured.
+            AstKind::VariableDeclarator(declarator) if property.is_none() => {
+                let BindingPattern::ObjectPattern(_) = declarator.id else { return None };
+                let source = declarator.init.as_ref()?.get_inner_expression().get_identifier_reference()?;
+                property = Some(ident.name.to_string());
+                let source = self.values.semantic.symbol_declaration(self.values.symbol(source)?);
+                let AstKind::FormalParameter(_) = source.kind() else { return None };
+                source.id()
+            }
+            _ => return None,
+        };
+        let (func, index) = self.values.parameter_position(parameter_node)?;
+        Some(ParamGuard { func, index, property, when_given })
     }
 
     /// Whether the value of a node is an argument of `$transaction(...)`, directly or spread into
@@ -665,6 +743,16 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         });
     }
 
+    fn visit_if_statement(&mut self, it: &IfStatement<'a>) {
+        let Some(guard) = self.param_guard(&it.test) else { return walk::walk_if_statement(self, it) };
+        self.visit_expression(&it.test);
+        self.with_guard(guard.clone(), |this| this.visit_statement(&it.consequent));
+        if let Some(alternate) = &it.alternate {
+            let inverse = ParamGuard { when_given: !guard.when_given, ..guard };
+            self.with_guard(inverse, |this| this.visit_statement(alternate));
+        }
+    }
+
     fn visit_catch_clause(&mut self, it: &CatchClause<'a>) {
         self.contexts.last_mut().expect("context").catches += 1;
         walk::walk_catch_clause(self, it);
@@ -678,7 +766,8 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         let deferred = self.joins_transaction(it);
         let args = if callee.is_unknown() { Vec::new() } else { self.argument_values(&it.arguments) };
         let lengths = if callee.is_unknown() { Vec::new() } else { literal_lengths(&it.arguments) };
-        self.record_call(it.span, callee, deferred, args, lengths);
+        let given = if callee.is_unknown() { Vec::new() } else { given(&it.arguments) };
+        self.record_call(it.span, callee, deferred, args, lengths, given);
         walk::walk_call_expression(self, it);
     }
 
@@ -707,6 +796,21 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         }
         walk::walk_tagged_template_expression(self, it);
     }
+}
+
+/// What each argument gives, for guards on the callee's parameters.
+fn given(arguments: &[Argument<'_>]) -> Vec<Given> {
+    arguments
+        .iter()
+        .map(|argument| match argument.as_expression().map(Expression::get_inner_expression) {
+            Some(e) if e.is_null() || e.is_specific_id("undefined") => Given::No,
+            Some(Expression::ObjectExpression(object)) => {
+                let spread = object.properties.iter().any(|p| matches!(p, ObjectPropertyKind::SpreadProperty(_)));
+                if spread { Given::Yes } else { Given::Object(crate::orm::keys(object)) }
+            }
+            _ => Given::Yes,
+        })
+        .collect()
 }
 
 /// The length of each argument that is an array literal without spreads, by position.

@@ -2,7 +2,8 @@
 //! to the query it runs, directly or through calls.
 
 use ceiling_facts::{
-    ChainStep, FileFacts, FileId, FileRole, IterId, Iteration, IterationKind, Operation, Orm, Over, Project, ReachKind,
+    Call, ChainStep, FileFacts, FileId, FileRole, FnRef, Given, IterId, Iteration, IterationKind, Operation, Orm, Over,
+    ParamGuard, Project, ReachKind,
 };
 
 use crate::{ChainLink, Finding, Rule, Severity};
@@ -123,7 +124,7 @@ pub fn per_element_queries(
                 continue;
             }
             let Some(loop_id) = scaling_loop(project, file_id, iteration, handful) else { continue };
-            let steps = project.chain(target, kind);
+            let Some(steps) = live_chain(project, call, target, kind) else { continue };
             let Some(ChainStep::Query { file: query_file, query }) = steps.last().copied() else { continue };
             let query_facts = &project.file(query_file).queries[query as usize];
             if !keep(query_facts) {
@@ -157,6 +158,59 @@ pub fn per_element_queries(
         }
     }
     found
+}
+
+/// The chain from `target` to a query it reaches when called by `call`. Queries and calls of the
+/// target that sit under a condition on a parameter are left out when the call rules them out:
+/// `if (!claim) { ...query }` never runs for a caller that passes `claim`.
+fn live_chain(project: &Project, call: &Call, target: FnRef, kind: ReachKind) -> Option<Vec<ChainStep>> {
+    let Some(items) = project.items(target) else { return Some(project.chain(target, kind)) };
+    let facts = project.file(target.file);
+    let live =
+        |guard: &Option<ParamGuard>| guard.as_ref().is_none_or(|guard| guard.func != target.id || runs(guard, call));
+    let guarded = items.queries.iter().any(|&q| facts.queries[q as usize].guard.is_some())
+        || items.calls.iter().any(|&c| facts.calls[c as usize].guard.is_some());
+    if !guarded {
+        return Some(project.chain(target, kind));
+    }
+    let mut best: Option<Vec<ChainStep>> = None;
+    let mut consider = |steps: Vec<ChainStep>| {
+        if best.as_ref().is_none_or(|best| steps.len() < best.len()) {
+            best = Some(steps);
+        }
+    };
+    for &query in &items.queries {
+        let facts = &facts.queries[query as usize];
+        let counts = is_kind(facts.shape.operation, kind) && !facts.fallback && !facts.deferred;
+        if counts && live(&facts.guard) && project.query_orm(target.file, query).is_some() {
+            consider(vec![ChainStep::Query { file: target.file, query }]);
+        }
+    }
+    for &inner in &items.calls {
+        let inner_facts = &facts.calls[inner as usize];
+        let Some(callee) = project.call_target(target.file, inner) else { continue };
+        if inner_facts.fallback || !live(&inner_facts.guard) || project.reach(callee, kind).is_none() {
+            continue;
+        }
+        let mut steps = vec![ChainStep::Call { file: target.file, call: inner, callee }];
+        steps.extend(project.chain(callee, kind));
+        consider(steps);
+    }
+    best
+}
+
+/// Whether code under `guard` runs for a call that passes what `call` passes.
+fn runs(guard: &ParamGuard, call: &Call) -> bool {
+    let given = call.given.get(guard.index as usize).unwrap_or(&Given::No);
+    let present = match (&guard.property, given) {
+        (None, Given::No) => false,
+        (None, _) => true,
+        (Some(_), Given::No) => false,
+        (Some(property), Given::Object(keys)) => keys.contains(property),
+        // A variable holding the options: anything may be in it.
+        (Some(_), Given::Yes) => return true,
+    };
+    present == guard.when_given
 }
 
 fn is_kind(operation: Operation, kind: ReachKind) -> bool {

@@ -33,6 +33,7 @@ values, one `UPDATE ... FROM (VALUES ...)` statement or at least one transaction
             "The query (or the call that reaches it) sits in a `catch` block: a fallback that runs only when something failed.",
             "The loop paces itself on purpose (`await sleep(ms)` in the body): the writes are spread out deliberately.",
             "The write filters on a run-time set (`in`, `inArray`, `whereIn`): one statement per chunk.",
+            "In the helper called from the loop, a query under a condition on one of its parameters that the call rules out: `if (!claim) { ...query }` when the loop passes `claim`, `if (options.userId)` when it passes no `userId`.",
             "Test files are not scanned; seeds and scripts are reported as `info`.",
         ],
     },
