@@ -243,6 +243,12 @@ pub fn describe(query: &ceiling_facts::Query) -> String {
     }
 }
 
+/// "a Prisma", "an Objection".
+pub fn with_article(name: &str) -> String {
+    let article = if name.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {name}")
+}
+
 /// Severity by where the code runs: scripts run once by hand, not per request.
 pub fn severity_for(rule: &Rule, project: &Project, file: FileId) -> Severity {
     match project.file(file).role {

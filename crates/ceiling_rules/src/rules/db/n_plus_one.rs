@@ -2,7 +2,7 @@
 
 use ceiling_facts::{Orm, Project, ReachKind};
 
-use crate::loops::{Handful, finding, per_element_queries};
+use crate::loops::{Handful, finding, per_element_queries, with_article};
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -61,8 +61,8 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         let message = match &found.helper {
             None => format!("{} {} runs once per element of the loop at line {line}", found.orm.display_name(), found.query),
             Some(helper) => format!(
-                "`{helper}()` runs a {} read ({}) once per element of the loop at line {line}",
-                found.orm.display_name(),
+                "`{helper}()` runs {} read ({}) once per element of the loop at line {line}",
+                with_article(found.orm.display_name()),
                 found.query
             ),
         };
