@@ -297,8 +297,6 @@ pub struct Iteration {
     pub exits_first: bool,
     /// The body tries an operation and leaves the loop when it succeeds: a retry loop.
     pub retries: bool,
-    /// The body waits on purpose (`await sleep(ms)`): sequential pacing.
-    pub paced: bool,
     pub func: Option<FnId>,
     pub parent: Option<IterId>,
 }

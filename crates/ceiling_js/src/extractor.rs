@@ -11,7 +11,9 @@ use oxc_span::GetSpan;
 use oxc_syntax::scope::ScopeFlags;
 use rustc_hash::FxHashMap;
 
-use crate::iterations::{ARRAY_CALLBACKS, BodyFacts, is_batch_set, over_collection, over_condition, over_counted};
+use crate::iterations::{
+    ARRAY_CALLBACKS, BodyFacts, is_batch_set, over_collection, over_condition, over_counted, statement_mentions,
+};
 use crate::lines::LineIndex;
 use crate::orm::{Chain, Link, shapes, sql_tag_shape};
 use crate::values::Values;
@@ -203,7 +205,6 @@ impl<'s, 'a> Extractor<'s, 'a> {
             over,
             exits_first: body.exits_first,
             retries: body.retries,
-            paced: body.paced,
             func: context.func,
             parent: context.loops.last().copied(),
         };
@@ -701,7 +702,18 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         if let Some(init) = &it.init {
             self.visit_for_statement_init(init);
         }
-        let over = over_counted(it.test.as_ref(), &self.values);
+        let mut over = over_counted(it.test.as_ref(), &self.values);
+        // `for (let attempt = 1; attempt <= max; attempt++)` whose body never reads `attempt`
+        // repeats one operation (a retry, a poll): it does not walk elements.
+        if over == Over::Collection
+            && let Some(ForStatementInit::VariableDeclaration(declaration)) = &it.init
+        {
+            let counters: Vec<SymbolId> =
+                declaration.declarations.iter().flat_map(|declarator| bindings(&declarator.id)).collect();
+            if !counters.is_empty() && !statement_mentions(&it.body, &counters, &self.values) {
+                over = Over::Condition;
+            }
+        }
         let id = self.push_iteration(
             IterationKind::For,
             header(it.span, it.body.span()),

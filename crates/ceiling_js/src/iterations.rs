@@ -224,6 +224,14 @@ impl<'b, 'v, 's, 'a: 'b> Sizer<'b, 'v, 's, 'a> {
                 }
                 other => self.size(other, depth),
             },
+            // `title.split(' ').slice(0, 5)`: at most the slice's width, whatever it slices.
+            (_, Some("slice")) if call.arguments.len() == 2 => {
+                let bound = |index: usize| self.constant(call.arguments.get(index)?.as_expression()?, depth);
+                match (bound(0), bound(1)) {
+                    (Some(start), Some(end)) => Some(Size::Range(end.saturating_sub(start))),
+                    _ => self.size(object?, depth),
+                }
+            }
             (_, Some("map" | "filter" | "slice" | "sort" | "toSorted" | "reverse" | "toReversed")) => {
                 self.size(object?, depth)
             }
@@ -415,11 +423,28 @@ fn mentions<'a>(expr: &Expression<'a>, symbols: &[SymbolId], values: &Values<'_,
     finder.found
 }
 
+/// Whether a statement reads any of `symbols`.
+pub fn statement_mentions<'a>(statement: &Statement<'a>, symbols: &[SymbolId], values: &Values<'_, 'a>) -> bool {
+    struct Finder<'v, 's, 'a> {
+        symbols: &'v [SymbolId],
+        values: &'v Values<'s, 'a>,
+        found: bool,
+    }
+    impl<'a> Visit<'a> for Finder<'_, '_, 'a> {
+        fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+            self.found |= self.values.symbol(it).is_some_and(|symbol| self.symbols.contains(&symbol));
+        }
+    }
+    let mut finder = Finder { symbols, values, found: false };
+    finder.visit_statement(statement);
+    finder.found
+}
+
 /// What a C-style `for` runs over, from its test.
 pub fn over_counted<'a>(test: Option<&Expression<'a>>, values: &Values<'_, 'a>) -> Over {
     let Some(test) = test else { return Over::Condition };
     let Expression::BinaryExpression(binary) = test.get_inner_expression() else {
-        return if mentions_size(test) { Over::Collection } else { Over::Condition };
+        return if sized_collections(test).is_empty() { Over::Condition } else { Over::Collection };
     };
     if !binary.operator.is_compare() {
         return Over::Condition;
@@ -441,19 +466,29 @@ pub fn over_counted<'a>(test: Option<&Expression<'a>>, values: &Values<'_, 'a>) 
 
 /// What a `while`/`do...while` runs over: elements when it drains a collection
 /// (`while (queue.length)`), otherwise a condition (`while (cursor)`, `while (true)`).
+/// A test on a size is a loop over elements, unless the body grows that collection: `while
+/// (rows.length < max) rows.push(...page)` fetches pages until it has enough.
 pub fn over_condition(test: &Expression<'_>, body: &Statement<'_>) -> Over {
-    if mentions_size(test) || BodyFacts::of_statement(body).drains { Over::Collection } else { Over::Condition }
+    let mut scan = BodyScan::default();
+    scan.visit_statement(body);
+    let sized = sized_collections(test);
+    let accumulates = !sized.is_empty() && sized.iter().all(|name| scan.grows.contains(name));
+    if scan.drains || (!sized.is_empty() && !accumulates) { Over::Collection } else { Over::Condition }
 }
 
-fn mentions_size(expr: &Expression<'_>) -> bool {
-    struct Finder(bool);
+/// The collections whose `.length`/`.size` an expression reads (`""` for one that is not a name).
+fn sized_collections(expr: &Expression<'_>) -> Vec<String> {
+    struct Finder(Vec<String>);
     impl<'a> Visit<'a> for Finder {
         fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
-            self.0 |= matches!(it.property.name.as_str(), "length" | "size");
+            if matches!(it.property.name.as_str(), "length" | "size") {
+                let name = it.object.get_identifier_reference().map(|ident| ident.name.to_string());
+                self.0.push(name.unwrap_or_default());
+            }
             walk::walk_static_member_expression(self, it);
         }
     }
-    let mut finder = Finder(false);
+    let mut finder = Finder(Vec::new());
     finder.visit_expression(expr);
     finder.0
 }
@@ -465,10 +500,6 @@ pub struct BodyFacts {
     pub exits_first: bool,
     /// Holds a `try` whose block leaves the loop (`return`/`break`): a retry loop.
     pub retries: bool,
-    /// Awaits a sleep (`await sleep(ms)`, `await new Promise(r => setTimeout(r, ms))`).
-    pub paced: bool,
-    /// Takes elements off a collection (`queue.shift()`, `stack.pop()`).
-    pub drains: bool,
 }
 
 impl BodyFacts {
@@ -483,12 +514,7 @@ impl BodyFacts {
             last,
             Some(Statement::ReturnStatement(_) | Statement::BreakStatement(_) | Statement::ThrowStatement(_))
         );
-        BodyFacts {
-            exits_first: ends_in_exit && !scan.continues,
-            retries: scan.retries,
-            paced: scan.paced,
-            drains: scan.drains,
-        }
+        BodyFacts { exits_first: ends_in_exit && !scan.continues, retries: scan.retries }
     }
 }
 
@@ -496,9 +522,9 @@ impl BodyFacts {
 struct BodyScan {
     continues: bool,
     retries: bool,
-    paced: bool,
     drains: bool,
-    awaiting: u32,
+    /// Collections the body adds to (`rows.push(...page)`).
+    grows: Vec<String>,
     /// Nested functions and loops: their `continue`/`return` are not this loop's.
     nested: u32,
 }
@@ -517,26 +543,20 @@ impl<'a> Visit<'a> for BodyScan {
         walk::walk_try_statement(self, it);
     }
 
-    fn visit_await_expression(&mut self, it: &AwaitExpression<'a>) {
-        self.awaiting += 1;
-        walk::walk_await_expression(self, it);
-        self.awaiting -= 1;
-    }
-
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         let name = match it.callee.get_inner_expression() {
             Expression::Identifier(ident) => Some(ident.name.as_str()),
             callee => callee.as_member_expression().and_then(|m| m.static_property_name()),
         };
         if let Some(name) = name {
-            let lower = name.to_ascii_lowercase();
-            if self.awaiting > 0
-                && (lower.contains("sleep") || lower.contains("delay") || lower == "wait" || lower == "settimeout")
-            {
-                self.paced = true;
-            }
             if matches!(name, "shift" | "pop") && it.arguments.is_empty() {
                 self.drains = true;
+            }
+            if matches!(name, "push" | "unshift")
+                && let Some(object) = it.callee.get_inner_expression().as_member_expression()
+                && let Some(collection) = object.object().get_identifier_reference()
+            {
+                self.grows.push(collection.name.to_string());
             }
         }
         walk::walk_call_expression(self, it);

@@ -45,7 +45,7 @@ fn a_local_client_resolves_to_its_constructor() {
 fn loops_say_what_they_run_over() {
     let facts = extract(
         "loops.ts",
-        "const ROLES = ['admin', 'user'] as const;\nconst LIMIT = 3;\nasync function f(queue, items, cursor) {\n  for (const r of ROLES) {}\n  for (const x of ['a', 'b', 'c']) {}\n  for (let i = 0; i < LIMIT; i++) {}\n  for (let i = 0; i < items.length; i++) {}\n  while (cursor) { cursor = null }\n  while (queue.length) { queue.shift() }\n  items.map((x) => x);\n  Object.keys({ a: 1, b: 2 }).forEach((k) => k);\n}\n",
+        "const ROLES = ['admin', 'user'] as const;\nconst LIMIT = 3;\nasync function f(queue, items, cursor) {\n  for (const r of ROLES) {}\n  for (const x of ['a', 'b', 'c']) {}\n  for (let i = 0; i < LIMIT; i++) {}\n  for (let i = 0; i < items.length; i++) { use(items[i]) }\n  for (let attempt = 0; attempt < max; attempt++) { retry() }\n  while (cursor) { cursor = null }\n  while (queue.length) { queue.shift() }\n  items.map((x) => x);\n  Object.keys({ a: 1, b: 2 }).forEach((k) => k);\n}\n",
     )
     .unwrap();
     let over: Vec<Over> = facts.iterations.iter().map(|i| i.over).collect();
@@ -56,6 +56,7 @@ fn loops_say_what_they_run_over() {
             Over::Literal(3),
             Over::Range(3),
             Over::Collection,
+            Over::Condition,
             Over::Condition,
             Over::Collection,
             Over::Parameter { func: 0, index: 1 },
@@ -71,8 +72,8 @@ fn loop_bodies_that_run_once_or_retry() {
         "async function f(xs, q) {\n  for (const x of xs) { await q(x); return x }\n  for (const x of xs) { if (x) continue; return x }\n  for (let a = 0; a < n; a++) { try { return await q() } catch {} }\n  for (const x of xs) { await q(x); await sleep(100) }\n}\n",
     )
     .unwrap();
-    let flags: Vec<(bool, bool, bool)> = facts.iterations.iter().map(|i| (i.exits_first, i.retries, i.paced)).collect();
-    assert_eq!(flags, [(true, false, false), (false, false, false), (false, true, false), (false, false, true)]);
+    let flags: Vec<(bool, bool)> = facts.iterations.iter().map(|i| (i.exits_first, i.retries)).collect();
+    assert_eq!(flags, [(true, false), (false, false), (false, true), (false, false)]);
 }
 
 #[test]

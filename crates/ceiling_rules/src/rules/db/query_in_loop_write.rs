@@ -31,7 +31,6 @@ values, one `UPDATE ... FROM (VALUES ...)` statement or at least one transaction
             "The write already takes many rows (`createMany`, an array of rows, a multi-row `INSERT`), or its rows are not visibly one object.",
             "The per-element queries form one batched transaction: `prisma.$transaction(xs.map((x) => prisma.t.update(...)))`, or promises pushed onto an array handed to `$transaction(ops)`.",
             "The query (or the call that reaches it) sits in a `catch` block: a fallback that runs only when something failed.",
-            "The loop paces itself on purpose (`await sleep(ms)` in the body): the writes are spread out deliberately.",
             "The write filters on a run-time set (`in`, `inArray`, `whereIn`): one statement per chunk.",
             "In the helper called from the loop, a query under a condition on one of its parameters that the call rules out: `if (!claim) { ...query }` when the loop passes `claim`, `if (options.userId)` when it passes no `userId`.",
             "Test files are not scanned; seeds and scripts are reported as `info`.",
@@ -50,9 +49,6 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     for found in per_element_queries(project, ReachKind::Write, HANDFUL, |query| !query.shape.batched) {
         let file = project.file(found.file);
         let iteration = &file.iterations[found.loop_id as usize];
-        if iteration.paced {
-            continue;
-        }
         let line = iteration.span.line;
         let verb = match found.operation {
             Operation::Create => "insert",
