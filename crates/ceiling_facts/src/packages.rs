@@ -22,9 +22,41 @@ pub enum PackageEntity {
     Model(Orm),
 }
 
+/// The package (and subpath) a specifier names, without registry prefix, CDN host or version:
+/// `npm:@supabase/supabase-js@2.39.3`, `https://esm.sh/@supabase/supabase-js@2?target=deno` and
+/// `jsr:@supabase/supabase-js@2` all name `@supabase/supabase-js`;
+/// `npm:drizzle-orm@0.30.0/node-postgres` names `drizzle-orm/node-postgres`.
+fn package_name(module: &str) -> std::borrow::Cow<'_, str> {
+    let mut name = module;
+    for prefix in ["npm:", "jsr:", "https://esm.sh/", "http://esm.sh/", "https://cdn.skypack.dev/", "https://esm.run/"]
+    {
+        if let Some(rest) = name.strip_prefix(prefix) {
+            name = rest;
+            break;
+        }
+    }
+    let name = name.split(['?', '#']).next().unwrap_or(name);
+    // The version follows the package name: after the second `@` of a scoped name, the first otherwise.
+    let version_at = match name.strip_prefix('@') {
+        Some(scoped) => scoped.find('@').map(|at| at + 1),
+        None => name.find('@'),
+    };
+    match version_at {
+        None => std::borrow::Cow::Borrowed(name),
+        Some(at) => {
+            let (package, versioned) = name.split_at(at);
+            match versioned.find('/') {
+                Some(slash) => std::borrow::Cow::Owned(format!("{package}{}", &versioned[slash..])),
+                None => std::borrow::Cow::Borrowed(package),
+            }
+        }
+    }
+}
+
 /// The ORM a module specifier belongs to, when it is a database package.
 pub fn package_orm(module: &str) -> Option<Orm> {
-    let module = module.strip_prefix("npm:").unwrap_or(module);
+    let module = package_name(module);
+    let module = module.as_ref();
     if module == "@prisma/client"
         || module.starts_with("@prisma/client/")
         || module.ends_with(".prisma/client")
@@ -42,10 +74,7 @@ pub fn package_orm(module: &str) -> Option<Orm> {
     if module == "drizzle-orm" || module.starts_with("drizzle-orm/") {
         return Some(Orm::Drizzle);
     }
-    if matches!(module, "@supabase/supabase-js" | "@supabase/ssr" | "@supabase/auth-helpers-nextjs")
-        || module.starts_with("https://esm.sh/@supabase/supabase-js")
-        || module.starts_with("jsr:@supabase/supabase-js")
-    {
+    if matches!(module, "@supabase/supabase-js" | "@supabase/ssr" | "@supabase/auth-helpers-nextjs") {
         return Some(Orm::Supabase);
     }
     match module {
@@ -65,7 +94,8 @@ pub fn package_orm(module: &str) -> Option<Orm> {
 pub fn package_entity(module: &str, path: &[&str]) -> Option<PackageEntity> {
     use PackageEntity::*;
     let orm = package_orm(module)?;
-    let module = module.strip_prefix("npm:").unwrap_or(module);
+    let module = package_name(module);
+    let module = module.as_ref();
     let entity = match (orm, path) {
         (Orm::Prisma, ["PrismaClient"] | ["Prisma", "TransactionClient"]) => ClientClass(orm),
         (Orm::Drizzle, ["drizzle"]) => ClientFactory(orm),
@@ -137,6 +167,25 @@ mod tests {
         assert_eq!(package_entity("drizzle-orm", &["sql"]), None);
         assert_eq!(
             package_entity("drizzle-orm/node-postgres", &["drizzle"]),
+            Some(PackageEntity::ClientFactory(Orm::Drizzle))
+        );
+    }
+
+    #[test]
+    fn registry_prefixes_and_versions_name_the_same_package() {
+        for specifier in [
+            "npm:@supabase/supabase-js@2.39.3",
+            "https://esm.sh/@supabase/supabase-js@2?target=deno",
+            "jsr:@supabase/supabase-js@2",
+            "https://esm.sh/@supabase/supabase-js@2.45.0",
+            "@supabase/supabase-js",
+        ] {
+            assert_eq!(package_orm(specifier), Some(Orm::Supabase), "{specifier}");
+        }
+        assert_eq!(package_orm("npm:postgres@3.4.4"), Some(Orm::Sql));
+        assert_eq!(package_name("npm:drizzle-orm@0.30.0/node-postgres"), "drizzle-orm/node-postgres");
+        assert_eq!(
+            package_entity("npm:drizzle-orm@0.30.0/node-postgres", &["drizzle"]),
             Some(PackageEntity::ClientFactory(Orm::Drizzle))
         );
     }

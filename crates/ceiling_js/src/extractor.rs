@@ -12,10 +12,11 @@ use oxc_syntax::scope::ScopeFlags;
 use rustc_hash::FxHashMap;
 
 use crate::iterations::{
-    ARRAY_CALLBACKS, BodyFacts, is_batch_set, over_collection, over_condition, over_counted, statement_mentions,
+    ARRAY_CALLBACKS, BodyFacts, is_batch_set, is_one_row, over_collection, over_condition, over_counted,
+    statement_mentions,
 };
 use crate::lines::LineIndex;
-use crate::orm::{Chain, Link, shapes, sql_tag_shape};
+use crate::orm::{Chain, Hints, Link, shapes, sql_tag_shape};
 use crate::values::Values;
 
 /// Methods that keep a callback for later instead of running it: a callback handed to them in a
@@ -227,8 +228,9 @@ impl<'s, 'a> Extractor<'s, 'a> {
             self.context().loops.iter().filter_map(|id| self.element_bindings.get(id)).flatten().copied().collect();
         let values = &self.values;
         let batch_set = |set: &Expression<'a>| is_batch_set(set, &elements, values);
+        let one_row = |rows: &Expression<'a>| is_one_row(rows, values);
         let chain = Chain::of_call(call);
-        let found = shapes(&chain, &batch_set);
+        let found = shapes(&chain, &Hints { batch_set: &batch_set, one_row: &one_row });
         if found.is_empty() {
             return;
         }

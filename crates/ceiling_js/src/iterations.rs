@@ -351,6 +351,20 @@ fn constant_declarator<'a>(symbol: SymbolId, values: &Values<'_, 'a>) -> Option<
     (!grown).then_some(declarator)
 }
 
+/// Whether `rows` is one row to write: an object literal, or a `const` bound to one
+/// (`const application = { ... }; supabase.from('t').insert(application)`).
+pub fn is_one_row<'a>(rows: &Expression<'a>, values: &Values<'_, 'a>) -> bool {
+    match rows.get_inner_expression() {
+        Expression::ObjectExpression(_) => true,
+        Expression::Identifier(ident) => values
+            .symbol(ident)
+            .and_then(|symbol| constant_declarator(symbol, values))
+            .and_then(|declarator| declarator.init.as_ref())
+            .is_some_and(|init| matches!(init.get_inner_expression(), Expression::ObjectExpression(_))),
+        _ => false,
+    }
+}
+
 /// Whether `set` is one query's worth of keys for many elements (batching) rather than a list
 /// derived from the element a loop is on. `elements` are the bindings of the enclosing loops'
 /// elements (`post` in `for (const post of posts)`):

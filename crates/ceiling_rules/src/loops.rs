@@ -87,7 +87,7 @@ pub fn per_element_queries(
 ) -> Vec<PerElement> {
     let mut found = Vec::new();
     for (file_id, file) in project.files() {
-        if file.role == FileRole::Test {
+        if matches!(file.role, FileRole::Test | FileRole::Generated) {
             continue;
         }
         for (query_id, query) in file.queries.iter().enumerate() {
@@ -237,6 +237,9 @@ fn loop_link(file: &FileFacts, loop_id: IterId) -> ChainLink {
 
 /// `user.findUnique`, `posts.select`, `SQL SELECT on users`.
 pub fn describe(query: &ceiling_facts::Query) -> String {
+    if query.shape.method == "rpc" {
+        return format!("`rpc('{}')`", query.shape.model.as_deref().unwrap_or("?"));
+    }
     match &query.shape.model {
         Some(model) => format!("`{model}.{}`", query.shape.method),
         None => format!("`{}`", query.shape.method),

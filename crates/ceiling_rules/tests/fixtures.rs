@@ -34,7 +34,11 @@ fn fixtures() {
             failures.push(format!("{}: a pass case with `// expect:` markers", case.display()));
         }
         let result = scan(case, &ScanOptions::default()).expect("fixture scans");
-        for skipped in result.skipped.iter().filter(|s| !matches!(s.reason, ceiling_scan::SkipReason::Test)) {
+        for skipped in result
+            .skipped
+            .iter()
+            .filter(|s| !matches!(s.reason, ceiling_scan::SkipReason::Test | ceiling_scan::SkipReason::Generated))
+        {
             failures.push(format!("{}: {} skipped: {:?}", case.display(), skipped.path, skipped.reason));
         }
         let actual: BTreeSet<Expectation> = result

@@ -101,7 +101,13 @@ impl std::error::Error for ScanError {}
 enum Outcome {
     Facts(FileFacts),
     Skipped(Skipped),
+    /// A small generated file: skipped for findings, read for its bindings.
+    Generated(FileFacts, Skipped),
 }
+
+/// Generated files up to this size are read for their bindings (a generated client, a schema
+/// module); larger ones are generated clients and types that only cost time.
+const MAX_GENERATED_BYTES: u64 = 64 * 1024;
 
 pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError> {
     let started = Instant::now();
@@ -132,12 +138,17 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
         match outcome {
             Outcome::Facts(facts) => files.push(facts),
             Outcome::Skipped(skip) => skipped.push(skip),
+            Outcome::Generated(facts, skip) => {
+                files.push(facts);
+                skipped.push(skip);
+            }
         }
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     skipped.sort_by(|a, b| a.path.cmp(&b.path));
-    let files_scanned = files.len();
-    let lines_scanned = files.iter().map(|file| u64::from(file.lines)).sum();
+    let analysed = || files.iter().filter(|file| file.role != FileRole::Generated);
+    let files_scanned = analysed().count();
+    let lines_scanned = analysed().map(|file| u64::from(file.lines)).sum();
     let resolver = config_files::resolver(&root, &walked.config_files);
     let project = Project::new(files, resolver);
     let mut findings = ceiling_rules::check(&project);
@@ -194,7 +205,16 @@ fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome
     };
     let Ok(text) = String::from_utf8(bytes) else { return skip(SkipReason::NotUtf8) };
     if is_generated(&text) {
-        return skip(SkipReason::Generated);
+        if source.len > MAX_GENERATED_BYTES {
+            return skip(SkipReason::Generated);
+        }
+        return match ceiling_js::extract(&relative, &text) {
+            Ok(mut facts) => {
+                facts.role = FileRole::Generated;
+                Outcome::Generated(facts, Skipped { path: relative.clone(), reason: SkipReason::Generated })
+            }
+            Err(_) => skip(SkipReason::Generated),
+        };
     }
     if is_minified(&text) {
         return skip(SkipReason::Minified);

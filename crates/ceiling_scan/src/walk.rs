@@ -39,7 +39,7 @@ pub struct Source {
 #[derive(Default)]
 pub struct Walked {
     pub sources: Vec<Source>,
-    /// `tsconfig.json`, `jsconfig.json` and `package.json` files, relative.
+    /// `tsconfig*.json`, `jsconfig*.json` and `package.json` files, relative.
     pub config_files: Vec<String>,
     pub skipped: Vec<Skipped>,
 }
@@ -82,7 +82,10 @@ pub fn walk(root: &Path) -> Walked {
                 let Ok(relative) = entry.path().strip_prefix(root) else { return WalkState::Continue };
                 let relative = relative.to_string_lossy().replace('\\', "/");
                 let name = entry.file_name().to_string_lossy();
-                if matches!(name.as_ref(), "tsconfig.json" | "jsconfig.json" | "package.json") {
+                // `tsconfig.app.json` too: Vite projects keep their path aliases there.
+                let config = name == "package.json"
+                    || ((name.starts_with("tsconfig") || name.starts_with("jsconfig")) && name.ends_with(".json"));
+                if config {
                     flush.local.config_files.push(relative);
                 } else if is_source(&relative) {
                     if name.ends_with(".min.js") || name.contains(".bundle.") {

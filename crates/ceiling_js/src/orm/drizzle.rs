@@ -6,7 +6,7 @@ use oxc_ast::ast::*;
 
 use super::{Chain, Link, Shape, keys, object_arg, property};
 
-pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSet<'_, 'a>) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 'a>) -> Option<Shape> {
     let links = &chain.links[at..];
     match links {
         [
@@ -27,7 +27,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSe
                     shape.includes = keys(with);
                 }
                 if let Some(filter) = property(options, "where") {
-                    scan_conditions(filter, &mut shape, batch_set);
+                    scan_conditions(filter, &mut shape, hints.batch_set);
                 }
             }
             Some(shape)
@@ -39,7 +39,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSe
         ] => {
             let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, start, Operation::ReadMany);
             shape.model = table_name(from.first());
-            read_builder(rest, &mut shape, batch_set);
+            read_builder(rest, &mut shape, hints.batch_set);
             Some(shape)
         }
         [Link::Method("insert", table), rest @ ..] => {
@@ -48,10 +48,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSe
                 _ => None,
             });
             // A write whose rows are not visibly one object may already be a bulk insert.
-            let operation = match rows.and_then(Argument::as_expression).map(Expression::get_inner_expression) {
-                Some(Expression::ObjectExpression(_)) => Operation::Create,
-                _ => Operation::BulkWrite,
-            };
+            let operation = if super::one_row(rows, hints) { Operation::Create } else { Operation::BulkWrite };
             let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, "insert", operation);
             shape.model = table_name(table.first());
             if rest.iter().any(|link| matches!(link.method(), Some(("onConflictDoUpdate", _))))
@@ -69,7 +66,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSe
                 if let Some(("where", args)) = link.method()
                     && let Some(condition) = args.first().and_then(Argument::as_expression)
                 {
-                    scan_conditions(condition, &mut shape, batch_set);
+                    scan_conditions(condition, &mut shape, hints.batch_set);
                 }
             }
             Some(shape)
@@ -79,7 +76,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSe
     }
 }
 
-fn read_builder<'a>(rest: &[Link<'_, 'a>], shape: &mut Shape, batch_set: super::BatchSet<'_, 'a>) {
+fn read_builder<'a>(rest: &[Link<'_, 'a>], shape: &mut Shape, batch_set: &dyn Fn(&Expression<'a>) -> bool) {
     for link in rest {
         let Some((method, args)) = link.method() else { continue };
         match method {
@@ -107,7 +104,7 @@ fn read_builder<'a>(rest: &[Link<'_, 'a>], shape: &mut Shape, batch_set: super::
 }
 
 /// Walks `and(eq(t.a, x), inArray(t.b, ids))` for compared columns and run-time sets.
-fn scan_conditions<'a>(condition: &Expression<'a>, shape: &mut Shape, batch_set: super::BatchSet<'_, 'a>) {
+fn scan_conditions<'a>(condition: &Expression<'a>, shape: &mut Shape, batch_set: &dyn Fn(&Expression<'a>) -> bool) {
     let Expression::CallExpression(call) = condition.get_inner_expression() else { return };
     let Some(name) = call.callee.get_inner_expression().get_identifier_reference().map(|i| i.name.as_str()) else {
         return;

@@ -5,7 +5,7 @@ use oxc_ast::ast::*;
 
 use super::{Chain, Link, Shape, keys, string_arg};
 
-pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSet<'_, 'a>) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 'a>) -> Option<Shape> {
     let links = &chain.links[at..];
     let (table, rest) = match links {
         [Link::Call(args), rest @ ..] => (string_arg(args.first()), rest),
@@ -28,10 +28,8 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSe
             "count" | "countDistinct" => shape.operation = Operation::Count,
             "sum" | "avg" | "min" | "max" => shape.operation = Operation::Aggregate,
             "insert" => {
-                shape.operation = match first() {
-                    Some(Expression::ObjectExpression(_)) => Operation::Create,
-                    _ => Operation::BulkWrite,
-                };
+                shape.operation =
+                    if super::one_row(args.first(), hints) { Operation::Create } else { Operation::BulkWrite };
             }
             "update" | "increment" | "decrement" => shape.operation = Operation::Update,
             "del" | "delete" => shape.operation = Operation::Delete,
@@ -41,7 +39,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSe
             },
             "whereIn" => {
                 shape.filters.extend(string_arg(args.first()));
-                if args.get(1).and_then(Argument::as_expression).is_some_and(batch_set) {
+                if args.get(1).and_then(Argument::as_expression).is_some_and(hints.batch_set) {
                     shape.batched = true;
                 }
             }

@@ -4,28 +4,22 @@
 use ceiling_facts::{Operation, QueryApi};
 use oxc_ast::ast::*;
 
-use super::{BatchSet, Chain, Link, Shape, string_arg};
+use super::{Chain, Hints, Link, Shape, string_arg};
 
-pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: BatchSet<'_, 'a>) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &Hints<'_, 'a>) -> Option<Shape> {
     let links = &chain.links[at..];
     let [Link::Method(start, table), rest @ ..] = links else { return None };
     let executed =
         rest.iter().filter_map(Link::method).map(|(name, _)| name).find(|name| name.starts_with("execute"))?;
-    let values = || {
-        rest.iter().find_map(|link| match link.method() {
-            Some(("values", args)) => {
-                args.first().and_then(Argument::as_expression).map(Expression::get_inner_expression)
-            }
-            _ => None,
-        })
-    };
+    let rows = rest.iter().find_map(|link| match link.method() {
+        Some(("values", args)) => args.first(),
+        _ => None,
+    });
     let operation = match *start {
         "selectFrom" if executed.starts_with("executeTakeFirst") => Operation::ReadOne,
         "selectFrom" => Operation::ReadMany,
-        "insertInto" | "replaceInto" => match values() {
-            Some(Expression::ObjectExpression(_)) => Operation::Create,
-            _ => Operation::BulkWrite,
-        },
+        "insertInto" | "replaceInto" if super::one_row(rows, hints) => Operation::Create,
+        "insertInto" | "replaceInto" => Operation::BulkWrite,
         "updateTable" => Operation::Update,
         "deleteFrom" => Operation::Delete,
         _ => return None,
@@ -40,7 +34,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: BatchSet<'_, '
                 shape.filters.extend(string_arg(args.first()));
                 let operator = string_arg(args.get(1));
                 if operator.as_deref().is_some_and(|op| op.eq_ignore_ascii_case("in"))
-                    && args.get(2).and_then(Argument::as_expression).is_some_and(batch_set)
+                    && args.get(2).and_then(Argument::as_expression).is_some_and(hints.batch_set)
                 {
                     shape.batched = true;
                 }

@@ -37,9 +37,19 @@ impl<'b, 'a> Link<'b, 'a> {
     }
 }
 
-/// Decides whether an expression is a set of keys looked up in one query (batching), as opposed
-/// to a literal list or a list derived from the one element a loop is on.
-pub type BatchSet<'b, 'a> = &'b dyn Fn(&Expression<'a>) -> bool;
+/// What recognisers ask of the surrounding code, which only the extractor can answer.
+pub struct Hints<'b, 'a> {
+    /// Whether an expression is a set of keys looked up in one query (batching), as opposed to a
+    /// literal list or a list derived from the one element a loop is on.
+    pub batch_set: &'b dyn Fn(&Expression<'a>) -> bool,
+    /// Whether an expression is one row to write: an object literal, or a name bound to one.
+    pub one_row: &'b dyn Fn(&Expression<'a>) -> bool,
+}
+
+/// Whether the rows argument of an insert (`values(x)`, `.insert(x)`) is one row.
+pub fn one_row<'a>(rows: Option<&Argument<'a>>, hints: &Hints<'_, 'a>) -> bool {
+    rows.and_then(Argument::as_expression).is_some_and(|rows| (hints.one_row)(rows))
+}
 
 pub struct Chain<'b, 'a> {
     pub root: &'b Expression<'a>,
@@ -127,7 +137,7 @@ impl std::ops::DerefMut for Shape {
 /// Every query shape the chain could be, one per ORM family that matches. Usually one; when the
 /// same syntax means a query in two ORMs (`x.select().from(t)` in Drizzle and Knex), both are
 /// returned and the receiver decides.
-pub fn shapes<'a>(chain: &Chain<'_, 'a>, batch_set: BatchSet<'_, 'a>) -> Vec<Shape> {
+pub fn shapes<'a>(chain: &Chain<'_, 'a>, hints: &Hints<'_, 'a>) -> Vec<Shape> {
     let mut found = Vec::new();
     for at in 0..chain.links.len() {
         // Only plain member paths and calls lead up to a query's receiver.
@@ -142,7 +152,7 @@ pub fn shapes<'a>(chain: &Chain<'_, 'a>, batch_set: BatchSet<'_, 'a>) -> Vec<Sha
             sql::recognise,
             record::recognise,
         ] {
-            if let Some(shape) = recognise(chain, at, batch_set) {
+            if let Some(shape) = recognise(chain, at, hints) {
                 found.push(shape);
             }
         }
@@ -228,7 +238,7 @@ pub fn keys(object: &ObjectExpression<'_>) -> Vec<String> {
 pub fn filter_object<'a>(
     object: &ObjectExpression<'a>,
     set_keys: &[&str],
-    batch_set: BatchSet<'_, 'a>,
+    batch_set: &dyn Fn(&Expression<'a>) -> bool,
 ) -> (Vec<String>, bool) {
     let mut columns = Vec::new();
     let mut batched = false;
@@ -239,7 +249,7 @@ pub fn filter_object<'a>(
 fn collect_filter<'a>(
     object: &ObjectExpression<'a>,
     set_keys: &[&str],
-    batch_set: BatchSet<'_, 'a>,
+    batch_set: &dyn Fn(&Expression<'a>) -> bool,
     columns: &mut Vec<String>,
     batched: &mut bool,
     depth: u32,

@@ -6,7 +6,7 @@ use oxc_ast::ast::*;
 
 use super::{Chain, Shape, filter_object, object_arg, property, string_arg};
 
-pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSet<'_, 'a>) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 'a>) -> Option<Shape> {
     let (method, args) = chain.links.get(at)?.method()?;
     let operation = operation(method, args)?;
     let mut shape = Shape::new(QueryApi::ModelMethod, at, method, operation);
@@ -21,7 +21,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSe
             None => None,
         };
         if let Some(filter) = filter {
-            (shape.filters, shape.batched) = filter_object(filter, &["in", "$in"], batch_set);
+            (shape.filters, shape.batched) = filter_object(filter, &["in", "$in"], hints.batch_set);
         }
         shape.bounded |= property(options, "limit").is_some() || property(options, "take").is_some();
         if let Some(include) = property(options, "include").or_else(|| property(options, "relations")) {

@@ -4,9 +4,9 @@
 use ceiling_facts::{Operation, QueryApi};
 use oxc_ast::ast::*;
 
-use super::{BatchSet, Chain, Link, Shape, string_arg};
+use super::{Chain, Hints, Link, Shape, string_arg};
 
-pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: BatchSet<'_, 'a>) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &Hints<'_, 'a>) -> Option<Shape> {
     let links = &chain.links[at..];
     let [Link::Method(start @ ("query" | "relatedQuery"), args), rest @ ..] = links else { return None };
     // `Model.query()` takes nothing or a transaction; `pool.query('SELECT ...')` is raw SQL.
@@ -40,7 +40,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: BatchSet<'_, '
             "where" | "andWhere" | "orWhere" => shape.filters.extend(string_arg(args.first())),
             "whereIn" => {
                 shape.filters.extend(string_arg(args.first()));
-                if args.get(1).and_then(Argument::as_expression).is_some_and(batch_set) {
+                if args.get(1).and_then(Argument::as_expression).is_some_and(hints.batch_set) {
                     shape.batched = true;
                 }
             }

@@ -4,7 +4,7 @@ use ceiling_facts::{Operation, QueryApi};
 
 use super::{Chain, Link, Shape, filter_object, keys, object_arg, property};
 
-pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSet<'_, 'a>) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 'a>) -> Option<Shape> {
     match (chain.links.get(at)?, chain.links.get(at + 1)) {
         (Link::Method(raw, _), _) if raw.starts_with("$queryRaw") || raw.starts_with("$executeRaw") => {
             Some(Shape::new(QueryApi::PrismaDelegate, at, raw, Operation::Raw))
@@ -19,7 +19,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSe
                     oxc_ast::ast::Expression::ObjectExpression(object) => Some(object),
                     _ => None,
                 }) {
-                    (shape.filters, shape.batched) = filter_object(where_, &["in"], batch_set);
+                    (shape.filters, shape.batched) = filter_object(where_, &["in"], hints.batch_set);
                 }
                 shape.bounded |= property(options, "take").is_some();
                 if let Some(oxc_ast::ast::Expression::ObjectExpression(order)) =

@@ -5,9 +5,9 @@
 
 use ceiling_facts::{Operation, QueryApi};
 
-use super::{BatchSet, Chain, Shape, string_arg};
+use super::{Chain, Hints, Shape, string_arg};
 
-pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, _batch_set: BatchSet<'_, 'a>) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, _hints: &Hints<'_, 'a>) -> Option<Shape> {
     // The record method ends the chain: `repo.getRepository(User).findOneBy(...)` starts with a
     // `get...` that is not one.
     if at + 1 != chain.links.len() {

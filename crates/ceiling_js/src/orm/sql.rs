@@ -6,7 +6,7 @@ use oxc_ast::ast::*;
 
 use super::{Chain, Shape, model};
 
-pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, _batch_set: super::BatchSet<'_, 'a>) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, _hints: &super::Hints<'_, 'a>) -> Option<Shape> {
     let (method, args) = chain.links.get(at)?.method()?;
     match method {
         "query" | "execute" | "unsafe" => {

@@ -5,17 +5,25 @@ use oxc_ast::ast::*;
 
 use super::{Chain, Link, Shape, keys, object_arg, string_arg};
 
-pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSet<'_, 'a>) -> Option<Shape> {
+pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 'a>) -> Option<Shape> {
     let links = &chain.links[at..];
     match links {
         [Link::Method("rpc", args), ..] => {
-            let mut shape = Shape::new(QueryApi::SupabaseFrom, at, "rpc", Operation::Raw);
-            shape.model = string_arg(args.first());
+            // A database function says by its name whether it writes (`update_user_balance`).
+            let function = string_arg(args.first());
+            let writes = function.as_deref().is_some_and(|name| {
+                let name = name.to_ascii_lowercase();
+                ["insert", "update", "upsert", "delete", "create", "set", "add", "remove", "increment", "decrement"]
+                    .iter()
+                    .any(|verb| name.starts_with(&format!("{verb}_")) || name.starts_with(&format!("admin_{verb}_")))
+            });
+            let operation = if writes { Operation::Update } else { Operation::Raw };
+            let mut shape = Shape::new(QueryApi::SupabaseFrom, at, "rpc", operation);
+            shape.model = function;
             Some(shape)
         }
         [Link::Method("from", table), Link::Method(method, args), rest @ ..] => {
-            let rows = || args.first().and_then(Argument::as_expression).map(Expression::get_inner_expression);
-            let single_row = matches!(rows(), Some(Expression::ObjectExpression(_)));
+            let single_row = super::one_row(args.first(), hints);
             let operation = match *method {
                 "select" => {
                     let head_count =
@@ -54,7 +62,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, batch_set: super::BatchSe
                     "order" => shape.sorts.extend(string_arg(args.first())),
                     "in" => {
                         shape.filters.extend(string_arg(args.first()));
-                        if args.get(1).and_then(Argument::as_expression).is_some_and(batch_set) {
+                        if args.get(1).and_then(Argument::as_expression).is_some_and(hints.batch_set) {
                             shape.batched = true;
                         }
                     }
