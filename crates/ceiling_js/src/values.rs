@@ -158,7 +158,6 @@ impl<'s, 'a> Values<'s, 'a> {
         if depth > MAX_DEPTH {
             return Value::Unknown;
         }
-        let nodes = self.semantic.nodes();
         let declaration = self.semantic.symbol_declaration(symbol);
         match declaration.kind() {
             AstKind::VariableDeclarator(declarator) => {
@@ -224,19 +223,13 @@ impl<'s, 'a> Values<'s, 'a> {
                 };
                 path.into_iter().fold(Value::Param { name, func, index }, Value::member)
             }
-            _ => {
-                let _ = nodes;
-                Value::Unknown
-            }
+            _ => Value::Unknown,
         }
     }
 
     fn import(&self, specifier: oxc_semantic::NodeId, name: ImportedName) -> Value {
         for ancestor in self.semantic.nodes().ancestor_kinds(specifier) {
             if let AstKind::ImportDeclaration(import) = ancestor {
-                if import.import_kind.is_type() {
-                    // `import type { PrismaClient }` still names the type a parameter has.
-                }
                 return Value::Import { module: import.source.value.to_string(), name };
             }
         }
