@@ -4,10 +4,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::SystemTime;
 
 use ceiling_report::{SkippedFile, Summary, render_human, render_json};
 use ceiling_rules::Severity;
-use ceiling_scan::{ScanOptions, ScanResult, SkipReason, scan};
+use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, write_migration};
 use clap::{Parser, Subcommand, ValueEnum};
 
 // Parsing allocates many small, short-lived objects on every thread; mimalloc serves those
@@ -49,6 +50,13 @@ struct ScanArgs {
     /// Colour the human output: auto (when stdout is a terminal and NO_COLOR is unset), always, never.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Write one new migration that creates the indexes the findings propose, in the app's
+    /// migrations folder (Prisma, Supabase, Drizzle or plain SQL convention).
+    #[arg(long)]
+    fix_indexes: bool,
+    /// With --fix-indexes: print the migration instead of writing it.
+    #[arg(long, requires = "fix_indexes")]
+    dry_run: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -109,6 +117,9 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         // A closed pipe (`ceiling scan | head`) is not an error of the scan.
         return ExitCode::from(2);
     }
+    if args.fix_indexes && !fix_indexes(&result, args.dry_run) {
+        return ExitCode::from(2);
+    }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
@@ -117,6 +128,28 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     };
     let failed = threshold.is_some_and(|threshold| result.findings.iter().any(|f| f.severity >= threshold));
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// Writes (or with `dry_run` prints) the migration of the proposed indexes; false when writing failed.
+fn fix_indexes(result: &ScanResult, dry_run: bool) -> bool {
+    let Some(migration) = index_migration(&result.findings, &result.schema_files, SystemTime::now()) else {
+        eprintln!("ceiling: no index findings, so no migration to write");
+        return true;
+    };
+    if dry_run {
+        println!("-- {} (not written: --dry-run)\n{}", migration.path, migration.text);
+        return true;
+    }
+    match write_migration(&result.root, &migration) {
+        Ok(path) => {
+            eprintln!("ceiling: wrote {}", path.display());
+            true
+        }
+        Err(error) => {
+            eprintln!("ceiling: cannot write {}: {error}", result.root.join(&migration.path).display());
+            false
+        }
+    }
 }
 
 /// Files that could not be read or parsed are said on stderr, always: they are places the scan
@@ -131,6 +164,9 @@ fn report_skipped(result: &ScanResult, verbose: bool) {
             let detail = detail(&skipped.reason).map(|d| format!(": {d}")).unwrap_or_default();
             eprintln!("ceiling: skipped {}: {}{detail}", skipped.path, skipped.reason.label());
         }
+    }
+    for problem in &result.project.schema.problems {
+        eprintln!("ceiling: skipped a schema statement at {}:{}: {}", problem.file, problem.line, problem.message);
     }
 }
 

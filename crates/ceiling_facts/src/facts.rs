@@ -160,8 +160,8 @@ pub struct QueryShape {
     /// The method that runs the query, as written (`findUnique`, `select`, `query`).
     pub method: String,
     pub operation: Operation,
-    /// Columns compared in the filter (`where`), as written.
-    pub filters: Vec<String>,
+    /// The conditions of the filter (`where`), one per compared column.
+    pub filters: Vec<Filter>,
     /// Columns sorted by.
     pub sorts: Vec<String>,
     /// Relations loaded with the query (`include`, `with`, `populate`, embedded selects).
@@ -171,6 +171,9 @@ pub struct QueryShape {
     pub batched: bool,
     /// `take`, `limit`, `first`, unique lookups: at most a known number of rows.
     pub bounded: bool,
+    /// Skips a number of rows computed at run time (`skip: (page - 1) * size`, `.offset(n)`,
+    /// `.range(from, to)`): offset pagination.
+    pub offset: bool,
 }
 
 impl QueryShape {
@@ -185,7 +188,53 @@ impl QueryShape {
             includes: Vec::new(),
             batched: false,
             bounded: false,
+            offset: false,
         }
+    }
+}
+
+/// One condition of a query's filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Filter {
+    /// The column as written (`authorId`, `author_id`); for a condition on a related table
+    /// (`author: { email }`), the relation (`author`).
+    pub column: String,
+    pub op: FilterOp,
+    /// One branch of an `OR`: an index serves it only if every branch has one.
+    pub alternative: bool,
+}
+
+impl Filter {
+    pub fn new(column: impl Into<String>, op: FilterOp) -> Filter {
+        Filter { column: column.into(), op, alternative: false }
+    }
+}
+
+/// How a filter compares its column, as far as an index cares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FilterOp {
+    /// `=`, `IS NULL`.
+    Equals,
+    /// `IN (...)`.
+    In,
+    /// `<`, `>=`, `BETWEEN`.
+    Range,
+    /// A pattern anchored at the start (`startsWith`, `LIKE 'x%'`): a B-tree can serve it.
+    Prefix,
+    /// A pattern that is not anchored (`contains`, `endsWith`, `ILIKE '%x%'`, an unanchored
+    /// `$regex`): no B-tree index can serve it.
+    Unanchored,
+    /// A condition on a related table (`author: { email }`, `posts: { some: ... }`).
+    Relation,
+    /// Anything else: `<>`, `NOT`, full-text search, JSON paths, an operator only known at run time.
+    Other,
+}
+
+impl FilterOp {
+    /// A B-tree index on the column can find the matching rows.
+    pub fn indexable(self) -> bool {
+        matches!(self, FilterOp::Equals | FilterOp::In | FilterOp::Range | FilterOp::Prefix)
     }
 }
 
@@ -205,6 +254,30 @@ pub struct Query {
     pub func: Option<FnId>,
     /// The innermost iteration whose body runs this query.
     pub iteration: Option<IterId>,
+    /// What the code does with the rows, when they are bound to a local constant
+    /// (`const rows = await ...`): every use of that name. `None` when the rows go elsewhere.
+    pub uses: Option<Vec<RowsUse>>,
+}
+
+/// One use of a query's rows in code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowsUse {
+    pub span: Span,
+    pub kind: RowsUseKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowsUseKind {
+    /// `.filter(r => r.status === 'open')`, `.find(...)`, `.some(...)`: a predicate on the rows'
+    /// fields that a `where` could say.
+    Filter,
+    /// `.length`.
+    Count,
+    /// `.slice(0, 10)`.
+    Slice,
+    /// Anything else: returned, rendered, passed on, a predicate SQL cannot say.
+    Other,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -338,4 +411,7 @@ pub struct FileFacts {
     pub queries: Vec<Query>,
     pub calls: Vec<Call>,
     pub suppressions: Vec<Suppression>,
+    /// Tables the file declares in code: Drizzle `pgTable`s, TypeORM entities, Sequelize and
+    /// Mongoose models.
+    pub tables: Vec<crate::Table>,
 }

@@ -12,6 +12,7 @@ mod facts;
 mod packages;
 mod project;
 mod resolve;
+mod schema;
 mod suppression;
 mod value;
 
@@ -19,5 +20,6 @@ pub use facts::*;
 pub use packages::PackageEntity;
 pub use project::{ChainStep, FileId, FnRef, FunctionItems, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;
+pub use schema::{Column, ForeignKey, Index, IndexKey, IndexKind, Origin, Schema, SchemaProblem, SchemaSource, Table};
 pub use suppression::parse_suppression;
 pub use value::{ImportedName, Value};

@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 
-use crate::{FileFacts, FnId, Operation, Orm, QueryApi, Span};
+use crate::{FileFacts, FnId, Operation, Orm, QueryApi, Schema, Span};
 
 pub type FileId = u32;
 
@@ -85,6 +85,8 @@ pub struct Project {
     module_cache: RefCell<FxHashMap<FileId, FxHashMap<String, Option<FileId>>>>,
     pub(crate) export_cache: RefCell<FxHashMap<(FileId, String), crate::Resolved>>,
     reach: [FxHashMap<FnRef, Reach>; 2],
+    /// The database schema the app declares; empty when it declares none that ceiling reads.
+    pub schema: Schema,
 }
 
 impl Project {
@@ -104,6 +106,7 @@ impl Project {
             module_cache: RefCell::default(),
             export_cache: RefCell::default(),
             reach: [FxHashMap::default(), FxHashMap::default()],
+            schema: Schema::default(),
         };
         project.context_clients = project.exported_clients();
         project.call_targets = project.resolve_calls();

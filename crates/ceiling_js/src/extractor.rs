@@ -242,7 +242,8 @@ impl<'s, 'a> Extractor<'s, 'a> {
             if receiver.is_unknown() {
                 continue;
             }
-            self.push_query(call.span, receiver, shape, deferred);
+            let uses = crate::rows::rows_uses(call, &self.values, &self.lines);
+            self.push_query(call.span, receiver, shape, deferred, uses);
         }
     }
 
@@ -259,7 +260,14 @@ impl<'s, 'a> Extractor<'s, 'a> {
         value
     }
 
-    fn push_query(&mut self, span: oxc_span::Span, receiver: Value, shape: crate::orm::Shape, deferred: bool) {
+    fn push_query(
+        &mut self,
+        span: oxc_span::Span,
+        receiver: Value,
+        shape: crate::orm::Shape,
+        deferred: bool,
+        uses: Option<Vec<ceiling_facts::RowsUse>>,
+    ) {
         let context = self.context();
         let query = Query {
             span: self.lines.span(span),
@@ -270,6 +278,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             guard: context.guards.last().cloned(),
             func: context.func,
             iteration: context.loops.last().copied(),
+            uses,
         };
         self.facts.queries.push(query);
     }
@@ -806,7 +815,7 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
             }
         };
         if !receiver.is_unknown() {
-            self.push_query(it.span, receiver, api_shape, false);
+            self.push_query(it.span, receiver, api_shape, false, None);
         }
         walk::walk_tagged_template_expression(self, it);
     }

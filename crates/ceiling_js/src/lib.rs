@@ -8,6 +8,8 @@ mod extractor;
 mod iterations;
 mod lines;
 mod orm;
+mod rows;
+mod schema;
 mod values;
 
 use std::path::Path;
@@ -49,6 +51,7 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     }
     let semantic = SemanticBuilder::new().with_build_nodes(true).build(&parsed.program).semantic;
     let mut facts = extractor::Extractor::new(&semantic, source).run(&parsed.program);
+    facts.tables = schema::tables(&parsed.program, &semantic, path);
     facts.path = path.to_owned();
     Ok(facts)
 }

@@ -1,6 +1,6 @@
 //! Facts extracted from small sources: the frontend's contract with the project model.
 
-use ceiling_facts::{ImportedName, IterationKind, Operation, Over, QueryApi, Value};
+use ceiling_facts::{Filter, FilterOp, ImportedName, IterationKind, Operation, Over, QueryApi, Value};
 
 use crate::{Skip, extract};
 
@@ -23,7 +23,7 @@ fn an_imported_client_stays_symbolic() {
         (QueryApi::PrismaDelegate, Operation::ReadOne, "findUnique")
     );
     assert_eq!(query.shape.model.as_deref(), Some("user"));
-    assert_eq!(query.shape.filters, ["id"]);
+    assert_eq!(query.shape.filters, [Filter::new("id", FilterOp::Equals)]);
     assert_eq!(query.span.line, 4);
     let iteration = &facts.iterations[query.iteration.unwrap() as usize];
     assert_eq!((iteration.kind, iteration.over), (IterationKind::ForOf, Over::Parameter { func: 0, index: 0 }));
@@ -141,4 +141,87 @@ fn capped_and_counted_collections() {
     .unwrap();
     let over: Vec<Over> = facts.iterations.iter().map(|i| i.over).collect();
     assert_eq!(over, [Over::Limited(5), Over::Collection, Over::Range(20), Over::Limited(3)]);
+}
+
+/// `(column, op, alternative)` of each filter of the file's first query shape (the receiver decides
+/// later between ORMs that share a syntax), and whether it pages by offset.
+fn filters_of(path: &str, source: &str) -> (Vec<(String, FilterOp, bool)>, bool) {
+    let facts = extract(path, source).unwrap();
+    assert!(!facts.queries.is_empty());
+    let shape = &facts.queries[0].shape;
+    (shape.filters.iter().map(|f| (f.column.clone(), f.op, f.alternative)).collect(), shape.offset)
+}
+
+fn filter(column: &str, op: FilterOp, alternative: bool) -> (String, FilterOp, bool) {
+    (column.to_owned(), op, alternative)
+}
+
+#[test]
+fn prisma_filters_say_how_each_column_is_compared() {
+    let (filters, offset) = filters_of(
+        "a.ts",
+        "export const f = (db, q, page) => db.post.findMany({ skip: (page - 1) * 20, where: { authorId: 1, deletedAt: null,\n  createdAt: { gte: a, lt: b }, title: { contains: q, mode: 'insensitive' }, slug: { startsWith: q },\n  author: { email: q }, tags: { some: { name: q } }, status: { not: 'x' },\n  OR: [{ name: { endsWith: q } }, { id: { in: ids } }] } });",
+    );
+    use FilterOp::*;
+    assert_eq!(
+        filters,
+        [
+            filter("authorId", Equals, false),
+            filter("deletedAt", Equals, false),
+            filter("createdAt", Range, false),
+            filter("title", Unanchored, false),
+            filter("slug", Prefix, false),
+            filter("author", Relation, false),
+            filter("tags", Relation, false),
+            filter("status", Other, false),
+            filter("name", Unanchored, true),
+            filter("id", In, true),
+        ]
+    );
+    assert!(offset);
+}
+
+#[test]
+fn a_constant_skip_is_no_offset_pagination() {
+    let (_, offset) = filters_of("a.ts", "export const f = (db) => db.post.findMany({ skip: 1, take: 10 });");
+    assert!(!offset);
+}
+
+#[test]
+fn supabase_drizzle_and_knex_patterns() {
+    use FilterOp::*;
+    let (filters, offset) = filters_of(
+        "a.ts",
+        "export const f = (supabase, q, from) => supabase.from('posts').select('*').eq('team_id', t).ilike('title', `%${q}%`).like('slug', 'abc%').range(from, from + 9);",
+    );
+    assert_eq!(
+        filters,
+        [filter("team_id", Equals, false), filter("title", Unanchored, false), filter("slug", Prefix, false)]
+    );
+    assert!(offset);
+    let (filters, _) = filters_of(
+        "a.ts",
+        "import { and, or, eq, ilike } from 'drizzle-orm';\nexport const f = (db, q) => db.select().from(posts).where(and(eq(posts.teamId, t), or(ilike(posts.title, '%' + q), eq(posts.id, 1))));",
+    );
+    assert_eq!(
+        filters,
+        [filter("teamId", Equals, false), filter("title", Unanchored, true), filter("id", Equals, true)]
+    );
+    let (filters, _) = filters_of(
+        "a.ts",
+        "export const f = (knex, q) => knex('posts').where('team_id', t).where('title', 'ilike', `%${q}%`).orWhere({ slug: q });",
+    );
+    assert_eq!(
+        filters,
+        [filter("team_id", Equals, false), filter("title", Unanchored, false), filter("slug", Equals, true)]
+    );
+}
+
+#[test]
+fn drizzle_relational_where_callbacks_are_read() {
+    let (filters, _) = filters_of(
+        "a.ts",
+        "export const f = (db, id) => db.query.posts.findMany({ where: (posts, { eq }) => eq(posts.authorId, id) });",
+    );
+    assert_eq!(filters, [filter("authorId", FilterOp::Equals, false)]);
 }

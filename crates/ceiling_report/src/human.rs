@@ -18,7 +18,28 @@ pub fn render_human(findings: &[Finding], summary: &Summary, sources: SourceLoad
             cache.entry(link.file.clone()).or_insert_with(|| sources(&link.file));
         }
         cache.entry(finding.file.clone()).or_insert_with(|| sources(&finding.file));
-        let _ = writeln!(out, "{}\n", renderer.render(&report(finding, &cache)));
+    }
+    // Findings that one index fixes are shown once, with every site: "posts: 3 queries filter by
+    // author_id" reads better than three separate findings.
+    let mut shown = vec![false; findings.len()];
+    for (at, finding) in findings.iter().enumerate() {
+        if shown[at] {
+            continue;
+        }
+        let members: Vec<usize> = match &finding.index {
+            Some(index) => (at..findings.len())
+                .filter(|&other| findings[other].index.as_ref().is_some_and(|o| o.name == index.name))
+                .collect(),
+            None => vec![at],
+        };
+        for &member in &members {
+            shown[member] = true;
+        }
+        let groups = match members.as_slice() {
+            [_] => report(finding, &cache),
+            _ => index_report(&members.iter().map(|&member| &findings[member]).collect::<Vec<_>>(), &cache),
+        };
+        let _ = writeln!(out, "{}\n", renderer.render(&groups));
     }
     out.push_str(&summary_line(findings, summary));
     out
@@ -74,10 +95,47 @@ fn report<'s>(finding: &'s Finding, sources: &'s BTreeMap<String, Option<String>
     vec![group, notes, help]
 }
 
-/// A span cut to its first line: a call spanning twenty lines is marked where it starts.
+/// Several findings fixed by one index: each site marked with its own message, the reason and the
+/// fix once.
+fn index_report<'s>(members: &[&'s Finding], sources: &'s BTreeMap<String, Option<String>>) -> Vec<Group<'s>> {
+    let first = members[0];
+    let index = first.index.as_ref().expect("grouped by index");
+    let severity = members.iter().map(|finding| finding.severity).max().unwrap_or(first.severity);
+    let title = format!(
+        "`{}` has no index on {}: {} findings",
+        index.table,
+        if index.columns.len() == 1 { index.columns[0].clone() } else { format!("({})", index.columns.join(", ")) },
+        members.len()
+    );
+    let mut group = Group::with_title(level(severity).primary_title(title).id(first.rule));
+    let mut files: Vec<&str> = Vec::new();
+    for finding in members {
+        if !files.contains(&finding.file.as_str()) {
+            files.push(&finding.file);
+        }
+    }
+    for file in files {
+        let Some(Some(source)) = sources.get(file) else { continue };
+        let mut snippet = Snippet::source(source.as_str()).path(file).line_start(1);
+        for finding in members.iter().filter(|finding| finding.file == file) {
+            snippet = snippet.annotation(
+                AnnotationKind::Primary
+                    .span(first_line(source, finding.span.start, finding.span.end))
+                    .label(finding.message.as_str()),
+            );
+        }
+        group = group.element(snippet);
+    }
+    let notes = Group::with_title(Level::NOTE.secondary_title(first.why.as_str()));
+    let help = Group::with_title(Level::HELP.secondary_title(first.fix.as_str()));
+    vec![group, notes, help]
+}
+
+/// A span cut to its first line: a call spanning twenty lines is marked where it starts. An empty
+/// span marks a declaration (a schema field, a migration statement): its line is marked.
 fn first_line(source: &str, start: u32, end: u32) -> std::ops::Range<usize> {
     let start = (start as usize).min(source.len());
-    let end = (end as usize).clamp(start, source.len());
+    let end = if end as usize == start { source.len() } else { (end as usize).clamp(start, source.len()) };
     let line_end = source[start..end].find('\n').map_or(end, |at| start + at);
     start..line_end.max(start + 1).min(source.len().max(start))
 }

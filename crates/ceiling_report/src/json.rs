@@ -47,6 +47,9 @@ struct JsonFinding<'a> {
     chain: Vec<JsonLink<'a>>,
     why: &'a str,
     fix: &'a str,
+    /// For index findings: the index that fixes them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<&'a ceiling_rules::SuggestedIndex>,
 }
 
 #[derive(Serialize)]
@@ -93,6 +96,7 @@ pub fn render_json(findings: &[Finding], summary: &Summary) -> String {
                     .collect(),
                 why: &finding.why,
                 fix: &finding.fix,
+                index: finding.index.as_ref(),
             })
             .collect(),
         skipped: &summary.skipped,

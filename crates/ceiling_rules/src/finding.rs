@@ -67,4 +67,34 @@ pub struct Finding {
     pub why: String,
     /// How to fix it, for the ORM in use.
     pub fix: String,
+    /// The index that fixes it, for index findings: `ceiling scan --fix-indexes` writes these
+    /// into a migration, and the human report groups findings by it.
+    pub index: Option<SuggestedIndex>,
+}
+
+/// An index to create, with the statement that creates it and the line that declares it in the
+/// schema the app edits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct SuggestedIndex {
+    /// The table, as the database names it.
+    pub table: String,
+    /// Database column names, in index order.
+    pub columns: Vec<String>,
+    /// Deterministic: `{table}_{columns}_idx`, Prisma's own default, so that a later
+    /// `prisma migrate` sees the index it would have made.
+    pub name: String,
+    /// `CREATE INDEX CONCURRENTLY IF NOT EXISTS ...;`
+    pub sql: String,
+    /// Where the schema the app edits declares the table, and what to add there.
+    pub declaration: Option<Declaration>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Declaration {
+    pub file: String,
+    pub line: u32,
+    /// What to add: `@@index([authorId])`, `index('post_author_id_idx').on(t.authorId)`.
+    pub text: String,
+    /// Where in that file: `model Post`, `the indexes of pgTable('posts')`.
+    pub within: String,
 }

@@ -9,8 +9,9 @@
 pub mod docs;
 mod finding;
 mod loops;
+mod tables;
 
-pub use finding::{ChainLink, Family, Finding, Severity};
+pub use finding::{ChainLink, Declaration, Family, Finding, Severity, SuggestedIndex};
 
 use ceiling_facts::Project;
 

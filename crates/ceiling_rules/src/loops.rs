@@ -271,5 +271,6 @@ pub fn finding(rule: &Rule, project: &Project, found: PerElement, message: Strin
         chain: found.chain,
         why: why.to_owned(),
         fix,
+        index: None,
     }
 }

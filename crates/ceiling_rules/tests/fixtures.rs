@@ -1,7 +1,7 @@
 //! Runs every fixture project under `fixtures/<rule-id>/{fire,pass}/<case>/`.
 //!
 //! A fixture documents itself: a finding is expected exactly where a line ends in
-//! `// expect: <rule-id>` (or `// expect: <rule-id>:<severity>`, several separated by commas). Every finding of every rule must
+//! `// expect: <rule-id>` (`-- expect:` in SQL; or `// expect: <rule-id>:<severity>`, several separated by commas). Every finding of every rule must
 //! be expected and every expectation found, in `fire` and `pass` cases alike; a `pass` case holds
 //! no expectation, so it passes only when nothing fires.
 
@@ -96,7 +96,11 @@ fn expectations(case: &Path) -> BTreeSet<Expectation> {
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
             let relative = path.strip_prefix(case).unwrap().to_string_lossy().replace('\\', "/");
             for (index, line) in text.lines().enumerate() {
-                let Some((_, markers)) = line.rsplit_once("// expect: ") else { continue };
+                // `// expect:` in JS, TS and Prisma schemas; `-- expect:` in SQL.
+                let Some((_, markers)) = line.rsplit_once("// expect: ").or_else(|| line.rsplit_once("-- expect: "))
+                else {
+                    continue;
+                };
                 for marker in markers.split(',').map(str::trim) {
                     let (rule, severity) = match marker.split_once(':') {
                         Some((rule, severity)) => (rule, severity),

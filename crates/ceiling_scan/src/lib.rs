@@ -6,21 +6,26 @@
 //! generated and oversized files, and says which and why.
 
 mod config_files;
+mod fix_indexes;
 mod roles;
 mod walk;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use ceiling_facts::{FileFacts, FileRole, Project};
+use ceiling_facts::{FileFacts, FileRole, Project, Schema};
 use ceiling_rules::Finding;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use fix_indexes::{Migration, index_migration, write_migration};
 pub use roles::role_of;
 
 /// Files larger than this are skipped: hand-written source is smaller; bundles and dumps are not.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Schema files larger than this are database dumps, not migrations someone maintains.
+pub const MAX_SCHEMA_BYTES: u64 = 4 * 1024 * 1024;
 
 /// Worker stack: parsing and walking are recursive, and a deep file must not overflow them.
 const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
@@ -69,6 +74,8 @@ pub struct Skipped {
 }
 
 pub struct ScanResult {
+    /// The schema files read (`*.prisma`, `*.sql`), relative to the root.
+    pub schema_files: Vec<String>,
     pub root: PathBuf,
     pub project: Project,
     pub findings: Vec<Finding>,
@@ -150,7 +157,9 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
     let files_scanned = analysed().count();
     let lines_scanned = analysed().map(|file| u64::from(file.lines)).sum();
     let resolver = config_files::resolver(&root, &walked.config_files);
-    let project = Project::new(files, resolver);
+    let schema = read_schema(&root, &walked.schema_files, &files, options, &mut skipped);
+    let mut project = Project::new(files, resolver);
+    project.schema = schema;
     let mut findings = ceiling_rules::check(&project);
     let before = findings.len();
     findings.retain(|finding| !is_suppressed(&project, finding));
@@ -159,6 +168,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
         findings.retain(|finding| &finding.file == only);
     }
     Ok(ScanResult {
+        schema_files: walked.schema_files.iter().map(|source| source.relative.clone()).collect(),
         root,
         project,
         findings,
@@ -168,6 +178,38 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
         skipped,
         elapsed: started.elapsed(),
     })
+}
+
+/// The app's schema from its schema files and the tables its code declares. Schema files of
+/// tests and fixtures are left out with the tests; dumps larger than [`MAX_SCHEMA_BYTES`] are
+/// skipped.
+fn read_schema(
+    root: &Path,
+    sources: &[walk::Source],
+    files: &[FileFacts],
+    options: &ScanOptions,
+    skipped: &mut Vec<Skipped>,
+) -> Schema {
+    let mut schema_files = Vec::new();
+    for source in sources {
+        let relative = &source.relative;
+        if role_of(relative) == FileRole::Test && !options.include_tests {
+            continue;
+        }
+        if source.len > MAX_SCHEMA_BYTES {
+            skipped.push(Skipped { path: relative.clone(), reason: SkipReason::TooLarge });
+            continue;
+        }
+        match std::fs::read(root.join(relative)).map(String::from_utf8) {
+            Ok(Ok(text)) => schema_files.push(ceiling_schema::SchemaFile { path: relative.clone(), text }),
+            Ok(Err(_)) => skipped.push(Skipped { path: relative.clone(), reason: SkipReason::NotUtf8 }),
+            Err(error) => skipped
+                .push(Skipped { path: relative.clone(), reason: SkipReason::Unreadable(error.kind().to_string()) }),
+        }
+    }
+    let code_tables =
+        files.iter().filter(|file| file.role != FileRole::Test).flat_map(|file| file.tables.iter().cloned());
+    ceiling_schema::build(&schema_files, code_tables)
 }
 
 /// The nearest directory at or above `dir` that holds a package.json, tsconfig.json or .git.

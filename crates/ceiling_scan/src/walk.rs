@@ -41,6 +41,8 @@ pub struct Walked {
     pub sources: Vec<Source>,
     /// `tsconfig*.json`, `jsconfig*.json` and `package.json` files, relative.
     pub config_files: Vec<String>,
+    /// Schema files: `*.prisma` and `*.sql`, relative.
+    pub schema_files: Vec<Source>,
     pub skipped: Vec<Skipped>,
 }
 
@@ -69,6 +71,7 @@ pub fn walk(root: &Path) -> Walked {
                     let mut shared = self.shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                     shared.sources.append(&mut self.local.sources);
                     shared.config_files.append(&mut self.local.config_files);
+                    shared.schema_files.append(&mut self.local.schema_files);
                     shared.skipped.append(&mut self.local.skipped);
                 }
             }
@@ -87,6 +90,9 @@ pub fn walk(root: &Path) -> Walked {
                     || ((name.starts_with("tsconfig") || name.starts_with("jsconfig")) && name.ends_with(".json"));
                 if config {
                     flush.local.config_files.push(relative);
+                } else if name.ends_with(".prisma") || name.ends_with(".sql") {
+                    let len = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                    flush.local.schema_files.push(Source { relative, len });
                 } else if is_source(&relative) {
                     if name.ends_with(".min.js") || name.contains(".bundle.") {
                         flush.local.skipped.push(Skipped { path: relative, reason: SkipReason::Minified });

@@ -1,7 +1,7 @@
 //! Drizzle: the SQL-like builder (`db.select().from(t).where(...)`, `db.insert(t).values(...)`)
 //! and the relational API (`db.query.<table>.findMany(...)`).
 
-use ceiling_facts::{Operation, QueryApi};
+use ceiling_facts::{Filter, FilterOp, Operation, QueryApi};
 use oxc_ast::ast::*;
 
 use super::{Chain, Link, Shape, keys, object_arg, property};
@@ -21,6 +21,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
             shape.bounded = operation == Operation::ReadOne;
             if let Some(options) = object_arg(args.first()) {
                 shape.bounded |= property(options, "limit").is_some();
+                shape.offset = property(options, "offset").is_some_and(super::is_runtime_number);
                 if let Some(Expression::ObjectExpression(with)) =
                     property(options, "with").map(|w| w.get_inner_expression())
                 {
@@ -33,11 +34,22 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
             Some(shape)
         }
         [
-            Link::Method(start @ ("select" | "selectDistinct" | "selectDistinctOn"), _),
+            Link::Method(start @ ("select" | "selectDistinct" | "selectDistinctOn"), selection),
             Link::Method("from", from),
             rest @ ..,
         ] => {
-            let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, start, Operation::ReadMany);
+            // `select({ n: count() })`: one row of aggregates, not a list.
+            let aggregate = object_arg(selection.first()).is_some_and(|fields| {
+                fields.properties.iter().all(|field| {
+                    matches!(field, ObjectPropertyKind::ObjectProperty(field)
+                    if matches!(field.value.get_inner_expression(), Expression::CallExpression(call)
+                        if call.callee.get_inner_expression().get_identifier_reference().is_some_and(|name| {
+                            matches!(name.name.as_str(), "count" | "countDistinct" | "sum" | "avg" | "min" | "max")
+                        })))
+                })
+            });
+            let operation = if aggregate { Operation::Aggregate } else { Operation::ReadMany };
+            let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, start, operation);
             shape.model = table_name(from.first());
             read_builder(rest, &mut shape, hints.batch_set);
             Some(shape)
@@ -86,6 +98,9 @@ fn read_builder<'a>(rest: &[Link<'_, 'a>], shape: &mut Shape, batch_set: &dyn Fn
                 }
             }
             "limit" => shape.bounded = true,
+            "offset" => {
+                shape.offset |= args.first().and_then(Argument::as_expression).is_some_and(super::is_runtime_number)
+            }
             "orderBy" => {
                 for arg in args.iter().filter_map(Argument::as_expression) {
                     if let Some(column) = column_of(arg) {
@@ -103,26 +118,63 @@ fn read_builder<'a>(rest: &[Link<'_, 'a>], shape: &mut Shape, batch_set: &dyn Fn
     }
 }
 
-/// Walks `and(eq(t.a, x), inArray(t.b, ids))` for compared columns and run-time sets.
+/// Walks `and(eq(t.a, x), inArray(t.b, ids))` for compared columns and run-time sets; the
+/// relational API's `where: (t, { eq }) => eq(t.a, x)` too.
 fn scan_conditions<'a>(condition: &Expression<'a>, shape: &mut Shape, batch_set: &dyn Fn(&Expression<'a>) -> bool) {
-    let Expression::CallExpression(call) = condition.get_inner_expression() else { return };
+    scan_condition(condition, shape, batch_set, None, 0);
+}
+
+fn scan_condition<'a>(
+    condition: &Expression<'a>,
+    shape: &mut Shape,
+    batch_set: &dyn Fn(&Expression<'a>) -> bool,
+    within: Option<FilterOp>,
+    depth: u32,
+) {
+    if depth > 16 {
+        return;
+    }
+    let call = match condition.get_inner_expression() {
+        Expression::CallExpression(call) => call,
+        Expression::ArrowFunctionExpression(arrow) => {
+            if let Some(body) = arrow.get_expression() {
+                scan_condition(body, shape, batch_set, within, depth + 1);
+            }
+            return;
+        }
+        _ => return,
+    };
     let Some(name) = call.callee.get_inner_expression().get_identifier_reference().map(|i| i.name.as_str()) else {
         return;
     };
+    let mut args = call.arguments.iter().filter_map(Argument::as_expression);
     match name {
         "and" | "or" | "not" => {
-            for arg in call.arguments.iter().filter_map(Argument::as_expression) {
-                scan_conditions(arg, shape, batch_set);
+            // Under `or`, a condition is one alternative; under `not`, no index use can be assumed.
+            let within = match name {
+                "or" => within.or(Some(FilterOp::Equals)),
+                "not" => Some(FilterOp::Other),
+                _ => within,
+            };
+            for arg in args {
+                scan_condition(arg, shape, batch_set, within, depth + 1);
             }
         }
         _ => {
-            let mut args = call.arguments.iter().filter_map(Argument::as_expression);
-            if let Some(column) = args.next().and_then(column_of) {
-                shape.filters.push(column);
-            }
-            if name == "inArray" && args.next().is_some_and(batch_set) {
-                shape.batched = true;
-            }
+            let Some(column) = args.next().and_then(column_of) else { return };
+            let operand = args.next();
+            let op = match name {
+                "eq" | "isNull" => FilterOp::Equals,
+                "inArray" => {
+                    shape.batched |= operand.is_some_and(batch_set);
+                    FilterOp::In
+                }
+                "gt" | "gte" | "lt" | "lte" | "between" => FilterOp::Range,
+                "like" | "ilike" => operand.map_or(FilterOp::Other, super::like_pattern),
+                _ => FilterOp::Other,
+            };
+            let op = if within == Some(FilterOp::Other) { FilterOp::Other } else { op };
+            shape.filters.push(Filter { column, op, alternative: within.is_some() });
         }
     }
 }

@@ -3,7 +3,7 @@
 use ceiling_facts::{Operation, QueryApi};
 use oxc_ast::ast::*;
 
-use super::{Chain, Link, Shape, keys, string_arg};
+use super::{Chain, Link, Shape, string_arg};
 
 pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 'a>) -> Option<Shape> {
     let links = &chain.links[at..];
@@ -33,16 +33,11 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
             }
             "update" | "increment" | "decrement" => shape.operation = Operation::Update,
             "del" | "delete" => shape.operation = Operation::Delete,
-            "where" | "andWhere" | "orWhere" => match first() {
-                Some(Expression::ObjectExpression(object)) => shape.filters.extend(keys(object)),
-                _ => shape.filters.extend(string_arg(args.first())),
-            },
-            "whereIn" => {
-                shape.filters.extend(string_arg(args.first()));
-                if args.get(1).and_then(Argument::as_expression).is_some_and(hints.batch_set) {
-                    shape.batched = true;
-                }
+            "where" | "andWhere" | "orWhere" | "whereIn" | "orWhereIn" | "whereLike" | "whereILike" | "orWhereLike"
+            | "orWhereILike" | "whereBetween" | "whereNull" | "whereNot" | "whereNotIn" => {
+                super::where_call(method, args, hints.batch_set, &mut shape);
             }
+            "offset" => shape.offset |= first().is_some_and(super::is_runtime_number),
             "orderBy" => shape.sorts.extend(string_arg(args.first())),
             "onConflict" if shape.operation == Operation::Create => shape.operation = Operation::Upsert,
             _ => {}

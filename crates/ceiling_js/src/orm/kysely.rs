@@ -30,14 +30,9 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &Hints<'_, 'a>) ->
     for link in rest {
         let Some((method, args)) = link.method() else { continue };
         match method {
-            "where" | "orWhere" => {
-                shape.filters.extend(string_arg(args.first()));
-                let operator = string_arg(args.get(1));
-                if operator.as_deref().is_some_and(|op| op.eq_ignore_ascii_case("in"))
-                    && args.get(2).and_then(Argument::as_expression).is_some_and(hints.batch_set)
-                {
-                    shape.batched = true;
-                }
+            "where" | "orWhere" => super::where_call(method, args, hints.batch_set, &mut shape),
+            "offset" => {
+                shape.offset |= args.first().and_then(Argument::as_expression).is_some_and(super::is_runtime_number);
             }
             "orderBy" => shape.sorts.extend(string_arg(args.first())),
             "limit" => shape.bounded = true,

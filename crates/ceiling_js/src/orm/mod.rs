@@ -13,7 +13,7 @@ mod record;
 mod sql;
 mod supabase;
 
-use ceiling_facts::{Operation, QueryApi, QueryShape};
+use ceiling_facts::{Filter, FilterOp, Operation, QueryApi, QueryShape};
 use oxc_ast::ast::*;
 
 pub use sql::sql_tag_shape;
@@ -233,79 +233,244 @@ pub fn keys(object: &ObjectExpression<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Columns of a filter object (`{ authorId: x, AND: [{ status }] }`) and whether any of them is
-/// matched against a run-time set through one of `set_keys` (`in`, `$in`).
+/// The conditions of a filter object (`{ authorId: x, title: { contains: q }, OR: [...] }`) and
+/// whether any of them matches a column against a run-time set through one of `set_keys`
+/// (`in`, `$in`).
 pub fn filter_object<'a>(
     object: &ObjectExpression<'a>,
     set_keys: &[&str],
     batch_set: &dyn Fn(&Expression<'a>) -> bool,
-) -> (Vec<String>, bool) {
-    let mut columns = Vec::new();
-    let mut batched = false;
-    collect_filter(object, set_keys, batch_set, &mut columns, &mut batched, 0);
-    (columns, batched)
+) -> (Vec<Filter>, bool) {
+    let mut walk = FilterWalk { set_keys, batch_set, filters: Vec::new(), batched: false };
+    walk.object(object, false, 0);
+    (walk.filters, walk.batched)
 }
 
-fn collect_filter<'a>(
-    object: &ObjectExpression<'a>,
-    set_keys: &[&str],
-    batch_set: &dyn Fn(&Expression<'a>) -> bool,
-    columns: &mut Vec<String>,
-    batched: &mut bool,
-    depth: u32,
-) {
-    if depth > 8 {
-        return;
-    }
-    for property in &object.properties {
-        let ObjectPropertyKind::ObjectProperty(property) = property else { continue };
-        let key = match &property.key {
-            PropertyKey::StaticMemberExpression(member) => {
-                // Sequelize's `[Op.in]: ids`.
-                member.property.name.to_string()
-            }
-            key => match key.static_name() {
-                Some(name) => name.to_string(),
-                None => continue,
-            },
-        };
-        let value = property.value.get_inner_expression();
-        if set_keys.contains(&key.as_str()) {
-            *batched |= batch_set(value);
-            continue;
+struct FilterWalk<'w, 'a> {
+    set_keys: &'w [&'w str],
+    batch_set: &'w dyn Fn(&Expression<'a>) -> bool,
+    filters: Vec<Filter>,
+    batched: bool,
+}
+
+impl<'a> FilterWalk<'_, 'a> {
+    fn object(&mut self, object: &ObjectExpression<'a>, alternative: bool, depth: u32) {
+        if depth > 8 {
+            return;
         }
-        match value {
-            Expression::ObjectExpression(inner) if matches!(key.as_str(), "AND" | "OR" | "NOT" | "$and" | "$or") => {
-                collect_filter(inner, set_keys, batch_set, columns, batched, depth + 1);
+        for property in &object.properties {
+            let ObjectPropertyKind::ObjectProperty(property) = property else { continue };
+            let Some(key) = filter_key(&property.key) else { continue };
+            let value = property.value.get_inner_expression();
+            match key.as_str() {
+                "AND" | "$and" | "OR" | "$or" | "NOT" | "$not" | "$nor" => {
+                    let alternative = alternative || !matches!(key.as_str(), "AND" | "$and");
+                    let before = self.filters.len();
+                    self.branches(value, alternative, depth);
+                    if matches!(key.as_str(), "NOT" | "$not" | "$nor") {
+                        self.filters[before..].iter_mut().for_each(|filter| filter.op = FilterOp::Other);
+                    }
+                }
+                _ => {
+                    let op = self.condition(value);
+                    self.filters.push(Filter { column: key, op, alternative });
+                }
             }
-            Expression::ArrayExpression(array) if matches!(key.as_str(), "AND" | "OR" | "NOT" | "$and" | "$or") => {
+        }
+    }
+
+    fn branches(&mut self, value: &Expression<'a>, alternative: bool, depth: u32) {
+        match value {
+            Expression::ObjectExpression(inner) => self.object(inner, alternative, depth + 1),
+            Expression::ArrayExpression(array) => {
                 for element in &array.elements {
                     if let Some(Expression::ObjectExpression(inner)) =
                         element.as_expression().map(Expression::get_inner_expression)
                     {
-                        collect_filter(inner, set_keys, batch_set, columns, batched, depth + 1);
+                        self.object(inner, alternative, depth + 1);
                     }
                 }
             }
-            Expression::ObjectExpression(inner) => {
-                columns.push(key);
-                // Operators on the column: `{ in: ids }`, `{ $in: ids }`.
-                let mut ignored = Vec::new();
-                collect_filter(inner, set_keys, batch_set, &mut ignored, batched, depth + 1);
+            _ => {}
+        }
+    }
+
+    /// How the value of `column: value` compares the column.
+    fn condition(&mut self, value: &Expression<'a>) -> FilterOp {
+        match value {
+            Expression::ObjectExpression(operators) => {
+                let mut ops = Vec::new();
+                for property in &operators.properties {
+                    let ObjectPropertyKind::ObjectProperty(property) = property else { return FilterOp::Other };
+                    let Some(key) = filter_key(&property.key) else { return FilterOp::Other };
+                    let operand = property.value.get_inner_expression();
+                    if self.set_keys.contains(&key.as_str()) {
+                        self.batched |= (self.batch_set)(operand);
+                    }
+                    match operator(&key, operand) {
+                        Some(op) => ops.push(op),
+                        // Not an operator: a condition on a related record (`author: { email }`).
+                        None => return FilterOp::Relation,
+                    }
+                }
+                // `{ gte: a, lt: b }` is a range; `{ contains: q, mode: 'insensitive' }` a pattern.
+                [FilterOp::Equals, FilterOp::In, FilterOp::Range, FilterOp::Prefix, FilterOp::Unanchored]
+                    .into_iter()
+                    .find(|wanted| ops.contains(wanted))
+                    .unwrap_or(FilterOp::Other)
             }
-            Expression::CallExpression(call)
-                if call
-                    .callee
-                    .get_inner_expression()
-                    .get_identifier_reference()
-                    .is_some_and(|ident| ident.name == "In") =>
-            {
-                columns.push(key);
-                if let Some(set) = call.arguments.first().and_then(Argument::as_expression) {
-                    *batched |= batch_set(set);
+            Expression::CallExpression(call) => {
+                // TypeORM's find operators: `In(ids)`, `Like('%x%')`, `MoreThan(d)`.
+                let name =
+                    call.callee.get_inner_expression().get_identifier_reference().map(|ident| ident.name.as_str());
+                let operand = call.arguments.first().and_then(Argument::as_expression);
+                match name {
+                    Some("In") => {
+                        self.batched |= operand.is_some_and(self.batch_set);
+                        FilterOp::In
+                    }
+                    Some("Like" | "ILike") => operand.map_or(FilterOp::Other, like_pattern),
+                    Some("MoreThan" | "MoreThanOrEqual" | "LessThan" | "LessThanOrEqual" | "Between") => {
+                        FilterOp::Range
+                    }
+                    Some("Equal" | "IsNull") => FilterOp::Equals,
+                    Some(_) => FilterOp::Other,
+                    // A value computed by a call: compared for equality.
+                    None => FilterOp::Equals,
                 }
             }
-            _ => columns.push(key),
+            Expression::RegExpLiteral(_) | Expression::NewExpression(_) => regex_op(value),
+            _ => FilterOp::Equals,
         }
+    }
+}
+
+/// A regular expression match (Mongo): `/^abc/` is a prefix, `/abc/i`, `new RegExp(q, 'i')` and
+/// any pattern known only at run time are not anchored.
+fn regex_op(value: &Expression<'_>) -> FilterOp {
+    match value.get_inner_expression() {
+        Expression::RegExpLiteral(regex) => regex_pattern(regex.regex.pattern.text.as_str()),
+        Expression::NewExpression(new) if new.callee.is_specific_id("RegExp") => {
+            match new.arguments.first().and_then(Argument::as_expression).and_then(string_value) {
+                Some(pattern) => regex_pattern(&pattern),
+                None => FilterOp::Unanchored,
+            }
+        }
+        Expression::NewExpression(_) => FilterOp::Equals,
+        other => string_value(other).map_or(FilterOp::Unanchored, |pattern| regex_pattern(&pattern)),
+    }
+}
+
+/// The key of a filter property: `authorId`, `'author_id'`, or Sequelize's `[Op.like]`.
+fn filter_key(key: &PropertyKey<'_>) -> Option<String> {
+    match key {
+        PropertyKey::StaticMemberExpression(member) => Some(member.property.name.to_string()),
+        key => key.static_name().map(|name| name.to_string()),
+    }
+}
+
+/// The comparison an operator key makes (Prisma, Mongo `$`-operators, Sequelize `Op.*`); `None`
+/// when the key is no operator.
+fn operator(key: &str, operand: &Expression<'_>) -> Option<FilterOp> {
+    Some(match key.trim_start_matches('$') {
+        "equals" | "eq" | "is" => FilterOp::Equals,
+        "in" => FilterOp::In,
+        "lt" | "lte" | "gt" | "gte" | "between" => FilterOp::Range,
+        "startsWith" => FilterOp::Prefix,
+        "contains" | "endsWith" | "substring" => FilterOp::Unanchored,
+        "like" | "iLike" | "ilike" => like_pattern(operand),
+        "regex" => regex_op(operand),
+        // `mode` and `$options` modify another operator, which decides.
+        "mode" | "options" | "not" | "ne" | "notIn" | "nin" | "search" | "has" | "hasSome" | "hasEvery" | "isEmpty"
+        | "path" | "array_contains" | "string_contains" | "exists" | "size" | "all" | "elemMatch" | "notLike"
+        | "notILike" | "overlap" | "contained" | "isSet" => FilterOp::Other,
+        _ => return None,
+    })
+}
+
+/// The conditions of a builder's `where` call, in Knex, Kysely and Objection:
+/// `where('col', v)`, `where('col', '>=', v)`, `where({ a, b })`, `whereIn('col', ids)`,
+/// `whereILike('col', '%q%')`; `orWhere*` calls are alternatives.
+pub fn where_call<'a>(
+    method: &str,
+    args: &[Argument<'a>],
+    batch_set: &dyn Fn(&Expression<'a>) -> bool,
+    shape: &mut QueryShape,
+) {
+    let alternative = method.starts_with("or");
+    let condition = method.trim_start_matches("or").trim_start_matches("and").to_ascii_lowercase();
+    let arg = |at: usize| args.get(at).and_then(Argument::as_expression);
+    if let Some(Expression::ObjectExpression(object)) = arg(0).map(Expression::get_inner_expression) {
+        let (filters, batched) = filter_object(object, &[], batch_set);
+        shape.batched |= batched;
+        shape.filters.extend(filters.into_iter().map(|filter| Filter { alternative, ..filter }));
+        return;
+    }
+    let Some(column) = string_arg(args.first()) else { return };
+    let op = match condition.as_str() {
+        "where" if args.len() >= 3 => {
+            let operator = string_arg(args.get(1)).unwrap_or_default().to_ascii_lowercase();
+            if operator == "in" {
+                shape.batched |= arg(2).is_some_and(batch_set);
+            }
+            sql_operator(&operator, arg(2))
+        }
+        "where" => FilterOp::Equals,
+        "wherein" => {
+            shape.batched |= arg(1).is_some_and(batch_set);
+            FilterOp::In
+        }
+        "wherelike" | "whereilike" => arg(1).map_or(FilterOp::Other, like_pattern),
+        "wherebetween" => FilterOp::Range,
+        "wherenull" => FilterOp::Equals,
+        _ => FilterOp::Other,
+    };
+    shape.filters.push(Filter { column: column.rsplit('.').next().unwrap_or_default().to_owned(), op, alternative });
+}
+
+/// A SQL comparison operator as a filter op; `LIKE` looks at the pattern.
+pub fn sql_operator(operator: &str, operand: Option<&Expression<'_>>) -> FilterOp {
+    match operator {
+        "=" | "is" | "==" => FilterOp::Equals,
+        "in" => FilterOp::In,
+        "<" | "<=" | ">" | ">=" | "between" => FilterOp::Range,
+        "like" | "ilike" => operand.map_or(FilterOp::Other, like_pattern),
+        _ => FilterOp::Other,
+    }
+}
+
+/// A number known only at run time: a `skip`/`offset` that pages through a table.
+pub fn is_runtime_number(expr: &Expression<'_>) -> bool {
+    !matches!(expr.get_inner_expression(), Expression::NumericLiteral(_) | Expression::NullLiteral(_))
+        && !matches!(expr.get_inner_expression(), Expression::Identifier(ident) if ident.name == "undefined")
+}
+
+/// `LIKE` pattern: `'%x%'` or `` `%${q}%` `` is unanchored; `'x%'` is a prefix.
+pub fn like_pattern(pattern: &Expression<'_>) -> FilterOp {
+    let head = match pattern.get_inner_expression() {
+        Expression::StringLiteral(literal) => Some(literal.value.to_string()),
+        Expression::TemplateLiteral(template) => template.quasis.first().map(|quasi| quasi.value.raw.to_string()),
+        Expression::BinaryExpression(concat) if concat.operator == BinaryOperator::Addition => {
+            return like_pattern(&concat.left);
+        }
+        _ => None,
+    };
+    match head {
+        Some(head) if head.starts_with('%') || head.starts_with('_') => FilterOp::Unanchored,
+        Some(head) if !head.is_empty() => FilterOp::Prefix,
+        _ => FilterOp::Other,
+    }
+}
+
+/// A regular expression is anchored when it starts with `^` (and is not case-insensitive, which
+/// the caller cannot see from the pattern alone: anchored patterns count as prefixes).
+fn regex_pattern(pattern: &str) -> FilterOp {
+    if pattern.starts_with('^') { FilterOp::Prefix } else { FilterOp::Unanchored }
+}
+
+fn string_value(expr: &Expression<'_>) -> Option<String> {
+    match expr.get_inner_expression() {
+        Expression::StringLiteral(literal) => Some(literal.value.to_string()),
+        _ => None,
     }
 }

@@ -11,9 +11,31 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
     let operation = operation(method, args)?;
     let mut shape = Shape::new(QueryApi::ModelMethod, at, method, operation);
     shape.bounded = operation == Operation::ReadOne;
+    // TypeORM: `ds.getRepository(User).findOneBy(...)` and `manager.findOneBy(User, {...})` name
+    // the entity; the rest of the arguments are as for a repository.
+    let mut args = args;
+    if let Some(Expression::Identifier(entity)) =
+        args.first().and_then(Argument::as_expression).map(Expression::get_inner_expression)
+        && args.len() >= 2
+    {
+        shape.model = Some(entity.name.to_string());
+        args = &args[1..];
+    } else if let Some(Some((_, [entity]))) = at.checked_sub(1).map(|before| chain.links[before].method())
+        && let Some(Expression::Identifier(entity)) = entity.as_expression().map(Expression::get_inner_expression)
+    {
+        shape.model = Some(entity.name.to_string());
+    }
+    // Sequelize's `Model.update(values, { where })` and `increment(fields, { where })` filter in
+    // their second argument.
+    let options_at = usize::from(
+        matches!(method, "update" | "increment" | "decrement")
+            && object_arg(args.get(1)).is_some_and(|options| property(options, "where").is_some()),
+    );
     // Sequelize and TypeORM take `{ where, limit/take, include/relations }`; Mongoose and
-    // TypeORM's `*By` methods take the filter itself.
-    if let Some(options) = object_arg(args.first()) {
+    // TypeORM's `*By` methods take the filter itself. Rows to create are no filter.
+    let creates = matches!(operation, Operation::Create | Operation::Upsert | Operation::BulkWrite)
+        && !matches!(method, "updateMany" | "deleteMany");
+    if let Some(options) = object_arg(args.get(options_at)).filter(|_| !creates) {
         let filter = match property(options, "where").map(Expression::get_inner_expression) {
             Some(Expression::ObjectExpression(filter)) => Some(&**filter),
             Some(_) => None,
@@ -24,6 +46,8 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
             (shape.filters, shape.batched) = filter_object(filter, &["in", "$in"], hints.batch_set);
         }
         shape.bounded |= property(options, "limit").is_some() || property(options, "take").is_some();
+        shape.offset =
+            property(options, "offset").or_else(|| property(options, "skip")).is_some_and(super::is_runtime_number);
         if let Some(include) = property(options, "include").or_else(|| property(options, "relations")) {
             shape.includes.push(source_name(include));
         }
@@ -32,6 +56,9 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
         let Some((name, args)) = link.method() else { continue };
         match name {
             "limit" => shape.bounded = true,
+            "skip" => {
+                shape.offset |= args.first().and_then(Argument::as_expression).is_some_and(super::is_runtime_number)
+            }
             "populate" => shape.includes.extend(string_arg(args.first())),
             "sort" => shape.sorts.extend(object_arg(args.first()).map(super::keys).unwrap_or_default()),
             _ => {}

@@ -37,12 +37,12 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &Hints<'_, 'a>) ->
             "upsertGraph" | "upsertGraphAndFetch" => shape.operation = Operation::Upsert,
             "resultSize" | "count" => shape.operation = Operation::Count,
             "limit" | "page" => shape.bounded = true,
-            "where" | "andWhere" | "orWhere" => shape.filters.extend(string_arg(args.first())),
-            "whereIn" => {
-                shape.filters.extend(string_arg(args.first()));
-                if args.get(1).and_then(Argument::as_expression).is_some_and(hints.batch_set) {
-                    shape.batched = true;
-                }
+            "where" | "andWhere" | "orWhere" | "whereIn" | "orWhereIn" | "whereLike" | "whereILike" | "whereNull"
+            | "whereBetween" | "whereNot" | "whereNotIn" => {
+                super::where_call(method, args, hints.batch_set, &mut shape)
+            }
+            "offset" => {
+                shape.offset |= args.first().and_then(Argument::as_expression).is_some_and(super::is_runtime_number);
             }
             "orderBy" => shape.sorts.extend(string_arg(args.first())),
             "withGraphFetched" | "withGraphJoined" => shape.includes.extend(string_arg(args.first())),

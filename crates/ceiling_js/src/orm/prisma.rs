@@ -22,10 +22,22 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
                     (shape.filters, shape.batched) = filter_object(where_, &["in"], hints.batch_set);
                 }
                 shape.bounded |= property(options, "take").is_some();
-                if let Some(oxc_ast::ast::Expression::ObjectExpression(order)) =
-                    property(options, "orderBy").map(|o| o.get_inner_expression())
-                {
-                    shape.sorts = keys(order);
+                shape.offset = property(options, "skip").is_some_and(super::is_runtime_number);
+                match property(options, "orderBy").map(|o| o.get_inner_expression()) {
+                    Some(oxc_ast::ast::Expression::ObjectExpression(order)) => shape.sorts = keys(order),
+                    // `orderBy: [{ pinned: 'desc' }, { createdAt: 'desc' }]`
+                    Some(oxc_ast::ast::Expression::ArrayExpression(orders)) => {
+                        shape.sorts = orders
+                            .elements
+                            .iter()
+                            .filter_map(|element| match element.as_expression()?.get_inner_expression() {
+                                oxc_ast::ast::Expression::ObjectExpression(order) => Some(keys(order)),
+                                _ => None,
+                            })
+                            .flatten()
+                            .collect();
+                    }
+                    _ => {}
                 }
                 for key in ["include", "select"] {
                     if let Some(oxc_ast::ast::Expression::ObjectExpression(relations)) =

@@ -1,6 +1,6 @@
 //! supabase-js: `supabase.from('t').select()...`, `.insert/.update/.upsert/.delete`, `.rpc()`.
 
-use ceiling_facts::{Operation, QueryApi};
+use ceiling_facts::{Filter, FilterOp, Operation, QueryApi};
 use oxc_ast::ast::*;
 
 use super::{Chain, Link, Shape, keys, object_arg, string_arg};
@@ -58,17 +58,39 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
                             shape.operation = Operation::ReadOne;
                         }
                     }
-                    "limit" | "range" => shape.bounded = true,
+                    "limit" => shape.bounded = true,
+                    "range" => {
+                        shape.bounded = true;
+                        shape.offset |=
+                            args.first().and_then(Argument::as_expression).is_some_and(super::is_runtime_number);
+                    }
                     "order" => shape.sorts.extend(string_arg(args.first())),
                     "in" => {
-                        shape.filters.extend(string_arg(args.first()));
                         if args.get(1).and_then(Argument::as_expression).is_some_and(hints.batch_set) {
                             shape.batched = true;
                         }
+                        shape.filters.extend(string_arg(args.first()).map(|column| Filter::new(column, FilterOp::In)));
                     }
-                    "eq" | "neq" | "gt" | "gte" | "lt" | "lte" | "like" | "ilike" | "is" | "contains" | "filter"
-                    | "textSearch" => shape.filters.extend(string_arg(args.first())),
-                    "match" => shape.filters.extend(object_arg(args.first()).map(keys).unwrap_or_default()),
+                    "eq" | "is" | "gt" | "gte" | "lt" | "lte" | "like" | "ilike" | "neq" | "contains" | "filter"
+                    | "textSearch" => {
+                        let op = match name {
+                            "eq" | "is" => FilterOp::Equals,
+                            "gt" | "gte" | "lt" | "lte" => FilterOp::Range,
+                            "like" | "ilike" => args
+                                .get(1)
+                                .and_then(Argument::as_expression)
+                                .map_or(FilterOp::Other, super::like_pattern),
+                            _ => FilterOp::Other,
+                        };
+                        shape.filters.extend(string_arg(args.first()).map(|column| Filter::new(column, op)));
+                    }
+                    "match" => shape.filters.extend(
+                        object_arg(args.first())
+                            .map(keys)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|column| Filter::new(column, FilterOp::Equals)),
+                    ),
                     _ => {}
                 }
             }

@@ -1,5 +1,5 @@
 import { relations } from 'drizzle-orm'
-import { integer, pgEnum, pgTable, serial, text, timestamp, varchar } from 'drizzle-orm/pg-core'
+import { index, integer, pgEnum, pgTable, serial, text, timestamp, varchar } from 'drizzle-orm/pg-core'
 
 export const orderStatus = pgEnum('order_status', ['pending', 'paid', 'shipped', 'cancelled'])
 
@@ -19,22 +19,28 @@ export const products = pgTable('products', {
   stock: integer('stock').notNull().default(0),
 })
 
-export const orders = pgTable('orders', {
-  id: serial('id').primaryKey(),
-  userId: integer('user_id')
-    .notNull()
-    .references(() => users.id),
-  status: orderStatus('status').notNull().default('pending'),
-  totalCents: integer('total_cents').notNull().default(0),
-  createdAt: timestamp('created_at').defaultNow().notNull(),
-})
+// Clean twin: the foreign key `user_id` has its index.
+export const orders = pgTable(
+  'orders',
+  {
+    id: serial('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    status: orderStatus('status').notNull().default('pending'),
+    totalCents: integer('total_cents').notNull().default(0),
+    createdAt: timestamp('created_at').defaultNow().notNull(),
+  },
+  (t) => [index('orders_user_id_idx').on(t.userId)],
+)
 
+// Planted: neither foreign key of order_items has an index.
 export const orderItems = pgTable('order_items', {
   id: serial('id').primaryKey(),
-  orderId: integer('order_id')
+  orderId: integer('order_id') // expect: unindexed-foreign-key
     .notNull()
     .references(() => orders.id, { onDelete: 'cascade' }),
-  productId: integer('product_id')
+  productId: integer('product_id') // expect: unindexed-foreign-key
     .notNull()
     .references(() => products.id),
   quantity: integer('quantity').notNull(),

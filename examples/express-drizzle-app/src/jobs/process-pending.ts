@@ -16,7 +16,7 @@ export async function processNextPendingOrder() {
     .limit(10)
 
   for (const order of pending) {
-    const items = await db.select().from(orderItems).where(eq(orderItems.orderId, order.id))
+    const items = await db.select().from(orderItems).where(eq(orderItems.orderId, order.id)) // expect: unindexed-filter
     await db.update(orders).set({ status: 'paid' }).where(eq(orders.id, order.id))
     return { orderId: order.id, itemCount: items.length }
   }

@@ -21,7 +21,7 @@ ordersRouter.get('/', async (req, res) => {
 
   const result = []
   for (const order of userOrders) {
-    const items = await db.select().from(orderItems).where(eq(orderItems.orderId, order.id)) // expect: n-plus-one
+    const items = await db.select().from(orderItems).where(eq(orderItems.orderId, order.id)) // expect: n-plus-one, unindexed-filter
     result.push({ ...toOrderSummary(order, items), items })
   }
 

@@ -71,7 +71,7 @@ reportsRouter.get('/revenue', async (req, res) => {
 
   if (productIds.length === 0) return res.json([])
 
-  const rows = await db
+  const rows = await db // expect: unindexed-filter
     .select({
       productId: orderItems.productId,
       units: sum(orderItems.quantity).mapWith(Number),

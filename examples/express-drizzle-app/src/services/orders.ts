@@ -4,7 +4,7 @@ import { orderItems, orders, type OrderItem } from '../db/schema'
 
 /** Items of a single order. */
 export async function getOrderItems(orderId: number): Promise<OrderItem[]> {
-  return db.select().from(orderItems).where(eq(orderItems.orderId, orderId))
+  return db.select().from(orderItems).where(eq(orderItems.orderId, orderId)) // expect: unindexed-filter
 }
 
 /** Items of many orders in one query, grouped by order id. */
@@ -12,7 +12,7 @@ export async function getItemsForOrders(orderIds: number[]): Promise<Map<number,
   const grouped = new Map<number, OrderItem[]>()
   if (orderIds.length === 0) return grouped
 
-  const rows = await db.select().from(orderItems).where(inArray(orderItems.orderId, orderIds))
+  const rows = await db.select().from(orderItems).where(inArray(orderItems.orderId, orderIds)) // expect: unindexed-filter
   for (const row of rows) {
     const list = grouped.get(row.orderId) ?? []
     list.push(row)

@@ -35,3 +35,12 @@ export async function getPostWithRetry(id: string) {
   }
   throw lastError
 }
+
+/** Posts whose slug starts with `prefix`: an anchored match on a unique column. */
+export async function findPostsBySlugPrefix(prefix: string) {
+  return prisma.post.findMany({
+    where: { slug: { startsWith: prefix } },
+    take: 20,
+    select: { id: true, title: true, slug: true },
+  })
+}

@@ -11,5 +11,13 @@ export async function GET() {
 
   const [users, comments] = await Promise.all([prisma.user.count(), prisma.comment.count()])
 
-  return NextResponse.json({ posts: counts, users, comments })
+  // Planted: every user is loaded to count the admins in JS.
+  const everyone = await prisma.user.findMany() // expect: app-side-filter
+  const admins = everyone.filter((user) => user.role === 'admin').length
+
+  // Clean twin: a bounded page, sifted in JS.
+  const firstUsers = await prisma.user.findMany({ orderBy: { email: 'asc' }, take: 5 })
+  const firstMembers = firstUsers.filter((user) => user.role === 'member')
+
+  return NextResponse.json({ posts: counts, users, comments, admins, firstMembers })
 }

@@ -1,0 +1,354 @@
+//! The app's database schema: tables, columns, indexes, foreign keys and row-level security, as
+//! the app's own sources declare them (a Prisma schema, SQL migrations, Drizzle tables, TypeORM
+//! entities, Sequelize and Mongoose models).
+//!
+//! Each source yields [`Table`]s; [`Schema::merge`] joins the tables of several sources by name,
+//! keeping where each fact came from ([`Origin`]), so a finding can say "declared in
+//! prisma/schema.prisma:12". Names are kept as the database stores them: SQL folds unquoted
+//! identifiers to lower case, Prisma and the JS ORMs quote theirs.
+
+use serde::Serialize;
+
+/// The kind of source a schema fact was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SchemaSource {
+    Prisma,
+    SqlMigration,
+    Drizzle,
+    TypeOrm,
+    Sequelize,
+    Mongoose,
+}
+
+impl SchemaSource {
+    pub fn display_name(self) -> &'static str {
+        match self {
+            SchemaSource::Prisma => "Prisma schema",
+            SchemaSource::SqlMigration => "SQL migration",
+            SchemaSource::Drizzle => "Drizzle schema",
+            SchemaSource::TypeOrm => "TypeORM entity",
+            SchemaSource::Sequelize => "Sequelize model",
+            SchemaSource::Mongoose => "Mongoose schema",
+        }
+    }
+}
+
+/// Where a schema fact was declared: file (relative to the scan root), 1-based line, source kind.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+pub struct Origin {
+    pub file: String,
+    pub line: u32,
+    /// Byte offset of the declaration in the file, for findings that point at it.
+    pub offset: u32,
+    pub source: SchemaSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Table {
+    /// The table's name in the database (`posts`, `"User"` is `User`).
+    pub name: String,
+    /// How code names the table: the Prisma model (`User`), the Drizzle table's variable
+    /// (`posts`), the TypeORM entity class, the Sequelize or Mongoose model name.
+    pub bindings: Vec<String>,
+    pub origin: Origin,
+    pub columns: Vec<Column>,
+    /// Every index, the primary key and unique constraints included (each is a B-tree index).
+    pub indexes: Vec<Index>,
+    pub foreign_keys: Vec<ForeignKey>,
+    /// `ALTER TABLE ... ENABLE ROW LEVEL SECURITY`: `Some(true)`; disabled again: `Some(false)`.
+    pub rls: Option<bool>,
+    /// Rows inserted by the migrations themselves (`INSERT INTO t VALUES ...`): a lookup table
+    /// whose size the app does not grow, unless the app also writes to it.
+    pub seeded: bool,
+}
+
+impl Table {
+    pub fn new(name: impl Into<String>, origin: Origin) -> Table {
+        Table {
+            name: name.into(),
+            bindings: Vec::new(),
+            origin,
+            columns: Vec::new(),
+            indexes: Vec::new(),
+            foreign_keys: Vec::new(),
+            rls: None,
+            seeded: false,
+        }
+    }
+
+    /// The column that code names `written`: its field name (`authorId`) or its database name
+    /// (`author_id`).
+    pub fn column(&self, written: &str) -> Option<&Column> {
+        self.columns
+            .iter()
+            .find(|column| column.field.as_deref() == Some(written))
+            .or_else(|| self.columns.iter().find(|column| column.name == written))
+    }
+
+    /// The first index whose leading key is `column` (a database column name): the index
+    /// PostgreSQL can use for an equality, range or sort on that column alone.
+    pub fn index_leading_with(&self, column: &str) -> Option<&Index> {
+        self.indexes.iter().find(|index| index.keys.first().is_some_and(|key| key.is_column(column)))
+    }
+
+    /// The first index whose leading keys are exactly `columns`, in any order: what a foreign
+    /// key on those columns needs for joins and cascades.
+    pub fn index_starting_with(&self, columns: &[String]) -> Option<&Index> {
+        self.indexes.iter().find(|index| {
+            index.keys.len() >= columns.len()
+                && index.keys[..columns.len()].iter().all(|key| columns.iter().any(|column| key.is_column(column)))
+        })
+    }
+
+    /// An index that can serve an unanchored pattern match (`ILIKE '%x%'`) on `column`: a GIN
+    /// or GiST index with a trigram operator class (`gin_trgm_ops`) over the column. A full-text
+    /// index (`to_tsvector(...)`) cannot serve `LIKE`.
+    pub fn pattern_index_on(&self, column: &str) -> Option<&Index> {
+        self.indexes.iter().find(|index| {
+            matches!(index.method.as_deref(), Some("gin" | "gist"))
+                && index.keys.iter().any(|key| match key {
+                    IndexKey::Column { name, opclass } => {
+                        name == column && opclass.as_deref().is_some_and(|opclass| opclass.contains("trgm"))
+                    }
+                    IndexKey::Expression(text) => key.mentions(column) && text.contains("trgm"),
+                })
+        })
+    }
+
+    /// Adds `index` unless the same index (kind, keys, method, predicate) is already there.
+    pub fn add_index(&mut self, index: Index) {
+        let same = |known: &Index| {
+            known.kind == index.kind
+                && known.keys == index.keys
+                && known.method == index.method
+                && known.predicate == index.predicate
+        };
+        if !self.indexes.iter().any(same) {
+            self.indexes.push(index);
+        }
+    }
+
+    /// Adds `column`, or fills in what an existing column of that name did not know.
+    pub fn add_column(&mut self, column: Column) {
+        match self.columns.iter_mut().find(|known| known.name == column.name) {
+            Some(known) => {
+                if known.field.is_none() {
+                    known.field = column.field;
+                }
+                if known.ty.is_empty() {
+                    known.ty = column.ty;
+                }
+                known.enumerated |= column.enumerated;
+            }
+            None => self.columns.push(column),
+        }
+    }
+
+    pub fn add_foreign_key(&mut self, key: ForeignKey) {
+        if !self.foreign_keys.iter().any(|known| known.columns == key.columns) {
+            self.foreign_keys.push(key);
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Column {
+    /// The column's name in the database (`author_id`).
+    pub name: String,
+    /// The name code uses when it differs (`authorId` for Prisma's `authorId String @map("author_id")`).
+    pub field: Option<String>,
+    /// The type as declared (`text`, `String`, `integer`); empty when not known.
+    pub ty: String,
+    /// A boolean or an enum: a handful of distinct values, which an index alone rarely narrows.
+    pub enumerated: bool,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndexKind {
+    PrimaryKey,
+    Unique,
+    Index,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Index {
+    /// The index or constraint name, where one was given or derived.
+    pub name: Option<String>,
+    pub kind: IndexKind,
+    pub keys: Vec<IndexKey>,
+    /// The access method when not B-tree (`gin`, `gist`, `hash`, `brin`), lower case.
+    pub method: Option<String>,
+    /// The `WHERE` predicate of a partial index, as written.
+    pub predicate: Option<String>,
+    pub origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndexKey {
+    /// A plain column, with its operator class when one is named (`gin_trgm_ops`).
+    Column { name: String, opclass: Option<String> },
+    /// An expression (`lower(email)`, `to_tsvector('english', title)`), as written.
+    Expression(String),
+}
+
+impl IndexKey {
+    pub fn column(name: impl Into<String>) -> IndexKey {
+        IndexKey::Column { name: name.into(), opclass: None }
+    }
+
+    pub fn is_column(&self, column: &str) -> bool {
+        matches!(self, IndexKey::Column { name, .. } if name == column)
+    }
+
+    /// The key is the column or an expression over it.
+    fn mentions(&self, column: &str) -> bool {
+        match self {
+            IndexKey::Column { name, .. } => name == column,
+            IndexKey::Expression(text) => {
+                text.split(|c: char| !(c.is_alphanumeric() || c == '_')).any(|word| word == column)
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ForeignKey {
+    /// The referencing columns, database names.
+    pub columns: Vec<String>,
+    pub references_table: String,
+    pub references_columns: Vec<String>,
+    /// False for Prisma relations under `relationMode = "prisma"`: no constraint in the
+    /// database, the same need for an index.
+    pub enforced: bool,
+    pub origin: Origin,
+}
+
+/// A schema statement that could not be read, reported and skipped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SchemaProblem {
+    pub file: String,
+    pub line: u32,
+    pub message: String,
+}
+
+/// The merged schema of the app.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Schema {
+    /// Sorted by name.
+    pub tables: Vec<Table>,
+    pub problems: Vec<SchemaProblem>,
+}
+
+impl Schema {
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty()
+    }
+
+    /// The table named `name` in the database.
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.binary_search_by(|table| table.name.as_str().cmp(name)).ok().map(|at| &self.tables[at])
+    }
+
+    /// The table that code refers to as `written`: a binding (Prisma model, Drizzle variable,
+    /// entity class), or the table's own name. Prisma's client names models in lower camel case
+    /// (`prisma.blogPost` for `model BlogPost`), so bindings compare without case when nothing
+    /// matches exactly.
+    pub fn table_for(&self, written: &str) -> Option<&Table> {
+        let exact = self.tables.iter().find(|table| table.bindings.iter().any(|binding| binding == written));
+        exact.or_else(|| self.table(written)).or_else(|| {
+            let mut folded = self.tables.iter().filter(|table| {
+                table.bindings.iter().any(|binding| binding.eq_ignore_ascii_case(written))
+                    || table.name.eq_ignore_ascii_case(written)
+            });
+            let first = folded.next();
+            // Two tables that differ only in case: say nothing rather than guess.
+            if folded.next().is_some() { None } else { first }
+        })
+    }
+
+    /// The table of a Prisma model accessor (`prisma.blogPost` is `model BlogPost`): models only,
+    /// never a same-named table that only a migration declares.
+    pub fn table_of_model(&self, accessor: &str) -> Option<&Table> {
+        let mut models =
+            self.tables.iter().filter(|table| table.bindings.iter().any(|model| model.eq_ignore_ascii_case(accessor)));
+        let first = models.next();
+        if models.next().is_some() { None } else { first }
+    }
+
+    /// Joins `tables` into the schema: tables of the same name become one, their columns,
+    /// indexes and foreign keys united, each keeping its own origin. What is merged first keeps
+    /// its origin for a fact both sources declare: merge the schema the app edits first.
+    pub fn merge(&mut self, tables: impl IntoIterator<Item = Table>) {
+        for table in tables {
+            match self.tables.binary_search_by(|known| known.name.cmp(&table.name)) {
+                Ok(at) => {
+                    let known = &mut self.tables[at];
+                    for binding in table.bindings {
+                        if !known.bindings.contains(&binding) {
+                            known.bindings.push(binding);
+                        }
+                    }
+                    for column in table.columns {
+                        known.add_column(column);
+                    }
+                    for index in table.indexes {
+                        known.add_index(index);
+                    }
+                    for key in table.foreign_keys {
+                        known.add_foreign_key(key);
+                    }
+                    known.rls = known.rls.or(table.rls);
+                    known.seeded |= table.seeded;
+                }
+                Err(at) => self.tables.insert(at, table),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn origin() -> Origin {
+        Origin { file: "schema.sql".into(), line: 1, offset: 0, source: SchemaSource::SqlMigration }
+    }
+
+    fn index(kind: IndexKind, columns: &[&str]) -> Index {
+        Index {
+            name: None,
+            kind,
+            keys: columns.iter().map(|column| IndexKey::column(*column)).collect(),
+            method: None,
+            predicate: None,
+            origin: origin(),
+        }
+    }
+
+    #[test]
+    fn a_composite_index_serves_its_leading_column_only() {
+        let mut table = Table::new("posts", origin());
+        table.add_index(index(IndexKind::Index, &["author_id", "created_at"]));
+        assert!(table.index_leading_with("author_id").is_some());
+        assert!(table.index_leading_with("created_at").is_none());
+        assert!(table.index_starting_with(&["author_id".into()]).is_some());
+        assert!(table.index_starting_with(&["created_at".into()]).is_none());
+    }
+
+    #[test]
+    fn merge_unites_tables_of_the_same_name_and_keeps_them_sorted() {
+        let mut schema = Schema::default();
+        let mut users = Table::new("users", origin());
+        users.bindings.push("User".into());
+        schema.merge([users, Table::new("accounts", origin())]);
+        let mut more = Table::new("users", origin());
+        more.add_index(index(IndexKind::Unique, &["email"]));
+        schema.merge([more]);
+        assert_eq!(schema.tables.iter().map(|table| table.name.as_str()).collect::<Vec<_>>(), ["accounts", "users"]);
+        assert_eq!(schema.table_for("user").unwrap().indexes.len(), 1);
+    }
+}

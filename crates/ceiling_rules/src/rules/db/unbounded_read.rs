@@ -1,0 +1,88 @@
+//! `unbounded-read`: a read of many rows with no limit, on a table that grows.
+
+use ceiling_facts::{Operation, Orm, Project, RowsUseKind};
+
+use crate::tables::{scoped, table_queries, written_tables};
+use crate::{Docs, Family, Finding, Rule, Severity, Status};
+
+pub static RULE: Rule = Rule {
+    id: "unbounded-read",
+    family: Family::Db,
+    severity: Severity::Warning,
+    status: Status::Preview,
+    summary: "A list query has no limit: it returns the whole table, which grows with every user.",
+    docs: Docs {
+        what: "A read of many rows (`findMany`, `select().from(t)`, `.from(t).select()`, `find`) in \
+app code with no `take`/`limit`/`.range()`, on a table the app writes to, that either filters \
+on nothing that scopes it (no equality on a foreign key, key or indexed column), or skips rows \
+without ever taking a page (`skip` with no `take`).",
+        why: "The query returns every row: 50 rows at launch, 500,000 a year later, each one read, \
+sent over the network, turned into objects and serialised into the response, on every request. \
+Memory and latency grow with the table until the function times out.",
+        fix: "Page the list: `take`/`limit` with a cursor (keyset) or page number, or scope it by its \
+owner (`where: { teamId }`). When every row is needed (an export, a job), stream it in batches \
+(`cursor` + `take` in a loop) outside the request path.",
+        fires: "```ts\nexport async function GET() {\n  return Response.json(await prisma.post.findMany());\n}\n```",
+        passes: "```ts\nexport async function GET() {\n  return Response.json(await prisma.post.findMany({ take: 50 }));\n}\n```",
+        guards: &[
+            "A limit (`take`, `limit`, `first`, `.range()`, `.single()`) bounds the read.",
+            "The rows are only filtered, counted or sliced in JS: `app-side-filter` reports that read, with the fix that moves the work into the query.",
+            "An equality on a foreign key, primary or unique key, or indexed column scopes the read to one owner's rows (`where: { teamId }`); only filters on flags and statuses leave it unbounded.",
+            "Tables the app never writes to (lookup tables, tables filled by another service), tables the schema does not declare, tests, scripts, seeds and migrations.",
+        ],
+    },
+    check,
+};
+
+fn check(project: &Project, findings: &mut Vec<Finding>) {
+    let queries = table_queries(project);
+    let written = written_tables(&queries);
+    for found in &queries {
+        let (shape, table) = (&found.query.shape, found.table);
+        // A table the app never writes to is filled elsewhere, often a lookup table: its size is
+        // not the app's doing.
+        if shape.operation != Operation::ReadMany || shape.bounded || !written.contains(table.name.as_str()) {
+            continue;
+        }
+        let Some(scoped) = scoped(table, found.query) else { continue };
+        if scoped && !shape.offset {
+            continue;
+        }
+        // Rows only filtered, counted or sliced in JS: `app-side-filter` says what to do instead.
+        let sifted = found.query.uses.as_ref().is_some_and(|uses| {
+            !uses.is_empty() && uses.iter().all(|row_use| row_use.kind != RowsUseKind::Other)
+        });
+        if sifted && !shape.offset {
+            continue;
+        }
+        let message = if shape.offset {
+            format!(
+                "{} skips rows of `{}` but never limits the page: each request reads the rest of the table",
+                found.orm.display_name(),
+                table.name
+            )
+        } else {
+            format!("{} reads every row of `{}` with no limit", found.orm.display_name(), table.name)
+        };
+        let limit = match found.orm {
+            Orm::Prisma => "`take: n` (with `cursor` for the next page)",
+            Orm::Supabase => "`.range(from, to)` or `.limit(n)`",
+            Orm::Mongoose | Orm::Sequelize | Orm::TypeOrm => "`limit`/`take` with a cursor",
+            _ => "`.limit(n)` with a cursor",
+        };
+        findings.push(Finding {
+            rule: RULE.id,
+            family: RULE.family,
+            severity: RULE.severity,
+            file: project.file(found.file).path.clone(),
+            span: found.query.span,
+            message,
+            chain: Vec::new(),
+            why: "The result grows with the table: every row is read, sent and serialised on every \
+request, until the request times out."
+                .to_owned(),
+            fix: format!("Page the read with {limit}, or scope it to its owner (`where: {{ teamId }}`)."),
+            index: None,
+        });
+    }
+}

@@ -1,0 +1,40 @@
+//! Reads the schema files an app keeps beside its code, `schema.prisma` and SQL migrations, into
+//! [`ceiling_facts::Table`]s, and merges them with the tables the language frontends found in
+//! code (Drizzle, TypeORM, Sequelize, Mongoose) into one [`Schema`].
+
+mod prisma;
+mod sql;
+
+use ceiling_facts::{Schema, Table};
+
+/// A schema file found by the walk: its path relative to the scan root and its text.
+pub struct SchemaFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// The app's schema from its Prisma schema files, the tables declared in code, and its SQL
+/// migrations (applied in path order, so a later migration that drops an index wins). The
+/// schema the app edits is merged first, so that findings point at it rather than at the
+/// migrations generated from it.
+pub fn build(files: &[SchemaFile], code_tables: impl IntoIterator<Item = Table>) -> Schema {
+    let mut schema = Schema::default();
+    let (prisma_files, mut sql_files): (Vec<&SchemaFile>, Vec<&SchemaFile>) =
+        files.iter().partition(|file| file.path.ends_with(".prisma"));
+    let prisma = prisma::read(&prisma_files);
+    schema.problems.extend(prisma.problems);
+    schema.merge(prisma.tables);
+    schema.merge(code_tables);
+    sql_files.sort_by(|a, b| a.path.cmp(&b.path));
+    let migrations = sql::apply(&sql_files);
+    schema.problems.extend(migrations.problems);
+    schema.merge(migrations.tables);
+    schema
+}
+
+/// What one kind of schema source yields.
+#[derive(Default)]
+struct Read {
+    tables: Vec<Table>,
+    problems: Vec<ceiling_facts::SchemaProblem>,
+}
