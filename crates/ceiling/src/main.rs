@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use ceiling_report::{SkippedFile, Summary, render_human, render_json};
+use ceiling_report::{SkippedFile, Summary, render_human, render_json, render_schema_human, render_schema_json};
 use ceiling_rules::Severity;
 use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, write_migration};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -28,6 +28,19 @@ struct Cli {
 enum Command {
     /// Statically scan a repository for code that stops scaling (N+1 queries and more).
     Scan(ScanArgs),
+    /// Print the database schema ceiling reads from the app (Prisma, SQL migrations, ORM
+    /// models): tables, indexes and foreign keys, each with the file and line it came from.
+    Schema(SchemaArgs),
+}
+
+#[derive(clap::Args)]
+struct SchemaArgs {
+    /// The app's directory.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
 }
 
 #[derive(clap::Args)]
@@ -85,7 +98,28 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Scan(args) => run_scan(&args),
+        Command::Schema(args) => run_schema(&args),
     }
+}
+
+fn run_schema(args: &SchemaArgs) -> ExitCode {
+    let result = match scan(&args.path, &ScanOptions::default()) {
+        Ok(result) => result,
+        Err(error) => {
+            eprintln!("ceiling: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let schema = &result.project.schema;
+    let output = match args.format {
+        Format::Human => render_schema_human(schema),
+        Format::Json => render_schema_json(schema),
+    };
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_scan(args: &ScanArgs) -> ExitCode {

@@ -121,3 +121,16 @@ fn a_single_file_is_judged_with_its_project_around_it() {
     assert!(out.contains("`getAuthor()` runs a Prisma read"), "{out}");
     assert!(out.contains("Found 1 finding: 1 warning."), "{out}");
 }
+
+#[test]
+fn schema_lists_what_ceiling_read_with_its_origins() {
+    let output = ceiling(&["schema", "examples/next-prisma-app"], &workspace());
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!(stdout(&output));
+    let json = ceiling(&["schema", "examples/express-drizzle-app", "--format", "json"], &workspace());
+    let schema: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let orders = schema["tables"].as_array().unwrap().iter().find(|table| table["name"] == "orders").unwrap();
+    // Declared in the Drizzle schema and in the drizzle-kit migration: the schema the app edits wins.
+    assert_eq!(orders["origin"]["source"], "drizzle");
+    assert!(orders["indexes"].as_array().unwrap().iter().any(|index| index["name"] == "orders_user_id_idx"));
+}
