@@ -414,4 +414,69 @@ pub struct FileFacts {
     /// Tables the file declares in code: Drizzle `pgTable`s, TypeORM entities, Sequelize and
     /// Mongoose models.
     pub tables: Vec<crate::Table>,
+    /// HTTP entry points the file declares.
+    pub routes: Vec<Route>,
+    /// Routers and middleware mounted on an app or router (`app.use('/api', limiter, router)`),
+    /// and the matchers of a Next.js `middleware.ts`.
+    pub mounts: Vec<Mount>,
+}
+
+/// The web framework an entry point belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Framework {
+    Express,
+    Fastify,
+    Hono,
+    Koa,
+    NestJs,
+    /// `app/**/route.ts` exporting `GET`, `POST`...
+    NextAppRouter,
+    /// `pages/api/**`.
+    NextPagesApi,
+    /// A `'use server'` function.
+    NextServerAction,
+    /// `middleware.ts` at the root or in `src/`.
+    NextMiddleware,
+    /// `+server.ts` handlers and `+page.server.ts` form actions.
+    SvelteKit,
+    /// Remix / React Router `action` and `loader` exports.
+    Remix,
+    /// `supabase/functions/<name>/index.ts` serving with `Deno.serve` or `serve`.
+    SupabaseFunction,
+}
+
+/// An HTTP entry point: a method and path, its middleware and its handler.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Route {
+    /// The registration (`router.post(...)`) or the exported handler.
+    pub span: Span,
+    pub framework: Framework,
+    /// `GET`, `POST`..., `ALL` for every method, `ACTION` for server and form actions.
+    pub method: String,
+    /// As declared (`/login`, `/users/:id`), or from the file's path for file-based routes
+    /// (`/api/auth/[...nextauth]`); empty for server actions.
+    pub path: String,
+    /// The app or router it is registered on; `Unknown` for file-based routes.
+    pub on: Value,
+    /// Middleware in front of the handler, in order (`router.post('/login', limiter, handler)`,
+    /// NestJS `@UseGuards`).
+    pub middleware: Vec<Value>,
+    /// The handler: a function of this file, or what it refers to (an imported controller).
+    pub handler: Value,
+}
+
+/// `app.use('/api', limiter, router)`, Hono's `app.route('/api', sub)`, Fastify's
+/// `register(plugin, { prefix })`, a Next.js middleware and its `matcher`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Mount {
+    pub span: Span,
+    pub framework: Framework,
+    /// The app or router mounted on; `Unknown` for a Next.js middleware, which runs before every
+    /// route its matchers match.
+    pub on: Value,
+    /// The path prefix (`/api`), or the matcher pattern (`/api/:path*`); empty for all paths.
+    pub prefix: String,
+    /// What is mounted, in order: middleware and routers.
+    pub handlers: Vec<Value>,
 }

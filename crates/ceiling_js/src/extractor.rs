@@ -93,8 +93,10 @@ impl<'s, 'a> Extractor<'s, 'a> {
         }
     }
 
-    pub fn run(mut self, program: &Program<'a>) -> FileFacts {
+    pub fn run(mut self, program: &Program<'a>, path: &str) -> FileFacts {
         self.visit_program(program);
+        // After the walk: every function has its id, which handlers refer to.
+        (self.facts.routes, self.facts.mounts) = crate::routes::routes(program, &mut self.values, path);
         self.facts.suppressions = program
             .comments
             .iter()

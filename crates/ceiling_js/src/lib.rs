@@ -8,6 +8,7 @@ mod extractor;
 mod iterations;
 mod lines;
 mod orm;
+mod routes;
 mod rows;
 mod schema;
 mod values;
@@ -50,7 +51,7 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
         return Err(Skip::Parse(message));
     }
     let semantic = SemanticBuilder::new().with_build_nodes(true).build(&parsed.program).semantic;
-    let mut facts = extractor::Extractor::new(&semantic, source).run(&parsed.program);
+    let mut facts = extractor::Extractor::new(&semantic, source).run(&parsed.program, path);
     facts.tables = schema::tables(&parsed.program, &semantic, path);
     facts.path = path.to_owned();
     Ok(facts)
