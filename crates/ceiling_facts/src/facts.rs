@@ -174,6 +174,10 @@ pub struct QueryShape {
     /// Skips a number of rows computed at run time (`skip: (page - 1) * size`, `.offset(n)`,
     /// `.range(from, to)`): offset pagination.
     pub offset: bool,
+    /// Part of the query is built elsewhere and cannot be read here: options passed as a
+    /// variable or spread in (`findMany(query)`, `{ ...paginate() }`), a `where` computed by a
+    /// helper, raw SQL. Its filters and limits are then unknown, not absent.
+    pub opaque: bool,
 }
 
 impl QueryShape {
@@ -189,6 +193,7 @@ impl QueryShape {
             batched: false,
             bounded: false,
             offset: false,
+            opaque: false,
         }
     }
 }

@@ -92,11 +92,12 @@ impl Table {
         self.indexes.iter().find(|index| index.keys.first().is_some_and(|key| key.is_column(column)))
     }
 
-    /// The first index whose leading keys are exactly `columns`, in any order: what a foreign
-    /// key on those columns needs for joins and cascades.
+    /// The first full (not partial) index whose leading keys are exactly `columns`, in any order:
+    /// what a foreign key on those columns needs for joins and cascades, which see every row.
     pub fn index_starting_with(&self, columns: &[String]) -> Option<&Index> {
         self.indexes.iter().find(|index| {
-            index.keys.len() >= columns.len()
+            index.predicate.is_none()
+                && index.keys.len() >= columns.len()
                 && index.keys[..columns.len()].iter().all(|key| columns.iter().any(|column| key.is_column(column)))
         })
     }

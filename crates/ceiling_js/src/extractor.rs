@@ -244,8 +244,10 @@ impl<'s, 'a> Extractor<'s, 'a> {
             if receiver.is_unknown() {
                 continue;
             }
-            let uses = crate::rows::rows_uses(call, &self.values, &self.lines);
-            self.push_query(call.span, receiver, shape, deferred, uses);
+            let binding = crate::rows::binding(call, &self.values, &self.lines);
+            let mut shape = shape;
+            shape.opaque |= binding.built_further;
+            self.push_query(call.span, receiver, shape, deferred, binding.uses);
         }
     }
 

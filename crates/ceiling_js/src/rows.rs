@@ -10,24 +10,67 @@ use oxc_syntax::operator::{BinaryOperator, LogicalOperator, UnaryOperator};
 use crate::lines::LineIndex;
 use crate::values::Values;
 
-/// The uses of the rows of `call` when they are bound to a constant (`const rows = await q`),
-/// else `None`.
-pub fn rows_uses<'a>(
-    call: &CallExpression<'a>,
-    values: &Values<'_, 'a>,
-    lines: &LineIndex<'_>,
-) -> Option<Vec<RowsUse>> {
+/// What the code around a query does with it.
+pub struct Binding {
+    /// The uses of the rows when they are bound to a constant (`const rows = await q`,
+    /// `const { data } = await q`), else `None`.
+    pub uses: Option<Vec<RowsUse>>,
+    /// The query is stored unawaited and built further (`let q = ...; q = q.eq(...)`,
+    /// `if (x) q.eq(...)`): its filters and limits are not all in this chain.
+    pub built_further: bool,
+}
+
+pub fn binding<'a>(call: &CallExpression<'a>, values: &Values<'_, 'a>, lines: &LineIndex<'_>) -> Binding {
+    let mut awaited = false;
     let nodes = values.semantic.nodes();
     let declarator = nodes.ancestor_kinds(call.node_id.get()).find_map(|kind| match kind {
-        AstKind::AwaitExpression(_)
-        | AstKind::ParenthesizedExpression(_)
+        AstKind::AwaitExpression(_) => {
+            awaited = true;
+            None
+        }
+        AstKind::ParenthesizedExpression(_)
         | AstKind::TSAsExpression(_)
         | AstKind::TSNonNullExpression(_)
         | AstKind::TSSatisfiesExpression(_) => None,
         AstKind::VariableDeclarator(declarator) => Some(Some(declarator)),
         _ => Some(None),
-    })??;
-    let symbol = declarator.id.get_binding_identifier()?.symbol_id.get()?;
+    });
+    let Some(Some(declarator)) = declarator else { return Binding { uses: None, built_further: false } };
+    if !awaited {
+        return Binding { uses: None, built_further: built_further(declarator, values) };
+    }
+    Binding { uses: rows_uses(declarator, values, lines), built_further: false }
+}
+
+/// A stored query builder that is reassigned or called on again, other than to await it.
+fn built_further(declarator: &VariableDeclarator<'_>, values: &Values<'_, '_>) -> bool {
+    let Some(symbol) = declarator.id.get_binding_identifier().and_then(|ident| ident.symbol_id.get()) else {
+        return false;
+    };
+    let scoping = values.semantic.scoping();
+    let nodes = values.semantic.nodes();
+    scoping.symbol_is_mutated(symbol)
+        || scoping.get_resolved_references(symbol).any(|reference| {
+            matches!(nodes.ancestor_kinds(reference.node_id()).next(),
+                Some(AstKind::StaticMemberExpression(member))
+                    if !matches!(member.property.name.as_str(), "then" | "catch" | "finally"))
+        })
+}
+
+/// The rows' binding: the constant itself, or supabase-js's `data` (`const { data: posts } = ...`).
+fn rows_uses<'a>(
+    declarator: &VariableDeclarator<'a>,
+    values: &Values<'_, 'a>,
+    lines: &LineIndex<'_>,
+) -> Option<Vec<RowsUse>> {
+    let nodes = values.semantic.nodes();
+    let ident = match &declarator.id {
+        BindingPattern::ObjectPattern(object) => object.properties.iter().find_map(|property| {
+            (property.key.static_name()? == "data").then(|| property.value.get_binding_identifier()).flatten()
+        })?,
+        pattern => pattern.get_binding_identifier()?,
+    };
+    let symbol = ident.symbol_id.get()?;
     let scoping = values.semantic.scoping();
     if scoping.symbol_is_mutated(symbol) {
         return None;

@@ -61,14 +61,21 @@ pub fn is_lookup(table: &Table, written: &FxHashSet<&str>) -> bool {
 }
 
 /// The columns of the filter that an index could serve, in the order an index should list them:
-/// equalities first, then one range. `None` when the filter names a column the schema does not
-/// know: then its indexes cannot be judged.
+/// equalities first, then one range. `None` when the filter cannot be judged: part of it is built
+/// elsewhere, it names a column the schema does not know, or it goes through a relation
+/// (`author: { email }`), which Prisma turns into a condition on the foreign key.
 pub fn indexable_columns<'t>(table: &'t Table, query: &Query) -> Option<Vec<&'t Column>> {
+    if query.shape.opaque {
+        return None;
+    }
     let mut equal = Vec::new();
     let mut range = Vec::new();
     for filter in &query.shape.filters {
         if filter.op == FilterOp::Relation {
-            continue;
+            if filter.alternative {
+                continue;
+            }
+            return None;
         }
         let column = table.column(&filter.column)?;
         if filter.alternative || !filter.op.indexable() {
@@ -87,6 +94,9 @@ pub fn indexable_columns<'t>(table: &'t Table, query: &Query) -> Option<Vec<&'t 
 /// foreign key or an indexed column, or a condition on a related record. `None` when the filter
 /// names a column the schema does not know.
 pub fn scoped(table: &Table, query: &Query) -> Option<bool> {
+    if query.shape.opaque {
+        return None;
+    }
     let mut scoped = false;
     for filter in query.shape.filters.iter().filter(|filter| !filter.alternative) {
         match filter.op {

@@ -137,13 +137,21 @@ fn scan_condition<'a>(
     let call = match condition.get_inner_expression() {
         Expression::CallExpression(call) => call,
         Expression::ArrowFunctionExpression(arrow) => {
-            if let Some(body) = arrow.get_expression() {
-                scan_condition(body, shape, batch_set, within, depth + 1);
+            match arrow.get_expression() {
+                Some(body) => scan_condition(body, shape, batch_set, within, depth + 1),
+                None => shape.opaque = true,
             }
             return;
         }
-        _ => return,
+        // `where(conditions)`: built elsewhere.
+        _ => {
+            shape.opaque = true;
+            return;
+        }
     };
+    if call.arguments.iter().any(|arg| matches!(arg, Argument::SpreadElement(_))) {
+        shape.opaque = true;
+    }
     let Some(name) = call.callee.get_inner_expression().get_identifier_reference().map(|i| i.name.as_str()) else {
         return;
     };
@@ -161,7 +169,11 @@ fn scan_condition<'a>(
             }
         }
         _ => {
-            let Some(column) = args.next().and_then(column_of) else { return };
+            let Some(column) = args.next().and_then(column_of) else {
+                // `sql\`...\``, a helper's condition: not readable here.
+                shape.opaque = true;
+                return;
+            };
             let operand = args.next();
             let op = match name {
                 "eq" | "isNull" => FilterOp::Equals,

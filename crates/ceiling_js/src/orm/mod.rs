@@ -233,17 +233,18 @@ pub fn keys(object: &ObjectExpression<'_>) -> Vec<String> {
         .collect()
 }
 
-/// The conditions of a filter object (`{ authorId: x, title: { contains: q }, OR: [...] }`) and
+/// The conditions of a filter object (`{ authorId: x, title: { contains: q }, OR: [...] }`),
 /// whether any of them matches a column against a run-time set through one of `set_keys`
-/// (`in`, `$in`).
+/// (`in`, `$in`), and whether part of the filter cannot be read here (a spread, an `OR` list
+/// built elsewhere).
 pub fn filter_object<'a>(
     object: &ObjectExpression<'a>,
     set_keys: &[&str],
     batch_set: &dyn Fn(&Expression<'a>) -> bool,
-) -> (Vec<Filter>, bool) {
-    let mut walk = FilterWalk { set_keys, batch_set, filters: Vec::new(), batched: false };
+) -> (Vec<Filter>, bool, bool) {
+    let mut walk = FilterWalk { set_keys, batch_set, filters: Vec::new(), batched: false, opaque: false };
     walk.object(object, false, 0);
-    (walk.filters, walk.batched)
+    (walk.filters, walk.batched, walk.opaque)
 }
 
 struct FilterWalk<'w, 'a> {
@@ -251,6 +252,7 @@ struct FilterWalk<'w, 'a> {
     batch_set: &'w dyn Fn(&Expression<'a>) -> bool,
     filters: Vec<Filter>,
     batched: bool,
+    opaque: bool,
 }
 
 impl<'a> FilterWalk<'_, 'a> {
@@ -259,8 +261,14 @@ impl<'a> FilterWalk<'_, 'a> {
             return;
         }
         for property in &object.properties {
-            let ObjectPropertyKind::ObjectProperty(property) = property else { continue };
-            let Some(key) = filter_key(&property.key) else { continue };
+            let ObjectPropertyKind::ObjectProperty(property) = property else {
+                self.opaque = true;
+                continue;
+            };
+            let Some(key) = filter_key(&property.key) else {
+                self.opaque = true;
+                continue;
+            };
             let value = property.value.get_inner_expression();
             match key.as_str() {
                 "AND" | "$and" | "OR" | "$or" | "NOT" | "$not" | "$nor" => {
@@ -281,6 +289,23 @@ impl<'a> FilterWalk<'_, 'a> {
 
     fn branches(&mut self, value: &Expression<'a>, alternative: bool, depth: u32) {
         match value {
+            Expression::ArrayExpression(array)
+                if array.elements.iter().any(|element| {
+                    !matches!(
+                        element.as_expression().map(Expression::get_inner_expression),
+                        Some(Expression::ObjectExpression(_))
+                    )
+                }) =>
+            {
+                self.opaque = true;
+                for element in &array.elements {
+                    if let Some(Expression::ObjectExpression(inner)) =
+                        element.as_expression().map(Expression::get_inner_expression)
+                    {
+                        self.object(inner, alternative, depth + 1);
+                    }
+                }
+            }
             Expression::ObjectExpression(inner) => self.object(inner, alternative, depth + 1),
             Expression::ArrayExpression(array) => {
                 for element in &array.elements {
@@ -291,7 +316,7 @@ impl<'a> FilterWalk<'_, 'a> {
                     }
                 }
             }
-            _ => {}
+            _ => self.opaque = true,
         }
     }
 
@@ -299,6 +324,10 @@ impl<'a> FilterWalk<'_, 'a> {
     fn condition(&mut self, value: &Expression<'a>) -> FilterOp {
         match value {
             Expression::ObjectExpression(operators) => {
+                // A JSON path filter (`{ path: ['a'], equals: 1 }`) compares inside the value.
+                if property(operators, "path").is_some() {
+                    return FilterOp::Other;
+                }
                 let mut ops = Vec::new();
                 for property in &operators.properties {
                     let ObjectPropertyKind::ObjectProperty(property) = property else { return FilterOp::Other };
@@ -401,12 +430,17 @@ pub fn where_call<'a>(
     let condition = method.trim_start_matches("or").trim_start_matches("and").to_ascii_lowercase();
     let arg = |at: usize| args.get(at).and_then(Argument::as_expression);
     if let Some(Expression::ObjectExpression(object)) = arg(0).map(Expression::get_inner_expression) {
-        let (filters, batched) = filter_object(object, &[], batch_set);
+        let (filters, batched, opaque) = filter_object(object, &[], batch_set);
         shape.batched |= batched;
+        shape.opaque |= opaque;
         shape.filters.extend(filters.into_iter().map(|filter| Filter { alternative, ..filter }));
         return;
     }
-    let Some(column) = string_arg(args.first()) else { return };
+    let Some(column) = string_arg(args.first()) else {
+        // `where((qb) => ...)`, `where(conditions)`: built elsewhere.
+        shape.opaque = true;
+        return;
+    };
     let op = match condition.as_str() {
         "where" if args.len() >= 3 => {
             let operator = string_arg(args.get(1)).unwrap_or_default().to_ascii_lowercase();
@@ -440,9 +474,18 @@ pub fn sql_operator(operator: &str, operand: Option<&Expression<'_>>) -> FilterO
 }
 
 /// A number known only at run time: a `skip`/`offset` that pages through a table.
+///
+/// `skip: page ? (page - 1) * size : undefined` pages only when a caller asks: not counted.
 pub fn is_runtime_number(expr: &Expression<'_>) -> bool {
-    !matches!(expr.get_inner_expression(), Expression::NumericLiteral(_) | Expression::NullLiteral(_))
-        && !matches!(expr.get_inner_expression(), Expression::Identifier(ident) if ident.name == "undefined")
+    !matches!(
+        expr.get_inner_expression(),
+        Expression::NumericLiteral(_) | Expression::NullLiteral(_) | Expression::ConditionalExpression(_)
+    ) && !matches!(expr.get_inner_expression(), Expression::Identifier(ident) if ident.name == "undefined")
+}
+
+/// Whether an options object holds what cannot be read here: a spread (`...paginate()`).
+pub fn has_spread(object: &ObjectExpression<'_>) -> bool {
+    object.properties.iter().any(|property| matches!(property, ObjectPropertyKind::SpreadProperty(_)))
 }
 
 /// `LIKE` pattern: `'%x%'` or `` `%${q}%` `` is unanchored; `'x%'` is a prefix.

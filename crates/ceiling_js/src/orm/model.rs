@@ -4,7 +4,7 @@
 use ceiling_facts::{Operation, QueryApi};
 use oxc_ast::ast::*;
 
-use super::{Chain, Shape, filter_object, object_arg, property, string_arg};
+use super::{Chain, Shape, object_arg, property, string_arg};
 
 pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 'a>) -> Option<Shape> {
     let (method, args) = chain.links.get(at)?.method()?;
@@ -35,16 +35,23 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
     // TypeORM's `*By` methods take the filter itself. Rows to create are no filter.
     let creates = matches!(operation, Operation::Create | Operation::Upsert | Operation::BulkWrite)
         && !matches!(method, "updateMany" | "deleteMany");
+    shape.opaque = !creates && args.get(options_at).is_some() && object_arg(args.get(options_at)).is_none();
     if let Some(options) = object_arg(args.get(options_at)).filter(|_| !creates) {
         let filter = match property(options, "where").map(Expression::get_inner_expression) {
             Some(Expression::ObjectExpression(filter)) => Some(&**filter),
-            Some(_) => None,
+            Some(_) => {
+                shape.opaque = true;
+                None
+            }
             None if property(options, "limit").is_none() && property(options, "take").is_none() => Some(options),
             None => None,
         };
         if let Some(filter) = filter {
-            (shape.filters, shape.batched) = filter_object(filter, &["in", "$in"], hints.batch_set);
+            let opaque;
+            (shape.filters, shape.batched, opaque) = super::filter_object(filter, &["in", "$in"], hints.batch_set);
+            shape.opaque |= opaque;
         }
+        shape.opaque |= super::has_spread(options);
         shape.bounded |= property(options, "limit").is_some() || property(options, "take").is_some();
         shape.offset =
             property(options, "offset").or_else(|| property(options, "skip")).is_some_and(super::is_runtime_number);

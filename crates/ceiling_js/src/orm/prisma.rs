@@ -2,24 +2,33 @@
 
 use ceiling_facts::{Operation, QueryApi};
 
-use super::{Chain, Link, Shape, filter_object, keys, object_arg, property};
+use super::{Chain, Link, Shape, keys, object_arg, property};
 
 pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 'a>) -> Option<Shape> {
     match (chain.links.get(at)?, chain.links.get(at + 1)) {
         (Link::Method(raw, _), _) if raw.starts_with("$queryRaw") || raw.starts_with("$executeRaw") => {
-            Some(Shape::new(QueryApi::PrismaDelegate, at, raw, Operation::Raw))
+            let mut shape = Shape::new(QueryApi::PrismaDelegate, at, raw, Operation::Raw);
+            shape.opaque = true;
+            Some(shape)
         }
         (Link::Property(model), Some(Link::Method(method, args))) if !model.starts_with('$') => {
             let operation = operation(method)?;
             let mut shape = Shape::new(QueryApi::PrismaDelegate, at, method, operation);
             shape.model = Some((*model).to_owned());
             shape.bounded = matches!(operation, Operation::ReadOne);
+            // `findMany(query)`: options built elsewhere.
+            shape.opaque = !args.is_empty() && object_arg(args.first()).is_none();
             if let Some(options) = object_arg(args.first()) {
-                if let Some(where_) = property(options, "where").and_then(|w| match w.get_inner_expression() {
-                    oxc_ast::ast::Expression::ObjectExpression(object) => Some(object),
-                    _ => None,
-                }) {
-                    (shape.filters, shape.batched) = filter_object(where_, &["in"], hints.batch_set);
+                shape.opaque |= super::has_spread(options);
+                match property(options, "where").map(|w| w.get_inner_expression()) {
+                    Some(oxc_ast::ast::Expression::ObjectExpression(where_)) => {
+                        (shape.filters, shape.batched, shape.opaque) =
+                            super::filter_object(where_, &["in"], hints.batch_set);
+                        shape.opaque |= super::has_spread(options);
+                    }
+                    // `where: buildWhere(id)`: a filter, not known here.
+                    Some(_) => shape.opaque = true,
+                    None => {}
                 }
                 shape.bounded |= property(options, "take").is_some();
                 shape.offset = property(options, "skip").is_some_and(super::is_runtime_number);

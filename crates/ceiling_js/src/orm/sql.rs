@@ -18,6 +18,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, _hints: &super::Hints<'_,
             let operation = model::operation(method, args.get(1..).unwrap_or_default())?;
             let mut shape = Shape::new(QueryApi::ClientMethod, at, method, operation);
             shape.bounded = operation == Operation::ReadOne;
+            shape.opaque = true;
             Some(shape)
         }
     }
@@ -29,9 +30,13 @@ pub fn sql_tag_shape(template: &TemplateLiteral<'_>, method: &str) -> Shape {
     statement_shape(QueryApi::SqlTag, 0, method, Some(&text))
 }
 
+/// Raw SQL is read for its kind of statement and its table, not its conditions: the shape is
+/// `opaque` to the schema-aware rules.
 fn statement_shape(api: QueryApi, at: usize, method: &str, text: Option<&str>) -> Shape {
     let Some(text) = text else {
-        return Shape::new(api, at, method, Operation::Raw);
+        let mut shape = Shape::new(api, at, method, Operation::Raw);
+        shape.opaque = true;
+        return shape;
     };
     let lower = text.to_ascii_lowercase();
     let words: Vec<&str> = lower
@@ -69,6 +74,7 @@ fn statement_shape(api: QueryApi, at: usize, method: &str, text: Option<&str>) -
         || compact.contains("in${")
         || compact.contains("=any(");
     shape.bounded = words.contains(&"limit");
+    shape.opaque = true;
     shape
 }
 

@@ -84,6 +84,8 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
                         };
                         shape.filters.extend(string_arg(args.first()).map(|column| Filter::new(column, op)));
                     }
+                    // Conditions in PostgREST's own syntax: not read.
+                    "or" | "not" => shape.opaque = true,
                     "match" => shape.filters.extend(
                         object_arg(args.first())
                             .map(keys)

@@ -29,6 +29,8 @@ search (`to_tsvector`, a GIN index, Prisma `search`). When users only need prefi
         fires: "```ts\nawait prisma.post.findMany({ where: { title: { contains: q, mode: 'insensitive' } } });\n```",
         passes: "```ts\nawait prisma.post.findMany({ where: { title: { startsWith: q } } });\n```",
         guards: &[
+            "A query built partly elsewhere (`findMany(query)`, `where: buildWhere(id)`, `{ ...paginate() }`, an `OR` list from a variable, a builder stored and extended later (`let q = ...; q = q.eq(...)`), raw SQL): its conditions and limits are unknown, not absent, so nothing is said.",
+            "A condition through a relation (`author: { email }`), which Prisma turns into a condition on the foreign key: the query is not judged by its other columns.",
             "A GIN or GiST trigram index over the column (`gin_trgm_ops`, `gist_trgm_ops`) serves the pattern; a full-text index does not serve `LIKE`, so it does not count.",
             "The query also compares an indexed column for equality (`teamId`): the index narrows the rows, the pattern only filters those.",
             "Prefix patterns (`startsWith`, `'term%'`, `^` regexes) can use a B-tree index and are not reported.",
@@ -46,8 +48,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         if is_lookup(table, &written) {
             continue;
         }
-        // An indexed equality narrows the rows before the pattern is tried.
-        let narrowed = indexable_columns(table, found.query).is_some_and(|columns| {
+        // An indexed equality narrows the rows before the pattern is tried; a filter that cannot
+        // be read may narrow them too.
+        let narrowed = indexable_columns(table, found.query).is_none_or(|columns| {
             columns.iter().any(|column| table.index_leading_with(&column.name).is_some())
         });
         if narrowed {

@@ -2,7 +2,7 @@
 
 use ceiling_facts::{Operation, Orm, Project};
 
-use crate::tables::{is_lookup, table_queries, written_tables};
+use crate::tables::{is_lookup, scoped, table_queries, written_tables};
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -24,7 +24,9 @@ Drizzle/Kysely/Knex: `where(gt(t.id, lastId)).orderBy(t.id).limit(n)`; supabase-
         fires: "```ts\nawait prisma.post.findMany({ skip: (page - 1) * 20, take: 20 });\n```",
         passes: "```ts\nawait prisma.post.findMany({ cursor: { id: after }, skip: 1, take: 20 });\n```",
         guards: &[
-            "A constant offset (`skip: 1` after a cursor) is not pagination.",
+            "A constant offset (`skip: 1` after a cursor) is not pagination, nor an offset only given when a caller asks (`skip: page ? (page - 1) * n : undefined`).",
+            "The read is scoped to one owner's rows by an equality on a key, foreign key or indexed column, or to a chunk of keys (`in`): a short list, paged or not.",
+            "A query built partly elsewhere: its scope is unknown.",
             "Lookup tables (filled by the migrations, never written by the app), tables the schema does not declare, tests and scripts.",
             "Reported as `info`: offset paging is fine for the first pages of a small list; it is a ceiling, not a bug.",
         ],
@@ -38,6 +40,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     for found in &queries {
         let shape = &found.query.shape;
         if !shape.offset || shape.operation != Operation::ReadMany || is_lookup(found.table, &written) {
+            continue;
+        }
+        // One owner's rows, or a chunk of keys: a short list, paged or not.
+        if shape.batched || scoped(found.table, found.query).is_none_or(|scoped| scoped) {
             continue;
         }
         let keyset = match found.orm {

@@ -25,6 +25,7 @@ owner (`where: { teamId }`). When every row is needed (an export, a job), stream
         fires: "```ts\nexport async function GET() {\n  return Response.json(await prisma.post.findMany());\n}\n```",
         passes: "```ts\nexport async function GET() {\n  return Response.json(await prisma.post.findMany({ take: 50 }));\n}\n```",
         guards: &[
+            "A query built partly elsewhere (`findMany(query)`, `where: buildWhere(id)`, `{ ...paginate() }`, an `OR` list from a variable, a builder stored and extended later (`let q = ...; q = q.eq(...)`), raw SQL): its conditions and limits are unknown, not absent, so nothing is said.",
             "A limit (`take`, `limit`, `first`, `.range()`, `.single()`) bounds the read.",
             "The rows are only filtered, counted or sliced in JS: `app-side-filter` reports that read, with the fix that moves the work into the query.",
             "An equality on a foreign key, primary or unique key, or indexed column scopes the read to one owner's rows (`where: { teamId }`); only filters on flags and statuses leave it unbounded.",
@@ -64,6 +65,14 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         } else {
             format!("{} reads every row of `{}` with no limit", found.orm.display_name(), table.name)
         };
+        // PostgREST caps every response (`max_rows`, 1,000 by default): past it, rows are
+        // silently missing rather than slow.
+        let why = match found.orm {
+            Orm::Supabase => "The result grows with the table: every row is read and sent on every request, and \
+past PostgREST's `max_rows` cap (1,000 by default) the rest are silently dropped: the list is wrong, not only slow.",
+            _ => "The result grows with the table: every row is read, sent and serialised on every \
+request, until the request times out.",
+        };
         let limit = match found.orm {
             Orm::Prisma => "`take: n` (with `cursor` for the next page)",
             Orm::Supabase => "`.range(from, to)` or `.limit(n)`",
@@ -78,9 +87,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             span: found.query.span,
             message,
             chain: Vec::new(),
-            why: "The result grows with the table: every row is read, sent and serialised on every \
-request, until the request times out."
-                .to_owned(),
+            why: why.to_owned(),
             fix: format!("Page the read with {limit}, or scope it to its owner (`where: {{ teamId }}`)."),
             index: None,
         });

@@ -15,7 +15,9 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "A foreign key, declared in SQL (`REFERENCES`, `FOREIGN KEY`), by a Prisma relation \
 (`@relation(fields: [authorId], ...)`), a Drizzle `.references()` or a TypeORM `@ManyToOne`, \
-whose columns are not the leading columns of any index, primary key or unique constraint.",
+whose columns are not the leading columns of any index, primary key or unique constraint. A \
+partial index does not count: joins and cascades see every row, not only those its predicate \
+keeps.",
         why: "PostgreSQL indexes the referenced key, never the referencing columns. Every \
 `include`/join from the parent, every \"posts of this author\" query, and every delete of a \
 parent (which checks or cascades to the children) scans the whole child table. Under Prisma's \
@@ -27,7 +29,6 @@ migration in the finding. `ceiling scan --fix-indexes` writes it.",
         passes: "```prisma\nmodel Post {\n  id       String @id\n  authorId String\n  author   User   @relation(fields: [authorId], references: [id])\n  @@index([authorId])\n}\n```",
         guards: &[
             "An index, primary key or unique constraint whose leading columns are the key's columns, in any order, serves it: a composite primary key `(postId, tagId)` covers `postId`, a one-to-one relation's `@unique` covers its scalar.",
-            "A partial index on the key's columns counts.",
             "Reported as `warning` when the app's queries filter on the key, `info` when nothing in the code reads by it yet.",
         ],
     },
