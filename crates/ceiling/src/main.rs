@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use ceiling_report::{SkippedFile, Summary, render_human, render_json, render_schema_human, render_schema_json};
+use ceiling_report::{
+    SkippedFile, Summary, render_human, render_json, render_routes_human, render_routes_json, render_schema_human,
+    render_schema_json,
+};
 use ceiling_rules::Severity;
 use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, write_migration};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -31,6 +34,9 @@ enum Command {
     /// Print the database schema ceiling reads from the app (Prisma, SQL migrations, ORM
     /// models): tables, indexes and foreign keys, each with the file and line it came from.
     Schema(SchemaArgs),
+    /// Print the app's routes (Express, Fastify, Hono, Koa, NestJS, Next.js, SvelteKit, Remix,
+    /// Supabase functions): method, full path, handler, and the rate limiter that covers each.
+    Routes(SchemaArgs),
 }
 
 #[derive(clap::Args)]
@@ -99,10 +105,29 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Scan(args) => run_scan(&args),
         Command::Schema(args) => run_schema(&args),
+        Command::Routes(args) => run_routes(&args),
     }
 }
 
 fn run_schema(args: &SchemaArgs) -> ExitCode {
+    print_project_view(args, |result, format| match format {
+        Format::Human => render_schema_human(&result.project.schema),
+        Format::Json => render_schema_json(&result.project.schema),
+    })
+}
+
+fn run_routes(args: &SchemaArgs) -> ExitCode {
+    print_project_view(args, |result, format| {
+        let rows = result.project.route_table();
+        match format {
+            Format::Human => render_routes_human(&rows),
+            Format::Json => render_routes_json(&rows),
+        }
+    })
+}
+
+/// Reads the project at `args.path` and prints one view of it.
+fn print_project_view(args: &SchemaArgs, render: impl Fn(&ScanResult, Format) -> String) -> ExitCode {
     let result = match scan(&args.path, &ScanOptions::default()) {
         Ok(result) => result,
         Err(error) => {
@@ -110,11 +135,7 @@ fn run_schema(args: &SchemaArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let schema = &result.project.schema;
-    let output = match args.format {
-        Format::Human => render_schema_human(schema),
-        Format::Json => render_schema_json(schema),
-    };
+    let output = render(&result, args.format);
     let mut stdout = std::io::stdout().lock();
     if stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()).is_err() {
         return ExitCode::from(2);

@@ -134,3 +134,54 @@ fn schema_lists_what_ceiling_read_with_its_origins() {
     assert_eq!(orders["origin"]["source"], "drizzle");
     assert!(orders["indexes"].as_array().unwrap().iter().any(|index| index["name"] == "orders_user_id_idx"));
 }
+
+#[test]
+fn routes_of_the_examples() {
+    for example in ["next-prisma-app", "express-drizzle-app"] {
+        let output = ceiling(&["routes", &format!("examples/{example}")], &workspace());
+        assert_eq!(output.status.code(), Some(0));
+        insta::assert_snapshot!(format!("routes_{example}"), stdout(&output));
+    }
+}
+
+#[test]
+fn routes_know_the_limiter_in_front_of_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("package.json", "{}");
+    // An app-wide limiter on an Express app, mounted before its routes.
+    write(
+        "server.ts",
+        "import express from 'express';\nimport rateLimit from 'express-rate-limit';\nconst app = express();\napp.use(rateLimit({ limit: 100 }));\napp.post('/signup', (req, res) => res.end());\n",
+    );
+    // A Next.js middleware that limits every /api route with Upstash.
+    write(
+        "middleware.ts",
+        "import { NextResponse } from 'next/server';\nimport { Ratelimit } from '@upstash/ratelimit';\nconst ratelimit = new Ratelimit({ limiter: Ratelimit.slidingWindow(5, '10 s') });\nexport async function middleware(req) {\n  const { success } = await ratelimit.limit(req.ip);\n  return success ? NextResponse.next() : new NextResponse('slow down', { status: 429 });\n}\nexport const config = { matcher: '/api/:path*' };\n",
+    );
+    write("app/api/login/route.ts", "export async function POST(req: Request) {\n  return Response.json({});\n}\n");
+    // Outside the matcher, a handler that calls the limiter itself through a helper.
+    write(
+        "lib/limit.ts",
+        "import { Ratelimit } from '@upstash/ratelimit';\nconst limiter = new Ratelimit({ limiter: Ratelimit.fixedWindow(3, '1 m') });\nexport async function checkLimit(key: string) {\n  return limiter.limit(key);\n}\n",
+    );
+    write(
+        "app/auth/otp/route.ts",
+        "import { checkLimit } from '../../../lib/limit';\nexport async function POST(req: Request) {\n  await checkLimit('otp');\n  return Response.json({});\n}\n",
+    );
+    write("app/auth/reset/route.ts", "export async function POST(req: Request) {\n  return Response.json({});\n}\n");
+    let output = ceiling(&["routes", ".", "--format", "json"], dir.path());
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let limiter = |path: &str| {
+        let route = report["routes"].as_array().unwrap().iter().find(|route| route["path"] == path).unwrap();
+        route["limiter"].as_str().map(str::to_owned)
+    };
+    assert_eq!(limiter("/signup").as_deref(), Some("express-rate-limit"));
+    assert_eq!(limiter("/api/login").as_deref(), Some("@upstash/ratelimit"));
+    assert_eq!(limiter("/auth/otp").as_deref(), Some("@upstash/ratelimit"));
+    assert_eq!(limiter("/auth/reset"), None);
+}

@@ -26,7 +26,7 @@ pub enum PackageEntity {
 /// `npm:@supabase/supabase-js@2.39.3`, `https://esm.sh/@supabase/supabase-js@2?target=deno` and
 /// `jsr:@supabase/supabase-js@2` all name `@supabase/supabase-js`;
 /// `npm:drizzle-orm@0.30.0/node-postgres` names `drizzle-orm/node-postgres`.
-fn package_name(module: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn package_name(module: &str) -> std::borrow::Cow<'_, str> {
     let mut name = module;
     for prefix in ["npm:", "jsr:", "https://esm.sh/", "http://esm.sh/", "https://cdn.skypack.dev/", "https://esm.run/"]
     {

@@ -5,12 +5,14 @@
 
 mod human;
 mod json;
+mod routes;
 mod schema;
 
 use ceiling_rules::{Finding, Severity};
 
 pub use human::render_human;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
+pub use routes::{render_routes_human, render_routes_json};
 pub use schema::{render_schema_human, render_schema_json};
 
 /// What was looked at, for the closing summary.

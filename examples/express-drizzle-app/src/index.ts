@@ -1,6 +1,7 @@
 import 'dotenv/config'
 import cors from 'cors'
 import express, { type NextFunction, type Request, type Response } from 'express'
+import { authRouter } from './routes/auth'
 import { checkoutRouter } from './routes/checkout'
 import { ordersRouter } from './routes/orders'
 import { reportsRouter } from './routes/reports'
@@ -18,6 +19,7 @@ app.use('/orders', ordersRouter)
 app.use('/users', usersRouter)
 app.use('/reports', reportsRouter)
 app.use('/checkout', checkoutRouter)
+app.use('/auth', authRouter)
 
 app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
   console.error(err)

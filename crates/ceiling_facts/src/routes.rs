@@ -1,0 +1,262 @@
+//! The app's route table: each route with its full path (the prefixes of the routers it is
+//! mounted under, across files), its middleware, and the rate limiter that covers it, if any.
+
+use serde::Serialize;
+
+use crate::{FileId, FnRef, Framework, ImportedName, Project, Route, Span, Value};
+
+/// Rate-limiting packages, by the package a middleware or call comes from.
+const LIMITER_PACKAGES: &[&str] = &[
+    "express-rate-limit",
+    "express-slow-down",
+    "rate-limiter-flexible",
+    "@upstash/ratelimit",
+    "@fastify/rate-limit",
+    "hono-rate-limiter",
+    "@hono-rate-limiter/redis",
+    "@nestjs/throttler",
+    "koa-ratelimit",
+    "@arcjet/next",
+    "@arcjet/node",
+];
+
+/// How deep a value or call is followed when looking for a limiter.
+const MAX_DEPTH: u32 = 8;
+
+/// One row of the route table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteRow {
+    pub framework: Framework,
+    pub method: String,
+    /// The full path: mount prefixes joined to the route's own path.
+    pub path: String,
+    /// Where the route is declared.
+    pub file: String,
+    pub line: u32,
+    /// The handler function, when the project defines it.
+    #[serde(skip)]
+    pub handler: Option<FnRef>,
+    /// Its name, when it has one (`login`, `createPost` for a server action).
+    pub handler_name: Option<String>,
+    /// The package of the rate limiter that covers the route: its own middleware, a mount above
+    /// it, a Next.js middleware whose matcher takes it, or a limiter called by its handler.
+    pub limiter: Option<String>,
+    #[serde(skip)]
+    pub span: Span,
+    #[serde(skip)]
+    pub file_id: FileId,
+}
+
+impl Project {
+    /// Every route of the app, in file order.
+    pub fn route_table(&self) -> Vec<RouteRow> {
+        let next_middleware = self.next_middleware_limiters();
+        let mut rows = Vec::new();
+        for (file, facts) in self.files() {
+            for route in &facts.routes {
+                let (prefix, mounted_limiter) = self.mounted_under(file, route);
+                let path = join_paths(&prefix, &route.path);
+                let handler = self.function_of(file, &route.handler);
+                let limiter = route
+                    .middleware
+                    .iter()
+                    .find_map(|middleware| self.limiter_of(file, middleware))
+                    .or(mounted_limiter)
+                    .or_else(|| {
+                        next_middleware.iter().find(|(matcher, _)| matches(matcher, &path)).map(|(_, l)| l.clone())
+                    })
+                    .or_else(|| handler.and_then(|handler| self.limiter_called_by(handler, 0)));
+                rows.push(RouteRow {
+                    framework: route.framework,
+                    method: route.method.clone(),
+                    path,
+                    file: facts.path.clone(),
+                    line: route.span.line,
+                    handler,
+                    handler_name: handler
+                        .map(|handler| self.function_name(handler).to_owned())
+                        .filter(|name| !name.starts_with('<')),
+                    limiter,
+                    span: route.span,
+                    file_id: file,
+                });
+            }
+        }
+        rows
+    }
+
+    /// The prefix a route is mounted under and a limiter mounted in front of it: mounts in the
+    /// route's own file on the same app or router (`app.use(limiter)`), and mounts of its router
+    /// in other files (`app.use('/api', limiter, usersRouter)`).
+    fn mounted_under(&self, file: FileId, route: &Route) -> (String, Option<String>) {
+        if route.on == Value::Unknown {
+            return (String::new(), None);
+        }
+        let facts = self.file(file);
+        let mut limiter = None;
+        // Middleware mounted on the same app or router before... anywhere in the file: `use` order
+        // is not tracked, and a limiter mounted on an app is meant for it.
+        for mount in facts.mounts.iter().filter(|mount| mount.on == route.on && mount.prefix.is_empty()) {
+            limiter = limiter.or_else(|| mount.handlers.iter().find_map(|handler| self.limiter_of(file, handler)));
+        }
+        // The router mounted elsewhere: an export of this file whose value is the route's router.
+        let exported: Vec<&str> =
+            facts.exports.iter().filter(|export| export.value == route.on).map(|export| export.name.as_str()).collect();
+        for (other, other_facts) in self.files() {
+            for mount in &other_facts.mounts {
+                let mounts_it = mount.handlers.iter().any(|handler| match handler {
+                    Value::Import { module, name } => {
+                        self.resolve_module(other, module) == Some(file)
+                            && match name {
+                                ImportedName::Default => exported.contains(&"default"),
+                                ImportedName::Named(name) => exported.contains(&name.as_str()),
+                                ImportedName::Namespace => false,
+                            }
+                    }
+                    same => other == file && *same == route.on,
+                });
+                if mounts_it {
+                    let limiter =
+                        limiter.or_else(|| mount.handlers.iter().find_map(|handler| self.limiter_of(other, handler)));
+                    return (mount.prefix.clone(), limiter);
+                }
+            }
+        }
+        (String::new(), limiter)
+    }
+
+    /// Next.js middleware: each matcher with the limiter its middleware calls.
+    fn next_middleware_limiters(&self) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        for (file, facts) in self.files() {
+            for mount in facts.mounts.iter().filter(|mount| mount.framework == Framework::NextMiddleware) {
+                let limiter = mount.handlers.iter().find_map(|handler| {
+                    self.limiter_of(file, handler)
+                        .or_else(|| self.function_of(file, handler).and_then(|f| self.limiter_called_by(f, 0)))
+                });
+                if let Some(limiter) = limiter {
+                    found.push((mount.prefix.clone(), limiter));
+                }
+            }
+        }
+        found
+    }
+
+    /// The function a handler value is, when the project defines it.
+    fn function_of(&self, file: FileId, value: &Value) -> Option<FnRef> {
+        match self.resolve(file, value) {
+            crate::Resolved::Function(function) | crate::Resolved::Wrapped(function) => Some(function),
+            _ => match value {
+                Value::Function(id) => Some(FnRef { file, id: *id }),
+                Value::Wrap(_, id) => Some(FnRef { file, id: *id }),
+                _ => None,
+            },
+        }
+    }
+
+    /// The limiter package a middleware value comes from (`rateLimit({...})`, an imported
+    /// `authLimiter`, `ThrottlerGuard`), following imports through the project's files.
+    fn limiter_of(&self, file: FileId, value: &Value) -> Option<String> {
+        let (module, _) = self.package_origin(file, value, 0)?;
+        LIMITER_PACKAGES
+            .iter()
+            .find(|package| module.strip_prefix(**package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+            .map(|package| (*package).to_owned())
+    }
+
+    /// A limiter called by `function` or the functions it calls: `await ratelimit.limit(ip)`.
+    fn limiter_called_by(&self, function: FnRef, depth: u32) -> Option<String> {
+        if depth > 2 {
+            return None;
+        }
+        let items = self.items(function)?;
+        let facts = self.file(function.file);
+        items.calls.iter().find_map(|&call| {
+            let callee = &facts.calls[call as usize].callee;
+            self.limiter_of(function.file, callee).or_else(|| {
+                let target = self.call_target(function.file, call)?;
+                self.limiter_called_by(target, depth + 1)
+            })
+        })
+    }
+
+    /// The package a value is made from, and the member path below its export:
+    /// `Call(Import { module: 'express-rate-limit', name: default })` is `express-rate-limit`.
+    pub fn package_origin(&self, file: FileId, value: &Value, depth: u32) -> Option<(String, Vec<String>)> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match value {
+            Value::Import { module, name } => match self.resolve_module(file, module) {
+                Some(target) => {
+                    let export = match name {
+                        ImportedName::Default => "default",
+                        ImportedName::Named(name) => name,
+                        ImportedName::Namespace => return None,
+                    };
+                    let value = &self.file(target).exports.iter().find(|e| e.name == export)?.value;
+                    self.package_origin(target, value, depth + 1)
+                }
+                None => {
+                    let path = match name {
+                        ImportedName::Named(name) => vec![name.clone()],
+                        _ => Vec::new(),
+                    };
+                    Some((crate::packages::package_name(module).into_owned(), path))
+                }
+            },
+            Value::Call(inner) | Value::Instance(inner) | Value::Element(inner) => {
+                self.package_origin(file, inner, depth + 1)
+            }
+            Value::Member(inner, property) => {
+                let (module, mut path) = self.package_origin(file, inner, depth + 1)?;
+                path.push(property.clone());
+                Some((module, path))
+            }
+            Value::Either(first, second) => {
+                self.package_origin(file, first, depth + 1).or_else(|| self.package_origin(file, second, depth + 1))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `/api` + `/users/:id`; either may be empty, and a router's `/` is its prefix.
+fn join_paths(prefix: &str, path: &str) -> String {
+    let prefix = prefix.trim_end_matches('/');
+    let path = if prefix.is_empty() { path } else { path.trim_end_matches('/') };
+    match (prefix.is_empty(), path.is_empty()) {
+        (true, _) => path.to_owned(),
+        (false, true) => prefix.to_owned(),
+        (false, false) if path.starts_with('/') => format!("{prefix}{path}"),
+        (false, false) => format!("{prefix}/{path}"),
+    }
+}
+
+/// Whether a Next.js matcher takes a path: an empty matcher takes all, `/api/:path*` its prefix,
+/// a pattern with a regex group is taken to match everything under its literal prefix.
+fn matches(matcher: &str, path: &str) -> bool {
+    let literal = matcher.split([':', '(', '*']).next().unwrap_or_default().trim_end_matches('/');
+    literal.is_empty() || path == literal || path.starts_with(&format!("{literal}/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_join_with_one_slash() {
+        assert_eq!(join_paths("/api/", "/users"), "/api/users");
+        assert_eq!(join_paths("", "/users"), "/users");
+        assert_eq!(join_paths("/api", ""), "/api");
+        assert_eq!(join_paths("/orders", "/"), "/orders");
+    }
+
+    #[test]
+    fn matchers_take_their_prefix() {
+        assert!(matches("/api/:path*", "/api/login"));
+        assert!(matches("", "/anything"));
+        assert!(matches("/((?!_next/static).*)", "/api/login"));
+        assert!(!matches("/dashboard/:path*", "/api/login"));
+    }
+}
