@@ -185,3 +185,21 @@ fn routes_know_the_limiter_in_front_of_them() {
     assert_eq!(limiter("/auth/otp").as_deref(), Some("@upstash/ratelimit"));
     assert_eq!(limiter("/auth/reset"), None);
 }
+
+#[test]
+fn a_hard_coded_secret_never_appears_in_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("package.json"), "{}").unwrap();
+    std::fs::write(
+        dir.path().join("auth.ts"),
+        "export const secret = process.env.JWT_SECRET || 'hunter2-signing-key';\n",
+    )
+    .unwrap();
+    for format in ["human", "json"] {
+        let output = ceiling(&["scan", ".", "--format", format], dir.path());
+        assert_eq!(output.status.code(), Some(1), "the fallback is reported");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("JWT_SECRET"), "{text}");
+        assert!(!text.contains("hunter2"), "the secret leaked into the {format} output: {text}");
+    }
+}

@@ -424,6 +424,51 @@ pub struct FileFacts {
     /// Routers and middleware mounted on an app or router (`app.use('/api', limiter, router)`),
     /// and the matchers of a Next.js `middleware.ts`.
     pub mounts: Vec<Mount>,
+    /// Environment variables read with a literal fallback (`process.env.JWT_SECRET || 'dev'`).
+    pub env_fallbacks: Vec<EnvFallback>,
+    /// Work that repeats on a timer: intervals, cron schedules, polling hooks.
+    pub timers: Vec<Timer>,
+}
+
+/// Something the code runs again and again on a clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Timer {
+    pub span: Span,
+    pub kind: TimerKind,
+    /// The period in milliseconds, when it is a constant (`setInterval(fn, 5_000)`,
+    /// `refreshInterval: 1000`, a cron expression's shortest gap).
+    pub period_ms: Option<u64>,
+    /// What runs each time: a function of this file, or what it refers to.
+    pub callback: Value,
+    /// The callback guards against overlapping runs or hidden tabs: an `isRunning` flag checked
+    /// and set, a lock, `document.visibilityState`, backoff.
+    pub guarded: bool,
+    /// In code that runs in the browser (`'use client'`, a React hook or component file).
+    pub client: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TimerKind {
+    /// `setInterval`.
+    Interval,
+    /// `node-cron`, `cron`, `croner`, `node-schedule`, `@nestjs/schedule` (`@Cron`, `@Interval`).
+    Cron,
+    /// SWR `refreshInterval`, React Query `refetchInterval`.
+    Refetch,
+}
+
+/// `process.env.NAME || 'literal'` (also `??`, `import.meta.env`, `Deno.env.get`): the code runs
+/// with the literal when the variable is missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvFallback {
+    pub span: Span,
+    /// The variable's name (`JWT_SECRET`).
+    pub name: String,
+    /// The fallback is a non-empty string literal (not `''`, not a number or boolean).
+    pub literal: bool,
+    /// Where the fallback is: reports mask it, a secret never appears in output.
+    pub fallback: Span,
 }
 
 /// The web framework an entry point belongs to.

@@ -6,7 +6,7 @@ use serde::Serialize;
 use crate::{FileId, FnRef, Framework, ImportedName, Project, Route, Span, Value};
 
 /// Rate-limiting packages, by the package a middleware or call comes from.
-const LIMITER_PACKAGES: &[&str] = &[
+pub const LIMITER_PACKAGES: &[&str] = &[
     "express-rate-limit",
     "express-slow-down",
     "rate-limiter-flexible",
@@ -85,44 +85,73 @@ impl Project {
         rows
     }
 
-    /// The prefix a route is mounted under and a limiter mounted in front of it: mounts in the
-    /// route's own file on the same app or router (`app.use(limiter)`), and mounts of its router
-    /// in other files (`app.use('/api', limiter, usersRouter)`).
+    /// The prefix a route is mounted under and a limiter mounted in front of it.
     fn mounted_under(&self, file: FileId, route: &Route) -> (String, Option<String>) {
         if route.on == Value::Unknown {
             return (String::new(), None);
         }
+        self.placement(file, &route.on, &route.path, 0)
+    }
+
+    /// Where the app or router `on` of `file` sits: the prefix above it, and a limiter mounted in
+    /// front of `path` (a path below `on`) on the way up: on `on` itself (`app.use(limiter)`,
+    /// `app.use('/auth', limiter)`), in the mount of `on` (`app.use('/api', limiter, router)`),
+    /// or above that, through nested routers and across files.
+    fn placement(&self, file: FileId, on: &Value, path: &str, depth: u32) -> (String, Option<String>) {
+        let here = self.limiter_mounted_on(file, on, path);
+        if depth > 4 {
+            return (String::new(), here);
+        }
+        let Some((other, mount)) = self.mount_of(file, on) else { return (String::new(), here) };
+        let below = join_paths(&mount.prefix, path);
+        let (above, limiter_above) = self.placement(other, &mount.on, &below, depth + 1);
+        let in_mount = mount.handlers.iter().find_map(|handler| self.limiter_of(other, handler));
+        (join_paths(&above, &mount.prefix), here.or(in_mount).or(limiter_above))
+    }
+
+    /// A limiter mounted on `on` for every path, or for a prefix of `path`.
+    fn limiter_mounted_on(&self, file: FileId, on: &Value, path: &str) -> Option<String> {
+        self.file(file)
+            .mounts
+            .iter()
+            .filter(|mount| mount.on == *on)
+            .filter(|mount| mount.prefix.is_empty() || matches(&mount.prefix, path))
+            .find_map(|mount| mount.handlers.iter().find_map(|handler| self.limiter_of(file, handler)))
+    }
+
+    /// The mount that mounts `on` (an app or router of `file`): in the same file, or in another
+    /// that imports it (`import { authRouter }`, `require('./routes/auth')`).
+    fn mount_of(&self, file: FileId, on: &Value) -> Option<(FileId, &crate::Mount)> {
         let facts = self.file(file);
-        let mut limiter = None;
-        // Middleware mounted on the same app or router before... anywhere in the file: `use` order
-        // is not tracked, and a limiter mounted on an app is meant for it.
-        for mount in facts.mounts.iter().filter(|mount| mount.on == route.on && mount.prefix.is_empty()) {
-            limiter = limiter.or_else(|| mount.handlers.iter().find_map(|handler| self.limiter_of(file, handler)));
-        }
-        // The router mounted elsewhere: an export of this file whose value is the route's router.
         let exported: Vec<&str> =
-            facts.exports.iter().filter(|export| export.value == route.on).map(|export| export.name.as_str()).collect();
-        for (other, other_facts) in self.files() {
-            for mount in &other_facts.mounts {
-                let mounts_it = mount.handlers.iter().any(|handler| match handler {
-                    Value::Import { module, name } => {
-                        self.resolve_module(other, module) == Some(file)
-                            && match name {
-                                ImportedName::Default => exported.contains(&"default"),
-                                ImportedName::Named(name) => exported.contains(&name.as_str()),
-                                ImportedName::Namespace => false,
-                            }
-                    }
-                    same => other == file && *same == route.on,
-                });
-                if mounts_it {
-                    let limiter =
-                        limiter.or_else(|| mount.handlers.iter().find_map(|handler| self.limiter_of(other, handler)));
-                    return (mount.prefix.clone(), limiter);
-                }
+            facts.exports.iter().filter(|export| export.value == *on).map(|export| export.name.as_str()).collect();
+        let same_file = facts
+            .mounts
+            .iter()
+            .find(|mount| mount.on != *on && mount.handlers.iter().any(|handler| handler == on))
+            .map(|mount| (file, mount));
+        same_file.or_else(|| {
+            if exported.is_empty() {
+                return None;
             }
-        }
-        (String::new(), limiter)
+            self.files().find_map(|(other, other_facts)| {
+                let mount = other_facts.mounts.iter().find(|mount| {
+                    mount.handlers.iter().any(|handler| match handler {
+                        Value::Import { module, name } => {
+                            self.resolve_module(other, module) == Some(file)
+                                && match name {
+                                    ImportedName::Default => exported.contains(&"default"),
+                                    ImportedName::Named(name) => exported.contains(&name.as_str()),
+                                    // `require('./routes/auth')` of `module.exports = router`.
+                                    ImportedName::Namespace => facts.commonjs && exported.contains(&"default"),
+                                }
+                        }
+                        _ => false,
+                    })
+                })?;
+                Some((other, mount))
+            })
+        })
     }
 
     /// Next.js middleware: each matcher with the limiter its middleware calls.
@@ -143,7 +172,7 @@ impl Project {
     }
 
     /// The function a handler value is, when the project defines it.
-    fn function_of(&self, file: FileId, value: &Value) -> Option<FnRef> {
+    pub fn function_of(&self, file: FileId, value: &Value) -> Option<FnRef> {
         match self.resolve(file, value) {
             crate::Resolved::Function(function) | crate::Resolved::Wrapped(function) => Some(function),
             _ => match value {
@@ -157,8 +186,13 @@ impl Project {
     /// The limiter package a middleware value comes from (`rateLimit({...})`, an imported
     /// `authLimiter`, `ThrottlerGuard`), following imports through the project's files.
     fn limiter_of(&self, file: FileId, value: &Value) -> Option<String> {
+        self.package_among(file, value, LIMITER_PACKAGES)
+    }
+
+    /// Which of `packages` (or a subpath of one) a value comes from.
+    pub fn package_among(&self, file: FileId, value: &Value, packages: &[&str]) -> Option<String> {
         let (module, _) = self.package_origin(file, value, 0)?;
-        LIMITER_PACKAGES
+        packages
             .iter()
             .find(|package| module.strip_prefix(**package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
             .map(|package| (*package).to_owned())
@@ -166,17 +200,63 @@ impl Project {
 
     /// A limiter called by `function` or the functions it calls: `await ratelimit.limit(ip)`.
     fn limiter_called_by(&self, function: FnRef, depth: u32) -> Option<String> {
+        self.package_called_by(function, LIMITER_PACKAGES, depth).map(|(package, _, _)| package)
+    }
+
+    /// A call, by `function` or the functions it calls (two calls deep), of something made by one
+    /// of `packages`: the package, and the file and place of that call.
+    pub fn package_called_by(&self, function: FnRef, packages: &[&str], depth: u32) -> Option<(String, FileId, Span)> {
         if depth > 2 {
             return None;
         }
         let items = self.items(function)?;
         let facts = self.file(function.file);
         items.calls.iter().find_map(|&call| {
-            let callee = &facts.calls[call as usize].callee;
-            self.limiter_of(function.file, callee).or_else(|| {
-                let target = self.call_target(function.file, call)?;
-                self.limiter_called_by(target, depth + 1)
-            })
+            let found = &facts.calls[call as usize];
+            match self.package_among(function.file, &found.callee, packages) {
+                Some(package) => Some((package, function.file, found.span)),
+                None => {
+                    let target = self.call_target(function.file, call)?;
+                    self.package_called_by(target, packages, depth + 1)
+                }
+            }
+        })
+    }
+
+    /// The functions `function` runs, itself included, following calls up to `depth` deep.
+    pub fn functions_within(&self, function: FnRef, depth: u32) -> Vec<FnRef> {
+        let mut found = vec![function];
+        let mut frontier = vec![function];
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for function in frontier {
+                let Some(items) = self.items(function) else { continue };
+                for &call in &items.calls {
+                    if let Some(target) = self.call_target(function.file, call)
+                        && !found.contains(&target)
+                    {
+                        found.push(target);
+                        next.push(target);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        found
+    }
+
+    /// The value a module exports under `name`, through `export * from` barrels.
+    fn export_value(&self, file: FileId, name: &str, depth: u32) -> Option<(FileId, &Value)> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let facts = self.file(file);
+        if let Some(export) = facts.exports.iter().find(|export| export.name == name) {
+            return Some((file, &export.value));
+        }
+        facts.export_all.iter().find_map(|module| {
+            let target = self.resolve_module(file, module)?;
+            self.export_value(target, name, depth + 1)
         })
     }
 
@@ -194,7 +274,7 @@ impl Project {
                         ImportedName::Named(name) => name,
                         ImportedName::Namespace => return None,
                     };
-                    let value = &self.file(target).exports.iter().find(|e| e.name == export)?.value;
+                    let (target, value) = self.export_value(target, export, depth)?;
                     self.package_origin(target, value, depth + 1)
                 }
                 None => {
@@ -205,8 +285,20 @@ impl Project {
                     Some((crate::packages::package_name(module).into_owned(), path))
                 }
             },
-            Value::Call(inner) | Value::Instance(inner) | Value::Element(inner) => {
+            // `verifySignatureAppRouter(async (req) => ...)`: what the wrapper is.
+            Value::Call(inner) | Value::Instance(inner) | Value::Element(inner) | Value::Wrap(inner, _) => {
                 self.package_origin(file, inner, depth + 1)
+            }
+            // `limits.authLimiter` of `import * as limits from './limits'` (or a `require`): the
+            // project file's export.
+            Value::Member(inner, property)
+                if matches!(&**inner, Value::Import { module, name: ImportedName::Namespace }
+                    if self.resolve_module(file, module).is_some()) =>
+            {
+                let Value::Import { module, .. } = &**inner else { return None };
+                let target = self.resolve_module(file, module)?;
+                let (target, value) = self.export_value(target, property, depth)?;
+                self.package_origin(target, value, depth + 1)
             }
             Value::Member(inner, property) => {
                 let (module, mut path) = self.package_origin(file, inner, depth + 1)?;

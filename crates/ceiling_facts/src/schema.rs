@@ -61,6 +61,9 @@ pub struct Table {
     /// Rows inserted by the migrations themselves (`INSERT INTO t VALUES ...`): a lookup table
     /// whose size the app does not grow, unless the app also writes to it.
     pub seeded: bool,
+    /// The schema a SQL migration created it in when one is named and it is not `public`
+    /// (`private`, `auth`); `None` for the default schema.
+    pub namespace: Option<String>,
 }
 
 impl Table {
@@ -74,6 +77,7 @@ impl Table {
             foreign_keys: Vec::new(),
             rls: None,
             seeded: false,
+            namespace: None,
         }
     }
 
@@ -304,6 +308,7 @@ impl Schema {
                     }
                     known.rls = known.rls.or(table.rls);
                     known.seeded |= table.seeded;
+                    known.namespace = known.namespace.take().or(table.namespace);
                 }
                 Err(at) => self.tables.insert(at, table),
             }

@@ -97,6 +97,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
         self.visit_program(program);
         // After the walk: every function has its id, which handlers refer to.
         (self.facts.routes, self.facts.mounts) = crate::routes::routes(program, &mut self.values, path);
+        self.facts.timers = crate::timers::timers(program, &mut self.values, path);
         self.facts.suppressions = program
             .comments
             .iter()

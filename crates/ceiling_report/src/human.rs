@@ -19,6 +19,14 @@ pub fn render_human(findings: &[Finding], summary: &Summary, sources: SourceLoad
         }
         cache.entry(finding.file.clone()).or_insert_with(|| sources(&finding.file));
     }
+    // A secret in the code is masked wherever the file is shown, byte for byte, so spans hold.
+    for finding in findings.iter().filter(|finding| !finding.redact.is_empty()) {
+        if let Some(Some(source)) = cache.get_mut(&finding.file) {
+            for span in &finding.redact {
+                mask(source, span.start as usize, span.end as usize);
+            }
+        }
+    }
     // Findings that one index fixes are shown once, with every site: "posts: 3 queries filter by
     // author_id" reads better than three separate findings.
     let mut shown = vec![false; findings.len()];
@@ -129,6 +137,14 @@ fn index_report<'s>(members: &[&'s Finding], sources: &'s BTreeMap<String, Optio
     let notes = Group::with_title(Level::NOTE.secondary_title(first.why.as_str()));
     let help = Group::with_title(Level::HELP.secondary_title(first.fix.as_str()));
     vec![group, notes, help]
+}
+
+/// Replaces `start..end` of `source` with `*`, one per byte.
+fn mask(source: &mut String, start: usize, end: usize) {
+    let (start, end) = (start.min(source.len()), end.min(source.len()));
+    if start < end && source.is_char_boundary(start) && source.is_char_boundary(end) {
+        source.replace_range(start..end, &"*".repeat(end - start));
+    }
 }
 
 /// A span cut to its first line: a call spanning twenty lines is marked where it starts. An empty

@@ -70,6 +70,10 @@ pub struct Finding {
     /// The index that fixes it, for index findings: `ceiling scan --fix-indexes` writes these
     /// into a migration, and the human report groups findings by it.
     pub index: Option<SuggestedIndex>,
+    /// Places in the finding's file that hold a secret (a hard-coded fallback): code excerpts
+    /// mask them.
+    #[serde(skip)]
+    pub redact: Vec<Span>,
 }
 
 /// An index to create, with the statement that creates it and the line that declares it in the

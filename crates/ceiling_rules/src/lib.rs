@@ -10,6 +10,7 @@ pub mod docs;
 mod finding;
 mod loops;
 mod tables;
+mod webhooks;
 
 pub use finding::{ChainLink, Declaration, Family, Finding, Severity, SuggestedIndex};
 

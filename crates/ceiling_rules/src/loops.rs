@@ -272,5 +272,6 @@ pub fn finding(rule: &Rule, project: &Project, found: PerElement, message: Strin
         why: why.to_owned(),
         fix,
         index: None,
+        redact: Vec::new(),
     }
 }

@@ -208,6 +208,12 @@ impl State {
         // A table created again (`IF NOT EXISTS`, or a schema dump kept beside the migrations)
         // gains what the new declaration adds.
         self.ensure_table(&name, cx);
+        if let [namespace, _] = create.name.0.as_slice()
+            && let Some(namespace) = namespace.as_ident().map(ident).filter(|namespace| namespace != "public")
+            && let Some(entry) = self.tables.get_mut(&name)
+        {
+            entry.table.namespace = Some(namespace);
+        }
         // sqlparser reads `(LIKE other)` as a column named `LIKE` of type `other`.
         let columns: Vec<&ColumnDef> = create
             .columns

@@ -6,9 +6,12 @@ import { checkoutRouter } from './routes/checkout'
 import { ordersRouter } from './routes/orders'
 import { reportsRouter } from './routes/reports'
 import { usersRouter } from './routes/users'
+import { webhooksRouter } from './routes/webhooks'
 
 const app = express()
 app.use(cors())
+// Webhooks read their raw body for the signature check: mounted before the JSON parser.
+app.use('/webhooks', webhooksRouter)
 app.use(express.json())
 
 app.get('/health', (_req, res) => {

@@ -63,7 +63,8 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
             let operation = if super::one_row(rows, hints) { Operation::Create } else { Operation::BulkWrite };
             let mut shape = Shape::new(QueryApi::DrizzleBuilder, at, "insert", operation);
             shape.model = table_name(table.first());
-            if rest.iter().any(|link| matches!(link.method(), Some(("onConflictDoUpdate", _))))
+            // `onConflictDoNothing` too: an insert that skips the rows already there is keyed.
+            if rest.iter().any(|link| matches!(link.method(), Some(("onConflictDoUpdate" | "onConflictDoNothing", _))))
                 && operation == Operation::Create
             {
                 shape.operation = Operation::Upsert;

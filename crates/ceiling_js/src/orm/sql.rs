@@ -43,6 +43,7 @@ fn statement_shape(api: QueryApi, at: usize, method: &str, text: Option<&str>) -
         .split(|c: char| !c.is_ascii_alphanumeric() && c != '_' && c != '.' && c != '"')
         .filter(|w| !w.is_empty())
         .collect();
+    let upsert = lower.contains("on conflict") || lower.contains("on duplicate key");
     let operation = match words.first().copied() {
         Some("select" | "with") => Operation::ReadMany,
         Some("insert") => {
@@ -50,6 +51,8 @@ fn statement_shape(api: QueryApi, at: usize, method: &str, text: Option<&str>) -
             let tuples = lower.matches("),").count();
             if tuples > 0 || lower.contains("unnest") || lower.contains("select") {
                 Operation::BulkWrite
+            } else if upsert {
+                Operation::Upsert
             } else {
                 Operation::Create
             }

@@ -20,7 +20,7 @@ authRouter.post('/login', loginLimiter, async (req, res) => {
 
 // POST /auth/reset-password - no limiter: anyone can send reset emails in a loop
 // (planted for the abuse rules; `ceiling routes` shows it without a rate limit).
-authRouter.post('/reset-password', async (req, res) => {
+authRouter.post('/reset-password', async (req, res) => { // expect: auth-no-rate-limit
   const { email } = req.body as { email: string }
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1)
   if (user) {

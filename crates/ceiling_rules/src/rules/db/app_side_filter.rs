@@ -91,6 +91,7 @@ count them: the cost grows with the table, not with the answer."
 `.length`, `take`/`limit` instead of `.slice()`."
                 .to_owned(),
             index: None,
+            redact: Vec::new(),
         });
     }
 }

@@ -87,6 +87,7 @@ the table."
                 quote(first)
             ),
             index: None,
+            redact: Vec::new(),
         });
     }
 }

@@ -2,7 +2,7 @@
 
 use ceiling_facts::{Operation, Orm, Project};
 
-use crate::tables::{is_lookup, scoped, table_queries, written_tables};
+use crate::tables::{is_lookup, table_queries, written_tables};
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -25,8 +25,8 @@ Drizzle/Kysely/Knex: `where(gt(t.id, lastId)).orderBy(t.id).limit(n)`; supabase-
         passes: "```ts\nawait prisma.post.findMany({ cursor: { id: after }, skip: 1, take: 20 });\n```",
         guards: &[
             "A constant offset (`skip: 1` after a cursor) is not pagination, nor an offset only given when a caller asks (`skip: page ? (page - 1) * n : undefined`).",
-            "The read is scoped to one owner's rows by an equality on a key, foreign key or indexed column, or to a chunk of keys (`in`): a short list, paged or not.",
-            "A query built partly elsewhere: its scope is unknown.",
+            "The read is limited to a chunk of keys (`in`): a short list, paged or not.",
+            "A query built partly elsewhere: its offset may be a cursor's.",
             "Lookup tables (filled by the migrations, never written by the app), tables the schema does not declare, tests and scripts.",
             "Reported as `info`: offset paging is fine for the first pages of a small list; it is a ceiling, not a bug.",
         ],
@@ -42,8 +42,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         if !shape.offset || shape.operation != Operation::ReadMany || is_lookup(found.table, &written) {
             continue;
         }
-        // One owner's rows, or a chunk of keys: a short list, paged or not.
-        if shape.batched || scoped(found.table, found.query).is_none_or(|scoped| scoped) {
+        // A chunk of keys is a short list, paged or not. One owner's rows are not: a survey's
+        // responses or a team's events grow without bound.
+        if shape.batched || shape.opaque {
             continue;
         }
         let keyset = match found.orm {
@@ -68,6 +69,7 @@ pages get linearly slower as the table grows."
                 .to_owned(),
             fix: format!("Page by key instead of by offset: {keyset}, with an index on the key."),
             index: None,
+            redact: Vec::new(),
         });
     }
 }

@@ -90,6 +90,7 @@ request, until the request times out.",
             why: why.to_owned(),
             fix: format!("Page the read with {limit}, or scope it to its owner (`where: {{ teamId }}`)."),
             index: None,
+            redact: Vec::new(),
         });
     }
 }

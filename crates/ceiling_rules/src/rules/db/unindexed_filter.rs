@@ -88,6 +88,7 @@ fine at 5,000 rows, a full scan per request at 500,000."
                 .to_owned(),
             fix: fix_text(&index),
             index: Some(index),
+            redact: Vec::new(),
         });
     }
 }

@@ -1,9 +1,9 @@
 //! `unindexed-foreign-key`: a foreign key whose columns lead no index.
 
-use ceiling_facts::{FilterOp, Operation, Project};
+use ceiling_facts::{Operation, Project};
 use rustc_hash::FxHashSet;
 
-use crate::tables::{column_list, fix_text, span_of, suggest, table_queries};
+use crate::tables::{column_list, fix_text, indexable_columns, span_of, suggest, table_queries};
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -29,7 +29,9 @@ migration in the finding. `ceiling scan --fix-indexes` writes it.",
         passes: "```prisma\nmodel Post {\n  id       String @id\n  authorId String\n  author   User   @relation(fields: [authorId], references: [id])\n  @@index([authorId])\n}\n```",
         guards: &[
             "An index, primary key or unique constraint whose leading columns are the key's columns, in any order, serves it: a composite primary key `(postId, tagId)` covers `postId`, a one-to-one relation's `@unique` covers its scalar.",
-            "Reported as `warning` when the app's queries filter on the key, `info` when nothing in the code reads by it yet.",
+            "Audit stamps (`createdBy`, `updated_by`, `creatorId`, `deletedBy`) that no query filters on: written once, looked up only when a user is deleted.",
+            "Tables the app's code never reads, writes or loads as a relation, and whose parents it never deletes (legacy tables, tables moved out of use, seed-only data): their keys cost nothing today.",
+            "Reported as `warning` when a query of the app filters on the key with no index serving it, `info` otherwise (joins, includes and cascades still scan).",
         ],
     },
     check,
@@ -37,19 +39,39 @@ migration in the finding. `ceiling scan --fix-indexes` writes it.",
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     let queries = table_queries(project);
-    // Keys the app filters on: (table, column).
+    // Tables the app's code reads or writes, directly or as a relation it loads (`include: {
+    // photos: true }`): a key of a table nothing touches (legacy, moved away, seed-only) costs
+    // nothing today.
+    let mut used: FxHashSet<String> = queries.iter().map(|found| stem(&found.table.name)).collect();
+    for (_, facts) in project.files() {
+        for query in &facts.queries {
+            used.extend(query.shape.includes.iter().map(|relation| stem(relation)));
+        }
+    }
+    // Deleting a parent row makes PostgreSQL look up its children by the key, cascade or not.
+    let deleted: FxHashSet<String> = queries
+        .iter()
+        .filter(|found| matches!(found.query.shape.operation, Operation::Delete | Operation::BulkWrite))
+        .map(|found| stem(&found.table.name))
+        .collect();
+    let is_used = |table: &ceiling_facts::Table| {
+        used.contains(&stem(&table.name))
+            || table.bindings.iter().any(|b| used.contains(&stem(b)))
+            || table.foreign_keys.iter().any(|key| deleted.contains(&stem(&key.references_table)))
+    };
+    // Keys the app filters on where no index serves the query: (table, column).
     let filtered: FxHashSet<(&str, &str)> = queries
         .iter()
         .filter(|found| {
             !matches!(found.query.shape.operation, Operation::Create | Operation::Upsert | Operation::BulkWrite)
         })
-        .flat_map(|found| {
-            found.query.shape.filters.iter().filter(|filter| filter.op != FilterOp::Relation).filter_map(|filter| {
-                found.table.column(&filter.column).map(|column| (found.table.name.as_str(), column.name.as_str()))
-            })
+        .filter_map(|found| Some((found, indexable_columns(found.table, found.query)?)))
+        .filter(|(found, columns)| columns.iter().all(|column| found.table.index_leading_with(&column.name).is_none()))
+        .flat_map(|(found, columns)| {
+            columns.into_iter().map(move |column| (found.table.name.as_str(), column.name.as_str()))
         })
         .collect();
-    for table in &project.schema.tables {
+    for table in project.schema.tables.iter().filter(|table| is_used(table)) {
         for key in &table.foreign_keys {
             if key.columns.is_empty() || table.index_starting_with(&key.columns).is_some() {
                 continue;
@@ -58,8 +80,13 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             if columns.len() != key.columns.len() {
                 continue;
             }
-            let index = suggest(table, &columns);
             let used = key.columns.iter().any(|column| filtered.contains(&(table.name.as_str(), column.as_str())));
+            // `createdBy`, `updated_by`: who made a row, written once and read by no query; only a
+            // user's deletion looks the rows up by it.
+            if !used && key.columns.iter().all(|column| is_audit_stamp(column)) {
+                continue;
+            }
+            let index = suggest(table, &columns);
             findings.push(Finding {
                 rule: RULE.id,
                 family: RULE.family,
@@ -79,7 +106,22 @@ include from the parent and every delete of a parent scans this whole table."
                     .to_owned(),
                 fix: fix_text(&index),
                 index: Some(index),
+                redact: Vec::new(),
             });
         }
     }
+}
+
+/// A table or relation name compared loosely: `Photo`, `photos` and `photo` are one.
+fn stem(name: &str) -> String {
+    let lower = name.to_ascii_lowercase().replace('_', "");
+    lower.strip_suffix('s').map_or(lower.clone(), str::to_owned)
+}
+
+/// A column that records who made or changed a row: `createdBy`, `created_by_id`, `creatorId`.
+fn is_audit_stamp(column: &str) -> bool {
+    let column = column.to_ascii_lowercase().replace('_', "");
+    ["createdby", "updatedby", "deletedby", "modifiedby", "creator", "lasteditedby", "archivedby"]
+        .iter()
+        .any(|stamp| column.starts_with(stamp))
 }

@@ -67,6 +67,7 @@ every row of the table to keep N."
                 .to_owned(),
             fix: fix_text(&index),
             index: Some(index),
+            redact: Vec::new(),
         });
     }
 }

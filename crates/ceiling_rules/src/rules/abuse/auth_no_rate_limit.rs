@@ -1,0 +1,162 @@
+//! `auth-no-rate-limit`: a sign-in, sign-up, password-reset or one-time-code route that no rate
+//! limiter covers.
+
+use ceiling_facts::{FileRole, Framework, Project, RouteRow};
+
+use crate::{Docs, Family, Finding, Rule, Severity, Status};
+
+pub static RULE: Rule = Rule {
+    id: "auth-no-rate-limit",
+    family: Family::Abuse,
+    severity: Severity::Warning,
+    status: Status::Preview,
+    summary: "A login, sign-up, password-reset or OTP route has no rate limit: open to brute force and abuse.",
+    docs: Docs {
+        what: "A route that takes credentials or starts an account flow (sign-in, sign-up, \
+password reset or change, one-time codes, magic links, 2FA verification, NextAuth's \
+`[...nextauth]` handler), found by its path or its handler's name, that no rate limiter covers: \
+not as its own middleware, not mounted in front of its router or app, not in a Next.js \
+`middleware.ts` whose matcher takes it, and not called by its handler.",
+        why: "Without a limit one client can try thousands of passwords a minute against one \
+account, enumerate which emails have accounts, create accounts in bulk, or make the app send \
+thousands of reset emails and SMS codes, which costs money and gets the sending domain \
+blocked.",
+        fix: "Put a limiter in front of the route, keyed by client IP and by account: \
+`express-rate-limit` as route middleware (`router.post('/login', rateLimit({ windowMs: 15 * 60 * \
+1000, limit: 5 }), handler)`), `@fastify/rate-limit` with a per-route `config.rateLimit`, \
+`hono-rate-limiter`, `@nestjs/throttler`'s `@Throttle()`, or `@upstash/ratelimit` called at the \
+top of a Next.js route handler or server action, or in `middleware.ts` with a matcher that \
+takes the route.",
+        fires: "```ts\nauthRouter.post('/reset-password', async (req, res) => {\n  await sendResetEmail(req.body.email);\n  res.status(202).end();\n});\n```",
+        passes: "```ts\nauthRouter.post('/login', rateLimit({ windowMs: 15 * 60 * 1000, limit: 5 }), login);\n```",
+        guards: &[
+            "Any limiter covers the route: route middleware, an app-wide or router-wide `use`, a Next.js middleware whose matcher takes the path, or a limiter its handler calls (two calls deep).",
+            "Reads (`GET`): following a verification link or rendering a login page is not a credential check.",
+            "Auth handled by a hosted provider that limits its own endpoints: the route's handler comes from Better Auth (its limiter is on by default) or the flow runs in the browser against Supabase Auth, Clerk, Auth0, Firebase or Cognito (no route of the app is involved).",
+            "Tests, scripts and generated files.",
+        ],
+    },
+    check,
+};
+
+/// Path segments and handler names of credential and account flows, lower case, with `-`
+/// and `_` removed; matched as whole words.
+const SENSITIVE: &[(&str, &str)] = &[
+    ("login", "password guessing"),
+    ("signin", "password guessing"),
+    ("logon", "password guessing"),
+    ("authenticate", "password guessing"),
+    ("credentials", "password guessing"),
+    ("...nextauth", "password guessing"),
+    ("signup", "mass account creation"),
+    ("register", "mass account creation"),
+    ("resetpassword", "reset-email flooding and token guessing"),
+    ("forgotpassword", "reset-email flooding and token guessing"),
+    ("passwordreset", "reset-email flooding and token guessing"),
+    ("changepassword", "password guessing"),
+    ("updatepassword", "password guessing"),
+    ("otp", "code guessing and SMS or email flooding"),
+    ("verifyotp", "code guessing"),
+    ("sendotp", "SMS or email flooding"),
+    ("magiclink", "email flooding"),
+    ("2fa", "code guessing"),
+    ("mfa", "code guessing"),
+    ("totp", "code guessing"),
+    ("verifycode", "code guessing"),
+    // Handler names of the same flows.
+    ("loginuser", "password guessing"),
+    ("signinuser", "password guessing"),
+    ("signinwithpassword", "password guessing"),
+    ("signinwithemail", "password guessing"),
+    ("registeruser", "mass account creation"),
+    ("signupuser", "mass account creation"),
+    ("createaccount", "mass account creation"),
+    ("requestpasswordreset", "reset-email flooding and token guessing"),
+    ("sendresetemail", "reset-email flooding"),
+    ("sendmagiclink", "email flooding"),
+    ("verifyemailcode", "code guessing"),
+];
+
+/// Handlers from these packages limit their own endpoints.
+const SELF_LIMITING: &[&str] = &["better-auth"];
+
+fn check(project: &Project, findings: &mut Vec<Finding>) {
+    for row in project.route_table() {
+        if row.limiter.is_some() || row.method == "GET" || row.method == "HEAD" || row.method == "OPTIONS" {
+            continue;
+        }
+        if project.file(row.file_id).role != FileRole::App {
+            continue;
+        }
+        let Some(abuse) = sensitive(&row) else { continue };
+        if self_limiting(project, &row) {
+            continue;
+        }
+        let what = match (row.path.is_empty(), &row.handler_name) {
+            (true, Some(name)) => format!("server action `{name}`"),
+            _ => format!("{} {}", row.method, row.path),
+        };
+        findings.push(Finding {
+            rule: RULE.id,
+            family: RULE.family,
+            severity: RULE.severity,
+            file: row.file.clone(),
+            span: row.span,
+            message: format!("{what} has no rate limit: open to {abuse}"),
+            chain: Vec::new(),
+            why: format!(
+                "Nothing limits how often one client calls it: a script can send thousands of requests a minute \
+({abuse})."
+            ),
+            fix: fix(row.framework),
+            index: None,
+            redact: Vec::new(),
+        });
+    }
+}
+
+/// The abuse a route is open to, when its path or handler name says it is a credential or
+/// account flow.
+fn sensitive(row: &RouteRow) -> Option<&'static str> {
+    let words = row
+        .path
+        .split(['/', '.', '?'])
+        .map(str::to_owned)
+        .chain(row.handler_name.iter().cloned())
+        .map(|word| word.to_ascii_lowercase().replace(['-', '_'], ""));
+    let mut normalized: Vec<String> = words.collect();
+    // `/password/reset`, `/reset/password`: a flow named over two segments.
+    let segments: Vec<String> =
+        row.path.split('/').map(|segment| segment.to_ascii_lowercase().replace(['-', '_'], "")).collect();
+    for pair in segments.windows(2) {
+        normalized.push(format!("{}{}", pair[0], pair[1]));
+        normalized.push(format!("{}{}", pair[1], pair[0]));
+    }
+    let nextauth = row.path.contains("[...nextauth]");
+    if nextauth {
+        return Some("password guessing");
+    }
+    // Whole words only: `registerWebhook` and `loginHistory` are other things.
+    normalized.iter().find_map(|word| SENSITIVE.iter().find(|(name, _)| word == name).map(|(_, abuse)| *abuse))
+}
+
+/// A route whose handler comes from a self-limiting auth library (`export const { GET, POST } =
+/// toNextJsHandler(auth)` of Better Auth).
+fn self_limiting(project: &Project, row: &RouteRow) -> bool {
+    let facts = project.file(row.file_id);
+    let Some(route) = facts.routes.iter().find(|route| route.span == row.span) else { return false };
+    project.package_origin(row.file_id, &route.handler, 0).is_some_and(|(module, _)| {
+        SELF_LIMITING.iter().any(|package| module.strip_prefix(package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+    })
+}
+
+fn fix(framework: Framework) -> String {
+    match framework {
+        Framework::Express => "Add a limiter as the route's middleware: `router.post(path, rateLimit({ windowMs: 15 * 60 * 1000, limit: 5 }), handler)` with `express-rate-limit` (a Redis store when there are several instances).".to_owned(),
+        Framework::Fastify => "Register `@fastify/rate-limit` and set `config: { rateLimit: { max: 5, timeWindow: '15 minutes' } }` on the route.".to_owned(),
+        Framework::Hono => "Add `rateLimiter({ windowMs: 15 * 60 * 1000, limit: 5, keyGenerator })` from `hono-rate-limiter` in front of the route.".to_owned(),
+        Framework::Koa => "Add `koa-ratelimit` (or `rate-limiter-flexible`) middleware in front of the route.".to_owned(),
+        Framework::NestJs => "Register `ThrottlerModule` and put `@UseGuards(ThrottlerGuard)` with `@Throttle({ default: { limit: 5, ttl: 900_000 } })` on the handler.".to_owned(),
+        _ => "Call a limiter first in the handler: `const { success } = await ratelimit.limit(ip)` with `@upstash/ratelimit` (`Ratelimit.slidingWindow(5, '15 m')`), returning 429 when it fails; or limit the path in `middleware.ts` with a matcher that takes it.".to_owned(),
+    }
+}

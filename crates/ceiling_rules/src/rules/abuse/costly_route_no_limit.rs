@@ -1,0 +1,105 @@
+//! `costly-route-no-limit`: a route that sends email or SMS or calls a paid API, with no rate
+//! limiter in front of it.
+
+use ceiling_facts::{FileRole, Project};
+
+use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
+
+pub static RULE: Rule = Rule {
+    id: "costly-route-no-limit",
+    family: Family::Abuse,
+    severity: Severity::Warning,
+    status: Status::Preview,
+    summary: "A route sends email or SMS or calls a paid AI API on every request, with no rate limit.",
+    docs: Docs {
+        what: "A route whose handler, directly or through the functions it calls (two calls deep), \
+calls a per-request paid service: an LLM API (`openai`, `@anthropic-ai/sdk`, the Vercel AI SDK \
+`ai`, `@google/generative-ai`, `groq-sdk`, `@mistralai/mistralai`, `replicate`), or email and \
+SMS senders (`resend`, `@sendgrid/mail`, `postmark`, `nodemailer`, `twilio`, \
+`@aws-sdk/client-ses`, `@aws-sdk/client-sns`), and that no rate limiter covers.",
+        why: "Each request costs money and quota. One script calling the route in a loop runs up \
+the AI bill by thousands of dollars overnight, or sends thousands of emails and texts: the \
+provider suspends the account or the domain lands on spam lists, and real users stop getting \
+their mail.",
+        fix: "Limit the route per user and per IP (`@upstash/ratelimit` at the top of the handler, \
+`express-rate-limit` as route middleware, `@nestjs/throttler`), require a signed-in user for it, \
+and set a spending cap with the provider.",
+        fires: "```ts\nexport async function POST(req: Request) {\n  const { prompt } = await req.json();\n  const completion = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: prompt }] });\n  return Response.json(completion);\n}\n```",
+        passes: "```ts\nexport async function POST(req: Request) {\n  const { success } = await ratelimit.limit(ip(req));\n  if (!success) return new Response('Too many requests', { status: 429 });\n  // ...the same call\n}\n```",
+        guards: &[
+            "Any limiter covers the route: route middleware, an app-wide or router-wide `use`, a Next.js middleware whose matcher takes the path, or a limiter its handler calls.",
+            "The paid call is more than two calls away from the handler, or made by a client that is not created from one of the listed packages (a plain `fetch`).",
+            "Tests, scripts and generated files.",
+        ],
+    },
+    check,
+};
+
+/// Packages whose calls cost money or quota per request.
+const COSTLY: &[&str] = &[
+    "openai",
+    "@anthropic-ai/sdk",
+    "ai",
+    "@ai-sdk/openai",
+    "@ai-sdk/anthropic",
+    "@google/generative-ai",
+    "@google/genai",
+    "groq-sdk",
+    "@mistralai/mistralai",
+    "replicate",
+    "cohere-ai",
+    "resend",
+    "@sendgrid/mail",
+    "postmark",
+    "nodemailer",
+    "twilio",
+    "@aws-sdk/client-ses",
+    "@aws-sdk/client-sesv2",
+    "@aws-sdk/client-sns",
+    "mailgun.js",
+];
+
+fn check(project: &Project, findings: &mut Vec<Finding>) {
+    for row in project.route_table() {
+        if row.limiter.is_some() || project.file(row.file_id).role != FileRole::App {
+            continue;
+        }
+        let Some(handler) = row.handler else { continue };
+        let Some((package, file, span)) = project.package_called_by(handler, COSTLY, 0) else { continue };
+        let what = match (row.path.is_empty(), &row.handler_name) {
+            (true, Some(name)) => format!("server action `{name}`"),
+            _ => format!("{} {}", row.method, row.path),
+        };
+        let kind = if matches!(
+            package.as_str(),
+            "resend" | "@sendgrid/mail" | "postmark" | "nodemailer" | "@aws-sdk/client-ses" | "@aws-sdk/client-sesv2" | "mailgun.js"
+        ) {
+            "sends email"
+        } else if matches!(package.as_str(), "twilio" | "@aws-sdk/client-sns") {
+            "sends SMS"
+        } else {
+            "calls a paid AI API"
+        };
+        findings.push(Finding {
+            rule: RULE.id,
+            family: RULE.family,
+            severity: RULE.severity,
+            file: row.file.clone(),
+            span: row.span,
+            message: format!("{what} {kind} (`{package}`) on every request, with no rate limit"),
+            chain: vec![ChainLink {
+                file: project.file(file).path.clone(),
+                span,
+                note: format!("calls `{package}`"),
+            }],
+            why: "Every request costs money or sending quota: a script calling the route in a loop runs up \
+the bill or gets the account suspended."
+                .to_owned(),
+            fix: "Limit the route per user and per IP (`@upstash/ratelimit` in the handler, `express-rate-limit` \
+as route middleware), require a signed-in user, and set a spending cap with the provider."
+                .to_owned(),
+            index: None,
+            redact: Vec::new(),
+        });
+    }
+}

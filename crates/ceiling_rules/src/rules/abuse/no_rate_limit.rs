@@ -1,0 +1,88 @@
+//! `no-rate-limit`: an app with routes that change data and no rate limiter anywhere.
+
+use ceiling_facts::{FileRole, LIMITER_PACKAGES, Project};
+
+use crate::{Docs, Family, Finding, Rule, Severity, Status};
+
+pub static RULE: Rule = Rule {
+    id: "no-rate-limit",
+    family: Family::Abuse,
+    severity: Severity::Info,
+    status: Status::Preview,
+    summary: "The app has routes that write and no rate limiter anywhere.",
+    docs: Docs {
+        what: "An app whose code declares routes that change data (`POST`, `PUT`, `PATCH`, \
+`DELETE`, server and form actions) and no rate limiter at all: no limiter middleware, no \
+Next.js middleware that limits, no limiter called by any handler, no import of a limiter \
+package. One finding per app, at its first such route, listing how many there are.",
+        why: "A single client can send 10,000 requests a minute: every write route can be \
+replayed to fill the database, every expensive read to pin the CPU and the connection pool. \
+Per-route limits on the sensitive routes come first (`auth-no-rate-limit`, \
+`costly-route-no-limit`); a default limit on everything is the floor.",
+        fix: "Add a default limit for the whole app (`app.use(rateLimit({ windowMs: 60_000, limit: \
+100 }))`, `@fastify/rate-limit` registered globally, `ThrottlerGuard` as an app guard, or \
+`@upstash/ratelimit` in `middleware.ts`), then stricter ones on auth and costly routes.",
+        fires: "```ts\napp.post('/api/comments', createComment);\napp.post('/api/orders', createOrder);\n```",
+        passes: "```ts\napp.use(rateLimit({ windowMs: 60_000, limit: 100 }));\napp.post('/api/comments', createComment);\n```",
+        guards: &[
+            "Any route is covered by a limiter, or any file imports a limiter package: the app limits somewhere, and the per-route rules judge the rest.",
+            "Limits applied outside the code (a CDN or WAF rule, an API gateway) are not visible: the finding is `info`, a question to answer once.",
+            "Apps with only reads; tests, scripts and generated files.",
+        ],
+    },
+    check,
+};
+
+
+fn check(project: &Project, findings: &mut Vec<Finding>) {
+    let rows = project.route_table();
+    let app = |file: ceiling_facts::FileId| project.file(file).role == FileRole::App;
+    if rows.iter().any(|row| row.limiter.is_some() && app(row.file_id)) || imports_a_limiter(project) {
+        return;
+    }
+    let writes: Vec<_> = rows
+        .iter()
+        .filter(|row| project.file(row.file_id).role == FileRole::App)
+        .filter(|row| matches!(row.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE" | "ACTION" | "ALL"))
+        .collect();
+    let Some(first) = writes.first() else { return };
+    let shown: Vec<String> = writes
+        .iter()
+        .take(5)
+        .map(|row| match (row.path.is_empty(), &row.handler_name) {
+            (true, Some(name)) => format!("action {name}"),
+            _ => format!("{} {}", row.method, row.path),
+        })
+        .collect();
+    let more = if writes.len() > shown.len() { format!(" and {} more", writes.len() - shown.len()) } else { String::new() };
+    findings.push(Finding {
+        rule: RULE.id,
+        family: RULE.family,
+        severity: RULE.severity,
+        file: first.file.clone(),
+        span: first.span,
+        message: format!(
+            "no rate limiter anywhere in the app, which has {} route{} that write{}: {}{more}",
+            writes.len(),
+            if writes.len() == 1 { "" } else { "s" },
+            if writes.len() == 1 { "s" } else { "" },
+            shown.join(", ")
+        ),
+        chain: Vec::new(),
+        why: "One client can send thousands of requests a minute to every write route: nothing in the \
+code slows it down."
+            .to_owned(),
+        fix: "Add a default limit for the whole app, then stricter ones on auth and costly routes.".to_owned(),
+        index: None,
+        redact: Vec::new(),
+    });
+}
+
+/// Whether any file of the app imports a limiter package (a limiter applied in a way the route
+/// table does not show).
+fn imports_a_limiter(project: &Project) -> bool {
+    project.files().filter(|(_, facts)| facts.role == FileRole::App).any(|(file, facts)| {
+        facts.calls.iter().any(|call| project.package_among(file, &call.callee, LIMITER_PACKAGES).is_some())
+            || facts.exports.iter().any(|export| project.package_among(file, &export.value, LIMITER_PACKAGES).is_some())
+    })
+}

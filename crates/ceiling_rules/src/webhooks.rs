@@ -1,0 +1,81 @@
+//! Webhook receivers: which routes receive webhooks, and whether they check the sender.
+
+use ceiling_facts::{FileRole, FnRef, Project, RouteRow};
+
+/// How deep the webhook rules follow calls from the handler.
+pub const DEPTH: u32 = 3;
+
+/// Calls that verify a webhook's signature: `(package, a name on the member path)`.
+const VERIFIERS: &[(&str, &str)] = &[
+    ("stripe", "constructEvent"),
+    ("stripe", "constructEventAsync"),
+    ("svix", "verify"),
+    ("standardwebhooks", "verify"),
+    ("@octokit/webhooks", "verify"),
+    ("@octokit/webhooks", "verifyAndReceive"),
+    ("@clerk/nextjs", "verifyWebhook"),
+    ("@clerk/backend", "verifyWebhook"),
+    ("@upstash/qstash", "verify"),
+    ("@upstash/qstash", "verifySignatureAppRouter"),
+    ("@upstash/qstash", "verifySignature"),
+    ("@paddle/paddle-node-sdk", "unmarshal"),
+    ("twilio", "validateRequest"),
+    ("resend", "verify"),
+    ("crypto", "createHmac"),
+    ("crypto", "timingSafeEqual"),
+    ("node:crypto", "createHmac"),
+    ("node:crypto", "timingSafeEqual"),
+];
+
+/// A webhook receiver: a route of app code whose path names a webhook (`/api/webhooks/stripe`,
+/// `/webhook`), with the handler the project defines.
+pub fn receivers(project: &Project) -> Vec<(RouteRow, FnRef)> {
+    project
+        .route_table()
+        .into_iter()
+        .filter(|row| project.file(row.file_id).role == FileRole::App)
+        .filter(|row| !matches!(row.method.as_str(), "GET" | "HEAD" | "OPTIONS"))
+        .filter(|row| row.path.to_ascii_lowercase().split('/').any(|segment| segment.contains("webhook")))
+        .filter_map(|row| row.handler.map(|handler| (row, handler)))
+        .collect()
+}
+
+/// Whether the route checks the sender: a verifying call in the functions its handler runs, a
+/// verifying wrapper or middleware (`verifySignatureAppRouter(handler)`), or a function of the
+/// app whose name says it verifies a signature.
+pub fn verified(project: &Project, row: &RouteRow, handler: FnRef) -> bool {
+    let facts = project.file(row.file_id);
+    let route = facts.routes.iter().find(|route| route.span == row.span);
+    let wrapper_verifies = route.is_some_and(|route| {
+        std::iter::once(&route.handler).chain(&route.middleware).any(|value| is_verifier(project, row.file_id, value))
+    });
+    // The handler and the middleware the app defines in front of it (`app.post(path, verify, h)`).
+    let mut functions = project.functions_within(handler, DEPTH);
+    for middleware in route.map(|route| route.middleware.as_slice()).unwrap_or_default() {
+        if let Some(function) = project.function_of(row.file_id, middleware) {
+            functions.extend(project.functions_within(function, DEPTH));
+        }
+    }
+    wrapper_verifies
+        || functions.into_iter().any(|function| {
+            let name = project.function_name(function).to_ascii_lowercase();
+            (name.contains("verify") || name.contains("validate"))
+                && (name.contains("signature") || name.contains("webhook") || name.contains("hmac"))
+                || project.items(function).is_some_and(|items| {
+                    let facts = project.file(function.file);
+                    items
+                        .calls
+                        .iter()
+                        .any(|&call| is_verifier(project, function.file, &facts.calls[call as usize].callee))
+                })
+        })
+}
+
+fn is_verifier(project: &Project, file: ceiling_facts::FileId, value: &ceiling_facts::Value) -> bool {
+    project.package_origin(file, value, 0).is_some_and(|(module, path)| {
+        VERIFIERS.iter().any(|(package, name)| {
+            module.strip_prefix(package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                && path.iter().any(|segment| segment == name)
+        })
+    })
+}
