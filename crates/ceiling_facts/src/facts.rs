@@ -178,6 +178,10 @@ pub struct QueryShape {
     /// variable or spread in (`findMany(query)`, `{ ...paginate() }`), a `where` computed by a
     /// helper, raw SQL. Its filters and limits are then unknown, not absent.
     pub opaque: bool,
+    /// The options that would hold a limit are built elsewhere (a variable, a spread, a builder
+    /// extended later): whether the query has one is unknown. A `where` built elsewhere leaves
+    /// the limit known.
+    pub limit_unknown: bool,
 }
 
 impl QueryShape {
@@ -194,6 +198,7 @@ impl QueryShape {
             bounded: false,
             offset: false,
             opaque: false,
+            limit_unknown: false,
         }
     }
 }

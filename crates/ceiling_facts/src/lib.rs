@@ -21,7 +21,7 @@ pub use facts::*;
 pub use packages::PackageEntity;
 pub use project::{ChainStep, FileId, FnRef, FunctionItems, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;
-pub use routes::{LIMITER_PACKAGES, RouteRow};
+pub use routes::{LIMITER_PACKAGES, RouteRow, is_limiter_name};
 pub use schema::{Column, ForeignKey, Index, IndexKey, IndexKind, Origin, Schema, SchemaProblem, SchemaSource, Table};
 pub use suppression::parse_suppression;
 pub use value::{ImportedName, Value};

@@ -60,7 +60,8 @@ impl Project {
                 let limiter = route
                     .middleware
                     .iter()
-                    .find_map(|middleware| self.limiter_of(file, middleware))
+                    .chain(std::iter::once(&route.handler))
+                    .find_map(|value| self.limiter_of(file, value).or_else(|| self.limiter_wrapper(file, value)))
                     .or(mounted_limiter)
                     .or_else(|| {
                         next_middleware.iter().find(|(matcher, _)| matches(matcher, &path)).map(|(_, l)| l.clone())
@@ -154,6 +155,18 @@ impl Project {
         })
     }
 
+    /// A wrapper or middleware of the app named like a limiter: `withRateLimit(handler)`,
+    /// `rateLimitMiddleware`.
+    fn limiter_wrapper(&self, file: FileId, value: &Value) -> Option<String> {
+        let callee = match value {
+            Value::Call(inner) | Value::Wrap(inner, _) => &**inner,
+            other => other,
+        };
+        let function = self.function_of(file, callee)?;
+        let name = self.function_name(function);
+        is_limiter_name(name).then(|| format!("{name}()"))
+    }
+
     /// Next.js middleware: each matcher with the limiter its middleware calls.
     fn next_middleware_limiters(&self) -> Vec<(String, String)> {
         let mut found = Vec::new();
@@ -198,14 +211,40 @@ impl Project {
             .map(|package| (*package).to_owned())
     }
 
-    /// A limiter called by `function` or the functions it calls: `await ratelimit.limit(ip)`.
+    /// A limiter called by `function` or the functions it calls: `await ratelimit.limit(ip)`, or a
+    /// function of the app named like one (`applyRateLimit`, `checkRateLimit`, `throttle`), the
+    /// hand-written token bucket that counts requests in a store.
     fn limiter_called_by(&self, function: FnRef, depth: u32) -> Option<String> {
-        self.package_called_by(function, LIMITER_PACKAGES, depth).map(|(package, _, _)| package)
+        self.package_called_by(function, LIMITER_PACKAGES, depth).map(|(package, _, _)| package).or_else(|| {
+            self.functions_within(function, 2)
+                .into_iter()
+                .map(|function| self.function_name(function))
+                .find(|name| is_limiter_name(name))
+                .map(|name| format!("{name}()"))
+        })
     }
 
     /// A call, by `function` or the functions it calls (two calls deep), of something made by one
     /// of `packages`: the package, and the file and place of that call.
     pub fn package_called_by(&self, function: FnRef, packages: &[&str], depth: u32) -> Option<(String, FileId, Span)> {
+        self.call_made_by(function, depth, &|module, _| {
+            packages
+                .iter()
+                .find(|package| {
+                    module.strip_prefix(**package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                })
+                .map(|package| (*package).to_owned())
+        })
+    }
+
+    /// A call, by `function` or the functions it calls (two calls deep), whose callee comes from a
+    /// package that `accept` names, given the module and the member path below its export.
+    pub fn call_made_by(
+        &self,
+        function: FnRef,
+        depth: u32,
+        accept: &dyn Fn(&str, &[String]) -> Option<String>,
+    ) -> Option<(String, FileId, Span)> {
         if depth > 2 {
             return None;
         }
@@ -213,11 +252,13 @@ impl Project {
         let facts = self.file(function.file);
         items.calls.iter().find_map(|&call| {
             let found = &facts.calls[call as usize];
-            match self.package_among(function.file, &found.callee, packages) {
+            let accepted =
+                self.package_origin(function.file, &found.callee, 0).and_then(|(module, path)| accept(&module, &path));
+            match accepted {
                 Some(package) => Some((package, function.file, found.span)),
                 None => {
                     let target = self.call_target(function.file, call)?;
-                    self.package_called_by(target, packages, depth + 1)
+                    self.call_made_by(target, depth + 1, accept)
                 }
             }
         })
@@ -311,6 +352,13 @@ impl Project {
             _ => None,
         }
     }
+}
+
+/// A function of the app that limits requests, by its name: `rateLimit`, `applyIPRateLimit`,
+/// `checkRateLimit`, `withRateLimit`, `throttleRequests`, `limiter`.
+pub fn is_limiter_name(name: &str) -> bool {
+    let name = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase().replace('_', "");
+    name.contains("ratelimit") || name.contains("throttle") || name.ends_with("limiter")
 }
 
 /// `/api` + `/users/:id`; either may be empty, and a router's `/` is its prefix.

@@ -248,6 +248,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             let binding = crate::rows::binding(call, &self.values, &self.lines);
             let mut shape = shape;
             shape.opaque |= binding.built_further;
+            shape.limit_unknown |= binding.built_further;
             self.push_query(call.span, receiver, shape, deferred, binding.uses);
         }
     }

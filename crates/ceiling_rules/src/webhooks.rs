@@ -27,8 +27,75 @@ const VERIFIERS: &[(&str, &str)] = &[
     ("node:crypto", "timingSafeEqual"),
 ];
 
+/// Senders of webhooks, as route paths name them (`/api/webhooks/stripe`).
+const SENDERS: &[&str] = &[
+    "stripe",
+    "github",
+    "clerk",
+    "svix",
+    "paddle",
+    "lemonsqueezy",
+    "lemon-squeezy",
+    "resend",
+    "twilio",
+    "shopify",
+    "slack",
+    "discord",
+    "sendgrid",
+    "postmark",
+    "mailgun",
+    "paypal",
+    "polar",
+    "razorpay",
+    "mux",
+    "linear",
+    "calendly",
+    "typeform",
+    "hubspot",
+    "intercom",
+    "zoom",
+    "square",
+    "plaid",
+    "qstash",
+    "inngest",
+    "revenuecat",
+    "coinbase",
+    "docusign",
+    "gitlab",
+    "bitbucket",
+    "vercel",
+    "supabase",
+    "workos",
+    "dodo",
+    "creem",
+    "telegram",
+];
+
+/// Packages whose presence in a handler shows it receives their events.
+const SENDER_PACKAGES: &[&str] = &[
+    "stripe",
+    "svix",
+    "standardwebhooks",
+    "@octokit/webhooks",
+    "@clerk/nextjs",
+    "@clerk/backend",
+    "@paddle/paddle-node-sdk",
+    "@lemonsqueezy/lemonsqueezy.js",
+    "twilio",
+    "resend",
+    "@shopify/shopify-api",
+    "@slack/bolt",
+    "@upstash/qstash",
+    "@polar-sh/sdk",
+    "razorpay",
+    "@mux/mux-node",
+    "@linear/sdk",
+];
+
 /// A webhook receiver: a route of app code whose path names a webhook (`/api/webhooks/stripe`,
-/// `/webhook`), with the handler the project defines.
+/// `/webhook`) and shows whose events it takes: a sender in its path, or a sender's package used
+/// by its handler. Routes that manage the app's own webhooks (`POST /api/webhooks` creating
+/// one) name no sender.
 pub fn receivers(project: &Project) -> Vec<(RouteRow, FnRef)> {
     project
         .route_table()
@@ -37,6 +104,11 @@ pub fn receivers(project: &Project) -> Vec<(RouteRow, FnRef)> {
         .filter(|row| !matches!(row.method.as_str(), "GET" | "HEAD" | "OPTIONS"))
         .filter(|row| row.path.to_ascii_lowercase().split('/').any(|segment| segment.contains("webhook")))
         .filter_map(|row| row.handler.map(|handler| (row, handler)))
+        .filter(|(row, handler)| {
+            let path = row.path.to_ascii_lowercase();
+            SENDERS.iter().any(|sender| path.split(['/', '-', '_', '.']).any(|word| word == *sender))
+                || project.package_called_by(*handler, SENDER_PACKAGES, 0).is_some()
+        })
         .collect()
 }
 

@@ -36,6 +36,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
     let creates = matches!(operation, Operation::Create | Operation::Upsert | Operation::BulkWrite)
         && !matches!(method, "updateMany" | "deleteMany");
     shape.opaque = !creates && args.get(options_at).is_some() && object_arg(args.get(options_at)).is_none();
+    shape.limit_unknown = shape.opaque;
     if let Some(options) = object_arg(args.get(options_at)).filter(|_| !creates) {
         let filter = match property(options, "where").map(Expression::get_inner_expression) {
             Some(Expression::ObjectExpression(filter)) => Some(&**filter),
@@ -52,6 +53,7 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
             shape.opaque |= opaque;
         }
         shape.opaque |= super::has_spread(options);
+        shape.limit_unknown |= super::has_spread(options);
         shape.bounded |= property(options, "limit").is_some() || property(options, "take").is_some();
         shape.offset =
             property(options, "offset").or_else(|| property(options, "skip")).is_some_and(super::is_runtime_number);

@@ -18,8 +18,10 @@ pub fn recognise<'a>(chain: &Chain<'_, 'a>, at: usize, hints: &super::Hints<'_, 
             shape.bounded = matches!(operation, Operation::ReadOne);
             // `findMany(query)`: options built elsewhere.
             shape.opaque = !args.is_empty() && object_arg(args.first()).is_none();
+            shape.limit_unknown = shape.opaque;
             if let Some(options) = object_arg(args.first()) {
                 shape.opaque |= super::has_spread(options);
+                shape.limit_unknown |= super::has_spread(options);
                 match property(options, "where").map(|w| w.get_inner_expression()) {
                     Some(oxc_ast::ast::Expression::ObjectExpression(where_)) => {
                         (shape.filters, shape.batched, shape.opaque) =

@@ -30,6 +30,7 @@ takes the route.",
         fires: "```ts\nauthRouter.post('/reset-password', async (req, res) => {\n  await sendResetEmail(req.body.email);\n  res.status(202).end();\n});\n```",
         passes: "```ts\nauthRouter.post('/login', rateLimit({ windowMs: 15 * 60 * 1000, limit: 5 }), login);\n```",
         guards: &[
+            "A hand-written limiter counts: a function of the app named like one (`applyRateLimit`, `checkRateLimit`, `withRateLimit`, `throttle`) called by the handler or wrapping it.",
             "Any limiter covers the route: route middleware, an app-wide or router-wide `use`, a Next.js middleware whose matcher takes the path, or a limiter its handler calls (two calls deep).",
             "Reads (`GET`): following a verification link or rendering a login page is not a credential check.",
             "Auth handled by a hosted provider that limits its own endpoints: the route's handler comes from Better Auth (its limiter is on by default) or the flow runs in the browser against Supabase Auth, Clerk, Auth0, Firebase or Cognito (no route of the app is involved).",

@@ -27,6 +27,7 @@ and set a spending cap with the provider.",
         fires: "```ts\nexport async function POST(req: Request) {\n  const { prompt } = await req.json();\n  const completion = await openai.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: prompt }] });\n  return Response.json(completion);\n}\n```",
         passes: "```ts\nexport async function POST(req: Request) {\n  const { success } = await ratelimit.limit(ip(req));\n  if (!success) return new Response('Too many requests', { status: 429 });\n  // ...the same call\n}\n```",
         guards: &[
+            "A hand-written limiter counts: a function of the app named like one (`applyRateLimit`, `checkRateLimit`, `withRateLimit`, `throttle`) called by the handler or wrapping it.",
             "Any limiter covers the route: route middleware, an app-wide or router-wide `use`, a Next.js middleware whose matcher takes the path, or a limiter its handler calls.",
             "The paid call is more than two calls away from the handler, or made by a client that is not created from one of the listed packages (a plain `fetch`).",
             "Tests, scripts and generated files.",
@@ -65,7 +66,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             continue;
         }
         let Some(handler) = row.handler else { continue };
-        let Some((package, file, span)) = project.package_called_by(handler, COSTLY, 0) else { continue };
+        let Some((package, file, span)) = project.call_made_by(handler, 0, &costly_call) else { continue };
         let what = match (row.path.is_empty(), &row.handler_name) {
             (true, Some(name)) => format!("server action `{name}`"),
             _ => format!("{} {}", row.method, row.path),
@@ -102,4 +103,22 @@ as route middleware), require a signed-in user, and set a spending cap with the 
             redact: Vec::new(),
         });
     }
+}
+
+/// The paid package a call goes to, when it is a call that costs: any call of a client's method,
+/// but for the Vercel AI SDK only its generating functions, and never an error class
+/// (`NoObjectGeneratedError.isInstance(e)`).
+fn costly_call(module: &str, path: &[String]) -> Option<String> {
+    if path.iter().any(|segment| segment.ends_with("Error") || segment == "isInstance") {
+        return None;
+    }
+    let package = COSTLY
+        .iter()
+        .find(|package| module.strip_prefix(**package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))?;
+    let generates = |names: &[&str]| path.first().is_some_and(|first| names.contains(&first.as_str()));
+    match *package {
+        "ai" => generates(&["generateText", "streamText", "generateObject", "streamObject", "embed", "embedMany"]),
+        _ => true,
+    }
+    .then(|| (*package).to_owned())
 }

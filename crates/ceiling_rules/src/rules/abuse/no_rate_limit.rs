@@ -25,6 +25,7 @@ Per-route limits on the sensitive routes come first (`auth-no-rate-limit`, \
         fires: "```ts\napp.post('/api/comments', createComment);\napp.post('/api/orders', createOrder);\n```",
         passes: "```ts\napp.use(rateLimit({ windowMs: 60_000, limit: 100 }));\napp.post('/api/comments', createComment);\n```",
         guards: &[
+            "A function of the app named like a limiter (`applyRateLimit`, `rateLimiter`): the app limits somewhere by hand.",
             "Any route is covered by a limiter, or any file imports a limiter package: the app limits somewhere, and the per-route rules judge the rest.",
             "Limits applied outside the code (a CDN or WAF rule, an API gateway) are not visible: the finding is `info`, a question to answer once.",
             "Apps with only reads; tests, scripts and generated files.",
@@ -82,6 +83,7 @@ code slows it down."
 /// table does not show).
 fn imports_a_limiter(project: &Project) -> bool {
     project.files().filter(|(_, facts)| facts.role == FileRole::App).any(|(file, facts)| {
+        facts.functions.iter().any(|function| ceiling_facts::is_limiter_name(&function.name)) ||
         facts.calls.iter().any(|call| project.package_among(file, &call.callee, LIMITER_PACKAGES).is_some())
             || facts.exports.iter().any(|export| project.package_among(file, &export.value, LIMITER_PACKAGES).is_some())
     })

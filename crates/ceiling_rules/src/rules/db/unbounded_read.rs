@@ -45,16 +45,21 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         if shape.operation != Operation::ReadMany || shape.bounded || !written.contains(table.name.as_str()) {
             continue;
         }
-        let Some(scoped) = scoped(table, found.query) else { continue };
-        if scoped && !shape.offset {
+        // `skip` with no `take` reads the rest of the table whatever the filter: only a limit
+        // built elsewhere could save it.
+        let skips_without_limit = shape.offset && !shape.limit_unknown;
+        if shape.limit_unknown {
             continue;
         }
-        // Rows only filtered, counted or sliced in JS: `app-side-filter` says what to do instead.
-        let sifted = found.query.uses.as_ref().is_some_and(|uses| {
-            !uses.is_empty() && uses.iter().all(|row_use| row_use.kind != RowsUseKind::Other)
-        });
-        if sifted && !shape.offset {
-            continue;
+        if !skips_without_limit {
+            let Some(scoped) = scoped(table, found.query) else { continue };
+            // Rows only filtered, counted or sliced in JS: `app-side-filter` says what to do instead.
+            let sifted = found.query.uses.as_ref().is_some_and(|uses| {
+                !uses.is_empty() && uses.iter().all(|row_use| row_use.kind != RowsUseKind::Other)
+            });
+            if scoped || sifted {
+                continue;
+            }
         }
         let message = if shape.offset {
             format!(

@@ -27,6 +27,7 @@ NOTHING` (skip when nothing was inserted), or an `upsert` keyed by the provider'
         fires: "```ts\nconst event = stripe.webhooks.constructEvent(body, sig, secret);\nawait prisma.order.create({ data: { sessionId: event.data.object.id } });\n```",
         passes: "```ts\nawait prisma.order.upsert({ where: { sessionId }, create: { sessionId }, update: {} });\n```",
         guards: &[
+            "A route is a receiver only when it names whose events it takes: a sender in its path (`/webhooks/stripe`, `/api/github-webhook`) or a sender's package used by its handler. `POST /api/webhooks` that manages the app's own webhooks names none.",
             "An upsert anywhere in what the handler runs: writes keyed by the provider's ids.",
             "A lookup whose filter names an event or idempotency key (`eventId`, `stripeEventId`, `webhookId`, `idempotencyKey`, `deliveryId`).",
             "An insert into a table of processed events (its name contains `webhook`, `idempot`, `processed`, `eventlog` or `inbox`): the usual dedup table with a unique key; an insert that skips conflicts (`onConflictDoNothing`, `ON CONFLICT DO NOTHING`) or a bulk upsert.",
