@@ -20,6 +20,8 @@ const VERIFIERS: &[(&str, &str)] = &[
     ("@upstash/qstash", "verifySignature"),
     ("@paddle/paddle-node-sdk", "unmarshal"),
     ("twilio", "validateRequest"),
+    ("@polar-sh/sdk", "validateEvent"),
+    ("standardwebhooks", "verify"),
     ("resend", "verify"),
     ("crypto", "createHmac"),
     ("crypto", "timingSafeEqual"),

@@ -26,6 +26,8 @@ pub fn role_of(path: &str) -> FileRole {
                 | "test-utils"
                 | "test-helpers"
                 | "e2e"
+                | "integration"
+                | "integration-tests"
                 | "cypress"
                 | "playwright"
                 | "spec"

@@ -208,6 +208,12 @@ impl State {
         // A table created again (`IF NOT EXISTS`, or a schema dump kept beside the migrations)
         // gains what the new declaration adds.
         self.ensure_table(&name, cx);
+        // A table first named by an `ALTER` or `CREATE INDEX` is declared here.
+        if let Some(entry) = self.tables.get_mut(&name)
+            && entry.table.columns.is_empty()
+        {
+            entry.table.origin = cx.here();
+        }
         if let [namespace, _] = create.name.0.as_slice()
             && let Some(namespace) = namespace.as_ident().map(ident).filter(|namespace| namespace != "public")
             && let Some(entry) = self.tables.get_mut(&name)

@@ -29,6 +29,7 @@ bypasses it), or a schema that the API does not expose.",
         passes: "```sql\ncreate table public.profiles (\n  id uuid primary key references auth.users,\n  full_name text\n);\nalter table public.profiles enable row level security;\n```",
         guards: &[
             "Row-level security enabled by any later migration counts, whatever file it is in.",
+            "Relations the migrations only index or alter (a materialized view, a table another service's database creates): row-level security is about tables they create.",
             "Tables created in another schema (`private.`, `auth.`, `storage.`), which the REST API does not expose by default.",
             "Tables whose schema of record is not a Supabase migration (a Prisma or Drizzle schema, another SQL folder): their database is not known to be Supabase's.",
         ],
@@ -40,7 +41,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     for table in &project.schema.tables {
         let origin = &table.origin;
         let supabase = origin.source == SchemaSource::SqlMigration && origin.file.contains("supabase/migrations/");
-        if !supabase || table.namespace.is_some() || table.rls == Some(true) {
+        // No columns: only indexed or altered here (a materialized view, a table of another
+        // database), never created by these migrations.
+        if !supabase || table.namespace.is_some() || table.rls == Some(true) || table.columns.is_empty() {
             continue;
         }
         findings.push(Finding {
