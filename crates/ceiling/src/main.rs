@@ -182,6 +182,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         FailOn::Never => None,
     };
     let failed = threshold.is_some_and(|threshold| result.findings.iter().any(|f| f.severity >= threshold));
+    // The process ends here: freeing every fact one by one would cost a twentieth of the scan.
+    std::mem::forget(result);
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 

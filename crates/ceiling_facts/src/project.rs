@@ -84,6 +84,8 @@ pub struct Project {
     /// thousands of call sites.
     module_cache: RefCell<FxHashMap<FileId, FxHashMap<String, Option<FileId>>>>,
     pub(crate) export_cache: RefCell<FxHashMap<(FileId, String), crate::Resolved>>,
+    /// The route table, built once for every rule that reads it.
+    pub(crate) route_table: std::cell::OnceCell<Vec<crate::RouteRow>>,
     reach: [FxHashMap<FnRef, Reach>; 2],
     /// The database schema the app declares; empty when it declares none that ceiling reads.
     pub schema: Schema,
@@ -105,6 +107,7 @@ impl Project {
             items: FxHashMap::default(),
             module_cache: RefCell::default(),
             export_cache: RefCell::default(),
+            route_table: std::cell::OnceCell::new(),
             reach: [FxHashMap::default(), FxHashMap::default()],
             schema: Schema::default(),
         };

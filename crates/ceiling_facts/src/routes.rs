@@ -48,8 +48,12 @@ pub struct RouteRow {
 }
 
 impl Project {
-    /// Every route of the app, in file order.
-    pub fn route_table(&self) -> Vec<RouteRow> {
+    /// Every route of the app, in file order; built once.
+    pub fn route_table(&self) -> &[RouteRow] {
+        self.route_table.get_or_init(|| self.build_route_table())
+    }
+
+    fn build_route_table(&self) -> Vec<RouteRow> {
         let next_middleware = self.next_middleware_limiters();
         let mut rows = Vec::new();
         for (file, facts) in self.files() {

@@ -97,6 +97,20 @@ impl Value {
         }
     }
 
+    /// The module specifier a value starts from (`express-rate-limit` for
+    /// `Call(Import { module: 'express-rate-limit', .. })`), without following project files.
+    pub fn root_module(&self) -> Option<&str> {
+        match self {
+            Value::Import { module, .. } => Some(module),
+            Value::Member(inner, _)
+            | Value::Call(inner)
+            | Value::Instance(inner)
+            | Value::Element(inner)
+            | Value::Wrap(inner, _) => inner.root_module(),
+            _ => None,
+        }
+    }
+
     pub fn is_unknown(&self) -> bool {
         matches!(self, Value::Unknown)
     }

@@ -101,11 +101,11 @@ const SENDER_PACKAGES: &[&str] = &[
 pub fn receivers(project: &Project) -> Vec<(RouteRow, FnRef)> {
     project
         .route_table()
-        .into_iter()
+        .iter()
         .filter(|row| project.file(row.file_id).role == FileRole::App)
         .filter(|row| !matches!(row.method.as_str(), "GET" | "HEAD" | "OPTIONS"))
         .filter(|row| row.path.to_ascii_lowercase().split('/').any(|segment| segment.contains("webhook")))
-        .filter_map(|row| row.handler.map(|handler| (row, handler)))
+        .filter_map(|row| row.handler.map(|handler| (row.clone(), handler)))
         .filter(|(row, handler)| {
             let path = row.path.to_ascii_lowercase();
             SENDERS.iter().any(|sender| path.split(['/', '-', '_', '.']).any(|word| word == *sender))

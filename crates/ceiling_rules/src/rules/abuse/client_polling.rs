@@ -164,7 +164,7 @@ fn every(ms: u64) -> String {
 fn server_actions(project: &Project) -> Vec<FnRef> {
     project
         .route_table()
-        .into_iter()
+        .iter()
         .filter(|row| row.framework == Framework::NextServerAction)
         .filter_map(|row| row.handler)
         .collect()

@@ -79,12 +79,21 @@ code slows it down."
     });
 }
 
-/// Whether any file of the app imports a limiter package (a limiter applied in a way the route
-/// table does not show).
+/// Whether any file of the app uses a limiter package directly (a limiter applied in a way the
+/// route table does not show), or defines a function named like a limiter. Only the package a
+/// call or export starts from is read: following every call through the project would cost
+/// more than the whole scan.
 fn imports_a_limiter(project: &Project) -> bool {
-    project.files().filter(|(_, facts)| facts.role == FileRole::App).any(|(file, facts)| {
-        facts.functions.iter().any(|function| ceiling_facts::is_limiter_name(&function.name)) ||
-        facts.calls.iter().any(|call| project.package_among(file, &call.callee, LIMITER_PACKAGES).is_some())
-            || facts.exports.iter().any(|export| project.package_among(file, &export.value, LIMITER_PACKAGES).is_some())
+    project.files().filter(|(_, facts)| facts.role == FileRole::App).any(|(_, facts)| {
+        facts.functions.iter().any(|function| ceiling_facts::is_limiter_name(&function.name))
+            || facts.calls.iter().map(|call| &call.callee).chain(facts.exports.iter().map(|export| &export.value)).any(
+                |value| {
+                    value.root_module().is_some_and(|module| {
+                        LIMITER_PACKAGES.iter().any(|package| {
+                            module.strip_prefix(package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                        })
+                    })
+                },
+            )
     })
 }
