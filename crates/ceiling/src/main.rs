@@ -120,8 +120,8 @@ fn run_routes(args: &SchemaArgs) -> ExitCode {
     print_project_view(args, |result, format| {
         let rows = result.project.route_table();
         match format {
-            Format::Human => render_routes_human(&rows),
-            Format::Json => render_routes_json(&rows),
+            Format::Human => render_routes_human(rows),
+            Format::Json => render_routes_json(rows),
         }
     })
 }

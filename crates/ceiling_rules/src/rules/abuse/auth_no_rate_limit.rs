@@ -89,8 +89,8 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         if project.file(row.file_id).role != FileRole::App {
             continue;
         }
-        let Some(abuse) = sensitive(&row) else { continue };
-        if self_limiting(project, &row) {
+        let Some(abuse) = sensitive(row) else { continue };
+        if self_limiting(project, row) {
             continue;
         }
         let what = match (row.path.is_empty(), &row.handler_name) {
