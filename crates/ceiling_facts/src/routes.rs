@@ -38,8 +38,9 @@ pub struct RouteRow {
     pub handler: Option<FnRef>,
     /// Its name, when it has one (`login`, `createPost` for a server action).
     pub handler_name: Option<String>,
-    /// The package of the rate limiter that covers the route: its own middleware, a mount above
-    /// it, a Next.js middleware whose matcher takes it, or a limiter called by its handler.
+    /// The rate limiter that covers the route, as its package (`express-rate-limit`) or, for a
+    /// hand-written one, the app's function (`applyRateLimit()`): its own middleware, a mount
+    /// above it, a Next.js middleware whose matcher takes it, or a limiter its handler calls.
     pub limiter: Option<String>,
     #[serde(skip)]
     pub span: Span,
