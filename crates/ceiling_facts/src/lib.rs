@@ -18,7 +18,7 @@ mod suppression;
 mod value;
 
 pub use facts::*;
-pub use packages::PackageEntity;
+pub use packages::{PackageEntity, in_package};
 pub use project::{ChainStep, FileId, FnRef, FunctionItems, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;
 pub use routes::{LIMITER_PACKAGES, RouteRow, is_limiter_name};

@@ -53,6 +53,12 @@ pub(crate) fn package_name(module: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether `module` is `package` or one of its subpaths: `@clerk/nextjs/webhooks` is in
+/// `@clerk/nextjs`, `openai-edge` is not in `openai`.
+pub fn in_package(module: &str, package: &str) -> bool {
+    module.strip_prefix(package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The ORM a module specifier belongs to, when it is a database package.
 pub fn package_orm(module: &str) -> Option<Orm> {
     let module = package_name(module);

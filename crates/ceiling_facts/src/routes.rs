@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::packages::in_package;
 use crate::{FileId, FnRef, Framework, ImportedName, Project, Route, Span, Value};
 
 /// Rate-limiting packages, by the package a middleware or call comes from.
@@ -210,10 +211,7 @@ impl Project {
     /// Which of `packages` (or a subpath of one) a value comes from.
     pub fn package_among(&self, file: FileId, value: &Value, packages: &[&str]) -> Option<String> {
         let (module, _) = self.package_origin(file, value, 0)?;
-        packages
-            .iter()
-            .find(|package| module.strip_prefix(**package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
-            .map(|package| (*package).to_owned())
+        packages.iter().find(|package| in_package(&module, package)).map(|package| (*package).to_owned())
     }
 
     /// A limiter called by `function` or the functions it calls: `await ratelimit.limit(ip)`, or a
@@ -233,12 +231,7 @@ impl Project {
     /// of `packages`: the package, and the file and place of that call.
     pub fn package_called_by(&self, function: FnRef, packages: &[&str], depth: u32) -> Option<(String, FileId, Span)> {
         self.call_made_by(function, depth, &|module, _| {
-            packages
-                .iter()
-                .find(|package| {
-                    module.strip_prefix(**package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-                })
-                .map(|package| (*package).to_owned())
+            packages.iter().find(|package| in_package(module, package)).map(|package| (*package).to_owned())
         })
     }
 

@@ -1,6 +1,6 @@
 //! Webhook receivers: which routes receive webhooks, and whether they check the sender.
 
-use ceiling_facts::{FileRole, FnRef, Project, RouteRow};
+use ceiling_facts::{FileRole, FnRef, Project, RouteRow, in_package};
 
 /// How deep the webhook rules follow calls from the handler.
 pub const DEPTH: u32 = 3;
@@ -147,9 +147,8 @@ pub fn verified(project: &Project, row: &RouteRow, handler: FnRef) -> bool {
 
 fn is_verifier(project: &Project, file: ceiling_facts::FileId, value: &ceiling_facts::Value) -> bool {
     project.package_origin(file, value, 0).is_some_and(|(module, path)| {
-        VERIFIERS.iter().any(|(package, name)| {
-            module.strip_prefix(package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-                && path.iter().any(|segment| segment == name)
-        })
+        VERIFIERS
+            .iter()
+            .any(|(package, name)| in_package(&module, package) && path.iter().any(|segment| segment == name))
     })
 }

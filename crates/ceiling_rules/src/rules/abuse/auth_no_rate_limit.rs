@@ -1,7 +1,7 @@
 //! `auth-no-rate-limit`: a sign-in, sign-up, password-reset or one-time-code route that no rate
 //! limiter covers.
 
-use ceiling_facts::{FileRole, Framework, Project, RouteRow};
+use ceiling_facts::{in_package, FileRole, Framework, Project, RouteRow};
 
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
@@ -147,7 +147,7 @@ fn self_limiting(project: &Project, row: &RouteRow) -> bool {
     let facts = project.file(row.file_id);
     let Some(route) = facts.routes.iter().find(|route| route.span == row.span) else { return false };
     project.package_origin(row.file_id, &route.handler, 0).is_some_and(|(module, _)| {
-        SELF_LIMITING.iter().any(|package| module.strip_prefix(package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))
+        SELF_LIMITING.iter().any(|package| in_package(&module, package))
     })
 }
 

@@ -1,7 +1,7 @@
 //! `costly-route-no-limit`: a route that sends email or SMS or calls a paid API, with no rate
 //! limiter in front of it.
 
-use ceiling_facts::{FileRole, Project};
+use ceiling_facts::{in_package, FileRole, Project};
 
 use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
 
@@ -114,7 +114,7 @@ fn costly_call(module: &str, path: &[String]) -> Option<String> {
     }
     let package = COSTLY
         .iter()
-        .find(|package| module.strip_prefix(**package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/')))?;
+        .find(|package| in_package(module, package))?;
     let generates = |names: &[&str]| path.first().is_some_and(|first| names.contains(&first.as_str()));
     match *package {
         "ai" => generates(&["generateText", "streamText", "generateObject", "streamObject", "embed", "embedMany"]),

@@ -1,6 +1,6 @@
 //! `no-rate-limit`: an app with routes that change data and no rate limiter anywhere.
 
-use ceiling_facts::{FileRole, LIMITER_PACKAGES, Project};
+use ceiling_facts::{in_package, FileRole, LIMITER_PACKAGES, Project};
 
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
@@ -90,7 +90,7 @@ fn imports_a_limiter(project: &Project) -> bool {
                 |value| {
                     value.root_module().is_some_and(|module| {
                         LIMITER_PACKAGES.iter().any(|package| {
-                            module.strip_prefix(package).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+                            in_package(module, package)
                         })
                     })
                 },
