@@ -431,6 +431,9 @@ pub struct FileFacts {
     pub mounts: Vec<Mount>,
     /// Environment variables read with a literal fallback (`process.env.JWT_SECRET || 'dev'`).
     pub env_fallbacks: Vec<EnvFallback>,
+    /// Every environment variable the file reads (`process.env.X`, `import.meta.env.X`,
+    /// `Deno.env.get('X')`), in source order.
+    pub env_reads: Vec<EnvRead>,
     /// Work that repeats on a timer: intervals, cron schedules, polling hooks.
     pub timers: Vec<Timer>,
 }
@@ -461,6 +464,13 @@ pub enum TimerKind {
     Cron,
     /// SWR `refreshInterval`, React Query `refetchInterval`.
     Refetch,
+}
+
+/// A read of an environment variable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EnvRead {
+    pub span: Span,
+    pub name: String,
 }
 
 /// `process.env.NAME || 'literal'` (also `??`, `import.meta.env`, `Deno.env.get`): the code runs

@@ -55,7 +55,7 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     let semantic = SemanticBuilder::new().with_build_nodes(true).build(&parsed.program).semantic;
     let mut facts = extractor::Extractor::new(&semantic, source).run(&parsed.program, path);
     facts.tables = schema::tables(&parsed.program, &semantic, path);
-    facts.env_fallbacks = secrets::env_fallbacks(&parsed.program, path);
+    (facts.env_fallbacks, facts.env_reads) = secrets::env_facts(&parsed.program);
     facts.path = path.to_owned();
     Ok(facts)
 }

@@ -15,7 +15,7 @@
 //! Most files read no environment at all: a file whose text never says `process.env`,
 //! `import.meta.env`, `Bun.env` or `Deno.env` is dismissed before its syntax is walked.
 
-use ceiling_facts::EnvFallback;
+use ceiling_facts::{EnvFallback, EnvRead};
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_syntax::operator::{AssignmentOperator, BinaryOperator, LogicalOperator, UnaryOperator};
@@ -26,22 +26,23 @@ use crate::lines::LineIndex;
 /// The objects whose `.env` holds the environment.
 const ENV_OBJECTS: &[&[u8]] = &[b"process", b"import.meta", b"Bun", b"Deno"];
 
-/// The fallbacks of the environment variables `program` reads.
-pub(crate) fn env_fallbacks(program: &Program<'_>, _path: &str) -> Vec<EnvFallback> {
+/// The environment variables `program` reads, and those it reads with a fallback.
+pub(crate) fn env_facts(program: &Program<'_>) -> (Vec<EnvFallback>, Vec<EnvRead>) {
     let source = program.source_text;
     if !reads_env(source) {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let mut walk = Walk {
         lines: LineIndex::new(source),
         found: Vec::new(),
+        reads: Vec::new(),
         dev_only: 0,
         checking: 0,
         checked: FxHashSet::default(),
     };
     walk.visit_program(program);
-    let Walk { found, checked, .. } = walk;
-    found.into_iter().filter(|fallback| !checked.contains(fallback.name.as_str())).collect()
+    let Walk { found, reads, checked, .. } = walk;
+    (found.into_iter().filter(|fallback| !checked.contains(fallback.name.as_str())).collect(), reads)
 }
 
 /// Whether the text says `process.env` (or another env object) anywhere: one pass over the bytes.
@@ -53,6 +54,7 @@ fn reads_env(source: &str) -> bool {
 struct Walk<'s, 'a> {
     lines: LineIndex<'s>,
     found: Vec<EnvFallback>,
+    reads: Vec<EnvRead>,
     /// How many enclosing branches only run outside production.
     dev_only: u32,
     /// Above zero while walking the test of an `if` whose body throws or exits.
@@ -83,10 +85,11 @@ impl<'a> Walk<'_, 'a> {
 
 impl<'a> Visit<'a> for Walk<'_, 'a> {
     fn visit_expression(&mut self, expr: &Expression<'a>) {
-        if self.checking > 0
-            && let Some(name) = env_read(expr)
-        {
-            self.checked.insert(name);
+        if let Some(name) = env_read(expr) {
+            self.reads.push(EnvRead { span: self.lines.span(oxc_span::GetSpan::span(expr)), name: name.to_owned() });
+            if self.checking > 0 {
+                self.checked.insert(name);
+            }
         }
         walk::walk_expression(self, expr);
     }
