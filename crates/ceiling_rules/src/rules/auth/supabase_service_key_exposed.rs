@@ -27,7 +27,7 @@ in every bundle already served.",
         fires: "```ts\nexport const supabase = createClient(import.meta.env.VITE_SUPABASE_URL, import.meta.env.VITE_SUPABASE_SERVICE_ROLE_KEY);\n```",
         passes: "```ts\nexport const supabase = createClient(import.meta.env.VITE_SUPABASE_URL, import.meta.env.VITE_SUPABASE_ANON_KEY);\n```",
         guards: &[
-            "Public keys by design: the anon key, publishable keys, public keys (`NEXT_PUBLIC_SUPABASE_ANON_KEY`, `VITE_STRIPE_PUBLISHABLE_KEY`, `NEXT_PUBLIC_VAPID_PUBLIC_KEY`), site keys.",
+            "Public keys by design: the anon key, publishable keys, public keys (`NEXT_PUBLIC_SUPABASE_ANON_KEY`, `VITE_STRIPE_PUBLISHABLE_KEY`, `NEXT_PUBLIC_VAPID_PUBLIC_KEY`), site keys, and a demo account's credentials shown to visitors (`NEXT_PUBLIC_DEMO_PASSWORD`).",
             "Server-only names (`SUPABASE_SERVICE_ROLE_KEY` without a public prefix): the framework does not inline them.",
             "Tests, scripts and generated files.",
         ],
@@ -43,7 +43,7 @@ const PUBLIC_PREFIXES: &[&str] =
 const SECRET_WORDS: &[&str] = &["SERVICE_ROLE", "SERVICE_KEY", "SECRET", "PRIVATE_KEY", "PASSWORD", "DATABASE_URL", "DB_URL"];
 
 /// Words that name something public by design.
-const PUBLIC_WORDS: &[&str] = &["ANON", "PUBLISHABLE", "PUBLIC_KEY", "SITE_KEY", "SITEKEY"];
+const PUBLIC_WORDS: &[&str] = &["ANON", "PUBLISHABLE", "PUBLIC_KEY", "SITE_KEY", "SITEKEY", "DEMO"];
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     for (_, facts) in project.files() {
