@@ -7,6 +7,7 @@
 mod extractor;
 mod iterations;
 mod lines;
+mod literal;
 mod orm;
 mod routes;
 mod rows;

@@ -48,6 +48,33 @@ pub struct Docs {
     pub guards: &'static [&'static str],
 }
 
+impl Rule {
+    /// A finding of this rule at its own severity, with no chain, index or redaction: what most
+    /// findings are.
+    pub fn finding(
+        &self,
+        file: String,
+        span: ceiling_facts::Span,
+        message: String,
+        why: String,
+        fix: String,
+    ) -> Finding {
+        Finding {
+            rule: self.id,
+            family: self.family,
+            severity: self.severity,
+            file,
+            span,
+            message,
+            chain: Vec::new(),
+            why,
+            fix,
+            index: None,
+            redact: Vec::new(),
+        }
+    }
+}
+
 include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
 /// Runs every rule over the project and returns the findings, sorted by place.

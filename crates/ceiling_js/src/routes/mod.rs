@@ -23,6 +23,7 @@ use oxc_ast::ast::*;
 use oxc_semantic::SymbolId;
 
 use crate::lines::LineIndex;
+use crate::literal::string;
 use crate::values::Values;
 
 /// The routes and mounts `program` (the text of `path`) declares.
@@ -372,17 +373,6 @@ fn text(expr: &Expression<'_>) -> Option<String> {
             Some(text)
         }
         Expression::RegExpLiteral(regex) => Some(format!("/{}/", regex.regex.pattern.text)),
-        _ => None,
-    }
-}
-
-/// A string literal's text only: method names, option values.
-fn string<'a>(expr: &Expression<'a>) -> Option<&'a str> {
-    match expr.get_inner_expression() {
-        Expression::StringLiteral(literal) => Some(literal.value.as_str()),
-        Expression::TemplateLiteral(template) if template.expressions.is_empty() => {
-            template.quasis.first()?.value.cooked.map(|cooked| cooked.as_str())
-        }
         _ => None,
     }
 }

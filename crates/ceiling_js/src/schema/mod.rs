@@ -18,6 +18,7 @@ use oxc_semantic::{Semantic, SymbolId};
 use rustc_hash::FxHashMap;
 
 use crate::lines::LineIndex;
+use crate::literal::string;
 
 /// The tables `program` (the text of `path`) declares.
 pub(crate) fn tables<'a>(program: &Program<'a>, semantic: &Semantic<'a>, path: &str) -> Vec<Table> {
@@ -300,17 +301,6 @@ fn returned<'r, 'a>(expr: &'r Expression<'a>) -> Option<&'r Expression<'a>> {
 /// The argument at `at`, when it is an expression, without parentheses or type assertions.
 fn argument<'r, 'a>(arguments: &'r [Argument<'a>], at: usize) -> Option<&'r Expression<'a>> {
     arguments.get(at)?.as_expression().map(Expression::get_inner_expression)
-}
-
-/// The text of a string literal or of a template without substitutions.
-fn string<'a>(expr: &Expression<'a>) -> Option<&'a str> {
-    match expr.get_inner_expression() {
-        Expression::StringLiteral(literal) => Some(literal.value.as_str()),
-        Expression::TemplateLiteral(template) if template.expressions.is_empty() => {
-            template.quasis.first()?.value.cooked.map(|cooked| cooked.as_str())
-        }
-        _ => None,
-    }
 }
 
 fn object<'r, 'a>(expr: Option<&'r Expression<'a>>) -> Option<&'r ObjectExpression<'a>> {

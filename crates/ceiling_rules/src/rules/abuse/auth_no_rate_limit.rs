@@ -1,7 +1,7 @@
 //! `auth-no-rate-limit`: a sign-in, sign-up, password-reset or one-time-code route that no rate
 //! limiter covers.
 
-use ceiling_facts::{in_package, FileRole, Framework, Project, RouteRow};
+use ceiling_facts::{FileRole, Framework, Project, RouteRow, in_package};
 
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
@@ -97,22 +97,16 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             (true, Some(name)) => format!("server action `{name}`"),
             _ => format!("{} {}", row.method, row.path),
         };
-        findings.push(Finding {
-            rule: RULE.id,
-            family: RULE.family,
-            severity: RULE.severity,
-            file: row.file.clone(),
-            span: row.span,
-            message: format!("{what} has no rate limit: open to {abuse}"),
-            chain: Vec::new(),
-            why: format!(
+        findings.push(RULE.finding(
+            row.file.clone(),
+            row.span,
+            format!("{what} has no rate limit: open to {abuse}"),
+            format!(
                 "Nothing limits how often one client calls it: a script can send thousands of requests a minute \
 ({abuse})."
             ),
-            fix: fix(row.framework),
-            index: None,
-            redact: Vec::new(),
-        });
+            fix(row.framework),
+        ));
     }
 }
 
@@ -146,9 +140,9 @@ fn sensitive(row: &RouteRow) -> Option<&'static str> {
 fn self_limiting(project: &Project, row: &RouteRow) -> bool {
     let facts = project.file(row.file_id);
     let Some(route) = facts.routes.iter().find(|route| route.span == row.span) else { return false };
-    project.package_origin(row.file_id, &route.handler, 0).is_some_and(|(module, _)| {
-        SELF_LIMITING.iter().any(|package| in_package(&module, package))
-    })
+    project
+        .package_origin(row.file_id, &route.handler, 0)
+        .is_some_and(|(module, _)| SELF_LIMITING.iter().any(|package| in_package(&module, package)))
 }
 
 fn fix(framework: Framework) -> String {

@@ -94,22 +94,19 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 }
             };
             findings.push(Finding {
-                rule: RULE.id,
-                family: RULE.family,
-                severity: RULE.severity,
-                file: facts.path.clone(),
-                span: timer.span,
-                message: message(timer, period),
                 chain,
-                why: "Every open tab sends its own requests whether anyone looks at it or not: the load grows \
+                ..RULE.finding(
+                    facts.path.clone(),
+                    timer.span,
+                    message(timer, period),
+                    "Every open tab sends its own requests whether anyone looks at it or not: the load grows \
 with the number of users who have the page open, not with what they do."
-                    .to_owned(),
-                fix: "Poll every 30 to 60 seconds, pause in hidden tabs (`document.visibilityState`; SWR's and \
+                        .to_owned(),
+                    "Poll every 30 to 60 seconds, pause in hidden tabs (`document.visibilityState`; SWR's and \
 React Query's defaults), back off while nothing changes, or push updates instead (server-sent events, a \
 WebSocket, Supabase Realtime)."
-                    .to_owned(),
-                index: None,
-                redact: Vec::new(),
+                        .to_owned(),
+                )
             });
         }
     }

@@ -1,7 +1,7 @@
 //! `costly-route-no-limit`: a route that sends email or SMS or calls a paid API, with no rate
 //! limiter in front of it.
 
-use ceiling_facts::{in_package, FileRole, Project};
+use ceiling_facts::{FileRole, Project, in_package};
 
 use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
 
@@ -73,7 +73,13 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         };
         let kind = if matches!(
             package.as_str(),
-            "resend" | "@sendgrid/mail" | "postmark" | "nodemailer" | "@aws-sdk/client-ses" | "@aws-sdk/client-sesv2" | "mailgun.js"
+            "resend"
+                | "@sendgrid/mail"
+                | "postmark"
+                | "nodemailer"
+                | "@aws-sdk/client-ses"
+                | "@aws-sdk/client-sesv2"
+                | "mailgun.js"
         ) {
             "sends email"
         } else if matches!(package.as_str(), "twilio" | "@aws-sdk/client-sns") {
@@ -82,25 +88,18 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             "calls a paid AI API"
         };
         findings.push(Finding {
-            rule: RULE.id,
-            family: RULE.family,
-            severity: RULE.severity,
-            file: row.file.clone(),
-            span: row.span,
-            message: format!("{what} {kind} (`{package}`) on every request, with no rate limit"),
-            chain: vec![ChainLink {
-                file: project.file(file).path.clone(),
-                span,
-                note: format!("calls `{package}`"),
-            }],
-            why: "Every request costs money or sending quota: a script calling the route in a loop runs up \
+            chain: vec![ChainLink { file: project.file(file).path.clone(), span, note: format!("calls `{package}`") }],
+            ..RULE.finding(
+                row.file.clone(),
+                row.span,
+                format!("{what} {kind} (`{package}`) on every request, with no rate limit"),
+                "Every request costs money or sending quota: a script calling the route in a loop runs up \
 the bill or gets the account suspended."
-                .to_owned(),
-            fix: "Limit the route per user and per IP (`@upstash/ratelimit` in the handler, `express-rate-limit` \
+                    .to_owned(),
+                "Limit the route per user and per IP (`@upstash/ratelimit` in the handler, `express-rate-limit` \
 as route middleware), require a signed-in user, and set a spending cap with the provider."
-                .to_owned(),
-            index: None,
-            redact: Vec::new(),
+                    .to_owned(),
+            )
         });
     }
 }
@@ -112,9 +111,7 @@ fn costly_call(module: &str, path: &[String]) -> Option<String> {
     if path.iter().any(|segment| segment.ends_with("Error") || segment == "isInstance") {
         return None;
     }
-    let package = COSTLY
-        .iter()
-        .find(|package| in_package(module, package))?;
+    let package = COSTLY.iter().find(|package| in_package(module, package))?;
     let generates = |names: &[&str]| path.first().is_some_and(|first| names.contains(&first.as_str()));
     match *package {
         "ai" => generates(&["generateText", "streamText", "generateObject", "streamObject", "embed", "embedMany"]),

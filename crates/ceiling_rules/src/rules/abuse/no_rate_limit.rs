@@ -1,6 +1,6 @@
 //! `no-rate-limit`: an app with routes that change data and no rate limiter anywhere.
 
-use ceiling_facts::{in_package, FileRole, LIMITER_PACKAGES, Project};
+use ceiling_facts::{FileRole, LIMITER_PACKAGES, Project, in_package};
 
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
@@ -34,7 +34,6 @@ Per-route limits on the sensitive routes come first (`auth-no-rate-limit`, \
     check,
 };
 
-
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     let rows = project.route_table();
     let app = |file: ceiling_facts::FileId| project.file(file).role == FileRole::App;
@@ -55,28 +54,25 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             _ => format!("{} {}", row.method, row.path),
         })
         .collect();
-    let more = if writes.len() > shown.len() { format!(" and {} more", writes.len() - shown.len()) } else { String::new() };
-    findings.push(Finding {
-        rule: RULE.id,
-        family: RULE.family,
-        severity: RULE.severity,
-        file: first.file.clone(),
-        span: first.span,
-        message: format!(
-            "no rate limiter anywhere in the app, which has {} route{} that write{}: {}{more}",
-            writes.len(),
-            if writes.len() == 1 { "" } else { "s" },
-            if writes.len() == 1 { "s" } else { "" },
-            shown.join(", ")
-        ),
-        chain: Vec::new(),
-        why: "One client can send thousands of requests a minute to every write route: nothing in the \
+    let more =
+        if writes.len() > shown.len() { format!(" and {} more", writes.len() - shown.len()) } else { String::new() };
+    findings.push(
+        RULE.finding(
+            first.file.clone(),
+            first.span,
+            format!(
+                "no rate limiter anywhere in the app, which has {} route{} that write{}: {}{more}",
+                writes.len(),
+                if writes.len() == 1 { "" } else { "s" },
+                if writes.len() == 1 { "s" } else { "" },
+                shown.join(", ")
+            ),
+            "One client can send thousands of requests a minute to every write route: nothing in the \
 code slows it down."
-            .to_owned(),
-        fix: "Add a default limit for the whole app, then stricter ones on auth and costly routes.".to_owned(),
-        index: None,
-        redact: Vec::new(),
-    });
+                .to_owned(),
+            "Add a default limit for the whole app, then stricter ones on auth and costly routes.".to_owned(),
+        ),
+    );
 }
 
 /// Whether any file of the app uses a limiter package directly (a limiter applied in a way the
@@ -88,11 +84,9 @@ fn imports_a_limiter(project: &Project) -> bool {
         facts.functions.iter().any(|function| ceiling_facts::is_limiter_name(&function.name))
             || facts.calls.iter().map(|call| &call.callee).chain(facts.exports.iter().map(|export| &export.value)).any(
                 |value| {
-                    value.root_module().is_some_and(|module| {
-                        LIMITER_PACKAGES.iter().any(|package| {
-                            in_package(module, package)
-                        })
-                    })
+                    value
+                        .root_module()
+                        .is_some_and(|module| LIMITER_PACKAGES.iter().any(|package| in_package(module, package)))
                 },
             )
     })

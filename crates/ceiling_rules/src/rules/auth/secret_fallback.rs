@@ -116,12 +116,27 @@ const SETTING_SUFFIXES: &[&str] = &[
 
 /// Words of names that are not secrets wherever they appear: settings (`JWT_EXPIRATION_MINUTES`,
 /// `SESSION_TTL_SECONDS`), public keys, and counts of LLM tokens (`MAX_TOKENS`).
-const NOT_SECRET_WORDS: &[&str] =
-    &[
-        "EXPIR", "_TTL", "MAX_AGE", "TIMEOUT", "LIFETIME", "DURATION", "PUBLIC_KEY", "PUBLISHABLE", "TOKENS",
-        // Switches about a secret, not the secret: `PASSWORD_HIBP_CHECK_DISABLED`.
-        "DISABLED", "ENABLED", "DISABLE_", "ENABLE_", "_CHECK", "_FLAG", "_MODE", "_REQUIRED", "_POLICY",
-    ];
+const NOT_SECRET_WORDS: &[&str] = &[
+    "EXPIR",
+    "_TTL",
+    "MAX_AGE",
+    "TIMEOUT",
+    "LIFETIME",
+    "DURATION",
+    "PUBLIC_KEY",
+    "PUBLISHABLE",
+    "TOKENS",
+    // Switches about a secret, not the secret: `PASSWORD_HIBP_CHECK_DISABLED`.
+    "DISABLED",
+    "ENABLED",
+    "DISABLE_",
+    "ENABLE_",
+    "_CHECK",
+    "_FLAG",
+    "_MODE",
+    "_REQUIRED",
+    "_POLICY",
+];
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     for (_, file) in project.files() {

@@ -46,27 +46,21 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         if !supabase || table.namespace.is_some() || table.rls == Some(true) || table.columns.is_empty() {
             continue;
         }
-        findings.push(Finding {
-            rule: RULE.id,
-            family: RULE.family,
-            severity: RULE.severity,
-            file: origin.file.clone(),
-            span: span_of(origin),
-            message: format!(
+        findings.push(RULE.finding(
+    origin.file.clone(),
+    span_of(origin),
+    format!(
                 "table `{}` has no row-level security: anyone with the public anon key can read and change every row",
                 table.name
             ),
-            chain: Vec::new(),
-            why: "Supabase serves every table of the public schema over its REST API with the anon key, which \
+    "Supabase serves every table of the public schema over its REST API with the anon key, which \
 ships in the browser: without row-level security nothing stops a caller from reading or changing all rows."
                 .to_owned(),
-            fix: format!(
+    format!(
                 "`alter table public.{} enable row level security;` and add a policy for each role that needs \
 access (e.g. `using (auth.uid() = user_id)`).",
                 table.name
             ),
-            index: None,
-            redact: Vec::new(),
-        });
+));
     }
 }

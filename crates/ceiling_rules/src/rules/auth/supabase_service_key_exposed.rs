@@ -40,7 +40,8 @@ const PUBLIC_PREFIXES: &[&str] =
     &["NEXT_PUBLIC_", "VITE_", "PUBLIC_", "EXPO_PUBLIC_", "REACT_APP_", "NUXT_PUBLIC_", "GATSBY_", "VUE_APP_"];
 
 /// Words that name a secret.
-const SECRET_WORDS: &[&str] = &["SERVICE_ROLE", "SERVICE_KEY", "SECRET", "PRIVATE_KEY", "PASSWORD", "DATABASE_URL", "DB_URL"];
+const SECRET_WORDS: &[&str] =
+    &["SERVICE_ROLE", "SERVICE_KEY", "SECRET", "PRIVATE_KEY", "PASSWORD", "DATABASE_URL", "DB_URL"];
 
 /// Words that name something public by design.
 const PUBLIC_WORDS: &[&str] = &["ANON", "PUBLISHABLE", "PUBLIC_KEY", "SITE_KEY", "SITEKEY", "DEMO"];
@@ -54,7 +55,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             let name = read.name.to_ascii_uppercase();
             let Some(prefix) = PUBLIC_PREFIXES.iter().find(|prefix| name.starts_with(**prefix)) else { continue };
             let rest = &name[prefix.len()..];
-            if !SECRET_WORDS.iter().any(|word| rest.contains(word)) || PUBLIC_WORDS.iter().any(|word| rest.contains(word)) {
+            if !SECRET_WORDS.iter().any(|word| rest.contains(word))
+                || PUBLIC_WORDS.iter().any(|word| rest.contains(word))
+            {
                 continue;
             }
             let service_role = rest.contains("SERVICE_ROLE") || rest.contains("SERVICE_KEY");
@@ -63,25 +66,24 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             } else {
                 "every visitor can read it in the JavaScript bundle"
             };
-            findings.push(Finding {
-                rule: RULE.id,
-                family: RULE.family,
-                severity: RULE.severity,
-                file: facts.path.clone(),
-                span: read.span,
-                message: format!("`{}` is a secret in a variable the framework ships to the browser: {consequence}", read.name),
-                chain: Vec::new(),
-                why: "A public prefix tells the bundler to write the variable's value into the client code that \
+            findings.push(
+                RULE.finding(
+                    facts.path.clone(),
+                    read.span,
+                    format!(
+                        "`{}` is a secret in a variable the framework ships to the browser: {consequence}",
+                        read.name
+                    ),
+                    "A public prefix tells the bundler to write the variable's value into the client code that \
 every visitor downloads."
-                    .to_owned(),
-                fix: format!(
-                    "Rename it without `{prefix}` and read it only in server code (route handlers, server actions, \
+                        .to_owned(),
+                    format!(
+                        "Rename it without `{prefix}` and read it only in server code (route handlers, server actions, \
 edge functions); the browser uses the anon key with row-level security. Rotate the key: it is in every bundle \
 already served."
+                    ),
                 ),
-                index: None,
-                redact: Vec::new(),
-            });
+            );
         }
     }
 }

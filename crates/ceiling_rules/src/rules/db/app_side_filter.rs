@@ -49,15 +49,12 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         if uses.is_empty() || uses.iter().any(|row_use| row_use.kind == RowsUseKind::Other) {
             continue;
         }
-        let what: Vec<&str> = [
-            (RowsUseKind::Filter, "filtered"),
-            (RowsUseKind::Count, "counted"),
-            (RowsUseKind::Slice, "sliced"),
-        ]
-        .into_iter()
-        .filter(|(kind, _)| uses.iter().any(|row_use| row_use.kind == *kind))
-        .map(|(_, word)| word)
-        .collect();
+        let what: Vec<&str> =
+            [(RowsUseKind::Filter, "filtered"), (RowsUseKind::Count, "counted"), (RowsUseKind::Slice, "sliced")]
+                .into_iter()
+                .filter(|(kind, _)| uses.iter().any(|row_use| row_use.kind == *kind))
+                .map(|(_, word)| word)
+                .collect();
         let file = project.file(found.file).path.clone();
         let chain = uses
             .iter()
@@ -72,26 +69,23 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             })
             .collect();
         findings.push(Finding {
-            rule: RULE.id,
-            family: RULE.family,
-            severity: RULE.severity,
-            file,
-            span: query.span,
-            message: format!(
-                "{} reads every matching row of `{}` only for JS to keep some: the rows are {} in code",
-                found.orm.display_name(),
-                found.table.name,
-                what.join(" and ")
-            ),
             chain,
-            why: "Every row crosses the network and becomes an object so that JS can keep a few or \
+            ..RULE.finding(
+                file,
+                query.span,
+                format!(
+                    "{} reads every matching row of `{}` only for JS to keep some: the rows are {} in code",
+                    found.orm.display_name(),
+                    found.table.name,
+                    what.join(" and ")
+                ),
+                "Every row crosses the network and becomes an object so that JS can keep a few or \
 count them: the cost grows with the table, not with the answer."
-                .to_owned(),
-            fix: "Let the database do it: the condition in the query's `where`, `count()` instead of \
+                    .to_owned(),
+                "Let the database do it: the condition in the query's `where`, `count()` instead of \
 `.length`, `take`/`limit` instead of `.slice()`."
-                .to_owned(),
-            index: None,
-            redact: Vec::new(),
+                    .to_owned(),
+            )
         });
     }
 }

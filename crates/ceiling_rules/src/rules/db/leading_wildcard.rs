@@ -50,9 +50,8 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         }
         // An indexed equality narrows the rows before the pattern is tried; a filter that cannot
         // be read may narrow them too.
-        let narrowed = indexable_columns(table, found.query).is_none_or(|columns| {
-            columns.iter().any(|column| table.index_leading_with(&column.name).is_some())
-        });
+        let narrowed = indexable_columns(table, found.query)
+            .is_none_or(|columns| columns.iter().any(|column| table.index_leading_with(&column.name).is_some()));
         if narrowed {
             continue;
         }
@@ -65,29 +64,23 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         }
         let Some(first) = columns.first() else { continue };
         let listed = columns.iter().map(|column| format!("`{column}`")).collect::<Vec<_>>().join(", ");
-        findings.push(Finding {
-            rule: RULE.id,
-            family: RULE.family,
-            severity: RULE.severity,
-            file: project.file(found.file).path.clone(),
-            span: found.query.span,
-            message: format!(
+        findings.push(RULE.finding(
+    project.file(found.file).path.clone(),
+    found.query.span,
+    format!(
                 "{} searches `{}` for a pattern with a leading wildcard on {listed}, which no index can serve",
                 found.orm.display_name(),
                 table.name
             ),
-            chain: Vec::new(),
-            why: "A B-tree index cannot find `%term%`: every search reads and compares every row of \
+    "A B-tree index cannot find `%term%`: every search reads and compares every row of \
 the table."
                 .to_owned(),
-            fix: format!(
+    format!(
                 "Add a trigram index: `CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON {} USING gin ({} gin_trgm_ops);`, or use full-text search; if a prefix match is enough, use `startsWith` / `'term%'`.",
                 quote(&format!("{}_{first}_trgm_idx", table.name)),
                 quote(&table.name),
                 quote(first)
             ),
-            index: None,
-            redact: Vec::new(),
-        });
+));
     }
 }

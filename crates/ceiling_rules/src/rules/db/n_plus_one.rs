@@ -59,7 +59,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     for found in per_element_queries(project, ReachKind::Read, HANDFUL, |query| !query.shape.batched) {
         let line = project.file(found.file).iterations[found.loop_id as usize].span.line;
         let message = match &found.helper {
-            None => format!("{} {} runs once per element of the loop at line {line}", found.orm.display_name(), found.query),
+            None => {
+                format!("{} {} runs once per element of the loop at line {line}", found.orm.display_name(), found.query)
+            }
             Some(helper) => format!(
                 "`{helper}()` runs {} read ({}) once per element of the loop at line {line}",
                 with_article(found.orm.display_name()),
@@ -73,15 +75,35 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
 
 fn fix(orm: Orm) -> &'static str {
     match orm {
-        Orm::Prisma => "Load the rows once before the loop: collect the keys and use `findMany({ where: { id: { in: ids } } })`, then look them up in a Map; or add `include: { relation: true }` to the query that produced the list.",
-        Orm::Drizzle => "Load the rows once with `where(inArray(table.id, ids))` and look them up in a Map, or load the relation with the relational API's `with: { relation: true }`.",
-        Orm::Supabase => "Load the rows once with `.in('id', ids)` and look them up in a Map, or embed the relation in the select that produced the list: `.select('*, author:profiles(*)')`.",
-        Orm::TypeOrm => "Load the rows once with `findBy({ id: In(ids) })` and look them up in a Map, or add `relations: [...]` to the query that produced the list.",
-        Orm::Sequelize => "Load the rows once with `findAll({ where: { id: ids } })` and look them up in a Map, or `include` the association in the query that produced the list.",
-        Orm::Mongoose => "Load the documents once with `find({ _id: { $in: ids } })` and look them up in a Map, or `.populate()` the reference in the query that produced the list.",
-        Orm::Knex => "Load the rows once with `.whereIn('id', ids)` and look them up in a Map, or join the table in the query that produced the list.",
-        Orm::Kysely => "Load the rows once with `.where('id', 'in', ids)` and look them up in a Map, or join the table in the query that produced the list.",
-        Orm::Objection => "Load the rows once with `.whereIn('id', ids)` (or `findByIds(ids)`) and look them up in a Map, or eager-load the relation with `withGraphFetched('relation')` on the query that produced the list.",
-        Orm::Sql => "Load the rows in one statement: `WHERE id = ANY($1)` with an array parameter, or a JOIN in the query that produced the list.",
+        Orm::Prisma => {
+            "Load the rows once before the loop: collect the keys and use `findMany({ where: { id: { in: ids } } })`, then look them up in a Map; or add `include: { relation: true }` to the query that produced the list."
+        }
+        Orm::Drizzle => {
+            "Load the rows once with `where(inArray(table.id, ids))` and look them up in a Map, or load the relation with the relational API's `with: { relation: true }`."
+        }
+        Orm::Supabase => {
+            "Load the rows once with `.in('id', ids)` and look them up in a Map, or embed the relation in the select that produced the list: `.select('*, author:profiles(*)')`."
+        }
+        Orm::TypeOrm => {
+            "Load the rows once with `findBy({ id: In(ids) })` and look them up in a Map, or add `relations: [...]` to the query that produced the list."
+        }
+        Orm::Sequelize => {
+            "Load the rows once with `findAll({ where: { id: ids } })` and look them up in a Map, or `include` the association in the query that produced the list."
+        }
+        Orm::Mongoose => {
+            "Load the documents once with `find({ _id: { $in: ids } })` and look them up in a Map, or `.populate()` the reference in the query that produced the list."
+        }
+        Orm::Knex => {
+            "Load the rows once with `.whereIn('id', ids)` and look them up in a Map, or join the table in the query that produced the list."
+        }
+        Orm::Kysely => {
+            "Load the rows once with `.where('id', 'in', ids)` and look them up in a Map, or join the table in the query that produced the list."
+        }
+        Orm::Objection => {
+            "Load the rows once with `.whereIn('id', ids)` (or `findByIds(ids)`) and look them up in a Map, or eager-load the relation with `withGraphFetched('relation')` on the query that produced the list."
+        }
+        Orm::Sql => {
+            "Load the rows in one statement: `WHERE id = ANY($1)` with an array parameter, or a JOIN in the query that produced the list."
+        }
     }
 }

@@ -52,24 +52,20 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             Orm::Supabase => "`.gt('id', lastId).order('id').limit(n)`",
             _ => "a `where id > lastId` condition ordered by `id` with a limit",
         };
-        findings.push(Finding {
-            rule: RULE.id,
-            family: RULE.family,
-            severity: RULE.severity,
-            file: project.file(found.file).path.clone(),
-            span: found.query.span,
-            message: format!(
-                "{} pages through `{}` with a run-time offset: each page reads and discards every row before it",
-                found.orm.display_name(),
-                found.table.name
-            ),
-            chain: Vec::new(),
-            why: "An offset makes the database produce and throw away every row before the page: deep \
+        findings.push(
+            RULE.finding(
+                project.file(found.file).path.clone(),
+                found.query.span,
+                format!(
+                    "{} pages through `{}` with a run-time offset: each page reads and discards every row before it",
+                    found.orm.display_name(),
+                    found.table.name
+                ),
+                "An offset makes the database produce and throw away every row before the page: deep \
 pages get linearly slower as the table grows."
-                .to_owned(),
-            fix: format!("Page by key instead of by offset: {keyset}, with an index on the key."),
-            index: None,
-            redact: Vec::new(),
-        });
+                    .to_owned(),
+                format!("Page by key instead of by offset: {keyset}, with an index on the key."),
+            ),
+        );
     }
 }

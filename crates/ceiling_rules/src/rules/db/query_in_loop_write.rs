@@ -57,7 +57,11 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             _ => "delete",
         };
         let message = match &found.helper {
-            None => format!("{} {} ({verb}) runs once per element of the loop at line {line}", found.orm.display_name(), found.query),
+            None => format!(
+                "{} {} ({verb}) runs once per element of the loop at line {line}",
+                found.orm.display_name(),
+                found.query
+            ),
             Some(helper) => format!(
                 "`{helper}()` runs {} {verb} ({}) once per element of the loop at line {line}",
                 with_article(found.orm.display_name()),
@@ -73,22 +77,44 @@ fn fix(orm: Orm, operation: Operation) -> String {
     let bulk = match (orm, operation) {
         (Orm::Prisma, Operation::Create) => "collect the rows and call `createMany({ data: rows })` once",
         (Orm::Prisma, Operation::Delete) => "call `deleteMany({ where: { id: { in: ids } } })` once",
-        (Orm::Prisma, _) => "use `updateMany({ where: { id: { in: ids } }, data })` for a shared change, or wrap the per-row updates in one `$transaction([...])`",
-        (Orm::Drizzle, Operation::Create | Operation::Upsert) => "collect the rows and call `db.insert(table).values(rows)` once (with `onConflictDoUpdate` for upserts)",
-        (Orm::Drizzle, _) => "use one statement with `where(inArray(table.id, ids))`, or one `db.transaction()` around the loop",
-        (Orm::Supabase, Operation::Create | Operation::Upsert) => "collect the rows and call `.insert(rows)` / `.upsert(rows)` once",
+        (Orm::Prisma, _) => {
+            "use `updateMany({ where: { id: { in: ids } }, data })` for a shared change, or wrap the per-row updates in one `$transaction([...])`"
+        }
+        (Orm::Drizzle, Operation::Create | Operation::Upsert) => {
+            "collect the rows and call `db.insert(table).values(rows)` once (with `onConflictDoUpdate` for upserts)"
+        }
+        (Orm::Drizzle, _) => {
+            "use one statement with `where(inArray(table.id, ids))`, or one `db.transaction()` around the loop"
+        }
+        (Orm::Supabase, Operation::Create | Operation::Upsert) => {
+            "collect the rows and call `.insert(rows)` / `.upsert(rows)` once"
+        }
         (Orm::Supabase, _) => "use one statement filtered with `.in('id', ids)`, or an RPC that updates the set",
-        (Orm::TypeOrm, _) => "collect the entities and call `repository.insert(rows)` / `save(rows)` once, or use the query builder with `In(ids)`",
+        (Orm::TypeOrm, _) => {
+            "collect the entities and call `repository.insert(rows)` / `save(rows)` once, or use the query builder with `In(ids)`"
+        }
         (Orm::Sequelize, Operation::Create) => "collect the rows and call `Model.bulkCreate(rows)` once",
-        (Orm::Sequelize, _) => "use one `Model.update(values, { where: { id: ids } })` / `destroy`, or `bulkCreate(rows, { updateOnDuplicate })`",
+        (Orm::Sequelize, _) => {
+            "use one `Model.update(values, { where: { id: ids } })` / `destroy`, or `bulkCreate(rows, { updateOnDuplicate })`"
+        }
         (Orm::Mongoose, Operation::Create) => "collect the documents and call `Model.insertMany(docs)` once",
         (Orm::Mongoose, _) => "send the changes in one `Model.bulkWrite(ops)` call",
-        (Orm::Kysely, Operation::Create | Operation::Upsert) => "collect the rows and call `db.insertInto(table).values(rows)` once",
+        (Orm::Kysely, Operation::Create | Operation::Upsert) => {
+            "collect the rows and call `db.insertInto(table).values(rows)` once"
+        }
         (Orm::Kysely, _) => "use one statement with `.where('id', 'in', ids)`, or one transaction around the loop",
-        (Orm::Objection, Operation::Create) => "collect the rows and insert them once with `Model.query().insert(rows)` (PostgreSQL) or `insertGraph`",
-        (Orm::Objection, _) => "use one `Model.query().patch(values).whereIn('id', ids)` / `delete().whereIn(...)`, or one transaction around the loop",
-        (Orm::Knex, _) => "collect the rows and call `knex(table).insert(rows)` once, or use one statement with `whereIn`",
-        (Orm::Sql, _) => "write all rows in one statement: a multi-row `INSERT ... VALUES (...), (...)`, `INSERT ... SELECT * FROM unnest($1::int[], ...)`, or `UPDATE ... FROM (VALUES ...)`",
+        (Orm::Objection, Operation::Create) => {
+            "collect the rows and insert them once with `Model.query().insert(rows)` (PostgreSQL) or `insertGraph`"
+        }
+        (Orm::Objection, _) => {
+            "use one `Model.query().patch(values).whereIn('id', ids)` / `delete().whereIn(...)`, or one transaction around the loop"
+        }
+        (Orm::Knex, _) => {
+            "collect the rows and call `knex(table).insert(rows)` once, or use one statement with `whereIn`"
+        }
+        (Orm::Sql, _) => {
+            "write all rows in one statement: a multi-row `INSERT ... VALUES (...), (...)`, `INSERT ... SELECT * FROM unnest($1::int[], ...)`, or `UPDATE ... FROM (VALUES ...)`"
+        }
     };
     format!("Write once instead of once per element: {bulk}.")
 }

@@ -54,9 +54,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         if !skips_without_limit {
             let Some(scoped) = scoped(table, found.query) else { continue };
             // Rows only filtered, counted or sliced in JS: `app-side-filter` says what to do instead.
-            let sifted = found.query.uses.as_ref().is_some_and(|uses| {
-                !uses.is_empty() && uses.iter().all(|row_use| row_use.kind != RowsUseKind::Other)
-            });
+            let sifted =
+                found.query.uses.as_ref().is_some_and(|uses| {
+                    !uses.is_empty() && uses.iter().all(|row_use| row_use.kind != RowsUseKind::Other)
+                });
             if scoped || sifted {
                 continue;
             }
@@ -73,10 +74,14 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         // PostgREST caps every response (`max_rows`, 1,000 by default): past it, rows are
         // silently missing rather than slow.
         let why = match found.orm {
-            Orm::Supabase => "The result grows with the table: every row is read and sent on every request, and \
-past PostgREST's `max_rows` cap (1,000 by default) the rest are silently dropped: the list is wrong, not only slow.",
-            _ => "The result grows with the table: every row is read, sent and serialised on every \
-request, until the request times out.",
+            Orm::Supabase => {
+                "The result grows with the table: every row is read and sent on every request, and \
+past PostgREST's `max_rows` cap (1,000 by default) the rest are silently dropped: the list is wrong, not only slow."
+            }
+            _ => {
+                "The result grows with the table: every row is read, sent and serialised on every \
+request, until the request times out."
+            }
         };
         let limit = match found.orm {
             Orm::Prisma => "`take: n` (with `cursor` for the next page)",
@@ -84,18 +89,12 @@ request, until the request times out.",
             Orm::Mongoose | Orm::Sequelize | Orm::TypeOrm => "`limit`/`take` with a cursor",
             _ => "`.limit(n)` with a cursor",
         };
-        findings.push(Finding {
-            rule: RULE.id,
-            family: RULE.family,
-            severity: RULE.severity,
-            file: project.file(found.file).path.clone(),
-            span: found.query.span,
+        findings.push(RULE.finding(
+            project.file(found.file).path.clone(),
+            found.query.span,
             message,
-            chain: Vec::new(),
-            why: why.to_owned(),
-            fix: format!("Page the read with {limit}, or scope it to its owner (`where: {{ teamId }}`)."),
-            index: None,
-            redact: Vec::new(),
-        });
+            why.to_owned(),
+            format!("Page the read with {limit}, or scope it to its owner (`where: {{ teamId }}`)."),
+        ));
     }
 }

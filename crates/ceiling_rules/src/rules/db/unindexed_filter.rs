@@ -69,26 +69,24 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             Operation::Update | Operation::Delete | Operation::BulkWrite => "changes rows of",
             _ => "reads",
         };
+        let fix = fix_text(&index);
         findings.push(Finding {
-            rule: RULE.id,
-            family: RULE.family,
-            severity: RULE.severity,
-            file: project.file(found.file).path.clone(),
-            span: found.query.span,
-            message: format!(
-                "{} {} `{}` filtered by {}, which no index covers",
-                found.orm.display_name(),
-                verb,
-                found.table.name,
-                column_list(&names)
-            ),
-            chain: Vec::new(),
-            why: "Without an index on the filtered columns every such query reads the whole table: \
-fine at 5,000 rows, a full scan per request at 500,000."
-                .to_owned(),
-            fix: fix_text(&index),
             index: Some(index),
-            redact: Vec::new(),
+            ..RULE.finding(
+                project.file(found.file).path.clone(),
+                found.query.span,
+                format!(
+                    "{} {} `{}` filtered by {}, which no index covers",
+                    found.orm.display_name(),
+                    verb,
+                    found.table.name,
+                    column_list(&names)
+                ),
+                "Without an index on the filtered columns every such query reads the whole table: \
+fine at 5,000 rows, a full scan per request at 500,000."
+                    .to_owned(),
+                fix,
+            )
         });
     }
 }

@@ -87,26 +87,25 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 continue;
             }
             let index = suggest(table, &columns);
+            let fix = fix_text(&index);
             findings.push(Finding {
-                rule: RULE.id,
-                family: RULE.family,
                 severity: if used { Severity::Warning } else { Severity::Info },
-                file: key.origin.file.clone(),
-                span: span_of(&key.origin),
-                message: format!(
-                    "foreign key `{}`.{} → `{}` has no index{}",
-                    table.name,
-                    column_list(&key.columns),
-                    key.references_table,
-                    if used { ", and the app filters by it" } else { "" }
-                ),
-                chain: Vec::new(),
-                why: "PostgreSQL does not index the referencing side of a foreign key: every join or \
-include from the parent and every delete of a parent scans this whole table."
-                    .to_owned(),
-                fix: fix_text(&index),
                 index: Some(index),
-                redact: Vec::new(),
+                ..RULE.finding(
+                    key.origin.file.clone(),
+                    span_of(&key.origin),
+                    format!(
+                        "foreign key `{}`.{} → `{}` has no index{}",
+                        table.name,
+                        column_list(&key.columns),
+                        key.references_table,
+                        if used { ", and the app filters by it" } else { "" }
+                    ),
+                    "PostgreSQL does not index the referencing side of a foreign key: every join or \
+include from the parent and every delete of a parent scans this whole table."
+                        .to_owned(),
+                    fix,
+                )
             });
         }
     }

@@ -49,25 +49,23 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             continue;
         }
         let index = suggest(table, &[column]);
+        let fix = fix_text(&index);
         findings.push(Finding {
-            rule: RULE.id,
-            family: RULE.family,
-            severity: RULE.severity,
-            file: project.file(found.file).path.clone(),
-            span: found.query.span,
-            message: format!(
+index: Some(index),
+..RULE.finding(
+    project.file(found.file).path.clone(),
+    found.query.span,
+    format!(
                 "{} takes the first rows of `{}` sorted by {}, which no index leads with: the whole table is sorted",
                 found.orm.display_name(),
                 table.name,
                 column.name
             ),
-            chain: Vec::new(),
-            why: "Without an index on the sort column, a query for the latest N rows reads and sorts \
+    "Without an index on the sort column, a query for the latest N rows reads and sorts \
 every row of the table to keep N."
                 .to_owned(),
-            fix: fix_text(&index),
-            index: Some(index),
-            redact: Vec::new(),
-        });
+    fix,
+)
+});
     }
 }

@@ -100,27 +100,24 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 continue;
             }
             findings.push(Finding {
-                rule: RULE.id,
-                family: RULE.family,
-                severity: RULE.severity,
-                file: facts.path.clone(),
-                span: timer.span,
-                message: format!(
-                    "{} {action} with no guard against overlapping runs: a slow run, or a second server \
-instance, starts another copy on top of it",
-                    what(project, timer, callback)
-                ),
                 chain,
-                why: "The timer fires on the clock, not when the last run is done: once the job slows down, \
+                ..RULE.finding(
+                    facts.path.clone(),
+                    timer.span,
+                    format!(
+                        "{} {action} with no guard against overlapping runs: a slow run, or a second server \
+instance, starts another copy on top of it",
+                        what(project, timer, callback)
+                    ),
+                    "The timer fires on the clock, not when the last run is done: once the job slows down, \
 copies pile up (a job that ran fine once a minute now runs 800 instances), each holding a connection and \
 repeating the same work, and every server instance runs its own."
-                    .to_owned(),
-                fix: "Skip a tick while a run is in progress (an `isRunning` flag), take a distributed lock when \
+                        .to_owned(),
+                    "Skip a tick while a run is in progress (an `isRunning` flag), take a distributed lock when \
 several instances run (`pg_try_advisory_lock`, Redis `SET key value NX PX ttl`), or move the work to a \
 queue with concurrency 1 (BullMQ) or reschedule with `setTimeout` after each run."
-                    .to_owned(),
-                index: None,
-                redact: Vec::new(),
+                        .to_owned(),
+                )
             });
         }
     }

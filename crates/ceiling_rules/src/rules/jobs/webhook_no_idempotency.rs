@@ -63,7 +63,8 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                         deduplicated = true;
                     }
                     Operation::Create | Operation::BulkWrite => {
-                        insert = insert.or(Some((function.file, facts.queries[query as usize].span, shape.method.clone())));
+                        insert =
+                            insert.or(Some((function.file, facts.queries[query as usize].span, shape.method.clone())));
                     }
                     _ if keyed => deduplicated = true,
                     _ => {}
@@ -75,30 +76,30 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             continue;
         }
         findings.push(Finding {
-            rule: RULE.id,
-            family: RULE.family,
-            severity: RULE.severity,
-            file: row.file.clone(),
-            span: row.span,
-            message: format!(
+chain: vec![ChainLink { file: project.file(file).path.clone(), span, note: format!("inserts (`{method}`)") }],
+..RULE.finding(
+    row.file.clone(),
+    row.span,
+    format!(
                 "webhook receiver {} {} inserts rows on every delivery with no check for an event already processed",
                 row.method, row.path
             ),
-            chain: vec![ChainLink { file: project.file(file).path.clone(), span, note: format!("inserts (`{method}`)") }],
-            why: "Providers deliver at least once and retry for days: each retry or replay of one event inserts \
+    "Providers deliver at least once and retry for days: each retry or replay of one event inserts \
 its rows again."
                 .to_owned(),
-            fix: "Record each event id once (a processed-events table with the event id as primary key, \
+    "Record each event id once (a processed-events table with the event id as primary key, \
 `ON CONFLICT DO NOTHING`) in the same transaction as the work, or upsert by the provider's object id."
                 .to_owned(),
-            index: None,
-            redact: Vec::new(),
-        });
+)
+});
     }
 }
 
 /// A column that holds an event's or delivery's id: `eventId`, `stripe_event_id`, `idempotencyKey`.
 fn is_event_key(column: &str) -> bool {
     let column = column.to_ascii_lowercase().replace('_', "");
-    column.contains("eventid") || column.contains("idempotency") || column.contains("deliveryid") || column.contains("webhookid")
+    column.contains("eventid")
+        || column.contains("idempotency")
+        || column.contains("deliveryid")
+        || column.contains("webhookid")
 }

@@ -43,25 +43,21 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         if verified(project, &row, handler) {
             continue;
         }
-        findings.push(Finding {
-            rule: RULE.id,
-            family: RULE.family,
-            severity: RULE.severity,
-            file: row.file.clone(),
-            span: row.span,
-            message: format!(
-                "webhook receiver {} {} never verifies the sender's signature: anyone can post forged events",
-                row.method, row.path
-            ),
-            chain: Vec::new(),
-            why: "A webhook URL is no secret: without a signature check, anyone who finds it can post events \
+        findings.push(
+            RULE.finding(
+                row.file.clone(),
+                row.span,
+                format!(
+                    "webhook receiver {} {} never verifies the sender's signature: anyone can post forged events",
+                    row.method, row.path
+                ),
+                "A webhook URL is no secret: without a signature check, anyone who finds it can post events \
 that the app trusts."
-                .to_owned(),
-            fix: "Verify the signature on the raw body first (`stripe.webhooks.constructEvent`, Svix \
+                    .to_owned(),
+                "Verify the signature on the raw body first (`stripe.webhooks.constructEvent`, Svix \
 `Webhook.verify`, an HMAC compared with `crypto.timingSafeEqual`) and answer 400 when it fails."
-                .to_owned(),
-            index: None,
-            redact: Vec::new(),
-        });
+                    .to_owned(),
+            ),
+        );
     }
 }
