@@ -311,6 +311,11 @@ pub struct Call {
     pub given: Vec<Given>,
     pub func: Option<FnId>,
     pub iteration: Option<IterId>,
+    /// `new Pool()` rather than `pool()`: the call constructs an object.
+    pub constructs: bool,
+    /// The result is kept beyond the call: stored in a module variable, on `globalThis`, in a
+    /// field, or behind a `??=` (a lazy singleton), not in a local of the function.
+    pub kept: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -323,6 +328,9 @@ pub struct Function {
     pub inline: bool,
     /// What the function returns, where that is a value worth knowing (a client, a model).
     pub returns: Value,
+    /// Its body handles rate limiting by a remote API: it mentions status 429 or the
+    /// `Retry-After` header.
+    pub handles_rate_limit: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -383,8 +391,25 @@ pub struct Iteration {
     pub exits_first: bool,
     /// The body tries an operation and leaves the loop when it succeeds: a retry loop.
     pub retries: bool,
+    /// How a retry loop waits between attempts; `None` for other loops.
+    pub wait: Option<RetryWait>,
+    /// Runs its callbacks all at once: the promises of `xs.map(async ...)` handed to
+    /// `Promise.all`, or an `async` callback of `forEach` that nobody awaits.
+    pub concurrent: bool,
     pub func: Option<FnId>,
     pub parent: Option<IterId>,
+}
+
+/// How a retry loop waits before trying again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RetryWait {
+    /// It tries again at once.
+    Immediate,
+    /// The same delay every time (`await sleep(1000)`).
+    Constant,
+    /// A delay computed each time: growing with the attempt, or with jitter.
+    Computed,
 }
 
 /// An `export` of a file, by exported name (`default` for the default export).
@@ -436,6 +461,60 @@ pub struct FileFacts {
     pub env_reads: Vec<EnvRead>,
     /// Work that repeats on a timer: intervals, cron schedules, polling hooks.
     pub timers: Vec<Timer>,
+    /// HTTP requests sent with `fetch` or an HTTP client package.
+    pub requests: Vec<HttpRequest>,
+    /// Secrets written into the source.
+    pub secrets: Vec<HardcodedSecret>,
+    /// HTTP clients whose default timeout the file sets for the whole process
+    /// (`axios.defaults.timeout = 10_000`).
+    pub timeout_defaults: Vec<String>,
+}
+
+/// An HTTP request the code sends: `fetch(url, init)`, `axios.post(url, data, config)`,
+/// `got(url, options)`, `ky.get(url)`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HttpRequest {
+    pub span: Span,
+    /// The client, as its package names it (`fetch` for the global).
+    pub client: String,
+    /// Where it goes.
+    pub target: Target,
+    /// A timeout or abort signal is set, by the call's options or the client's defaults, or the
+    /// options are built elsewhere and may set one.
+    pub timeout: bool,
+    /// The client retries rate-limited requests itself, honouring `Retry-After` (`ky`, `got`).
+    pub retries_itself: bool,
+    pub func: Option<FnId>,
+    pub iteration: Option<IterId>,
+}
+
+/// The host a request goes to, as far as the source says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "kind", content = "host")]
+pub enum Target {
+    /// An absolute URL written in the source (`https://api.openai.com/v1/...`), or built from a
+    /// constant of the file: its host, lowercased.
+    Host(String),
+    /// A path on the app's own origin (`/api/users`).
+    SameOrigin,
+    /// Computed at run time (`process.env.API_URL`, a parameter).
+    Unknown,
+}
+
+/// A secret written as a literal in the source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HardcodedSecret {
+    /// The literal: reports mask it.
+    pub span: Span,
+    pub kind: SecretKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretKind {
+    /// A JWT whose payload says `"role": "service_role"`: Supabase's key that bypasses
+    /// row-level security.
+    SupabaseServiceRole,
 }
 
 /// Something the code runs again and again on a clock.

@@ -250,6 +250,10 @@ impl Project {
         let facts = self.file(function.file);
         items.calls.iter().find_map(|&call| {
             let found = &facts.calls[call as usize];
+            // `new OpenAI()` makes a client; calling it is what costs.
+            if found.constructs {
+                return None;
+            }
             let accepted =
                 self.package_origin(function.file, &found.callee, 0).and_then(|(module, path)| accept(&module, &path));
             match accepted {

@@ -1,7 +1,8 @@
 //! The walk over one file that records its facts.
 
 use ceiling_facts::{
-    Call, Export, FileFacts, Given, ImportedName, Iteration, IterationKind, Object, Over, ParamGuard, Query, Value,
+    Call, Export, FileFacts, Given, HardcodedSecret, HttpRequest, ImportedName, Iteration, IterationKind, Object, Over,
+    ParamGuard, Query, SecretKind, Value,
 };
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
@@ -209,6 +210,8 @@ impl<'s, 'a> Extractor<'s, 'a> {
             over,
             exits_first: body.exits_first,
             retries: body.retries,
+            wait: body.wait,
+            concurrent: false,
             func: context.func,
             parent: context.loops.last().copied(),
         };
@@ -305,10 +308,13 @@ impl<'s, 'a> Extractor<'s, 'a> {
         values
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn record_call(
         &mut self,
         span: oxc_span::Span,
+        node: oxc_semantic::NodeId,
         callee: Value,
+        constructs: bool,
         deferred: bool,
         args: Vec<Value>,
         literal_lengths: Vec<Option<u32>>,
@@ -317,6 +323,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
         if callee.is_unknown() {
             return;
         }
+        let kept = self.is_kept(node);
         let context = self.context();
         let call = Call {
             span: self.lines.span(span),
@@ -329,8 +336,82 @@ impl<'s, 'a> Extractor<'s, 'a> {
             given,
             func: context.func,
             iteration: context.loops.last().copied(),
+            constructs,
+            kept,
         };
         self.facts.calls.push(call);
+    }
+
+    /// Whether the value of a node outlives the function that makes it: stored in a variable of
+    /// an outer scope, on an object (`globalThis.prisma = ...`, `this.pool = ...`), behind `??=`,
+    /// in a class field, or returned from a callback of a memoising wrapper (`cache(() => ...)`).
+    /// Followed through the wrappers it is handed to (`drizzle(new Pool())`).
+    fn is_kept(&self, node: oxc_semantic::NodeId) -> bool {
+        let nodes = self.values.semantic.nodes();
+        let mut child = node;
+        for parent in nodes.ancestors(node) {
+            match parent.kind() {
+                AstKind::ParenthesizedExpression(_)
+                | AstKind::TSAsExpression(_)
+                | AstKind::TSSatisfiesExpression(_)
+                | AstKind::TSNonNullExpression(_)
+                | AstKind::AwaitExpression(_)
+                | AstKind::LogicalExpression(_)
+                | AstKind::ConditionalExpression(_)
+                | AstKind::ObjectProperty(_)
+                | AstKind::ObjectExpression(_)
+                | AstKind::ArrayExpression(_)
+                | AstKind::NewExpression(_) => {}
+                // An argument flows into the wrapper's result; a callee's result is what we follow.
+                AstKind::CallExpression(call) if call.callee.span() != nodes.kind(child).span() => {}
+                AstKind::PropertyDefinition(_) => return true,
+                AstKind::AssignmentExpression(assignment) => {
+                    use oxc_syntax::operator::AssignmentOperator;
+                    if matches!(assignment.operator, AssignmentOperator::LogicalNullish | AssignmentOperator::LogicalOr)
+                    {
+                        return true;
+                    }
+                    return match &assignment.left {
+                        AssignmentTarget::AssignmentTargetIdentifier(ident) => {
+                            self.values.symbol(ident).is_some_and(|symbol| self.declared_outside_function(symbol))
+                        }
+                        target => target.as_member_expression().is_some(),
+                    };
+                }
+                AstKind::ReturnStatement(_) | AstKind::ExpressionStatement(_) | AstKind::FunctionBody(_) => {}
+                AstKind::ArrowFunctionExpression(_) | AstKind::Function(_) => {
+                    return self.is_memoised_callback(parent.id());
+                }
+                _ => return false,
+            }
+            child = parent.id();
+        }
+        false
+    }
+
+    /// A binding declared outside the function being walked: a module variable or a closure's.
+    fn declared_outside_function(&self, symbol: SymbolId) -> bool {
+        let Some(func) = self.context().func else { return true };
+        let span = self.facts.functions[func as usize].span;
+        let declared = self.values.semantic.symbol_declaration(symbol).kind().span().start;
+        declared < span.start || declared >= span.end
+    }
+
+    /// A function handed to a wrapper that runs it once and keeps the result:
+    /// `cache(() => new PrismaClient())`, `memoize(...)`, `once(...)`, `lazy(...)`.
+    fn is_memoised_callback(&self, function: oxc_semantic::NodeId) -> bool {
+        let nodes = self.values.semantic.nodes();
+        let Some(AstKind::CallExpression(call)) =
+            nodes.ancestor_kinds(function).find(|kind| !matches!(kind, AstKind::ParenthesizedExpression(_)))
+        else {
+            return false;
+        };
+        let name = match call.callee.get_inner_expression() {
+            Expression::Identifier(ident) => ident.name.as_str(),
+            callee => callee.as_member_expression().and_then(|m| m.static_property_name()).unwrap_or_default(),
+        };
+        let name = name.to_ascii_lowercase();
+        ["cache", "memo", "once", "lazy", "singleton", "remember"].iter().any(|word| name.contains(word))
     }
 
     /// Whether a call's promise joins one batched transaction instead of being awaited on its own:
@@ -426,6 +507,12 @@ impl<'s, 'a> Extractor<'s, 'a> {
     /// Whether the value of a node is an argument of `$transaction(...)`, directly or spread into
     /// its array: `$transaction(ops)`, `$transaction([first, ...ops])`.
     fn handed_to_transaction(&self, node: oxc_semantic::NodeId) -> bool {
+        self.handed_to(node, is_transaction_call)
+    }
+
+    /// Whether the value of a node is an argument of a call that `accepts`, directly or spread
+    /// into an array argument.
+    fn handed_to(&self, node: oxc_semantic::NodeId, accepts: fn(&CallExpression<'a>) -> bool) -> bool {
         for kind in self.values.semantic.nodes().ancestor_kinds(node) {
             match kind {
                 AstKind::ParenthesizedExpression(_)
@@ -433,19 +520,48 @@ impl<'s, 'a> Extractor<'s, 'a> {
                 | AstKind::ArrayExpression(_)
                 | AstKind::TSAsExpression(_)
                 | AstKind::TSSatisfiesExpression(_) => {}
-                AstKind::CallExpression(call) => return is_transaction_call(call),
+                AstKind::CallExpression(call) => return accepts(call),
                 _ => return false,
             }
         }
         false
     }
 
+    /// Whether the promises an array callback returns all run at once: `Promise.all(xs.map(...))`,
+    /// directly or through a variable (`const jobs = xs.map(...); await Promise.all(jobs)`), or an
+    /// `async` callback of `forEach`, which nobody awaits.
+    fn runs_concurrently(&self, call: &CallExpression<'a>, method: &str, callback_is_async: bool) -> bool {
+        match method {
+            "forEach" => callback_is_async,
+            "map" | "flatMap" => {
+                if self.handed_to(call.node_id.get(), is_promise_combinator) {
+                    return true;
+                }
+                let nodes = self.values.semantic.nodes();
+                let declarator = nodes
+                    .ancestor_kinds(call.node_id.get())
+                    .find(|kind| !matches!(kind, AstKind::ParenthesizedExpression(_) | AstKind::TSAsExpression(_)));
+                let Some(AstKind::VariableDeclarator(declarator)) = declarator else { return false };
+                let Some(symbol) = declarator.id.get_binding_identifier().and_then(|id| id.symbol_id.get()) else {
+                    return false;
+                };
+                let scoping = self.values.semantic.scoping();
+                scoping
+                    .get_resolved_references(symbol)
+                    .any(|reference| self.handed_to(reference.node_id(), is_promise_combinator))
+            }
+            _ => false,
+        }
+    }
+
     /// `xs.map(cb)`, `pMap(xs, cb)`: a callback run once per element.
     fn iteration_callback(&mut self, call: &CallExpression<'a>) {
         let callee = call.callee.get_inner_expression();
+        let mut method = None;
         let (collection, callback, kind) = if let Some(member) = callee.as_member_expression()
-            && member.static_property_name().is_some_and(|name| ARRAY_CALLBACKS.contains(&name))
+            && let Some(name) = member.static_property_name().filter(|name| ARRAY_CALLBACKS.contains(name))
         {
+            method = Some(name);
             (member.object(), call.arguments.first(), IterationKind::ArrayCallback)
         } else if self.is_async_iteration_helper(callee) {
             match call.arguments.first().and_then(Argument::as_expression) {
@@ -458,13 +574,15 @@ impl<'s, 'a> Extractor<'s, 'a> {
         let Some(callback) = callback.and_then(Argument::as_expression).map(Expression::get_inner_expression) else {
             return;
         };
-        let (start, params) = match callback {
-            Expression::ArrowFunctionExpression(arrow) => (arrow.span.start, &arrow.params),
-            Expression::FunctionExpression(function) => (function.span.start, &function.params),
+        let (start, params, is_async) = match callback {
+            Expression::ArrowFunctionExpression(arrow) => (arrow.span.start, &arrow.params, arrow.r#async),
+            Expression::FunctionExpression(function) => (function.span.start, &function.params, function.r#async),
             _ => return,
         };
         let over = over_collection(collection, &self.values);
         let id = self.push_iteration(kind, call.span, over, BodyFacts::default());
+        self.facts.iterations[id as usize].concurrent =
+            method.is_some_and(|method| self.runs_concurrently(call, method, is_async));
         self.iteration_callbacks.insert(start, id);
         if self.handed_to_transaction(call.node_id.get()) {
             self.transaction_batches.insert(id);
@@ -492,6 +610,16 @@ impl<'s, 'a> Extractor<'s, 'a> {
         }
     }
 
+    /// The function being walked, and those around it, handle a remote API's rate limit.
+    fn mark_rate_limit_handling(&mut self) {
+        let mut func = self.context().func;
+        while let Some(id) = func {
+            let function = &mut self.facts.functions[id as usize];
+            function.handles_rate_limit = true;
+            func = function.parent;
+        }
+    }
+
     fn current_function_returns(&mut self, value: impl FnOnce(&mut Self) -> Value) {
         let Some(func) = self.context().func else { return };
         if self.facts.functions[func as usize].returns.is_unknown() {
@@ -502,7 +630,14 @@ impl<'s, 'a> Extractor<'s, 'a> {
 }
 
 fn placeholder(span: ceiling_facts::Span) -> ceiling_facts::Function {
-    ceiling_facts::Function { name: String::new(), span, parent: None, inline: false, returns: Value::Unknown }
+    ceiling_facts::Function {
+        name: String::new(),
+        span,
+        parent: None,
+        inline: false,
+        returns: Value::Unknown,
+        handles_rate_limit: false,
+    }
 }
 
 impl<'a> Visit<'a> for Extractor<'_, 'a> {
@@ -593,6 +728,14 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
                 if !value.is_unknown() {
                     self.facts.classes[class as usize].fields.push((property.to_string(), value));
                 }
+            } else if property == "timeout"
+                && let Some(defaults) = object.as_member_expression()
+                && defaults.static_property_name() == Some("defaults")
+                && let Value::Import { module, .. } = self.value(defaults.object())
+                && module == "axios"
+            {
+                // `axios.defaults.timeout = 10_000`: every request of the default instance has one.
+                self.facts.timeout_defaults.push(module);
             } else if object.is_specific_id("exports") || object.is_specific_member_access("module", "exports") {
                 let value = self.value(&it.right);
                 self.export(property, value);
@@ -796,8 +939,60 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         let args = if callee.is_unknown() { Vec::new() } else { self.argument_values(&it.arguments) };
         let lengths = if callee.is_unknown() { Vec::new() } else { literal_lengths(&it.arguments) };
         let given = if callee.is_unknown() { Vec::new() } else { given(&it.arguments) };
-        self.record_call(it.span, callee, deferred, args, lengths, given);
+        self.record_call(it.span, it.node_id.get(), callee, false, deferred, args, lengths, given);
+        if let Some(request) = crate::requests::request(it, &mut self.values) {
+            let context = self.context();
+            let request = HttpRequest {
+                span: self.lines.span(it.span),
+                client: request.client.to_owned(),
+                target: request.target,
+                timeout: request.timeout,
+                retries_itself: request.retries_itself,
+                func: context.func,
+                iteration: context.loops.last().copied(),
+            };
+            self.facts.requests.push(request);
+        }
         walk::walk_call_expression(self, it);
+    }
+
+    fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
+        let callee = self.value(&it.callee);
+        if !callee.is_unknown() {
+            let args = self.argument_values(&it.arguments);
+            self.record_call(it.span, it.node_id.get(), callee, true, false, args, Vec::new(), Vec::new());
+        }
+        walk::walk_new_expression(self, it);
+    }
+
+    fn visit_numeric_literal(&mut self, it: &NumericLiteral<'a>) {
+        if it.value == 429.0 {
+            self.mark_rate_limit_handling();
+        }
+    }
+
+    fn visit_string_literal(&mut self, it: &StringLiteral<'a>) {
+        let text = it.value.as_str();
+        if mentions_rate_limit(text) {
+            self.mark_rate_limit_handling();
+        }
+        if crate::secrets::is_service_role_key(text) {
+            let span = self.lines.span(it.span);
+            self.facts.secrets.push(HardcodedSecret { span, kind: SecretKind::SupabaseServiceRole });
+        }
+    }
+
+    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
+        if mentions_rate_limit(&it.name) {
+            self.mark_rate_limit_handling();
+        }
+    }
+
+    fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
+        if mentions_rate_limit(&it.property.name) {
+            self.mark_rate_limit_handling();
+        }
+        walk::walk_static_member_expression(self, it);
     }
 
     fn visit_tagged_template_expression(&mut self, it: &TaggedTemplateExpression<'a>) {
@@ -859,6 +1054,25 @@ fn literal_lengths(arguments: &[Argument<'_>]) -> Vec<Option<u32>> {
         lengths.pop();
     }
     lengths
+}
+
+/// Text or a name about a remote API's rate limit: the `Retry-After` header, `RateLimitError`,
+/// `TOO_MANY_REQUESTS`.
+fn mentions_rate_limit(text: &str) -> bool {
+    // Most names and strings say none of it: a cheap test before folding case and separators.
+    let bytes = text.as_bytes();
+    let has = |word: &[u8]| bytes.windows(word.len()).any(|window| window.eq_ignore_ascii_case(word));
+    if text.len() < 9 || !(has(b"rate") || has(b"retry") || has(b"many")) {
+        return false;
+    }
+    let folded: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
+    ["retryafter", "ratelimit", "toomanyrequests"].iter().any(|word| folded.contains(word))
+}
+
+/// `Promise.all(...)` and its siblings: their promises run at once.
+fn is_promise_combinator(call: &CallExpression<'_>) -> bool {
+    let callee = call.callee.get_inner_expression();
+    ["all", "allSettled", "any", "race"].iter().any(|method| callee.is_specific_member_access("Promise", method))
 }
 
 /// `prisma.$transaction(...)`: its array argument runs as one batch.

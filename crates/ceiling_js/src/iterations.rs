@@ -1,7 +1,7 @@
 //! What a loop runs over, and how its body leaves: the facts behind the false-positive guards
 //! (literal collections, counted loops, pagination, retry loops, loops that run once).
 
-use ceiling_facts::Over;
+use ceiling_facts::{Over, RetryWait};
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
 use oxc_semantic::SymbolId;
@@ -514,6 +514,8 @@ pub struct BodyFacts {
     pub exits_first: bool,
     /// Holds a `try` whose block leaves the loop (`return`/`break`): a retry loop.
     pub retries: bool,
+    /// How a retry loop waits between attempts.
+    pub wait: Option<RetryWait>,
 }
 
 impl BodyFacts {
@@ -528,7 +530,74 @@ impl BodyFacts {
             last,
             Some(Statement::ReturnStatement(_) | Statement::BreakStatement(_) | Statement::ThrowStatement(_))
         );
-        BodyFacts { exits_first: ends_in_exit && !scan.continues, retries: scan.retries }
+        let wait = scan.retries.then(|| {
+            let mut waits = WaitScan { wait: RetryWait::Immediate };
+            waits.visit_statement(body);
+            waits.wait
+        });
+        BodyFacts { exits_first: ends_in_exit && !scan.continues, retries: scan.retries, wait }
+    }
+}
+
+/// Names of functions that pause: `await sleep(1000)`, `await delay(ms)`,
+/// `new Promise((r) => setTimeout(r, 500))`.
+const PAUSES: &[&str] = &["sleep", "delay", "wait", "setTimeout", "timeout", "pause"];
+
+/// How a retry loop's body waits: not at all, a constant delay, or a delay it computes.
+struct WaitScan {
+    wait: RetryWait,
+}
+
+/// A delay is constant when it is a number, arithmetic on numbers, or a constant's name
+/// (`RETRY_DELAY_MS`). A variable (`delay`, which the loop may double) counts as computed.
+fn is_constant_delay(delay: &Expression<'_>) -> bool {
+    match delay.get_inner_expression() {
+        Expression::NumericLiteral(_) => true,
+        Expression::BinaryExpression(binary) => is_constant_delay(&binary.left) && is_constant_delay(&binary.right),
+        Expression::Identifier(ident) => {
+            ident.name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+        }
+        _ => false,
+    }
+}
+
+impl<'a> Visit<'a> for WaitScan {
+    fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
+        let name = match it.callee.get_inner_expression() {
+            Expression::Identifier(ident) => Some(ident.name.as_str()),
+            callee => callee.as_member_expression().and_then(|m| m.static_property_name()),
+        };
+        if let Some(name) = name {
+            let lower = name.to_ascii_lowercase();
+            let wait = if lower.contains("backoff") || lower.contains("jitter") {
+                Some(RetryWait::Computed)
+            } else if PAUSES.contains(&name) {
+                // `setTimeout(resolve, ms)` takes the callback first; `timers/promises`' takes the delay.
+                let first_is_callback = it.arguments.first().and_then(Argument::as_expression).is_some_and(|first| {
+                    matches!(
+                        first.get_inner_expression(),
+                        Expression::ArrowFunctionExpression(_)
+                            | Expression::FunctionExpression(_)
+                            | Expression::Identifier(_)
+                    ) && name == "setTimeout"
+                });
+                let delay = it.arguments.get(usize::from(first_is_callback)).and_then(Argument::as_expression);
+                Some(match delay {
+                    Some(delay) if is_constant_delay(delay) => RetryWait::Constant,
+                    _ => RetryWait::Computed,
+                })
+            } else {
+                None
+            };
+            // The most deliberate wait in the body is the one that counts.
+            if let Some(wait) = wait {
+                self.wait = match (self.wait, wait) {
+                    (RetryWait::Computed, _) | (_, RetryWait::Computed) => RetryWait::Computed,
+                    _ => RetryWait::Constant,
+                };
+            }
+        }
+        walk::walk_call_expression(self, it);
     }
 }
 

@@ -9,6 +9,7 @@ mod iterations;
 mod lines;
 mod literal;
 mod orm;
+mod requests;
 mod routes;
 mod rows;
 mod schema;

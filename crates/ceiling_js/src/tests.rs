@@ -225,3 +225,100 @@ fn drizzle_relational_where_callbacks_are_read() {
     );
     assert_eq!(filters, [filter("authorId", FilterOp::Equals, false)]);
 }
+
+#[test]
+fn http_requests_with_their_target_and_timeout() {
+    let facts = extract(
+        "api.ts",
+        "import axios from 'axios';\nimport ky from 'ky';\nconst BASE = 'https://api.github.com';\nexport async function f(id, init) {\n  await fetch(`https://api.openai.com/v1/chat`, { method: 'POST' });\n  await fetch(`${BASE}/repos/${id}`);\n  await fetch('/api/me');\n  await fetch(process.env.API_URL + '/x');\n  await fetch('https://api.stripe.com/v1', { signal: AbortSignal.timeout(5000) });\n  await fetch('https://api.stripe.com/v1', init);\n  await axios.post('https://hooks.slack.com/x', { text: id });\n  await axios({ url: 'https://api.x.com/2', method: 'get', timeout: 3000 });\n  await ky.get('https://api.example.com');\n}\n",
+    )
+    .unwrap();
+    let seen: Vec<(&str, String, bool)> = facts
+        .requests
+        .iter()
+        .map(|r| {
+            let target = match &r.target {
+                ceiling_facts::Target::Host(host) => host.clone(),
+                ceiling_facts::Target::SameOrigin => "/".to_owned(),
+                ceiling_facts::Target::Unknown => "?".to_owned(),
+            };
+            (r.client.as_str(), target, r.timeout)
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("fetch", "api.openai.com".to_owned(), false),
+            ("fetch", "api.github.com".to_owned(), false),
+            ("fetch", "/".to_owned(), false),
+            ("fetch", "?".to_owned(), false),
+            ("fetch", "api.stripe.com".to_owned(), true),
+            ("fetch", "api.stripe.com".to_owned(), true),
+            ("axios", "hooks.slack.com".to_owned(), false),
+            ("axios", "api.x.com".to_owned(), true),
+            ("ky", "api.example.com".to_owned(), true),
+        ]
+    );
+    assert!(facts.requests.last().unwrap().retries_itself, "ky retries 429s with Retry-After");
+}
+
+#[test]
+fn a_local_fetch_binding_is_not_the_global() {
+    let facts = extract("f.ts", "export function f(fetch) {\n  return fetch('https://api.example.com');\n}\n").unwrap();
+    assert!(facts.requests.is_empty());
+}
+
+#[test]
+fn callbacks_run_concurrently_when_their_promises_are_joined() {
+    let facts = extract(
+        "fan.ts",
+        "export async function f(xs, send) {\n  await Promise.all(xs.map(async (x) => send(x)));\n  const jobs = xs.map((x) => send(x));\n  await Promise.allSettled(jobs);\n  xs.forEach(async (x) => { await send(x) });\n  xs.forEach((x) => send(x));\n  const names = xs.map((x) => x.name);\n}\n",
+    )
+    .unwrap();
+    let concurrent: Vec<bool> = facts.iterations.iter().map(|i| i.concurrent).collect();
+    assert_eq!(concurrent, [true, true, true, false, false]);
+}
+
+#[test]
+fn how_retry_loops_wait() {
+    use ceiling_facts::RetryWait;
+    let facts = extract(
+        "retry.ts",
+        "async function f(q) {\n  for (let a = 0; a < 3; a++) { try { return await q() } catch {} }\n  for (let a = 0; a < 3; a++) { try { return await q() } catch { await sleep(1000) } }\n  for (let a = 0; a < 3; a++) { try { return await q() } catch { await new Promise((r) => setTimeout(r, RETRY_MS)) } }\n  for (let a = 0; a < 3; a++) { try { return await q() } catch { await sleep(2 ** a * 100) } }\n  for (const x of q) { await x }\n}\n",
+    )
+    .unwrap();
+    let waits: Vec<Option<RetryWait>> = facts.iterations.iter().map(|i| i.wait).collect();
+    assert_eq!(
+        waits,
+        [
+            Some(RetryWait::Immediate),
+            Some(RetryWait::Constant),
+            Some(RetryWait::Constant),
+            Some(RetryWait::Computed),
+            None
+        ]
+    );
+}
+
+#[test]
+fn constructions_kept_for_the_process_or_made_per_call() {
+    let facts = extract(
+        "db.ts",
+        "import { Pool } from 'pg';\nimport { PrismaClient } from '@prisma/client';\nimport { cache } from 'react';\nlet pool;\nexport function getPool() { if (!pool) pool = new Pool(); return pool }\nexport function handler() { const prisma = new PrismaClient(); return prisma }\nexport function g() { globalThis.prisma ??= new PrismaClient(); return globalThis.prisma }\nexport const getDb = cache(() => new PrismaClient());\nexport function h() { return drizzle(new Pool()) }\n",
+    )
+    .unwrap();
+    let constructions: Vec<(u32, bool)> =
+        facts.calls.iter().filter(|c| c.constructs).map(|c| (c.span.line, c.kept)).collect();
+    assert_eq!(constructions, [(5, true), (6, false), (7, true), (8, true), (9, false)]);
+}
+
+#[test]
+fn functions_that_handle_a_remote_rate_limit() {
+    let facts = extract(
+        "limits.ts",
+        "async function a(res) { if (res.status === 429) { const wait = res.headers.get('Retry-After') } }\nasync function b(res) { if (!res.ok) throw new Error('failed') }\nasync function c() { try { await call() } catch (e) { if (e instanceof RateLimitError) return } }\n",
+    )
+    .unwrap();
+    let handles: Vec<bool> = facts.functions.iter().map(|f| f.handles_rate_limit).collect();
+    assert_eq!(handles, [true, false, true]);
+}

@@ -15,6 +15,10 @@
 //! Most files read no environment at all: a file whose text never says `process.env`,
 //! `import.meta.env`, `Bun.env` or `Deno.env` is dismissed before its syntax is walked.
 
+mod keys;
+
+pub(crate) use keys::is_service_role_key;
+
 use ceiling_facts::{EnvFallback, EnvRead};
 use oxc_ast::ast::*;
 use oxc_ast_visit::{Visit, walk};
