@@ -22,6 +22,9 @@ pub use packages::{PackageEntity, in_package};
 pub use project::{ChainStep, FileId, FnRef, FunctionItems, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;
 pub use routes::{LIMITER_PACKAGES, RouteRow, is_limiter_name};
-pub use schema::{Column, ForeignKey, Index, IndexKey, IndexKind, Origin, Schema, SchemaProblem, SchemaSource, Table};
+pub use schema::{
+    Column, ForeignKey, Index, IndexKey, IndexKind, Origin, Policy, PolicyCommand, Schema, SchemaProblem, SchemaSource,
+    Table,
+};
 pub use suppression::parse_suppression;
 pub use value::{ImportedName, Value};

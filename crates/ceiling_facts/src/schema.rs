@@ -1,6 +1,6 @@
-//! The app's database schema: tables, columns, indexes, foreign keys and row-level security, as
-//! the app's own sources declare them (a Prisma schema, SQL migrations, Drizzle tables, TypeORM
-//! entities, Sequelize and Mongoose models).
+//! The app's database schema: tables, columns, indexes, foreign keys, row-level security and its
+//! policies, as the app's own sources declare them (a Prisma schema, SQL migrations, Drizzle
+//! tables, TypeORM entities, Sequelize and Mongoose models).
 //!
 //! Each source yields [`Table`]s; [`Schema::merge`] joins the tables of several sources by name,
 //! keeping where each fact came from ([`Origin`]), so a finding can say "declared in
@@ -58,6 +58,9 @@ pub struct Table {
     pub foreign_keys: Vec<ForeignKey>,
     /// `ALTER TABLE ... ENABLE ROW LEVEL SECURITY`: `Some(true)`; disabled again: `Some(false)`.
     pub rls: Option<bool>,
+    /// The row-level security policies (`CREATE POLICY ... ON t`) the migrations leave on the
+    /// table: with RLS enabled, what each role may read and write is what they grant.
+    pub policies: Vec<Policy>,
     /// Rows inserted by the migrations themselves (`INSERT INTO t VALUES ...`): a lookup table
     /// whose size the app does not grow, unless the app also writes to it.
     pub seeded: bool,
@@ -76,6 +79,7 @@ impl Table {
             indexes: Vec::new(),
             foreign_keys: Vec::new(),
             rls: None,
+            policies: Vec::new(),
             seeded: false,
             namespace: None,
         }
@@ -232,6 +236,54 @@ pub struct ForeignKey {
     pub origin: Origin,
 }
 
+/// A row-level security policy, as far as it says whom it lets do what: a policy whose condition
+/// is constant true lets its roles touch every row, and Supabase's `anon` and `authenticated`
+/// roles are anyone with the public anon key and anyone who signed up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// The policy's name, unique per table (`DROP POLICY name ON t` names it).
+    pub name: String,
+    pub command: PolicyCommand,
+    /// The roles it applies to, as PostgreSQL stores them (`anon`, `authenticated`); `public`,
+    /// every role, when the policy names none.
+    pub roles: Vec<String>,
+    /// `AS PERMISSIVE`, the default: it grants access on its own. A restrictive policy only
+    /// narrows what the permissive ones grant, never grants anything.
+    pub permissive: bool,
+    /// `USING (true)` (or another constant true, `(1 = 1)`): every existing row passes, for
+    /// reading it, or changing or deleting it under `UPDATE`, `DELETE` and `ALL`.
+    pub using_true: bool,
+    /// `WITH CHECK (true)`: any new or changed row is accepted. Without a `WITH CHECK`,
+    /// PostgreSQL checks new rows with `USING`, and `INSERT` policies with neither accept none.
+    pub check_true: bool,
+    /// The `CREATE POLICY` statement.
+    pub origin: Origin,
+}
+
+/// The command a policy applies to; `ALL` when it names none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PolicyCommand {
+    All,
+    Select,
+    Insert,
+    Update,
+    Delete,
+}
+
+impl PolicyCommand {
+    /// The command as SQL writes it: `ALL`, `SELECT`, ...
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            PolicyCommand::All => "ALL",
+            PolicyCommand::Select => "SELECT",
+            PolicyCommand::Insert => "INSERT",
+            PolicyCommand::Update => "UPDATE",
+            PolicyCommand::Delete => "DELETE",
+        }
+    }
+}
+
 /// A schema statement that could not be read, reported and skipped.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SchemaProblem {
@@ -307,6 +359,11 @@ impl Schema {
                         known.add_foreign_key(key);
                     }
                     known.rls = known.rls.or(table.rls);
+                    for policy in table.policies {
+                        if !known.policies.iter().any(|known| known.name == policy.name) {
+                            known.policies.push(policy);
+                        }
+                    }
                     known.seeded |= table.seeded;
                     known.namespace = known.namespace.take().or(table.namespace);
                 }

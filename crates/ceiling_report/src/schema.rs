@@ -66,6 +66,20 @@ pub fn render_schema_human(schema: &Schema) -> String {
             Some(false) => out.push_str("  row-level security: disabled\n"),
             None => {}
         }
+        for policy in &table.policies {
+            let mut line =
+                format!("  policy \"{}\" for {} to {}", policy.name, policy.command.as_sql(), policy.roles.join(", "));
+            if !policy.permissive {
+                line.push_str(" restrictive");
+            }
+            if policy.using_true {
+                line.push_str(" using (true)");
+            }
+            if policy.check_true {
+                line.push_str(" with check (true)");
+            }
+            let _ = writeln!(out, "{line}  {}", at(&policy.origin));
+        }
         out.push('\n');
     }
     for problem in &schema.problems {

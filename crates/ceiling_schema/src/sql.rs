@@ -9,20 +9,28 @@
 //! schema qualifiers are dropped (`public.users` and `auth.users` are both `users`), so an app
 //! with several schemas sees same-named tables merged.
 //!
+//! Row-level security policies (`CREATE POLICY`, `ALTER POLICY`, `DROP POLICY`) are kept on the
+//! table they guard, as far as a rule needs them: command, roles, and whether their conditions
+//! are constant true.
+//!
 //! A statement sqlparser cannot read is reported only when it would shape a table (`CREATE
 //! TABLE`, `CREATE [UNIQUE] INDEX`, `ALTER TABLE`, `DROP INDEX`, `DROP TABLE`); functions, `DO`
 //! blocks, grants, policies and the rest that it cannot read are skipped silently: they hold no
-//! table facts, and a report per `CREATE POLICY` would drown the ones that matter.
+//! table facts, and a report per `CREATE POLICY` would drown the ones that matter. A policy that
+//! cannot be read is not kept: what it grants is not known, and a rule must not guess.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
-use ceiling_facts::{Column, ForeignKey, Index, IndexKey, IndexKind, Origin, SchemaProblem, SchemaSource, Table};
+use ceiling_facts::{
+    Column, ForeignKey, Index, IndexKey, IndexKind, Origin, Policy, PolicyCommand, SchemaProblem, SchemaSource, Table,
+};
 use sqlparser::ast::{
-    AlterColumnOperation, AlterIndexOperation, AlterTable, AlterTableOperation, ColumnDef, ColumnOption,
-    ColumnOptionDef, CreateIndex, CreateTable, DataType, Expr, ForeignKeyConstraint, Ident, IndexColumn, IndexType,
-    Insert, ObjectName, ObjectType, PrimaryKeyConstraint, RenameTableNameKind, SetExpr, Spanned, Statement,
-    TableConstraint, TableObject, UniqueConstraint, UserDefinedTypeRepresentation,
+    AlterColumnOperation, AlterIndexOperation, AlterPolicy, AlterPolicyOperation, AlterTable, AlterTableOperation,
+    BinaryOperator, ColumnDef, ColumnOption, ColumnOptionDef, CreateIndex, CreatePolicy, CreatePolicyCommand,
+    CreatePolicyType, CreateTable, DataType, DropPolicy, Expr, ForeignKeyConstraint, Ident, IndexColumn, IndexType,
+    Insert, ObjectName, ObjectType, Owner, PrimaryKeyConstraint, RenameTableNameKind, SetExpr, Spanned, Statement,
+    TableConstraint, TableObject, UniqueConstraint, UserDefinedTypeRepresentation, Value,
 };
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::{Parser, ParserError};
@@ -158,9 +166,10 @@ impl State {
         let Ok(tokens) = Tokenizer::new(&PostgreSqlDialect {}, body).tokenize_with_location() else { return };
         let tokens = tokens.into_iter().map(|token| relocate(token, at)).collect();
         for piece in split(tokens) {
-            let Some(from) = (0..piece.len())
-                .find(|&at| !matches!(piece[at].token, Token::Whitespace(_)) && opens_schema_statement(&piece[at..]))
-            else {
+            let Some(from) = (0..piece.len()).find(|&at| {
+                !matches!(piece[at].token, Token::Whitespace(_))
+                    && (opens_schema_statement(&piece[at..]) || opens_policy_statement(&piece[at..]))
+            }) else {
                 continue;
             };
             let mut statement = piece[from..].to_vec();
@@ -193,6 +202,9 @@ impl State {
                 }
             }
             Statement::Insert(insert) => self.insert(insert, cx),
+            Statement::CreatePolicy(create) => self.create_policy(create, cx),
+            Statement::AlterPolicy(alter) => self.alter_policy(alter),
+            Statement::DropPolicy(drop) => self.drop_policy(drop),
             Statement::CreateType { name, representation: Some(UserDefinedTypeRepresentation::Enum { .. }) } => {
                 self.enums.extend(object_name(name));
             }
@@ -425,6 +437,74 @@ impl State {
     fn set_rls(&mut self, table: &str, enabled: bool) {
         if let Some(entry) = self.tables.get_mut(table) {
             entry.table.rls = Some(enabled);
+        }
+    }
+
+    /// Keeps a policy on the table it guards, replacing one of the same name (a schema dump
+    /// declaring it again). A policy on a table the migrations do not know, or on a same-named
+    /// table of another schema (`storage.objects` beside `public.objects`), is not kept.
+    fn create_policy(&mut self, create: &CreatePolicy, cx: &Cx) {
+        let Some(entry) = self.policy_table(&create.table_name) else { return };
+        let policy = Policy {
+            name: ident(&create.name),
+            command: match create.command {
+                None | Some(CreatePolicyCommand::All) => PolicyCommand::All,
+                Some(CreatePolicyCommand::Select) => PolicyCommand::Select,
+                Some(CreatePolicyCommand::Insert) => PolicyCommand::Insert,
+                Some(CreatePolicyCommand::Update) => PolicyCommand::Update,
+                Some(CreatePolicyCommand::Delete) => PolicyCommand::Delete,
+            },
+            roles: create.to.as_deref().map_or_else(|| vec!["public".to_string()], roles),
+            permissive: create.policy_type != Some(CreatePolicyType::Restrictive),
+            using_true: create.using.as_ref().is_some_and(is_true),
+            check_true: create.with_check.as_ref().is_some_and(is_true),
+            origin: cx.here(),
+        };
+        let policies = &mut entry.table.policies;
+        policies.retain(|known| known.name != policy.name);
+        policies.push(policy);
+    }
+
+    /// `ALTER POLICY` renames a policy, or gives it other roles or conditions; what it does not
+    /// name stays.
+    fn alter_policy(&mut self, alter: &AlterPolicy) {
+        let name = ident(&alter.name);
+        let Some(entry) = self.policy_table(&alter.table_name) else { return };
+        let Some(policy) = entry.table.policies.iter_mut().find(|known| known.name == name) else { return };
+        match &alter.operation {
+            AlterPolicyOperation::Rename { new_name } => policy.name = ident(new_name),
+            AlterPolicyOperation::Apply { to, using, with_check } => {
+                if let Some(to) = to {
+                    policy.roles = roles(to);
+                }
+                if let Some(using) = using {
+                    policy.using_true = is_true(using);
+                }
+                if let Some(with_check) = with_check {
+                    policy.check_true = is_true(with_check);
+                }
+            }
+        }
+    }
+
+    fn drop_policy(&mut self, drop: &DropPolicy) {
+        let name = ident(&drop.name);
+        if let Some(entry) = self.policy_table(&drop.table_name) {
+            entry.table.policies.retain(|known| known.name != name);
+        }
+    }
+
+    /// The table a policy statement names, unless it names another schema than the table's.
+    fn policy_table(&mut self, name: &ObjectName) -> Option<&mut Entry> {
+        let table = object_name(name)?;
+        let namespace = match name.0.as_slice() {
+            [namespace, _] => Some(namespace.as_ident().map(ident)?),
+            _ => None,
+        };
+        let entry = self.tables.get_mut(&table)?;
+        match namespace {
+            Some(namespace) if entry.table.namespace.as_deref().unwrap_or("public") != namespace => None,
+            _ => Some(entry),
         }
     }
 
@@ -662,6 +742,12 @@ fn opens_schema_statement(tokens: &[TokenWithSpan]) -> bool {
     )
 }
 
+/// Whether `tokens` open `CREATE POLICY`, `ALTER POLICY` or `DROP POLICY`.
+fn opens_policy_statement(tokens: &[TokenWithSpan]) -> bool {
+    let words = leading_words(tokens, 2);
+    matches!(words.iter().map(String::as_str).collect::<Vec<_>>().as_slice(), ["CREATE" | "ALTER" | "DROP", "POLICY"])
+}
+
 /// Removes what sqlparser 0.64 rejects and the schema does not need: `ONLY` in `CREATE INDEX
 /// ... ON ONLY t` (pg_dump's partitioned tables), `CONCURRENTLY` in `DROP INDEX`, `IF EXISTS` in
 /// `ALTER INDEX`, and the column list of `ON DELETE SET NULL (column)` (PostgreSQL 15).
@@ -749,6 +835,39 @@ fn relocate(mut token: TokenWithSpan, base: Location) -> TokenWithSpan {
     token.span.start = shift(token.span.start);
     token.span.end = shift(token.span.end);
     token
+}
+
+/// A policy's roles as PostgreSQL stores them; `CURRENT_USER` and the like by their keyword.
+fn roles(owners: &[Owner]) -> Vec<String> {
+    owners
+        .iter()
+        .map(|owner| match owner {
+            Owner::Ident(name) => ident(name),
+            other => other.to_string().to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// A policy condition that holds for every row: `true`, `(true)`, `1 = 1`, `'a' = 'a'`.
+fn is_true(expr: &Expr) -> bool {
+    match expr {
+        Expr::Nested(inner) => is_true(inner),
+        Expr::Value(value) => value.value == Value::Boolean(true),
+        Expr::BinaryOp { left, op: BinaryOperator::Eq, right } => {
+            let literal = |expr: &Expr| {
+                let mut expr = expr;
+                while let Expr::Nested(inner) = expr {
+                    expr = inner;
+                }
+                match expr {
+                    Expr::Value(value) if value.value != Value::Null => Some(value.value.clone()),
+                    _ => None,
+                }
+            };
+            literal(left).is_some_and(|left| Some(left) == literal(right))
+        }
+        _ => false,
+    }
 }
 
 /// A column's inline `PRIMARY KEY`, `UNIQUE` or `REFERENCES` as the table constraint it is.
@@ -1012,6 +1131,64 @@ create trigger on_auth_user_created
         // `auth.users` is not in the migrations: its primary key is unknown.
         assert!(key.references_columns.is_empty());
         assert_eq!(profiles.columns[1].ty, "timestamp with time zone");
+    }
+
+    #[test]
+    fn policies_are_kept_on_their_table() {
+        let text = r#"create table public.notes (id int, user_id uuid);
+create table private.notes_audit (id int);
+alter table notes enable row level security;
+create policy "read all" on public.notes for select using (true);
+create policy "anyone inserts" on public.notes as permissive for insert to anon, authenticated with check ((true));
+create policy "everything" on notes using (1 = 1);
+create policy "own" on notes for update to authenticated using ((select auth.uid()) = user_id);
+create policy "narrow" on notes as restrictive for delete to public using (true);
+create policy "server" on notes for all to service_role using (true) with check (true);
+create policy "temp" on notes for delete using (true);
+drop policy if exists "temp" on public.notes;
+create policy "renamed" on notes for update using (true);
+alter policy "renamed" on notes rename to "fixed";
+alter policy "fixed" on notes using (auth.uid() = user_id);
+create policy "storage" on storage.notes for all using (true);
+create policy "elsewhere" on missing for all using (true);
+DO $$ BEGIN
+  create policy "guarded" on notes for delete to anon using (true);
+END $$;
+"#;
+        let read = one(text);
+        let notes = table(&read, "notes");
+        let summary: Vec<String> = notes
+            .policies
+            .iter()
+            .map(|policy| {
+                format!(
+                    "{} {} to {}{}{}{}",
+                    policy.name,
+                    policy.command.as_sql(),
+                    policy.roles.join(","),
+                    if policy.permissive { "" } else { " restrictive" },
+                    if policy.using_true { " using" } else { "" },
+                    if policy.check_true { " check" } else { "" },
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                "read all SELECT to public using",
+                "anyone inserts INSERT to anon,authenticated check",
+                "everything ALL to public using",
+                "own UPDATE to authenticated",
+                "narrow DELETE to public restrictive using",
+                "server ALL to service_role using check",
+                "fixed UPDATE to public",
+                "guarded DELETE to anon using",
+            ]
+        );
+        let inserts = &notes.policies[1];
+        assert_eq!(inserts.origin.line, 5);
+        assert!(text[inserts.origin.offset as usize..].starts_with("create policy \"anyone inserts\""));
+        assert!(table(&read, "notes_audit").policies.is_empty());
     }
 
     #[test]
