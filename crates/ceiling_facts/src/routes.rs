@@ -306,6 +306,17 @@ impl Project {
     /// The package a value is made from, and the member path below its export:
     /// `Call(Import { module: 'express-rate-limit', name: default })` is `express-rate-limit`.
     pub fn package_origin(&self, file: FileId, value: &Value, depth: u32) -> Option<(String, Vec<String>)> {
+        self.origin(file, value, depth, true)
+    }
+
+    /// The package export a value is, itself, not something made by calling it: `Pool` of
+    /// `import { Pool } from 'pg'` is `pg`'s `Pool`, and so is an app's re-export of it, but
+    /// `db` of `const db = knex(config)` is no export of `knex`.
+    pub fn package_export(&self, file: FileId, value: &Value) -> Option<(String, Vec<String>)> {
+        self.origin(file, value, 0, false)
+    }
+
+    fn origin(&self, file: FileId, value: &Value, depth: u32, through_results: bool) -> Option<(String, Vec<String>)> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -318,7 +329,7 @@ impl Project {
                         ImportedName::Namespace => return None,
                     };
                     let (target, value) = self.export_value(target, export, depth)?;
-                    self.package_origin(target, value, depth + 1)
+                    self.origin(target, value, depth + 1, through_results)
                 }
                 None => {
                     let path = match name {
@@ -329,8 +340,10 @@ impl Project {
                 }
             },
             // `verifySignatureAppRouter(async (req) => ...)`: what the wrapper is.
-            Value::Call(inner) | Value::Instance(inner) | Value::Element(inner) | Value::Wrap(inner, _) => {
-                self.package_origin(file, inner, depth + 1)
+            Value::Call(inner) | Value::Instance(inner) | Value::Element(inner) | Value::Wrap(inner, _)
+                if through_results =>
+            {
+                self.origin(file, inner, depth + 1, through_results)
             }
             // `limits.authLimiter` of `import * as limits from './limits'` (or a `require`): the
             // project file's export.
@@ -341,16 +354,16 @@ impl Project {
                 let Value::Import { module, .. } = &**inner else { return None };
                 let target = self.resolve_module(file, module)?;
                 let (target, value) = self.export_value(target, property, depth)?;
-                self.package_origin(target, value, depth + 1)
+                self.origin(target, value, depth + 1, through_results)
             }
             Value::Member(inner, property) => {
-                let (module, mut path) = self.package_origin(file, inner, depth + 1)?;
+                let (module, mut path) = self.origin(file, inner, depth + 1, through_results)?;
                 path.push(property.clone());
                 Some((module, path))
             }
-            Value::Either(first, second) => {
-                self.package_origin(file, first, depth + 1).or_else(|| self.package_origin(file, second, depth + 1))
-            }
+            Value::Either(first, second) => self
+                .origin(file, first, depth + 1, through_results)
+                .or_else(|| self.origin(file, second, depth + 1, through_results)),
             _ => None,
         }
     }

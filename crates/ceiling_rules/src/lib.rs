@@ -9,6 +9,7 @@
 pub mod docs;
 mod finding;
 mod loops;
+mod outbound;
 mod tables;
 mod webhooks;
 

@@ -3,7 +3,7 @@ import { Router } from 'express'
 import { db } from '../db'
 import { users } from '../db/schema'
 import { loginLimiter } from '../middleware/limits'
-import { sendResetEmail, verifyPassword } from '../services/auth'
+import { sendLoginAlert, sendResetEmail, verifyPassword } from '../services/auth'
 
 export const authRouter = Router()
 
@@ -15,6 +15,7 @@ authRouter.post('/login', loginLimiter, async (req, res) => {
     res.status(401).json({ error: 'Invalid email or password' })
     return
   }
+  await sendLoginAlert(user.email)
   res.json({ id: user.id })
 })
 

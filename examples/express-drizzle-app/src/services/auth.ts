@@ -10,10 +10,26 @@ export async function verifyPassword(userId: number, password: string): Promise<
   return stored.length === derived.length && timingSafeEqual(stored, derived)
 }
 
+// Planted: no timeout (a slow Resend holds every reset request) and no handling of Resend's
+// account-wide rate limit (429).
 export async function sendResetEmail(email: string): Promise<void> {
-  await fetch('https://api.resend.com/emails', {
+  await fetch('https://api.resend.com/emails', { // expect: outbound-no-timeout, outbound-no-backoff
     method: 'POST',
     headers: { Authorization: `Bearer ${process.env.RESEND_API_KEY}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ from: 'shop@example.com', to: email, subject: 'Reset your password' }),
   })
+}
+
+// The clean twin: a deadline on the request, and a 429 answered by waiting for `Retry-After`.
+export async function sendLoginAlert(email: string, attempt = 0): Promise<void> {
+  const res = await fetch('https://api.resend.com/emails', {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${process.env.RESEND_API_KEY}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ from: 'shop@example.com', to: email, subject: 'New sign-in' }),
+    signal: AbortSignal.timeout(5_000),
+  })
+  if (res.status === 429 && attempt < 3) {
+    await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 1) * 1000))
+    return sendLoginAlert(email, attempt + 1)
+  }
 }

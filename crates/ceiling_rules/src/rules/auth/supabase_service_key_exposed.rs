@@ -1,7 +1,7 @@
 //! `supabase-service-key-exposed`: a secret read through an environment variable that the
 //! framework ships to the browser (`NEXT_PUBLIC_*`, `VITE_*`).
 
-use ceiling_facts::{FileRole, Project};
+use ceiling_facts::{FileRole, Project, SecretKind};
 
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     status: Status::Preview,
     summary: "The Supabase service-role key, or another secret, is read through a public env variable that ships to the browser.",
     docs: Docs {
-        what: "A read of an environment variable whose prefix makes the framework inline it into \
+        what: "A Supabase service-role key written into the source (a JWT whose payload says \
+`\"role\": \"service_role\"`), or a read of an environment variable whose prefix makes the framework inline it into \
 the browser bundle (`NEXT_PUBLIC_`, `VITE_`, `PUBLIC_`, `EXPO_PUBLIC_`, `REACT_APP_`, \
 `NUXT_PUBLIC_`, `GATSBY_`, `VUE_APP_`) and whose name says it holds a secret: the Supabase \
 service-role key (`SERVICE_ROLE`, `SERVICE_KEY`), or a `SECRET`, `PRIVATE_KEY`, `PASSWORD` or \
@@ -29,6 +30,7 @@ in every bundle already served.",
         guards: &[
             "Public keys by design: the anon key, publishable keys, public keys (`NEXT_PUBLIC_SUPABASE_ANON_KEY`, `VITE_STRIPE_PUBLISHABLE_KEY`, `NEXT_PUBLIC_VAPID_PUBLIC_KEY`), site keys, and a demo account's credentials shown to visitors (`NEXT_PUBLIC_DEMO_PASSWORD`).",
             "Server-only names (`SUPABASE_SERVICE_ROLE_KEY` without a public prefix): the framework does not inline them.",
+            "A hard-coded anon key (a JWT with `\"role\": \"anon\"`) is public by design.",
             "Tests, scripts and generated files.",
         ],
     },
@@ -84,6 +86,28 @@ already served."
                     ),
                 ),
             );
+        }
+        // A service-role key written into the source is in the repository, and in the bundle of
+        // any client code that imports it.
+        for secret in &facts.secrets {
+            let SecretKind::SupabaseServiceRole = secret.kind;
+            findings.push(Finding {
+                redact: vec![secret.span],
+                ..RULE.finding(
+                    facts.path.clone(),
+                    secret.span,
+                    "a Supabase service-role key is written into the source: whoever reads the repository, or a \
+bundle that includes this file, can bypass row-level security on every table"
+                        .to_owned(),
+                    "The service-role key is a JWT signed for `role: service_role`, which Postgres lets past every \
+row-level security policy. In the source it is in every clone, fork and CI log of the repository, and in the \
+browser bundle if client code imports the file."
+                        .to_owned(),
+                    "Rotate the key in the Supabase dashboard (Settings, API: roll the JWT secret), then read it from a \
+server-only variable (`process.env.SUPABASE_SERVICE_ROLE_KEY`) in server code only."
+                        .to_owned(),
+                )
+            });
         }
     }
 }

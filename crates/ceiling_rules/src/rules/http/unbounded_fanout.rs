@@ -1,0 +1,113 @@
+//! `unbounded-fanout`: `Promise.all` over a collection of any size, each element calling a remote
+//! API, with nothing to cap how many calls are in flight.
+
+use ceiling_facts::{FileRole, IterationKind, Over, Project};
+
+use crate::loops::{Handful, scaling_loop};
+use crate::outbound::{REMOTE_SDKS, from_any, remote_call_by, third_party_host, within};
+use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
+
+pub static RULE: Rule = Rule {
+    id: "unbounded-fanout",
+    family: Family::Http,
+    severity: Severity::Warning,
+    status: Status::Preview,
+    summary: "Promise.all fires one remote call per element of an unbounded list, all at once.",
+    docs: Docs {
+        what: "An array callback whose promises all run at once (`Promise.all(xs.map(async ...))`, \
+also through a variable, `allSettled`, or an `async` callback of `forEach`) over a collection whose \
+size the code does not bound, and whose body, directly or through the functions it calls, sends \
+an HTTP request to another host or calls a remote API's SDK (email, SMS, AI, payments).",
+        why: "Ten elements in development are ten parallel calls; a list that grew to 5,000 is 5,000 \
+sockets opened in the same millisecond. The remote API rate-limits or bans the account, the \
+process runs out of sockets or memory, and the provider bills for the burst. Nothing fails in \
+testing; it fails on the day a customer imports a big list.",
+        fix: "Cap the concurrency: `p-limit` (`const limit = pLimit(5); await Promise.all(xs.map((x) => \
+limit(() => send(x))))`), `p-map` with `{ concurrency: 5 }`, or send in batches; for large lists, \
+use the provider's batch endpoint or a queue.",
+        fires: "```ts\nawait Promise.all(\n  subscribers.map((s) => resend.emails.send({ to: s.email, subject, html })),\n);\n```",
+        passes: "```ts\nconst limit = pLimit(5);\nawait Promise.all(\n  subscribers.map((s) => limit(() => resend.emails.send({ to: s.email, subject, html }))),\n);\n```",
+        guards: &[
+            "Collections of a known size: literals, counted ranges, query results with a constant limit.",
+            "A concurrency limiter inside the callback (`p-limit`, `p-queue`, `bottleneck`, `p-throttle`, `async-sema`), `p-map` with `concurrency`, or the fan-out nested in a loop over batches.",
+            "Database queries in the callback are `n-plus-one`'s and `query-in-loop-write`'s concern, not this rule's.",
+            "Callbacks that are not joined (`map` to build a list of names) and sequential loops.",
+            "Tests, scripts and generated files.",
+        ],
+    },
+    check,
+};
+
+/// Packages that cap how many promises run at once.
+const LIMITERS: &[&str] =
+    &["p-limit", "p-queue", "bottleneck", "p-throttle", "async-sema", "@supercharge/promise-pool"];
+
+fn check(project: &Project, findings: &mut Vec<Finding>) {
+    for (file, facts) in project.files() {
+        if facts.role != FileRole::App {
+            continue;
+        }
+        for (id, iteration) in facts.iterations.iter().enumerate() {
+            let id = id as u32;
+            // Nested in another loop: usually a batch of a chunked list.
+            // A parameter's size is its callers': unbounded unless each passes a short literal.
+            let unbounded = match iteration.over {
+                Over::Collection => true,
+                Over::Parameter { .. } => scaling_loop(project, file, id, Handful(10)) == Some(id),
+                _ => false,
+            };
+            if !iteration.concurrent
+                || iteration.kind != IterationKind::ArrayCallback
+                || !unbounded
+                || iteration.parent.is_some()
+            {
+                continue;
+            }
+            let calls_here = || facts.calls.iter().enumerate().filter(|(_, call)| within(facts, call.iteration, id));
+            let limited = calls_here().any(|(_, call)| {
+                project.package_origin(file, &call.callee, 0).is_some_and(|(module, _)| from_any(&module, LIMITERS))
+            });
+            if limited {
+                continue;
+            }
+            let request = facts
+                .requests
+                .iter()
+                .find(|request| within(facts, request.iteration, id) && third_party_host(request).is_some());
+            let remote = match request {
+                Some(request) => {
+                    Some((format!("`{}` to {}", request.client, third_party_host(request).unwrap_or_default()), None))
+                }
+                None => calls_here().filter(|(_, call)| !call.constructs).find_map(|(index, call)| {
+                    if let Some((module, _)) = project.package_origin(file, &call.callee, 0)
+                        && from_any(&module, REMOTE_SDKS)
+                    {
+                        return Some((format!("`{module}`"), None));
+                    }
+                    let target = project.call_target(file, index as u32)?;
+                    let (what, at_file, at_span) = remote_call_by(project, target)?;
+                    let link = ChainLink {
+                        file: project.file(at_file).path.clone(),
+                        span: at_span,
+                        note: format!("calls {what}"),
+                    };
+                    Some((format!("{what} (through `{}`)", project.function_name(target)), Some(link)))
+                }),
+            };
+            let Some((what, link)) = remote else { continue };
+            let mut finding = RULE.finding(
+                facts.path.clone(),
+                iteration.span,
+                format!("calls {what} for every element at once, with no limit on how many run together"),
+                "The list has no bound: at a few thousand elements that is a few thousand simultaneous calls, \
+which the API rate-limits or bans and the process may not have sockets for."
+                    .to_owned(),
+                "Cap the concurrency with `p-limit` (`const limit = pLimit(5)`, then `limit(() => call(x))` in the \
+callback) or `p-map` with `{ concurrency: 5 }`, or use the API's batch endpoint."
+                    .to_owned(),
+            );
+            finding.chain.extend(link);
+            findings.push(finding);
+        }
+    }
+}
