@@ -19,8 +19,7 @@ request or a remote API's SDK call, that tries again at once or after the same f
 time;\n\
 - a raw HTTP request (`fetch`, axios, `node-fetch`, `undici`) to an API whose rate limit is \
 shared by the whole account (OpenAI, Anthropic, Gemini, Groq, Mistral, Stripe, Twilio, \
-SendGrid, Resend, Postmark, Mailgun, Slack and Discord webhooks, Notion, Airtable, HubSpot, \
-OpenRouter...), in a function that never looks at status 429 or the `Retry-After` header, \
+SendGrid, Resend, Postmark, Mailgun, Brevo, OpenRouter...), in a function that never looks at status 429 or the `Retry-After` header, \
 nor do its callers.",
         why: "A rate limit you did not know existed is the first wall a growing app hits: the \
 account-wide quota is shared by all your users, so at ten times the traffic a share of requests \
@@ -37,14 +36,16 @@ work and send it at the rate the provider allows.",
             "A retry delay that is computed (from the attempt, a variable the loop doubles, `Math.random()`) or a call named like backoff or jitter counts as backing off.",
             "Loops over a collection or a list of alternatives (`for (const model of models)`) try each once: failover, not retries.",
             "Rate-limited hosts: a function that mentions status 429, `Retry-After`, `RateLimitError` or `TOO_MANY_REQUESTS`, or whose caller does; clients that retry 429s themselves (`ky`, `got`); the providers' own SDKs, which back off by default.",
-            "APIs whose limits are per end user (GitHub with the user's token, Google sign-in) are not on the list.",
+            "APIs called with each customer's own OAuth token (Slack, Notion, Airtable, GitHub, Google) have a limit per customer, not one the app's growth exhausts: not on the list.",
             "Tests, scripts and generated files.",
         ],
     },
     check,
 };
 
-/// Hosts whose rate limit is shared by every user of the app: the app's API key or webhook.
+/// Hosts whose rate limit is shared by every user of the app, because the app calls them with its
+/// own API key: AI providers, payments, email and SMS. Integrations that act with each
+/// customer's OAuth token (Slack, Notion, Airtable, GitHub) have a limit per customer.
 const ACCOUNT_LIMITED: &[&str] = &[
     "api.openai.com",
     "api.anthropic.com",
@@ -66,13 +67,6 @@ const ACCOUNT_LIMITED: &[&str] = &[
     "api.postmarkapp.com",
     "api.mailgun.net",
     "api.brevo.com",
-    "hooks.slack.com",
-    "slack.com",
-    "discord.com",
-    "discordapp.com",
-    "api.notion.com",
-    "api.airtable.com",
-    "api.hubapi.com",
 ];
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
