@@ -56,7 +56,7 @@ impl Project {
     }
 
     fn build_route_table(&self) -> Vec<RouteRow> {
-        let next_middleware = self.next_middleware_limiters();
+        let global = self.global_limiters();
         let mut rows = Vec::new();
         for (file, facts) in self.files() {
             for route in &facts.routes {
@@ -69,9 +69,7 @@ impl Project {
                     .chain(std::iter::once(&route.handler))
                     .find_map(|value| self.limiter_of(file, value).or_else(|| self.limiter_wrapper(file, value)))
                     .or(mounted_limiter)
-                    .or_else(|| {
-                        next_middleware.iter().find(|(matcher, _)| matches(matcher, &path)).map(|(_, l)| l.clone())
-                    })
+                    .or_else(|| global.iter().find(|(matcher, _)| matches(matcher, &path)).map(|(_, l)| l.clone()))
                     .or_else(|| handler.and_then(|handler| self.limiter_called_by(handler, 0)));
                 rows.push(RouteRow {
                     framework: route.framework,
@@ -173,11 +171,16 @@ impl Project {
         is_limiter_name(name).then(|| format!("{name}()"))
     }
 
-    /// Next.js middleware: each matcher with the limiter its middleware calls.
-    fn next_middleware_limiters(&self) -> Vec<(String, String)> {
+    /// Limiters in front of every route whose path a matcher takes: a Next.js middleware (each of
+    /// its matchers with the limiter it calls) and a NestJS global guard (`APP_GUARD`, every path).
+    fn global_limiters(&self) -> Vec<(String, String)> {
         let mut found = Vec::new();
         for (file, facts) in self.files() {
-            for mount in facts.mounts.iter().filter(|mount| mount.framework == Framework::NextMiddleware) {
+            let global = |mount: &&crate::Mount| {
+                mount.framework == Framework::NextMiddleware
+                    || (mount.framework == Framework::NestJs && mount.on == Value::Unknown)
+            };
+            for mount in facts.mounts.iter().filter(global) {
                 let limiter = mount.handlers.iter().find_map(|handler| {
                     self.limiter_of(file, handler)
                         .or_else(|| self.function_of(file, handler).and_then(|f| self.limiter_called_by(f, 0)))

@@ -1,6 +1,6 @@
 //! NestJS: `@Controller('users')` classes whose methods carry `@Post('login')`.
 
-use ceiling_facts::{Framework, ImportedName, Value};
+use ceiling_facts::{Framework, ImportedName, Mount, Value};
 use oxc_ast::ast::*;
 
 use super::{Cx, Entry, property};
@@ -37,7 +37,47 @@ pub(super) fn read<'a>(cx: &mut Cx<'_, '_, 'a>, program: &Program<'a>) {
             _ => continue,
         };
         controller(cx, class);
+        global_guards(cx, class);
     }
+}
+
+/// `@Module({ providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }] })`: a guard in front
+/// of every route of the app, recorded as a mount on no particular router.
+fn global_guards<'a>(cx: &mut Cx<'_, '_, 'a>, class: &Class<'a>) {
+    for decorator in &class.decorators {
+        let (callee, arguments) = parts(decorator);
+        if !is_import(cx, callee, COMMON, "Module") {
+            continue;
+        }
+        let Some(Expression::ObjectExpression(options)) = arguments.first().and_then(Argument::as_expression) else {
+            continue;
+        };
+        let Some(Expression::ArrayExpression(providers)) = property(options, "providers") else { continue };
+        for provider in &providers.elements {
+            let Some(Expression::ObjectExpression(provider)) = provider.as_expression() else { continue };
+            let Some(provide) = property(provider, "provide") else { continue };
+            if !is_import(cx, provide, "@nestjs/core", "APP_GUARD") {
+                continue;
+            }
+            let Some(guard) = property(provider, "useClass").or_else(|| property(provider, "useExisting")) else {
+                continue;
+            };
+            let guard = cx.values.of(guard, None);
+            let span = cx.lines.span(provider.span);
+            cx.mounts.push(Mount {
+                span,
+                framework: Framework::NestJs,
+                on: Value::Unknown,
+                prefix: String::new(),
+                handlers: vec![guard],
+            });
+        }
+    }
+}
+
+/// Whether `expr` is `name` imported from `module`.
+fn is_import<'a>(cx: &mut Cx<'_, '_, 'a>, expr: &Expression<'a>, module: &str, name: &str) -> bool {
+    matches!(cx.values.of(expr, None), Value::Import { module: m, name: ImportedName::Named(n) } if m == module && n == name)
 }
 
 fn controller<'a>(cx: &mut Cx<'_, '_, 'a>, class: &Class<'a>) {
@@ -116,7 +156,8 @@ fn middleware<'a>(cx: &mut Cx<'_, '_, 'a>, callee: &Expression<'a>, arguments: &
     let Value::Import { module, name } = &value else { return };
     if module == COMMON && *name == ImportedName::Named("UseGuards".to_owned()) {
         into.extend(cx.handlers(arguments, None));
-    } else if module == THROTTLER {
+    } else if module == THROTTLER && *name != ImportedName::Named("SkipThrottle".to_owned()) {
+        // `@Throttle(...)` sets the route's limit; `@SkipThrottle()` takes it off.
         into.push(value);
     }
 }

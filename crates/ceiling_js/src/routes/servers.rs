@@ -189,6 +189,11 @@ impl<'a> Walk<'_, '_, '_, 'a> {
                 let Some(plugin) = argument(arguments, 0) else { return };
                 let plugin = self.cx.handler(plugin, chain.this_class);
                 let options = argument(arguments, 1).and_then(|options| self.cx.object(options));
+                // `register(rateLimit, { global: false })` limits only the routes whose
+                // `config.rateLimit` asks for it: the plugin itself covers no route.
+                if options.and_then(|options| property(options, "global")).is_some_and(is_false) {
+                    return;
+                }
                 let prefix = options.and_then(|options| property(options, "prefix")).and_then(string).unwrap_or("");
                 let prefix = join(&chain.prefix, prefix);
                 self.cx.mount(span, chain.framework, chain.on.clone(), prefix, vec![plugin]);
@@ -312,6 +317,7 @@ impl<'a> Walk<'_, '_, '_, 'a> {
         }
     }
 
+    /// The route's hooks, and `@fastify/rate-limit` when its `config.rateLimit` sets a limit.
     fn fastify_hooks(&mut self, options: Option<&ObjectExpression<'a>>, this_class: Option<u32>) -> Vec<Value> {
         let mut middleware = Vec::new();
         let Some(options) = options else { return middleware };
@@ -319,6 +325,14 @@ impl<'a> Walk<'_, '_, '_, 'a> {
             if let Some(value) = property(options, hook) {
                 self.cx.push_handlers(value, this_class, &mut middleware);
             }
+        }
+        let limited = property(options, "config")
+            .and_then(|config| self.cx.object(config))
+            .and_then(|config| property(config, "rateLimit"))
+            .is_some_and(|limit| !is_false(limit));
+        if limited {
+            let name = ImportedName::Default;
+            middleware.push(Value::Import { module: "@fastify/rate-limit".to_owned(), name });
         }
         middleware
     }
@@ -572,4 +586,9 @@ fn root_module(value: &Value) -> Option<&str> {
 
 fn is_hono(module: &str) -> bool {
     module == "hono" || module == "@hono/zod-openapi" || (module.starts_with("hono/") && module != "hono/client")
+}
+
+/// `false`, as written.
+fn is_false(expr: &Expression<'_>) -> bool {
+    matches!(expr.get_inner_expression(), Expression::BooleanLiteral(literal) if !literal.value)
 }

@@ -4,6 +4,7 @@
 use ceiling_facts::{ChainStep, FileId, FileRole, FnRef, Project, ReachKind, Resolved, Span, Timer, TimerKind, Value};
 
 use crate::loops::describe;
+use crate::outbound::owners;
 use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +16,7 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "A timer in server code, `setInterval` or a cron schedule (node-cron, cron, croner, \
 node-schedule, NestJS `@Cron` and `@Interval`), whose callback (or the functions it calls) queries \
-the database or calls an outside API (axios, got, Stripe, an email or AI SDK), and that guards \
+the database or sends an HTTP request (`fetch`, axios, got, Stripe, an email or AI SDK), and that guards \
 against none of: a run still in progress (an `isRunning` flag checked and set), another instance \
 running the same job (a lock: `pg_try_advisory_lock`, Redis `SET key value NX`, redlock, \
 async-mutex, a function of the app named like `acquireLock`), or the library's own option \
@@ -202,6 +203,18 @@ fn io(project: &Project, callback: FnRef) -> Option<(String, Vec<ChainLink>)> {
                 "queries the database".to_owned(),
                 vec![link(project, function.file, found.span, describe(found))],
             ));
+        }
+    }
+    // An HTTP request of its own (`fetch`), in the callback or the functions it calls.
+    for function in project.functions_within(callback, 2) {
+        let facts = project.file(function.file);
+        let request = facts
+            .requests
+            .iter()
+            .find(|request| owners(facts, function.file, request.func).any(|owner| owner == function));
+        if let Some(request) = request {
+            let note = format!("calls `{}`", request.client);
+            return Some((note.clone(), vec![link(project, function.file, request.span, note)]));
         }
     }
     let (package, file, span) = project.package_called_by(callback, OUTBOUND, 0)?;
