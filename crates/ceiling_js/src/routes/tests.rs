@@ -223,11 +223,8 @@ fn nest_controllers() {
     assert_eq!(login.span.line, 8);
     assert_eq!(
         facts.routes[1].middleware,
-        [
-            named("./roles.guard", "RolesGuard"),
-            call(named("@nestjs/passport", "AuthGuard")),
-            named("@nestjs/throttler", "SkipThrottle"),
-        ]
+        [named("./roles.guard", "RolesGuard"), call(named("@nestjs/passport", "AuthGuard"))],
+        "`@SkipThrottle()` takes the limit off: it is no limiter"
     );
     assert_eq!(facts.routes[2].on, Value::Class(1));
 }
