@@ -123,6 +123,9 @@ impl<'b, 'v, 's, 'a: 'b> Sizer<'b, 'v, 's, 'a> {
                 Some(self.size(&conditional.consequent, depth)?.either(self.size(&conditional.alternate, depth)?))
             }
             Expression::CallExpression(call) => self.call_size(call, depth),
+            // `(await stripe.subscriptions.list({ limit: 100 })).data`, `result.rows`: the page of
+            // a call with a constant limit.
+            Expression::StaticMemberExpression(member) => self.limited(&member.object, depth),
             _ => None,
         }
     }

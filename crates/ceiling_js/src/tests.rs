@@ -322,3 +322,14 @@ fn functions_that_handle_a_remote_rate_limit() {
     let handles: Vec<bool> = facts.functions.iter().map(|f| f.handles_rate_limit).collect();
     assert_eq!(handles, [true, false, true]);
 }
+
+#[test]
+fn the_page_of_a_call_with_a_limit_is_limited() {
+    let facts = extract(
+        "billing.ts",
+        "export async function cancelAll(stripe, customer) {\n  const subscriptions = await stripe.subscriptions.list({ customer, limit: 100 });\n  await Promise.all(subscriptions.data.filter((s) => s.active).map((s) => stripe.subscriptions.cancel(s.id)));\n}\n",
+    )
+    .unwrap();
+    let map = facts.iterations.iter().find(|i| i.concurrent).unwrap();
+    assert_eq!(map.over, Over::Limited(100));
+}
