@@ -70,7 +70,8 @@ impl Project {
                     .find_map(|value| self.limiter_of(file, value).or_else(|| self.limiter_wrapper(file, value)))
                     .or(mounted_limiter)
                     .or_else(|| global.iter().find(|(matcher, _)| matches(matcher, &path)).map(|(_, l)| l.clone()))
-                    .or_else(|| handler.and_then(|handler| self.limiter_called_by(handler, 0)));
+                    .or_else(|| handler.and_then(|handler| self.limiter_called_by(handler, 0)))
+                    .or_else(|| self.auth_config_limiter(file, route, &path));
                 rows.push(RouteRow {
                     framework: route.framework,
                     method: route.method.clone(),
@@ -191,6 +192,46 @@ impl Project {
             }
         }
         found
+    }
+
+    /// A limiter in NextAuth's configuration: `NextAuth(authOptions)` handles the
+    /// `[...nextauth]` route, and the callbacks of the options (a credentials provider's
+    /// `authorize`) run on its requests. Looked for in the functions of the route's file, of the
+    /// file its handler comes from, and of the files the options are imported from.
+    fn auth_config_limiter(&self, file: FileId, route: &Route, path: &str) -> Option<String> {
+        if !path.contains("[...nextauth]") {
+            return None;
+        }
+        let mut files = vec![file];
+        let imported = |value: &Value| match value {
+            Value::Import { module, .. } => self.resolve_module(file, module),
+            _ => None,
+        };
+        files.extend(imported(&route.handler));
+        let mut at = 0;
+        while at < files.len() && files.len() < 8 {
+            let here = files[at];
+            for call in &self.file(here).calls {
+                let made_by_nextauth = self
+                    .package_origin(here, &call.callee, 0)
+                    .is_some_and(|(module, _)| in_package(&module, "next-auth"));
+                if !made_by_nextauth {
+                    continue;
+                }
+                for argument in &call.args {
+                    if let Value::Import { module, .. } = argument
+                        && let Some(options) = self.resolve_module(here, module)
+                        && !files.contains(&options)
+                    {
+                        files.push(options);
+                    }
+                }
+            }
+            at += 1;
+        }
+        files.into_iter().find_map(|file| {
+            (0..self.file(file).functions.len() as u32).find_map(|id| self.limiter_called_by(FnRef { file, id }, 1))
+        })
     }
 
     /// The function a handler value is, when the project defines it.

@@ -35,8 +35,9 @@ pub const REMOTE_SDKS: &[&str] = &[
     "firebase-admin",
 ];
 
-/// The functions that run on a request, each with the first route (an index in the route table)
-/// that runs it: each route's handler and the functions it calls, a few calls deep.
+/// The functions that run on a user's request, each with the first route (an index in the route
+/// table) that runs it: each route's handler and the functions it calls, a few calls deep. Routes
+/// only the app's own machinery calls (cron endpoints, signed queue consumers) are left out.
 pub struct PerRequest {
     route_of: FxHashMap<FnRef, usize>,
 }
@@ -49,6 +50,9 @@ impl PerRequest {
                 continue;
             }
             let Some(handler) = row.handler else { continue };
+            if crate::webhooks::internal(project, row) {
+                continue;
+            }
             for function in project.functions_within(handler, REQUEST_DEPTH) {
                 route_of.entry(function).or_insert(index);
             }

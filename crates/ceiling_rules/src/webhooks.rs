@@ -9,6 +9,7 @@ pub const DEPTH: u32 = 3;
 const VERIFIERS: &[(&str, &str)] = &[
     ("stripe", "constructEvent"),
     ("stripe", "constructEventAsync"),
+    ("stripe", "parseThinEvent"),
     ("svix", "verify"),
     ("standardwebhooks", "verify"),
     ("@octokit/webhooks", "verify"),
@@ -112,6 +113,15 @@ pub fn receivers(project: &Project) -> Vec<(RouteRow, FnRef)> {
                 || project.package_called_by(*handler, SENDER_PACKAGES, 0).is_some()
         })
         .collect()
+}
+
+/// Whether only the app's own machinery calls the route, not users: it checks a signature (a
+/// queue such as QStash, a webhook sender), or it is a scheduled job's endpoint (a `cron`
+/// segment: Vercel Cron, which sends `CRON_SECRET`). Its load is the app's choice, and nobody
+/// outside can run up its cost.
+pub fn internal(project: &Project, row: &RouteRow) -> bool {
+    row.path.split('/').any(|segment| segment.eq_ignore_ascii_case("cron") || segment.eq_ignore_ascii_case("crons"))
+        || row.handler.is_some_and(|handler| verified(project, row, handler))
 }
 
 /// Whether the route checks the sender: a verifying call in the functions its handler runs, a

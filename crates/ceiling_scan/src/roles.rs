@@ -14,26 +14,20 @@ pub fn role_of(path: &str) -> FileRole {
             .iter()
             .skip(1)
             .any(|part| matches!(*part, "test" | "spec" | "e2e" | "cy"));
-    let test_dir = dirs.iter().any(|dir| {
-        matches!(
-            *dir,
-            "__tests__"
-                | "__mocks__"
-                | "__fixtures__"
-                | "test"
-                | "tests"
-                | "testing"
-                | "test-utils"
-                | "test-helpers"
-                | "e2e"
-                | "integration"
-                | "integration-tests"
-                | "cypress"
-                | "playwright"
-                | "spec"
-                | "mocks"
-                | "fixtures"
-        )
+    // Below `app/` or `pages/`, a folder is a URL segment (`app/api/test/route.ts` serves
+    // `/api/test`): only the underscore folders, which routers skip, still say "tests".
+    let routes_by_path = stem_parts.first().is_some_and(|stem| matches!(*stem, "route" | "page" | "+server"))
+        || dirs.windows(2).any(|pair| pair == ["pages", "api"]);
+    let routing_root = dirs
+        .iter()
+        .position(|dir| matches!(*dir, "app" | "pages"))
+        .filter(|_| routes_by_path)
+        .map_or(dirs.len(), |at| at + 1);
+    let test_dir = dirs.iter().enumerate().any(|(at, dir)| match *dir {
+        "__tests__" | "__mocks__" | "__fixtures__" => true,
+        "test" | "tests" | "testing" | "test-utils" | "test-helpers" | "e2e" | "integration-tests" | "cypress"
+        | "playwright" | "spec" | "mocks" | "fixtures" => at < routing_root,
+        _ => false,
     });
     if is_test_name || test_dir {
         return FileRole::Test;
@@ -64,5 +58,11 @@ mod tests {
         assert_eq!(role_of("src/app/api/tests-results/route.ts"), FileRole::App);
         assert_eq!(role_of("src/lib/contest.ts"), FileRole::App);
         assert_eq!(role_of("src/lib/test.ts"), FileRole::App);
+        assert_eq!(role_of("apps/web/lib/integrations/shopify/route.ts"), FileRole::App);
+        assert_eq!(role_of("apps/web/app/(ee)/api/stripe/integration/webhook/route.ts"), FileRole::App);
+        assert_eq!(role_of("apps/web/app/api/v3/workflows/[id]/test/route.ts"), FileRole::App);
+        assert_eq!(role_of("apps/web/tests/integration/login.ts"), FileRole::Test);
+        assert_eq!(role_of("apps/web/app/__tests__/page.tsx"), FileRole::Test);
+        assert_eq!(role_of("app/tests/helpers.ts"), FileRole::Test);
     }
 }

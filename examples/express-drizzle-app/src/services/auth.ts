@@ -10,10 +10,9 @@ export async function verifyPassword(userId: number, password: string): Promise<
   return stored.length === derived.length && timingSafeEqual(stored, derived)
 }
 
-// Planted: no timeout (a slow Resend holds every reset request) and no handling of Resend's
-// account-wide rate limit (429).
+// Planted: no timeout: a slow Resend holds every reset request.
 export async function sendResetEmail(email: string): Promise<void> {
-  await fetch('https://api.resend.com/emails', { // expect: outbound-no-timeout, outbound-no-backoff
+  await fetch('https://api.resend.com/emails', { // expect: outbound-no-timeout
     method: 'POST',
     headers: { Authorization: `Bearer ${process.env.RESEND_API_KEY}`, 'Content-Type': 'application/json' },
     body: JSON.stringify({ from: 'shop@example.com', to: email, subject: 'Reset your password' }),

@@ -30,6 +30,7 @@ and set a spending cap with the provider.",
             "A hand-written limiter counts: a function of the app named like one (`applyRateLimit`, `checkRateLimit`, `withRateLimit`, `throttle`) called by the handler or wrapping it.",
             "Any limiter covers the route: route middleware, an app-wide or router-wide `use`, a Next.js middleware whose matcher takes the path, or a limiter its handler calls.",
             "The paid call is more than two calls away from the handler, or made by a client that is not created from one of the listed packages (a plain `fetch`).",
+            "Routes only the app's own machinery calls: a handler that checks a signature (QStash's `verifySignature`, a webhook's `constructEvent`, a function of the app named like `verifyQstashSignature`) and scheduled jobs' endpoints (a `cron` path segment).",
             "Tests, scripts and generated files.",
         ],
     },
@@ -67,6 +68,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         }
         let Some(handler) = row.handler else { continue };
         let Some((package, file, span)) = project.call_made_by(handler, 0, &costly_call) else { continue };
+        if crate::webhooks::internal(project, row) {
+            continue;
+        }
         let what = match (row.path.is_empty(), &row.handler_name) {
             (true, Some(name)) => format!("server action `{name}`"),
             _ => format!("{} {}", row.method, row.path),

@@ -28,6 +28,7 @@ Per-route limits on the sensitive routes come first (`auth-no-rate-limit`, \
             "A function of the app named like a limiter (`applyRateLimit`, `rateLimiter`): the app limits somewhere by hand.",
             "Any route is covered by a limiter, or any file imports a limiter package: the app limits somewhere, and the per-route rules judge the rest.",
             "Limits applied outside the code (a CDN or WAF rule, an API gateway) are not visible: the finding is `info`, a question to answer once.",
+            "Routes only the app's own machinery calls (cron endpoints, handlers that check a queue's or webhook sender's signature) do not count as writes users can send.",
             "Apps with only reads; tests, scripts and generated files.",
         ],
     },
@@ -44,6 +45,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         .iter()
         .filter(|row| project.file(row.file_id).role == FileRole::App)
         .filter(|row| matches!(row.method.as_str(), "POST" | "PUT" | "PATCH" | "DELETE" | "ACTION" | "ALL"))
+        .filter(|row| !crate::webhooks::internal(project, row))
         .collect();
     let Some(first) = writes.first() else { return };
     let shown: Vec<String> = writes

@@ -33,7 +33,7 @@ Supavisor, Neon's pooled URL, Prisma Accelerate) with a module-level client.",
         passes: "```ts\nconst globalForPrisma = globalThis as unknown as { prisma?: PrismaClient };\nexport const prisma = globalForPrisma.prisma ?? new PrismaClient();\nif (process.env.NODE_ENV !== 'production') globalForPrisma.prisma = prisma;\n```",
         guards: &[
             "Clients kept for the process: created at module scope, stored in a module variable or on `globalThis` (`??=`, `if (!pool) pool = new Pool()`), in a class field, or returned from a memoising wrapper (`cache(() => new PrismaClient())`, `once`, `memoize`).",
-            "Clients no route creates within three calls: a script, a job started once, a factory the module calls at startup.",
+            "Clients no route creates within three calls: a script, a job started once, a factory the module calls at startup; and routes only the app's own machinery calls (cron endpoints, signed queue consumers).",
             "HTTP-based clients that hold no connection (supabase-js `createClient`, Neon's `neon()`, PlanetScale's `connect()`, libsql over HTTP).",
             "Tests, scripts and generated files.",
         ],

@@ -17,8 +17,8 @@ pub static RULE: Rule = Rule {
 - a retry loop (a counted or conditional loop whose `try` leaves on success) around an HTTP \
 request or a remote API's SDK call, that tries again at once or after the same fixed delay each \
 time;\n\
-- a raw HTTP request (`fetch`, axios, `node-fetch`, `undici`) to an API whose rate limit is \
-shared by the whole account (OpenAI, Anthropic, Gemini, Groq, Mistral, Stripe, Twilio, \
+- a raw HTTP request (`fetch`, axios, `node-fetch`, `undici`) sent once per element of a loop \
+or a fan-out, to an API whose rate limit is shared by the whole account (OpenAI, Anthropic, Gemini, Groq, Mistral, Stripe, Twilio, \
 SendGrid, Resend, Postmark, Mailgun, Brevo, OpenRouter...), in a function that never looks at status 429 or the `Retry-After` header, \
 nor do its callers.",
         why: "A rate limit you did not know existed is the first wall a growing app hits: the \
@@ -33,6 +33,7 @@ work and send it at the rate the provider allows.",
         fires: "```ts\nfor (let attempt = 0; attempt < 5; attempt++) {\n  try {\n    return await fetch('https://api.openai.com/v1/chat/completions', init);\n  } catch {\n    await sleep(1000);\n  }\n}\n```",
         passes: "```ts\nfor (let attempt = 0; attempt < 5; attempt++) {\n  try {\n    return await fetch('https://api.openai.com/v1/chat/completions', init);\n  } catch {\n    await sleep(2 ** attempt * 500 * (0.5 + Math.random()));\n  }\n}\n```",
         guards: &[
+            "A single request per call of its function: one call per user action rarely meets an account's limit; the rule looks at requests sent per element of a loop or a fan-out.",
             "A retry delay that is computed (from the attempt, a variable the loop doubles, `Math.random()`) or a call named like backoff or jitter counts as backing off.",
             "Loops over a collection or a list of alternatives (`for (const model of models)`) try each once: failover, not retries.",
             "Rate-limited hosts: a function that mentions status 429, `Retry-After`, `RateLimitError` or `TOO_MANY_REQUESTS`, or whose caller does; clients that retry 429s themselves (`ky`, `got`); the providers' own SDKs, which back off by default.",
@@ -79,7 +80,8 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         }
         for request in &facts.requests {
             let Some(host) = third_party_host(request) else { continue };
-            if request.retries_itself || !ACCOUNT_LIMITED.contains(&host) {
+            // One call per user action rarely meets the limit; a loop or a fan-out sends a burst.
+            if request.retries_itself || !ACCOUNT_LIMITED.contains(&host) || request.iteration.is_none() {
                 continue;
             }
             if handles_rate_limit(project, file, request.func) || in_backoff_loop(facts, request.iteration) {
@@ -90,13 +92,13 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                     facts.path.clone(),
                     request.span,
                     format!(
-                        "`{}` to {host} ignores its rate limit: nothing here or in its callers handles status 429 \
-or `Retry-After`",
+                        "`{}` to {host}, sent once per element of a loop, ignores its rate limit: nothing here or in \
+its callers handles status 429 or `Retry-After`",
                         request.client
                     ),
                     format!(
-                        "{host} limits requests per account, and every user of the app shares that quota: as traffic \
-grows a share of these requests get `429 Too Many Requests`, and those users get an error."
+                        "{host} limits requests per account, and every user of the app shares that quota: a loop over \
+a growing list sends a burst that gets `429 Too Many Requests` part-way, and the rest of the work fails."
                     ),
                     "On 429, wait for `Retry-After` (or back off exponentially with jitter) and retry a few times; \
 or use the provider's SDK, which does, and queue bursts of work."

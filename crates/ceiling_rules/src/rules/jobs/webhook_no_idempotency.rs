@@ -31,7 +31,8 @@ NOTHING` (skip when nothing was inserted), or an `upsert` keyed by the provider'
             "An upsert anywhere in what the handler runs: writes keyed by the provider's ids.",
             "A lookup whose filter names an event or idempotency key (`eventId`, `stripeEventId`, `webhookId`, `idempotencyKey`, `deliveryId`).",
             "An insert into a table of processed events (its name contains `webhook`, `idempot`, `processed`, `eventlog` or `inbox`): the usual dedup table with a unique key; an insert that skips conflicts (`onConflictDoNothing`, `ON CONFLICT DO NOTHING`) or a bulk upsert.",
-            "Receivers that only update or delete: applying the same change twice leaves the same rows.",
+            "Receivers that only update or delete (`updateMany` and `deleteMany` included): applying the same change twice leaves the same rows.",
+            "A create into a table the handler also reads: a find-or-create, or rows skipped when their hash or key already exists, deduplicate by content.",
         ],
     },
     check,
@@ -41,6 +42,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     for (row, handler) in receivers(project) {
         let mut insert = None;
         let mut deduplicated = false;
+        // Models the handler reads: a create into one of them follows a lookup of its own rows
+        // (find-or-create, skipping rows whose hash exists), which deduplicates by content.
+        let mut read_models = Vec::new();
         for function in project.functions_within(handler, DEPTH) {
             let Some(items) = project.items(function) else { continue };
             let facts = project.file(function.file);
@@ -51,28 +55,38 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 let shape = &facts.queries[query as usize].shape;
                 let model = shape.model.as_deref().unwrap_or_default().to_ascii_lowercase();
                 let keyed = shape.filters.iter().any(|filter| is_event_key(&filter.column));
+                let method = shape.method.to_ascii_lowercase();
+                // `updateMany` and `deleteMany` are bulk writes too, but set a state: a replay sets it again.
+                let creates = shape.operation == Operation::Create
+                    || (shape.operation == Operation::BulkWrite
+                        && (method.contains("create") || method.contains("insert")));
                 match shape.operation {
                     Operation::Upsert => deduplicated = true,
                     // A table of processed events, or a bulk upsert (`.upsert(rows)`).
-                    Operation::Create | Operation::BulkWrite
-                        if ["webhook", "idempot", "processed", "handledevent", "eventlog", "inbox"]
+                    _ if creates
+                        && (["webhook", "idempot", "processed", "handledevent", "eventlog", "inbox"]
                             .iter()
                             .any(|word| model.contains(word))
-                            || shape.method.to_ascii_lowercase().contains("upsert") =>
+                            || method.contains("upsert")) =>
                     {
                         deduplicated = true;
                     }
-                    Operation::Create | Operation::BulkWrite => {
-                        insert =
-                            insert.or(Some((function.file, facts.queries[query as usize].span, shape.method.clone())));
+                    _ if creates => {
+                        insert = insert.or(Some((
+                            function.file,
+                            facts.queries[query as usize].span,
+                            shape.method.clone(),
+                            model,
+                        )));
                     }
                     _ if keyed => deduplicated = true,
+                    operation if operation.is_read() && !model.is_empty() => read_models.push(model),
                     _ => {}
                 }
             }
         }
-        let Some((file, span, method)) = insert else { continue };
-        if deduplicated {
+        let Some((file, span, method, model)) = insert else { continue };
+        if deduplicated || read_models.contains(&model) {
             continue;
         }
         findings.push(Finding {
