@@ -219,11 +219,17 @@ impl Project {
                     continue;
                 }
                 for argument in &call.args {
-                    if let Value::Import { module, .. } = argument
-                        && let Some(options) = self.resolve_module(here, module)
-                        && !files.contains(&options)
+                    // The file that defines the options, through `export *` barrels.
+                    if let Value::Import { module, name } = argument
+                        && let Some(target) = self.resolve_module(here, module)
                     {
-                        files.push(options);
+                        let defined = match name {
+                            ImportedName::Named(name) => self.export_value(target, name, 0).map(|(file, _)| file),
+                            _ => Some(target),
+                        };
+                        if let Some(options) = defined.filter(|options| !files.contains(options)) {
+                            files.push(options);
+                        }
                     }
                 }
             }

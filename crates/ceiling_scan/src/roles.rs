@@ -25,8 +25,8 @@ pub fn role_of(path: &str) -> FileRole {
         .map_or(dirs.len(), |at| at + 1);
     let test_dir = dirs.iter().enumerate().any(|(at, dir)| match *dir {
         "__tests__" | "__mocks__" | "__fixtures__" => true,
-        "test" | "tests" | "testing" | "test-utils" | "test-helpers" | "e2e" | "integration-tests" | "cypress"
-        | "playwright" | "spec" | "mocks" | "fixtures" => at < routing_root,
+        "test" | "tests" | "testing" | "test-utils" | "test-helpers" | "e2e" | "integration" | "integration-tests"
+        | "cypress" | "playwright" | "spec" | "mocks" | "fixtures" => at < routing_root,
         _ => false,
     });
     if is_test_name || test_dir {
@@ -59,6 +59,7 @@ mod tests {
         assert_eq!(role_of("src/lib/contest.ts"), FileRole::App);
         assert_eq!(role_of("src/lib/test.ts"), FileRole::App);
         assert_eq!(role_of("apps/web/lib/integrations/shopify/route.ts"), FileRole::App);
+        assert_eq!(role_of("apps/web/integration/setup.ts"), FileRole::Test);
         assert_eq!(role_of("apps/web/app/(ee)/api/stripe/integration/webhook/route.ts"), FileRole::App);
         assert_eq!(role_of("apps/web/app/api/v3/workflows/[id]/test/route.ts"), FileRole::App);
         assert_eq!(role_of("apps/web/tests/integration/login.ts"), FileRole::Test);
