@@ -396,8 +396,20 @@ pub struct Iteration {
     /// Runs its callbacks all at once: the promises of `xs.map(async ...)` handed to
     /// `Promise.all`, or an `async` callback of `forEach` that nobody awaits.
     pub concurrent: bool,
+    /// Where the collection comes from, when that says it can be large.
+    pub origin: Option<CollectionOrigin>,
     pub func: Option<FnId>,
     pub parent: Option<IterId>,
+}
+
+/// A source of collections whose size nobody but the caller or the data decides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CollectionOrigin {
+    /// The request's body: whoever sends it picks the length.
+    RequestInput,
+    /// Every row a query without a limit returns: the table's growth picks it.
+    UnboundedQuery,
 }
 
 /// How a retry loop waits before trying again.

@@ -212,6 +212,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             retries: body.retries,
             wait: body.wait,
             concurrent: false,
+            origin: None,
             func: context.func,
             parent: context.loops.last().copied(),
         };
@@ -583,6 +584,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
         let id = self.push_iteration(kind, call.span, over, BodyFacts::default());
         self.facts.iterations[id as usize].concurrent =
             method.is_some_and(|method| self.runs_concurrently(call, method, is_async));
+        self.facts.iterations[id as usize].origin = crate::origins::collection_origin(collection, &self.values);
         self.iteration_callbacks.insert(start, id);
         if self.handed_to_transaction(call.node_id.get()) {
             self.transaction_batches.insert(id);
@@ -836,6 +838,7 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         let kind = if it.r#await { IterationKind::ForAwait } else { IterationKind::ForOf };
         let over = over_collection(&it.right, &self.values);
         let id = self.push_iteration(kind, header(it.span, it.body.span()), over, BodyFacts::of_statement(&it.body));
+        self.facts.iterations[id as usize].origin = crate::origins::collection_origin(&it.right, &self.values);
         self.element_bindings.insert(id, left_bindings(&it.left));
         self.in_iteration(id, |this| {
             this.visit_for_statement_left(&it.left);

@@ -8,6 +8,7 @@ mod extractor;
 mod iterations;
 mod lines;
 mod literal;
+mod origins;
 mod orm;
 mod requests;
 mod routes;

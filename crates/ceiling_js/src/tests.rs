@@ -333,3 +333,24 @@ fn the_page_of_a_call_with_a_limit_is_limited() {
     let map = facts.iterations.iter().find(|i| i.concurrent).unwrap();
     assert_eq!(map.over, Over::Limited(100));
 }
+
+#[test]
+fn where_a_collection_comes_from() {
+    use ceiling_facts::CollectionOrigin;
+    let facts = extract(
+        "route.ts",
+        "import { prisma } from './db';\nexport async function POST(req: Request) {\n  const { selected } = await req.json();\n  const fresh = selected.filter((d) => d.new);\n  if (fresh.length > 0) {}\n  for (const d of fresh) {}\n  const users = await prisma.user.findMany({ where: { active: true } });\n  users.map((u) => u.id);\n  const page = await prisma.user.findMany({ take: 10 });\n  page.map((u) => u.id);\n  const { ids } = await req.json();\n  if (ids.length > 50) throw new Error('too many');\n  ids.map((id) => id);\n}\n",
+    )
+    .unwrap();
+    let origins: Vec<Option<CollectionOrigin>> = facts.iterations.iter().map(|i| i.origin).collect();
+    assert_eq!(
+        origins,
+        [
+            Some(CollectionOrigin::RequestInput),
+            Some(CollectionOrigin::RequestInput),
+            Some(CollectionOrigin::UnboundedQuery),
+            None,
+            None
+        ]
+    );
+}

@@ -1,9 +1,8 @@
 //! `unbounded-fanout`: `Promise.all` over a collection of any size, each element calling a remote
 //! API, with nothing to cap how many calls are in flight.
 
-use ceiling_facts::{FileRole, IterationKind, Over, Project};
+use ceiling_facts::{CollectionOrigin, FileRole, IterationKind, Project};
 
-use crate::loops::{Handful, scaling_loop};
 use crate::outbound::{REMOTE_SDKS, from_any, remote_call_by, third_party_host, within};
 use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
 
@@ -15,8 +14,9 @@ pub static RULE: Rule = Rule {
     summary: "Promise.all fires one remote call per element of an unbounded list, all at once.",
     docs: Docs {
         what: "An array callback whose promises all run at once (`Promise.all(xs.map(async ...))`, \
-also through a variable, `allSettled`, or an `async` callback of `forEach`) over a collection whose \
-size the code does not bound, and whose body, directly or through the functions it calls, sends \
+also through a variable, `allSettled`, or an `async` callback of `forEach`) over a list that can be \
+large: one from the request's body (`const { emails } = await req.json()`), or every row of a query \
+with no limit, and whose body, directly or through the functions it calls, sends \
 an HTTP request to another host or calls a remote API's SDK (email, SMS, AI, payments).",
         why: "Ten elements in development are ten parallel calls; a list that grew to 5,000 is 5,000 \
 sockets opened in the same millisecond. The remote API rate-limits or bans the account, the \
@@ -28,7 +28,8 @@ use the provider's batch endpoint or a queue.",
         fires: "```ts\nawait Promise.all(\n  subscribers.map((s) => resend.emails.send({ to: s.email, subject, html })),\n);\n```",
         passes: "```ts\nconst limit = pLimit(5);\nawait Promise.all(\n  subscribers.map((s) => limit(() => resend.emails.send({ to: s.email, subject, html }))),\n);\n```",
         guards: &[
-            "Collections of a known size: literals, counted ranges, query results with a constant limit.",
+            "Lists with no sign of being large: literals, counted ranges, query results with a constant limit, a parameter, a record's relation (`workspace.users`), a third-party API's page.",
+            "A length check anywhere on the list (`if (invites.length > 5) throw`) or a validation (`schema.parse(body)`) on the way from the request: the code caps it.",
             "A concurrency limiter inside the callback (`p-limit`, `p-queue`, `bottleneck`, `p-throttle`, `async-sema`), `p-map` with `concurrency`, or the fan-out nested in a loop over batches.",
             "Database queries in the callback are `n-plus-one`'s and `query-in-loop-write`'s concern, not this rule's.",
             "Callbacks that are not joined (`map` to build a list of names) and sequential loops.",
@@ -50,17 +51,9 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         for (id, iteration) in facts.iterations.iter().enumerate() {
             let id = id as u32;
             // Nested in another loop: usually a batch of a chunked list.
-            // A parameter's size is its callers': unbounded unless each passes a short literal.
-            let unbounded = match iteration.over {
-                Over::Collection => true,
-                Over::Parameter { .. } => scaling_loop(project, file, id, Handful(10)) == Some(id),
-                _ => false,
-            };
-            if !iteration.concurrent
-                || iteration.kind != IterationKind::ArrayCallback
-                || !unbounded
-                || iteration.parent.is_some()
-            {
+            // Only lists that can be large: the request's body, all rows of a query.
+            let Some(origin) = iteration.origin else { continue };
+            if !iteration.concurrent || iteration.kind != IterationKind::ArrayCallback || iteration.parent.is_some() {
                 continue;
             }
             let calls_here = || facts.calls.iter().enumerate().filter(|(_, call)| within(facts, call.iteration, id));
@@ -98,10 +91,25 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             let mut finding = RULE.finding(
                 facts.path.clone(),
                 iteration.span,
-                format!("calls {what} for every element at once, with no limit on how many run together"),
-                "The list has no bound: at a few thousand elements that is a few thousand simultaneous calls, \
-which the API rate-limits or bans and the process may not have sockets for."
-                    .to_owned(),
+                format!(
+                    "calls {what} for every element of {} at once, with no limit on how many run together",
+                    match origin {
+                        CollectionOrigin::RequestInput => "a list from the request body",
+                        CollectionOrigin::UnboundedQuery => "a query's rows (no limit)",
+                    }
+                ),
+                match origin {
+                    CollectionOrigin::RequestInput => {
+                        "Whoever sends the request picks the list's length: one request \
+with a few thousand elements is a few thousand simultaneous calls, which the API rate-limits or bans and the process \
+may not have sockets for."
+                    }
+                    CollectionOrigin::UnboundedQuery => {
+                        "The list grows with the table: at a few thousand rows that is a \
+few thousand simultaneous calls, which the API rate-limits or bans and the process may not have sockets for."
+                    }
+                }
+                .to_owned(),
                 "Cap the concurrency with `p-limit` (`const limit = pLimit(5)`, then `limit(() => call(x))` in the \
 callback) or `p-map` with `{ concurrency: 5 }`, or use the API's batch endpoint."
                     .to_owned(),
