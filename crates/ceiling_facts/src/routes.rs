@@ -62,33 +62,55 @@ impl Project {
             for route in &facts.routes {
                 let (prefix, mounted_limiter) = self.mounted_under(file, route);
                 let path = join_paths(&prefix, &route.path);
-                let handler = self.function_of(file, &route.handler);
-                let limiter = route
-                    .middleware
-                    .iter()
-                    .chain(std::iter::once(&route.handler))
-                    .find_map(|value| self.limiter_of(file, value).or_else(|| self.limiter_wrapper(file, value)))
-                    .or(mounted_limiter)
-                    .or_else(|| global.iter().find(|(matcher, _)| matches(matcher, &path)).map(|(_, l)| l.clone()))
-                    .or_else(|| handler.and_then(|handler| self.limiter_called_by(handler, 0)))
-                    .or_else(|| self.auth_config_limiter(file, route, &path));
-                rows.push(RouteRow {
-                    framework: route.framework,
-                    method: route.method.clone(),
-                    path,
-                    file: facts.path.clone(),
-                    line: route.span.line,
-                    handler,
-                    handler_name: handler
-                        .map(|handler| self.function_name(handler).to_owned())
-                        .filter(|name| !name.starts_with('<')),
-                    limiter,
-                    span: route.span,
-                    file_id: file,
-                });
+                rows.push(self.row(file, route, path, mounted_limiter, &global, (file, route.span)));
+            }
+            // `export * from '../v1/links/route'`: the same handlers served at this file's path.
+            for mount in facts.mounts.iter().filter(|mount| mount.framework == Framework::NextAppRouter) {
+                let Some(Value::Import { module, .. }) = mount.handlers.first() else { continue };
+                let Some(target) = self.resolve_module(file, module) else { continue };
+                for route in self.file(target).routes.iter().filter(|r| r.framework == Framework::NextAppRouter) {
+                    rows.push(self.row(target, route, mount.prefix.clone(), None, &global, (file, mount.span)));
+                }
             }
         }
         rows
+    }
+
+    /// The row of `route` (declared in `file`) served at `path`, reported at `at`.
+    fn row(
+        &self,
+        file: FileId,
+        route: &Route,
+        path: String,
+        mounted_limiter: Option<String>,
+        global: &[(String, String)],
+        at: (FileId, Span),
+    ) -> RouteRow {
+        let handler = self.function_of(file, &route.handler);
+        let limiter = route
+            .middleware
+            .iter()
+            .chain(std::iter::once(&route.handler))
+            .find_map(|value| self.limiter_of(file, value).or_else(|| self.limiter_wrapper(file, value)))
+            .or(mounted_limiter)
+            .or_else(|| global.iter().find(|(matcher, _)| matches(matcher, &path)).map(|(_, l)| l.clone()))
+            .or_else(|| handler.and_then(|handler| self.limiter_called_by(handler, 0)))
+            .or_else(|| self.auth_config_limiter(file, route, &path));
+        let (at_file, span) = at;
+        RouteRow {
+            framework: route.framework,
+            method: route.method.clone(),
+            path,
+            file: self.file(at_file).path.clone(),
+            line: span.line,
+            handler,
+            handler_name: handler
+                .map(|handler| self.function_name(handler).to_owned())
+                .filter(|name| !name.starts_with('<')),
+            limiter,
+            span,
+            file_id: at_file,
+        }
     }
 
     /// The prefix a route is mounted under and a limiter mounted in front of it.

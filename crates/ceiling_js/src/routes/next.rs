@@ -1,6 +1,6 @@
 //! Next.js: app-router route handlers, pages-router API routes, server actions and `middleware.ts`.
 
-use ceiling_facts::{Framework, Value};
+use ceiling_facts::{Framework, Mount, Value};
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 
@@ -58,6 +58,22 @@ pub(super) fn middleware_export(path: &str, imports: &Imports) -> Option<&'stati
 /// `export async function POST(req)`, `export const GET = withAuth(...)`,
 /// `export { handler as GET, handler as POST }`.
 pub(super) fn app_route<'a>(cx: &mut Cx<'_, '_, 'a>, program: &Program<'a>, path: &str) {
+    // `export * from '../v1/links/route'`: another route file's handlers, served at this path.
+    for statement in &program.body {
+        if let Statement::ExportAllDeclaration(all) = statement
+            && all.exported.is_none()
+        {
+            let module = all.source.value.to_string();
+            let span = cx.lines.span(all.span);
+            cx.mounts.push(Mount {
+                span,
+                framework: Framework::NextAppRouter,
+                on: Value::Unknown,
+                prefix: path.to_owned(),
+                handlers: vec![Value::Import { module, name: ceiling_facts::ImportedName::Namespace }],
+            });
+        }
+    }
     for export in exports(program) {
         if !METHODS.contains(&export.name.as_str()) {
             continue;
