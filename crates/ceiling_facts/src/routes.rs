@@ -291,7 +291,7 @@ impl Project {
     /// hand-written token bucket that counts requests in a store.
     fn limiter_called_by(&self, function: FnRef, depth: u32) -> Option<String> {
         self.package_called_by(function, LIMITER_PACKAGES, depth).map(|(package, _, _)| package).or_else(|| {
-            self.functions_within(function, 2)
+            self.functions_within(function, 3)
                 .into_iter()
                 .map(|function| self.function_name(function))
                 .find(|name| is_limiter_name(name))
