@@ -30,6 +30,7 @@ and set a spending cap with the provider.",
             "A hand-written limiter counts: a function of the app named like one (`applyRateLimit`, `checkRateLimit`, `withRateLimit`, `throttle`) called by the handler or wrapping it.",
             "Any limiter covers the route: route middleware, an app-wide or router-wide `use`, a Next.js middleware whose matcher takes the path, or a limiter its handler calls.",
             "The paid call is more than two calls away from the handler, or made by a client that is not created from one of the listed packages (a plain `fetch`).",
+            "Email and SMS that report a change the route writes to the database (an invite created, a status set, a token consumed): repeating the message needs the change again, which such routes refuse. Paid AI calls fire regardless.",
             "Routes only the app's own machinery calls: a handler that checks a signature (QStash's `verifySignature`, a webhook's `constructEvent`, a function of the app named like `verifyQstashSignature`) and scheduled jobs' endpoints (a `cron` path segment).",
             "Tests, scripts and generated files.",
         ],
@@ -91,6 +92,12 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         } else {
             "calls a paid AI API"
         };
+        // A message that reports a change the route writes (an invite created, a status set, a
+        // token consumed) is sent once per change: repeating it needs the change again, which
+        // such routes refuse (already invited, already rejected, token gone).
+        if kind != "calls a paid AI API" && writes_to_database(project, handler) {
+            continue;
+        }
         findings.push(Finding {
             chain: vec![ChainLink { file: project.file(file).path.clone(), span, note: format!("calls `{package}`") }],
             ..RULE.finding(
@@ -122,4 +129,16 @@ fn costly_call(module: &str, path: &[String]) -> Option<String> {
         _ => true,
     }
     .then(|| (*package).to_owned())
+}
+
+/// Whether the handler, or a function it calls (two calls deep), writes to the database.
+fn writes_to_database(project: &Project, handler: ceiling_facts::FnRef) -> bool {
+    project.functions_within(handler, 2).into_iter().any(|function| {
+        let Some(items) = project.items(function) else { return false };
+        let facts = project.file(function.file);
+        items.queries.iter().any(|&query| {
+            !facts.queries[query as usize].shape.operation.is_read()
+                && project.query_orm(function.file, query).is_some()
+        })
+    })
 }
