@@ -445,7 +445,8 @@ impl Project {
 /// `checkRateLimit`, `withRateLimit`, `throttleRequests`, `limiter`.
 pub fn is_limiter_name(name: &str) -> bool {
     let name = name.rsplit('.').next().unwrap_or(name).to_ascii_lowercase().replace('_', "");
-    name.contains("ratelimit") || name.contains("throttle") || name.ends_with("limiter")
+    // `isStripeRateLimitError`, `handleRateLimitError`: about a remote API's limit, not a limiter.
+    (name.contains("ratelimit") || name.contains("throttle") || name.ends_with("limiter")) && !name.contains("error")
 }
 
 /// `/api` + `/users/:id`; either may be empty, and a router's `/` is its prefix.

@@ -16,8 +16,11 @@ pub fn role_of(path: &str) -> FileRole {
             .any(|part| matches!(*part, "test" | "spec" | "e2e" | "cy"));
     // Below `app/` or `pages/`, a folder is a URL segment (`app/api/test/route.ts` serves
     // `/api/test`): only the underscore folders, which routers skip, still say "tests".
+    // Route files, and the helpers beside them under an `api` folder of the tree
+    // (`app/api/stripe/integration/webhook/utils.ts`).
     let routes_by_path = stem_parts.first().is_some_and(|stem| matches!(*stem, "route" | "page" | "+server"))
-        || dirs.windows(2).any(|pair| pair == ["pages", "api"]);
+        || dirs.windows(2).any(|pair| pair == ["pages", "api"])
+        || dirs.iter().skip_while(|dir| **dir != "app").any(|dir| *dir == "api");
     let routing_root = dirs
         .iter()
         .position(|dir| matches!(*dir, "app" | "pages"))
@@ -65,5 +68,6 @@ mod tests {
         assert_eq!(role_of("apps/web/tests/integration/login.ts"), FileRole::Test);
         assert_eq!(role_of("apps/web/app/__tests__/page.tsx"), FileRole::Test);
         assert_eq!(role_of("app/tests/helpers.ts"), FileRole::Test);
+        assert_eq!(role_of("apps/web/app/(ee)/api/stripe/integration/webhook/utils.ts"), FileRole::App);
     }
 }

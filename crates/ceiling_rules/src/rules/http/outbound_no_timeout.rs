@@ -59,10 +59,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             let mut finding = RULE.finding(
                 facts.path.clone(),
                 request.span,
-                format!("`{}` to {host} has no timeout, on every {what} request", request.client),
+                format!("`{}` to {host} has no timeout, on the path of {what} requests", request.client),
                 format!(
-                    "When {host} slows down or hangs, every {what} request waits with it ({}), holding a socket \
-and memory: under load the server runs out of them and other routes stall too.",
+                    "When {host} slows down or hangs, each {what} request that reaches this call waits with it \
+({}), holding a socket and memory: under load the server runs out of them and other routes stall too.",
                     wait_of(&request.client)
                 ),
                 fix_for(&request.client),
