@@ -942,8 +942,9 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         let args = if callee.is_unknown() { Vec::new() } else { self.argument_values(&it.arguments) };
         let lengths = if callee.is_unknown() { Vec::new() } else { literal_lengths(&it.arguments) };
         let given = if callee.is_unknown() { Vec::new() } else { given(&it.arguments) };
+        let callee_value = callee.clone();
         self.record_call(it.span, it.node_id.get(), callee, false, deferred, args, lengths, given);
-        if let Some(request) = crate::requests::request(it, &mut self.values) {
+        if let Some(request) = crate::requests::request(it, &callee_value, &self.values) {
             let context = self.context();
             let request = HttpRequest {
                 span: self.lines.span(it.span),
@@ -985,10 +986,15 @@ impl<'a> Visit<'a> for Extractor<'_, 'a> {
         }
     }
 
-    fn visit_identifier_reference(&mut self, it: &IdentifierReference<'a>) {
-        if mentions_rate_limit(&it.name) {
+    fn visit_binary_expression(&mut self, it: &BinaryExpression<'a>) {
+        // `e instanceof RateLimitError`: the SDKs' error for a 429.
+        if it.operator == oxc_syntax::operator::BinaryOperator::Instanceof
+            && let Expression::Identifier(class) = it.right.get_inner_expression()
+            && mentions_rate_limit(&class.name)
+        {
             self.mark_rate_limit_handling();
         }
+        walk::walk_binary_expression(self, it);
     }
 
     fn visit_static_member_expression(&mut self, it: &StaticMemberExpression<'a>) {
@@ -1065,7 +1071,8 @@ fn mentions_rate_limit(text: &str) -> bool {
     // Most names and strings say none of it: a cheap test before folding case and separators.
     let bytes = text.as_bytes();
     let has = |word: &[u8]| bytes.windows(word.len()).any(|window| window.eq_ignore_ascii_case(word));
-    if text.len() < 9 || !(has(b"rate") || has(b"retry") || has(b"many")) {
+    // A header, a status name or a class name is short; prose and markup are not what we look for.
+    if !(9..=40).contains(&text.len()) || !(has(b"rate") || has(b"retry") || has(b"many")) {
         return false;
     }
     let folded: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();

@@ -32,8 +32,9 @@ enum Form {
 }
 
 /// The request `call` sends, if it calls `fetch` or an HTTP client package.
-pub(crate) fn request<'a>(call: &CallExpression<'a>, values: &mut Values<'_, 'a>) -> Option<Request> {
-    let (client, form) = client_of(&call.callee, values)?;
+/// `callee` is the callee's value, which the caller has already worked out.
+pub(crate) fn request<'a>(call: &CallExpression<'a>, callee: &Value, values: &Values<'_, 'a>) -> Option<Request> {
+    let (client, form) = client_of(&call.callee, callee, values)?;
     let argument = |index: usize| call.arguments.get(index);
     let (url, options) = match form {
         Form::UrlThenOptions => (argument(0), argument(1)),
@@ -65,7 +66,7 @@ pub(crate) fn request<'a>(call: &CallExpression<'a>, values: &mut Values<'_, 'a>
 }
 
 /// The HTTP client a callee is, and how its arguments are laid out.
-fn client_of<'a>(callee: &Expression<'a>, values: &mut Values<'_, 'a>) -> Option<(&'static str, Form)> {
+fn client_of<'a>(callee: &Expression<'a>, value: &Value, values: &Values<'_, 'a>) -> Option<(&'static str, Form)> {
     let callee = callee.get_inner_expression();
     // The global `fetch`, not a binding of the file that shadows it.
     if let Expression::Identifier(ident) = callee
@@ -77,17 +78,17 @@ fn client_of<'a>(callee: &Expression<'a>, values: &mut Values<'_, 'a>) -> Option
     if ["globalThis", "window", "self"].iter().any(|global| callee.is_specific_member_access(global, "fetch")) {
         return Some(("fetch", Form::UrlThenOptions));
     }
-    let (module, name, method) = match values.of(callee, None) {
+    let (module, name, method) = match value {
         Value::Import { module, name } => (module, name, None),
-        Value::Member(object, method) => match *object {
-            Value::Import { module, name } => (module, name, Some(method)),
+        Value::Member(object, method) => match &**object {
+            Value::Import { module, name } => (module, name, Some(method.as_str())),
             _ => return None,
         },
         _ => return None,
     };
-    let default = name == ImportedName::Default || name == ImportedName::Namespace;
-    let named = |wanted: &str| matches!(&name, ImportedName::Named(n) if n == wanted);
-    match (module.as_str(), method.as_deref()) {
+    let default = *name == ImportedName::Default || *name == ImportedName::Namespace;
+    let named = |wanted: &str| matches!(name, ImportedName::Named(n) if n == wanted);
+    match (module.as_str(), method) {
         ("node-fetch" | "cross-fetch" | "isomorphic-fetch", None) if default || named("fetch") => {
             Some(("fetch", Form::UrlThenOptions))
         }

@@ -2,6 +2,8 @@
 //! on every request. Shared by the rules about timeouts, retries, fan-out and per-request clients.
 
 use ceiling_facts::{FileFacts, FileId, FnId, FnRef, HttpRequest, IterId, Project, RouteRow, Target, in_package};
+use std::cell::RefCell;
+
 use rustc_hash::FxHashMap;
 
 /// How many calls deep from a route's handler a function still runs "on the request".
@@ -35,36 +37,45 @@ pub const REMOTE_SDKS: &[&str] = &[
     "firebase-admin",
 ];
 
-/// The functions that run on a user's request, each with the first route (an index in the route
-/// table) that runs it: each route's handler and the functions it calls, a few calls deep. Routes
-/// only the app's own machinery calls (cron endpoints, signed queue consumers) are left out.
+/// The functions that run on a user's request, each with the routes (indices in the route table)
+/// that run it: each route's handler and the functions it calls, a few calls deep. Routes only the
+/// app's own machinery calls (cron endpoints, signed queue consumers) do not count; whether a route
+/// is one is asked only of the routes a finding would name, since it costs a walk of the handler.
 pub struct PerRequest {
-    route_of: FxHashMap<FnRef, usize>,
+    routes_of: FxHashMap<FnRef, Vec<u32>>,
+    internal: RefCell<FxHashMap<u32, bool>>,
 }
 
 impl PerRequest {
     pub fn new(project: &Project) -> PerRequest {
-        let mut route_of = FxHashMap::default();
+        let mut routes_of: FxHashMap<FnRef, Vec<u32>> = FxHashMap::default();
         for (index, row) in project.route_table().iter().enumerate() {
             if project.file(row.file_id).role != ceiling_facts::FileRole::App {
                 continue;
             }
             let Some(handler) = row.handler else { continue };
-            if crate::webhooks::internal(project, row) {
-                continue;
-            }
             for function in project.functions_within(handler, REQUEST_DEPTH) {
-                route_of.entry(function).or_insert(index);
+                routes_of.entry(function).or_default().push(index as u32);
             }
         }
-        PerRequest { route_of }
+        PerRequest { routes_of, internal: RefCell::default() }
     }
 
-    /// The route that runs code of `func` in `file` (a function, or a callback inside one).
+    /// The first route users call that runs code of `func` in `file` (a function, or a callback
+    /// inside one).
     pub fn route<'p>(&self, project: &'p Project, file: FileId, func: Option<FnId>) -> Option<&'p RouteRow> {
+        let table = project.route_table();
         owners(project.file(file), file, func)
-            .find_map(|function| self.route_of.get(&function))
-            .map(|&index| &project.route_table()[index])
+            .filter_map(|function| self.routes_of.get(&function))
+            .flatten()
+            .find(|&&index| {
+                !*self
+                    .internal
+                    .borrow_mut()
+                    .entry(index)
+                    .or_insert_with(|| crate::webhooks::internal(project, &table[index as usize]))
+            })
+            .map(|&index| &table[index as usize])
     }
 }
 

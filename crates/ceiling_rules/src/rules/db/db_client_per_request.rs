@@ -1,7 +1,7 @@
 //! `db-client-per-request`: a database client or pool created while handling a request, instead
 //! of once per process.
 
-use ceiling_facts::{FileRole, Project};
+use ceiling_facts::{FileRole, ImportedName, Project, Value, in_package};
 
 use crate::outbound::PerRequest;
 use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
@@ -71,7 +71,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             continue;
         }
         for call in &facts.calls {
-            if call.kept || call.func.is_none() {
+            if call.kept || call.func.is_none() || !could_be_client(&call.callee) {
                 continue;
             }
             let Some((module, path)) = project.package_export(file, &call.callee) else { continue };
@@ -125,4 +125,22 @@ fn constructor_snippet(package: &str, name: &str, constructs: bool) -> String {
         (name, true) => format!("new {name}()"),
         (name, false) => format!("{name}(config)"),
     }
+}
+
+/// A cheap look at the callee before resolving it across files: an import from one of the
+/// packages, or one of the constructors' names (a project's re-export of it).
+fn could_be_client(callee: &Value) -> bool {
+    let (module, name) = match callee {
+        Value::Import { module, name } => (module, Some(name)),
+        Value::Member(object, member) => match &**object {
+            Value::Import { module, .. } => {
+                return CLIENTS.iter().any(|&(package, name, _)| in_package(module, package) || name == member);
+            }
+            _ => return false,
+        },
+        _ => return false,
+    };
+    CLIENTS.iter().any(|&(package, export, _)| {
+        in_package(module, package) || matches!(name, Some(ImportedName::Named(named)) if !export.is_empty() && named == export)
+    })
 }
