@@ -9,6 +9,7 @@
 //! This crate knows no parser, no file system walking and no rule.
 
 mod facts;
+mod lines;
 mod packages;
 mod project;
 mod resolve;
@@ -18,6 +19,7 @@ mod suppression;
 mod value;
 
 pub use facts::*;
+pub use lines::LineIndex;
 pub use packages::{PackageEntity, in_package};
 pub use project::{ChainStep, FileId, FnRef, FunctionItems, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;

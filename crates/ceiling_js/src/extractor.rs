@@ -16,7 +16,7 @@ use crate::iterations::{
     ARRAY_CALLBACKS, BodyFacts, is_batch_set, is_one_row, over_collection, over_condition, over_counted,
     statement_mentions,
 };
-use crate::lines::LineIndex;
+use crate::lines::{LineIndex, OxcSpans};
 use crate::orm::{Chain, Hints, Link, shapes, sql_tag_shape};
 use crate::values::Values;
 

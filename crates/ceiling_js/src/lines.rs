@@ -1,27 +1,14 @@
-//! Byte offsets to 1-based lines and columns.
+//! oxc's spans to ceiling's: the shared line index, read with oxc's span type.
 
-use ceiling_facts::Span;
+pub use ceiling_facts::LineIndex;
 
-pub struct LineIndex<'s> {
-    source: &'s str,
-    starts: Vec<u32>,
+/// `lines.span(oxc_span)`: the line index takes oxc's spans as they come.
+pub trait OxcSpans {
+    fn span(&self, span: oxc_span::Span) -> ceiling_facts::Span;
 }
 
-impl<'s> LineIndex<'s> {
-    pub fn new(source: &'s str) -> Self {
-        let starts =
-            std::iter::once(0).chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|at| at as u32 + 1)).collect();
-        LineIndex { source, starts }
-    }
-
-    pub fn lines(&self) -> u32 {
-        self.starts.len() as u32
-    }
-
-    pub fn span(&self, span: oxc_span::Span) -> Span {
-        let line = self.starts.partition_point(|start| *start <= span.start);
-        let line_start = self.starts[line - 1] as usize;
-        let col = self.source[line_start..span.start as usize].chars().count() as u32 + 1;
-        Span { start: span.start, end: span.end, line: line as u32, col }
+impl OxcSpans for LineIndex<'_> {
+    fn span(&self, span: oxc_span::Span) -> ceiling_facts::Span {
+        self.range(span.start, span.end)
     }
 }

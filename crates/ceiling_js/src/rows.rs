@@ -7,7 +7,7 @@ use oxc_ast::ast::*;
 use oxc_span::GetSpan;
 use oxc_syntax::operator::{BinaryOperator, LogicalOperator, UnaryOperator};
 
-use crate::lines::LineIndex;
+use crate::lines::{LineIndex, OxcSpans};
 use crate::values::Values;
 
 /// What the code around a query does with it.

@@ -22,7 +22,7 @@ use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 use oxc_semantic::SymbolId;
 
-use crate::lines::LineIndex;
+use crate::lines::{LineIndex, OxcSpans};
 use crate::literal::string;
 use crate::values::Values;
 

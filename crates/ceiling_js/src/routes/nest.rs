@@ -4,6 +4,7 @@ use ceiling_facts::{Framework, ImportedName, Mount, Value};
 use oxc_ast::ast::*;
 
 use super::{Cx, Entry, property};
+use crate::lines::OxcSpans;
 
 const COMMON: &str = "@nestjs/common";
 const THROTTLER: &str = "@nestjs/throttler";

@@ -5,6 +5,7 @@ use oxc_ast::AstKind;
 use oxc_ast::ast::*;
 
 use super::{Cx, Entry, Imports, Item, exports, property, script_stem, split_path, string, tree_root, url_of};
+use crate::lines::OxcSpans;
 
 /// The HTTP methods an app-router `route.ts` (or a SvelteKit `+server.ts`) may export.
 pub(super) const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];

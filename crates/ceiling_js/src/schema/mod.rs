@@ -17,7 +17,7 @@ use oxc_ast::ast::*;
 use oxc_semantic::{Semantic, SymbolId};
 use rustc_hash::FxHashMap;
 
-use crate::lines::LineIndex;
+use crate::lines::{LineIndex, OxcSpans};
 use crate::literal::string;
 
 /// The tables `program` (the text of `path`) declares.

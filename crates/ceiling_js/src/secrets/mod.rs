@@ -25,7 +25,7 @@ use oxc_ast_visit::{Visit, walk};
 use oxc_syntax::operator::{AssignmentOperator, BinaryOperator, LogicalOperator, UnaryOperator};
 use rustc_hash::FxHashSet;
 
-use crate::lines::LineIndex;
+use crate::lines::{LineIndex, OxcSpans};
 
 /// The objects whose `.env` holds the environment.
 const ENV_OBJECTS: &[&[u8]] = &[b"process", b"import.meta", b"Bun", b"Deno"];

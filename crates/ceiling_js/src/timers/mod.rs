@@ -29,7 +29,7 @@ use oxc_ast::ast::*;
 use oxc_semantic::{NodeId, Semantic};
 use oxc_span::GetSpan;
 
-use crate::lines::LineIndex;
+use crate::lines::{LineIndex, OxcSpans};
 use crate::values::Values;
 
 use period::Period;
