@@ -50,6 +50,8 @@ pub enum Orm {
     Objection,
     /// Raw SQL drivers: node-postgres, postgres.js, @vercel/postgres, Neon, mysql2.
     Sql,
+    /// Django's ORM: `Model.objects` querysets.
+    Django,
 }
 
 impl Orm {
@@ -65,6 +67,7 @@ impl Orm {
             Orm::Kysely => "Kysely",
             Orm::Objection => "Objection",
             Orm::Sql => "SQL driver",
+            Orm::Django => "Django ORM",
         }
     }
 }
@@ -361,6 +364,8 @@ pub enum IterationKind {
     ArrayCallback,
     /// `pMap(xs, cb)` and similar async iteration helpers.
     AsyncHelper,
+    /// A comprehension or generator expression: `[f(x) for x in xs]`.
+    Comprehension,
 }
 
 /// What an iteration runs over.

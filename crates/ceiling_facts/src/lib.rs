@@ -19,7 +19,7 @@ mod suppression;
 mod value;
 
 pub use facts::*;
-pub use lines::LineIndex;
+pub use lines::{LineIndex, MAX_NESTING, nesting_depth};
 pub use packages::{PackageEntity, in_package};
 pub use project::{ChainStep, FileId, FnRef, FunctionItems, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;

@@ -1,4 +1,5 @@
-//! Byte offsets to 1-based lines and columns, for every frontend.
+//! What every frontend needs of a source's raw text: lines and columns of byte offsets, and how
+//! deeply it nests.
 
 use crate::Span;
 
@@ -25,4 +26,29 @@ impl<'s> LineIndex<'s> {
         let col = self.source[line_start..start as usize].chars().count() as u32 + 1;
         Span { start, end, line: line as u32, col }
     }
+}
+
+/// Files nested deeper than this are refused rather than risk the stack of a recursive parser.
+pub const MAX_NESTING: usize = 1_000;
+
+/// An upper bound on how deeply brackets nest, counted without parsing. Brackets inside strings
+/// and comments count too, which only makes the bound more cautious. Table-driven and branch-free
+/// in the loop, since it reads every byte of every file.
+pub fn nesting_depth(source: &str) -> usize {
+    const DELTA: [i32; 256] = {
+        let mut table = [0; 256];
+        table[b'(' as usize] = 1;
+        table[b'[' as usize] = 1;
+        table[b'{' as usize] = 1;
+        table[b')' as usize] = -1;
+        table[b']' as usize] = -1;
+        table[b'}' as usize] = -1;
+        table
+    };
+    let (mut depth, mut max) = (0i32, 0i32);
+    for &byte in source.as_bytes() {
+        depth = (depth + DELTA[byte as usize]).max(0);
+        max = max.max(depth);
+    }
+    max as usize
 }

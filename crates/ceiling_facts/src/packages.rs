@@ -84,6 +84,7 @@ pub fn package_orm(module: &str) -> Option<Orm> {
         return Some(Orm::Supabase);
     }
     match module {
+        "django.db" | "django.db.models" => Some(Orm::Django),
         "typeorm" => Some(Orm::TypeOrm),
         "sequelize" | "sequelize-typescript" => Some(Orm::Sequelize),
         "mongoose" => Some(Orm::Mongoose),
@@ -126,6 +127,8 @@ pub fn package_entity(module: &str, path: &[&str]) -> Option<PackageEntity> {
         (Orm::Knex, ["default"] | ["knex"]) => ClientFactory(orm),
         (Orm::Kysely, ["Kysely" | "Transaction"]) => ClientClass(orm),
         (Orm::Objection, ["Model"]) => ModelBase(orm),
+        // `from django.db import models` then `models.Model`, or `from django.db.models import Model`.
+        (Orm::Django, ["models", "Model"] | ["Model"]) => ModelBase(orm),
         // `Build.knex()`: the Knex instance behind every Objection model.
         (Orm::Objection, ["Model", "knex"]) => ClientFactory(Orm::Knex),
         (Orm::Knex, ["Knex"]) => ClientClass(orm),

@@ -193,6 +193,9 @@ impl Project {
     fn resolve_module_uncached(&self, from: FileId, specifier: &str) -> Option<FileId> {
         let from = &self.files[from as usize].path;
         let dir = from.rsplit_once('/').map_or("", |(dir, _)| dir);
+        if from.ends_with(".py") {
+            return self.resolve_python(dir, specifier);
+        }
         if specifier.starts_with("./") || specifier.starts_with("../") || specifier == "." {
             return self.probe(&join_path(dir, specifier));
         }
@@ -227,6 +230,30 @@ impl Project {
                     }
                 }
             }
+        }
+        None
+    }
+
+    /// A Python module: `./models` (the frontend writes relative imports as paths) next to the
+    /// importing file, or a dotted name (`shop.models`) under one of the importing file's
+    /// directories, the nearest first: the directory that holds the top package is not marked.
+    fn resolve_python(&self, dir: &str, specifier: &str) -> Option<FileId> {
+        let probe = |path: &str| {
+            [format!("{path}.py"), format!("{path}/__init__.py")]
+                .iter()
+                .find_map(|file| self.by_path.get(file).copied())
+        };
+        if specifier.starts_with("./") || specifier.starts_with("../") {
+            return probe(&join_path(dir, specifier));
+        }
+        let relative = specifier.replace('.', "/");
+        let mut base = Some(dir);
+        while let Some(current) = base {
+            let path = if current.is_empty() { relative.clone() } else { format!("{current}/{relative}") };
+            if let Some(found) = probe(&path) {
+                return Some(found);
+            }
+            base = (!current.is_empty()).then(|| current.rsplit_once('/').map_or("", |(parent, _)| parent));
         }
         None
     }
@@ -290,7 +317,7 @@ impl Project {
                             QueryApi::KyselyBuilder => orm == Orm::Kysely,
                             QueryApi::ObjectionQuery => orm == Orm::Objection,
                             QueryApi::ModelMethod => {
-                                matches!(orm, Orm::TypeOrm | Orm::Sequelize | Orm::Mongoose)
+                                matches!(orm, Orm::TypeOrm | Orm::Sequelize | Orm::Mongoose | Orm::Django)
                             }
                             // Entity-manager methods are TypeORM's; raw `query()` is everyone's.
                             QueryApi::ClientMethod => {

@@ -26,8 +26,7 @@ use oxc_parser::{ParseOptions, Parser};
 use oxc_semantic::SemanticBuilder;
 use oxc_span::SourceType;
 
-/// Files nested deeper than this are refused rather than risk the stack of a recursive walk.
-pub const MAX_NESTING: usize = 1_000;
+pub use ceiling_facts::MAX_NESTING;
 
 /// Extensions this frontend reads.
 pub const EXTENSIONS: &[&str] = &["js", "jsx", "mjs", "cjs", "ts", "tsx", "mts", "cts"];
@@ -44,7 +43,7 @@ pub enum Skip {
 /// Parses `source` (the text of `path`) and extracts its facts. `path` picks the dialect
 /// (`.tsx`, `.mts`...) and is stored as given in the facts.
 pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
-    if nesting_depth(source) > MAX_NESTING {
+    if ceiling_facts::nesting_depth(source) > MAX_NESTING {
         return Err(Skip::TooDeep);
     }
     let source_type = SourceType::from_path(Path::new(path)).unwrap_or_default();
@@ -61,28 +60,6 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     (facts.env_fallbacks, facts.env_reads) = secrets::env_facts(&parsed.program);
     facts.path = path.to_owned();
     Ok(facts)
-}
-
-/// An upper bound on how deeply brackets nest, counted without parsing. Brackets inside strings
-/// and comments count too, which only makes the bound more cautious. Table-driven and branch-free
-/// in the loop, since it reads every byte of every file.
-fn nesting_depth(source: &str) -> usize {
-    const DELTA: [i32; 256] = {
-        let mut table = [0; 256];
-        table[b'(' as usize] = 1;
-        table[b'[' as usize] = 1;
-        table[b'{' as usize] = 1;
-        table[b')' as usize] = -1;
-        table[b']' as usize] = -1;
-        table[b'}' as usize] = -1;
-        table
-    };
-    let (mut depth, mut max) = (0i32, 0i32);
-    for &byte in source.as_bytes() {
-        depth = (depth + DELTA[byte as usize]).max(0);
-        max = max.max(depth);
-    }
-    max as usize
 }
 
 #[cfg(test)]

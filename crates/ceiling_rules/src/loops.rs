@@ -43,6 +43,7 @@ fn scales(project: &Project, file: FileId, iteration: &Iteration, handful: Handf
             | IterationKind::ForAwait
             | IterationKind::ArrayCallback
             | IterationKind::AsyncHelper
+            | IterationKind::Comprehension
     );
     let retry_loop = iteration.retries && !element_loop;
     let grows = match iteration.over {
@@ -224,6 +225,8 @@ fn loop_link(file: &FileFacts, loop_id: IterId) -> ChainLink {
     let iteration = &file.iterations[loop_id as usize];
     let what = match iteration.kind {
         IterationKind::For => "`for` loop",
+        // Python's `for x in xs` walks elements too, and is spelt `for`.
+        IterationKind::ForOf if file.path.ends_with(".py") => "`for` loop",
         IterationKind::ForOf => "`for...of` loop",
         IterationKind::ForIn => "`for...in` loop",
         IterationKind::ForAwait => "`for await` loop",
@@ -231,6 +234,7 @@ fn loop_link(file: &FileFacts, loop_id: IterId) -> ChainLink {
         IterationKind::DoWhile => "`do...while` loop",
         IterationKind::ArrayCallback => "array callback",
         IterationKind::AsyncHelper => "async map over the collection",
+        IterationKind::Comprehension => "comprehension",
     };
     ChainLink { file: file.path.clone(), span: iteration.span, note: format!("{what}, once per element") }
 }

@@ -1,7 +1,7 @@
 //! Runs every fixture project under `fixtures/<rule-id>/{fire,pass}/<case>/`.
 //!
 //! A fixture documents itself: a finding is expected exactly where a line ends in
-//! `// expect: <rule-id>` (`-- expect:` in SQL; or `// expect: <rule-id>:<severity>`, several
+//! `// expect: <rule-id>` (`-- expect:` in SQL, `# expect:` in Python; or `// expect: <rule-id>:<severity>`, several
 //! separated by commas). Every finding of every rule must be expected and every expectation found,
 //! in `fire` and `pass` cases alike. A `fire` case of a rule expects that rule somewhere; a `pass`
 //! case never does, so it passes only when its rule stays quiet. Findings of other rules in a case
@@ -100,8 +100,11 @@ fn expectations(case: &Path) -> BTreeSet<Expectation> {
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
             let relative = path.strip_prefix(case).unwrap().to_string_lossy().replace('\\', "/");
             for (index, line) in text.lines().enumerate() {
-                // `// expect:` in JS, TS and Prisma schemas; `-- expect:` in SQL.
-                let Some((_, markers)) = line.rsplit_once("// expect: ").or_else(|| line.rsplit_once("-- expect: "))
+                // `// expect:` in JS, TS and Prisma schemas; `-- expect:` in SQL; `# expect:` in Python.
+                let Some((_, markers)) = line
+                    .rsplit_once("// expect: ")
+                    .or_else(|| line.rsplit_once("-- expect: "))
+                    .or_else(|| line.rsplit_once("# expect: "))
                 else {
                     continue;
                 };

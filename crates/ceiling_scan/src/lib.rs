@@ -250,7 +250,7 @@ fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome
         if source.len > MAX_GENERATED_BYTES {
             return skip(SkipReason::Generated);
         }
-        return match ceiling_js::extract(&relative, &text) {
+        return match extract(&relative, &text) {
             Ok(mut facts) => {
                 facts.role = FileRole::Generated;
                 Outcome::Generated(facts, Skipped { path: relative.clone(), reason: SkipReason::Generated })
@@ -261,14 +261,27 @@ fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome
     if is_minified(&text) {
         return skip(SkipReason::Minified);
     }
-    match ceiling_js::extract(&relative, &text) {
+    match extract(&relative, &text) {
         Ok(mut facts) => {
             facts.role = role;
             Outcome::Facts(facts)
         }
-        Err(ceiling_js::Skip::Parse(message)) => skip(SkipReason::ParseError(message)),
-        Err(ceiling_js::Skip::TooDeep) => skip(SkipReason::TooDeep),
+        Err(reason) => skip(reason),
     }
+}
+
+/// The facts of one source file, from the frontend of its language.
+fn extract(relative: &str, text: &str) -> Result<FileFacts, SkipReason> {
+    if relative.ends_with(".py") {
+        return ceiling_py::extract(relative, text).map_err(|skip| match skip {
+            ceiling_py::Skip::Parse(message) => SkipReason::ParseError(message),
+            ceiling_py::Skip::TooDeep => SkipReason::TooDeep,
+        });
+    }
+    ceiling_js::extract(relative, text).map_err(|skip| match skip {
+        ceiling_js::Skip::Parse(message) => SkipReason::ParseError(message),
+        ceiling_js::Skip::TooDeep => SkipReason::TooDeep,
+    })
 }
 
 /// Generated code says so in its first lines (`@generated`, "Do not edit").

@@ -32,7 +32,10 @@ pub fn role_of(path: &str) -> FileRole {
         | "cypress" | "playwright" | "spec" | "mocks" | "fixtures" => at < routing_root,
         _ => false,
     });
-    if is_test_name || test_dir {
+    // pytest's conventions: `test_views.py`, `views_test.py`, `conftest.py`.
+    let python_test =
+        name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py");
+    if is_test_name || test_dir || python_test {
         return FileRole::Test;
     }
     let script_dir = dirs.iter().any(|dir| {
@@ -68,6 +71,9 @@ mod tests {
         assert_eq!(role_of("apps/web/tests/integration/login.ts"), FileRole::Test);
         assert_eq!(role_of("apps/web/app/__tests__/page.tsx"), FileRole::Test);
         assert_eq!(role_of("app/tests/helpers.ts"), FileRole::Test);
+        assert_eq!(role_of("shop/test_views.py"), FileRole::Test);
+        assert_eq!(role_of("shop/conftest.py"), FileRole::Test);
+        assert_eq!(role_of("shop/views.py"), FileRole::App);
         assert_eq!(role_of("apps/web/app/(ee)/api/stripe/integration/webhook/utils.ts"), FileRole::App);
     }
 }

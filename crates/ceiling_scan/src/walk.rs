@@ -107,8 +107,9 @@ pub fn walk(root: &Path) -> Walked {
     walked.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// JS/TS sources, without type declarations (`.d.ts` hold no code that runs).
+/// JS/TS sources, without type declarations (`.d.ts` hold no code that runs), and Python modules.
 fn is_source(path: &str) -> bool {
     let Some((stem, extension)) = path.rsplit_once('.') else { return false };
-    ceiling_js::EXTENSIONS.contains(&extension) && !stem.ends_with(".d")
+    (ceiling_js::EXTENSIONS.contains(&extension) && !stem.ends_with(".d"))
+        || ceiling_py::EXTENSIONS.contains(&extension)
 }

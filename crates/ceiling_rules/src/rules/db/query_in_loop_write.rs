@@ -112,6 +112,10 @@ fn fix(orm: Orm, operation: Operation) -> String {
         (Orm::Knex, _) => {
             "collect the rows and call `knex(table).insert(rows)` once, or use one statement with `whereIn`"
         }
+        (Orm::Django, Operation::Create) => "collect the instances and call `Model.objects.bulk_create(objs)` once",
+        (Orm::Django, _) => {
+            "use one `Model.objects.filter(id__in=ids).update(...)` / `.delete()`, or `bulk_update(objs, fields)`"
+        }
         (Orm::Sql, _) => {
             "write all rows in one statement: a multi-row `INSERT ... VALUES (...), (...)`, `INSERT ... SELECT * FROM unnest($1::int[], ...)`, or `UPDATE ... FROM (VALUES ...)`"
         }

@@ -1,0 +1,145 @@
+//! Django ORM queries: `Model.objects.<method>(...)` and the querysets chained from it
+//! (`Order.objects.filter(paid=True).select_related('customer').order_by('-created')`).
+
+use ceiling_facts::{Filter, FilterOp, Operation, QueryApi, QueryShape};
+use ruff_python_ast::{Expr, ExprCall};
+
+/// A query: the expression of its model (`Order`) and what it does.
+pub struct Found<'a> {
+    pub model: &'a Expr,
+    pub shape: QueryShape,
+}
+
+/// The query a call chain makes, when it goes through a model's `objects` manager.
+pub fn query(call: &ExprCall) -> Option<Found<'_>> {
+    let mut links: Vec<(&str, &ExprCall)> = Vec::new();
+    let mut current = call;
+    let model = loop {
+        let Expr::Attribute(attribute) = current.func.as_ref() else { return None };
+        links.push((attribute.attr.as_str(), current));
+        match attribute.value.as_ref() {
+            Expr::Attribute(manager) if manager.attr.as_str() == "objects" => break manager.value.as_ref(),
+            Expr::Call(inner) => current = inner,
+            _ => return None,
+        }
+    };
+    links.reverse();
+    let (last, _) = *links.last()?;
+    let mut shape = QueryShape::new(QueryApi::ModelMethod, last, operation(&links));
+    shape.model = match model {
+        Expr::Name(name) => Some(name.id.to_string()),
+        Expr::Attribute(attribute) => Some(attribute.attr.to_string()),
+        _ => None,
+    };
+    for (method, call) in &links {
+        match *method {
+            "filter" | "exclude" | "get" | "get_or_create" | "update_or_create" | "first" | "count" | "exists"
+            | "delete" | "update" => {
+                for keyword in call.arguments.keywords.iter() {
+                    let Some(name) = &keyword.arg else {
+                        // `filter(**filters)`: conditions built elsewhere.
+                        shape.opaque = true;
+                        continue;
+                    };
+                    if matches!(*method, "update" | "get_or_create" | "update_or_create")
+                        && matches!(name.as_str(), "defaults")
+                    {
+                        continue;
+                    }
+                    if *method == "update" {
+                        continue;
+                    }
+                    let filter = lookup(name.as_str());
+                    if filter.op == FilterOp::In && !is_literal_list(&keyword.value) {
+                        shape.batched = true;
+                    }
+                    shape.filters.push(filter);
+                }
+                // `filter(Q(...) | Q(...))`: conditions this reader does not take apart.
+                if !call.arguments.args.is_empty() {
+                    shape.opaque = true;
+                }
+            }
+            "order_by" => {
+                shape.sorts.extend(strings(call).map(|field| field.trim_start_matches('-').to_owned()));
+            }
+            "select_related" | "prefetch_related" => shape.includes.extend(strings(call).map(str::to_owned)),
+            "in_bulk" => shape.batched = true,
+            _ => {}
+        }
+    }
+    shape.bounded = matches!(shape.operation, Operation::ReadOne | Operation::Count | Operation::Aggregate);
+    Some(Found { model, shape })
+}
+
+/// What a chain does, by the method that runs it.
+fn operation(links: &[(&str, &ExprCall)]) -> Operation {
+    links
+        .iter()
+        .rev()
+        .find_map(|(method, _)| {
+            Some(match *method {
+                "get" | "first" | "last" | "earliest" | "latest" => Operation::ReadOne,
+                "count" | "exists" => Operation::Count,
+                "aggregate" => Operation::Aggregate,
+                "create" => Operation::Create,
+                "get_or_create" | "update_or_create" => Operation::Upsert,
+                "update" => Operation::Update,
+                "delete" => Operation::Delete,
+                "bulk_create" | "bulk_update" => Operation::BulkWrite,
+                _ => return None,
+            })
+        })
+        .unwrap_or(Operation::ReadMany)
+}
+
+/// A keyword of `filter()`: `email`, `author__name`, `created__gte`, `title__icontains`.
+fn lookup(keyword: &str) -> Filter {
+    let mut parts: Vec<&str> = keyword.split("__").collect();
+    let op = match parts.last().copied() {
+        Some("in") => Some(FilterOp::In),
+        Some("gt" | "gte" | "lt" | "lte" | "range") => Some(FilterOp::Range),
+        Some("startswith" | "istartswith") => Some(FilterOp::Prefix),
+        Some("contains" | "icontains" | "endswith" | "iendswith" | "regex" | "iregex") => Some(FilterOp::Unanchored),
+        Some("exact" | "iexact" | "isnull") => Some(FilterOp::Equals),
+        _ => None,
+    };
+    if op.is_some() && parts.len() > 1 {
+        parts.pop();
+    }
+    let column = match parts[0] {
+        "pk" => "id",
+        column => column,
+    };
+    // `author__name`: a condition on the related table.
+    let op = if parts.len() > 1 { FilterOp::Relation } else { op.unwrap_or(FilterOp::Equals) };
+    Filter::new(column, op)
+}
+
+fn is_literal_list(expr: &Expr) -> bool {
+    matches!(expr, Expr::List(_) | Expr::Tuple(_) | Expr::Set(_))
+}
+
+/// The string literals among a call's positional arguments.
+fn strings<'a>(call: &'a ExprCall) -> impl Iterator<Item = &'a str> + 'a {
+    call.arguments.args.iter().filter_map(|argument| match argument {
+        Expr::StringLiteral(literal) => Some(literal.value.to_str()),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups_become_filters() {
+        assert_eq!(lookup("email"), Filter::new("email", FilterOp::Equals));
+        assert_eq!(lookup("pk"), Filter::new("id", FilterOp::Equals));
+        assert_eq!(lookup("created__gte"), Filter::new("created", FilterOp::Range));
+        assert_eq!(lookup("title__icontains"), Filter::new("title", FilterOp::Unanchored));
+        assert_eq!(lookup("id__in"), Filter::new("id", FilterOp::In));
+        assert_eq!(lookup("author__name"), Filter::new("author", FilterOp::Relation));
+        assert_eq!(lookup("author__name__iexact"), Filter::new("author", FilterOp::Relation));
+    }
+}

@@ -1,0 +1,61 @@
+//! Facts extracted from small Python sources.
+
+use ceiling_facts::{FilterOp, ImportedName, Operation, Over, Value};
+
+use crate::extract;
+
+#[test]
+fn a_django_query_in_a_loop() {
+    let facts = extract(
+        "shop/views.py",
+        "from .models import Order, Customer\n\ndef report(request):\n    for order in Order.objects.filter(paid=True).order_by('-created'):\n        customer = Customer.objects.get(pk=order.customer_id)\n    return [c.name for c in Customer.objects.all()[:10]]\n",
+    )
+    .unwrap();
+    let shapes: Vec<(String, Operation, bool)> = facts
+        .queries
+        .iter()
+        .map(|q| (q.shape.model.clone().unwrap(), q.shape.operation, q.iteration.is_some()))
+        .collect();
+    assert_eq!(
+        shapes,
+        [
+            ("Order".to_owned(), Operation::ReadMany, false),
+            ("Customer".to_owned(), Operation::ReadOne, true),
+            ("Customer".to_owned(), Operation::ReadMany, false),
+        ]
+    );
+    assert_eq!(facts.queries[0].shape.sorts, ["created"]);
+    assert_eq!(facts.queries[1].shape.filters[0].column, "id");
+    assert_eq!(facts.queries[1].shape.filters[0].op, FilterOp::Equals);
+    assert!(facts.queries[2].shape.bounded, "a slice limits the rows");
+    assert_eq!(
+        facts.queries[0].receiver,
+        Value::Import { module: "./models".to_owned(), name: ImportedName::Named("Order".to_owned()) }
+    );
+    let loop_ = &facts.iterations[facts.queries[1].iteration.unwrap() as usize];
+    assert_eq!(loop_.over, Over::Collection);
+}
+
+#[test]
+fn models_and_their_base() {
+    let facts = extract(
+        "shop/models.py",
+        "from django.db import models\n\nclass Order(models.Model):\n    paid = models.BooleanField()\n\n    def total(self):\n        return self.items.count()\n",
+    )
+    .unwrap();
+    assert_eq!(facts.classes[0].name, "Order");
+    assert_eq!(
+        facts.classes[0].extends,
+        Value::Member(
+            Box::new(Value::Import { module: "django.db".to_owned(), name: ImportedName::Named("models".to_owned()) }),
+            "Model".to_owned()
+        )
+    );
+    assert_eq!(facts.classes[0].methods[0].0, "total");
+    assert!(facts.exports.iter().any(|export| export.name == "Order"));
+}
+
+#[test]
+fn syntax_errors_skip_the_file() {
+    assert!(extract("broken.py", "def f(:\n").is_err());
+}
