@@ -141,6 +141,7 @@ fn could_be_client(callee: &Value) -> bool {
         _ => return false,
     };
     CLIENTS.iter().any(|&(package, export, _)| {
-        in_package(module, package) || matches!(name, Some(ImportedName::Named(named)) if !export.is_empty() && named == export)
+        in_package(module, package)
+            || matches!(name, Some(ImportedName::Named(named)) if !export.is_empty() && named == export)
     })
 }
