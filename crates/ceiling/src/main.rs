@@ -189,8 +189,24 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
 
 /// Writes (or with `dry_run` prints) the migration of the proposed indexes; false when writing failed.
 fn fix_indexes(result: &ScanResult, dry_run: bool) -> bool {
-    let Some(migration) = index_migration(&result.findings, &result.schema_files, SystemTime::now()) else {
-        eprintln!("ceiling: no index findings, so no migration to write");
+    // Django writes its own migrations from the models: a SQL file beside them would be applied
+    // by nothing, and the next `makemigrations` would not know of it.
+    let from_django = |finding: &&ceiling_rules::Finding| {
+        finding.index.as_ref().and_then(|index| index.declaration.as_ref()).is_some_and(|d| d.file.ends_with(".py"))
+    };
+    let django = result.findings.iter().filter(from_django).count();
+    if django > 0 {
+        eprintln!(
+            "ceiling: {django} index finding(s) are on Django models: add the `models.Index` each one shows to the \
+model's `Meta.indexes`, then run `python manage.py makemigrations`"
+        );
+    }
+    let findings: Vec<ceiling_rules::Finding> =
+        result.findings.iter().filter(|finding| !from_django(finding)).cloned().collect();
+    let Some(migration) = index_migration(&findings, &result.schema_files, SystemTime::now()) else {
+        if django == 0 {
+            eprintln!("ceiling: no index findings, so no migration to write");
+        }
         return true;
     };
     if dry_run {

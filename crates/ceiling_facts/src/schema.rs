@@ -19,6 +19,7 @@ pub enum SchemaSource {
     TypeOrm,
     Sequelize,
     Mongoose,
+    Django,
 }
 
 impl SchemaSource {
@@ -30,6 +31,7 @@ impl SchemaSource {
             SchemaSource::TypeOrm => "TypeORM entity",
             SchemaSource::Sequelize => "Sequelize model",
             SchemaSource::Mongoose => "Mongoose schema",
+            SchemaSource::Django => "Django model",
         }
     }
 }

@@ -8,6 +8,7 @@
 
 mod django;
 mod extractor;
+mod schema;
 
 use ceiling_facts::FileFacts;
 
@@ -30,6 +31,7 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     }
     let parsed = ruff_python_parser::parse_module(source).map_err(|error| Skip::Parse(error.to_string()))?;
     let mut facts = extractor::Extractor::new(source).run(parsed.syntax());
+    facts.tables = schema::tables(parsed.syntax(), path, &ceiling_facts::LineIndex::new(source));
     facts.path = path.to_owned();
     Ok(facts)
 }

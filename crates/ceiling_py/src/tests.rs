@@ -59,3 +59,24 @@ fn models_and_their_base() {
 fn syntax_errors_skip_the_file() {
     assert!(extract("broken.py", "def f(:\n").is_err());
 }
+
+#[test]
+fn django_models_become_tables_with_their_indexes() {
+    use ceiling_facts::IndexKind;
+    let facts = extract(
+        "shop/models.py",
+        "from django.db import models\n\nclass Customer(models.Model):\n    email = models.EmailField(unique=True)\n    city = models.CharField(max_length=50)\n\n    class Meta:\n        db_table = 'customers'\n        unique_together = ('city', 'email')\n\nclass Order(models.Model):\n    customer = models.ForeignKey(Customer, on_delete=models.CASCADE)\n    note = models.TextField()\n    legacy = models.ForeignKey('Customer', on_delete=models.CASCADE, db_index=False, related_name='+')\n\n    class Meta:\n        indexes = [models.Index(fields=['-note'])]\n\nclass Base(models.Model):\n    class Meta:\n        abstract = True\n",
+    )
+    .unwrap();
+    let names: Vec<&str> = facts.tables.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["customers", "shop_order"]);
+    let order = &facts.tables[1];
+    let column = order.column("customer").unwrap();
+    assert_eq!(column.name, "customer_id");
+    assert_eq!(order.indexes.len(), 3, "the foreign key, Meta.indexes and the primary key");
+    assert!(order.index_leading_with("customer_id").is_some());
+    assert!(order.index_leading_with("note").is_some(), "`-note` sorts descending on `note`");
+    assert!(order.index_leading_with("legacy_id").is_none(), "db_index=False");
+    assert_eq!(order.foreign_keys[0].references_table, "customers");
+    assert!(facts.tables[0].indexes.iter().any(|index| index.kind == IndexKind::Unique && index.keys.len() == 2));
+}

@@ -148,6 +148,13 @@ pub fn suggest(table: &Table, columns: &[&Column]) -> SuggestedIndex {
             ),
             format!("the schema of model {binding}"),
         )),
+        SchemaSource::Django => Some((
+            format!(
+                "models.Index(fields=[{}])",
+                fields.iter().map(|field| format!("'{field}'")).collect::<Vec<_>>().join(", ")
+            ),
+            format!("`Meta.indexes` of model {binding} (then `makemigrations`)"),
+        )),
         SchemaSource::SqlMigration => None,
     };
     SuggestedIndex {
