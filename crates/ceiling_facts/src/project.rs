@@ -296,6 +296,11 @@ impl Project {
                 file.queries
                     .iter()
                     .map(|query| {
+                        if query.shape.api == QueryApi::RecordMethod
+                            && let crate::Resolved::Record(Orm::Django, class) = self.resolve(id, &query.receiver)
+                        {
+                            return self.django_relation(class, &query.shape.method).then_some(Orm::Django);
+                        }
                         if query.shape.api == QueryApi::RecordMethod {
                             // A method the model class defines itself is a call, not a query.
                             let (orm, own) = self.as_record(id, &query.receiver, &query.shape.method)?;
@@ -333,6 +338,22 @@ impl Project {
                     .collect()
             })
             .collect()
+    }
+
+    /// Whether `name` is a relation a Django model instance loads on access: a `ForeignKey` or
+    /// `OneToOneField` of its model (from the model's table), or a reverse manager (`item_set`).
+    fn django_relation(&self, class: Option<(FileId, crate::ClassId)>, name: &str) -> bool {
+        if name.ends_with("_set") {
+            return true;
+        }
+        let Some((file, class)) = class else { return false };
+        let facts = self.file(file);
+        let model = &facts.classes[class as usize].name;
+        facts.tables.iter().filter(|table| table.bindings.contains(model)).any(|table| {
+            table.columns.iter().any(|column| {
+                column.field.as_deref() == Some(name) && matches!(column.ty.as_str(), "ForeignKey" | "OneToOneField")
+            })
+        })
     }
 
     /// The queries and calls (of the function's own file) that run when `function` runs.

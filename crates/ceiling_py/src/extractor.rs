@@ -13,6 +13,11 @@ use rustc_hash::{FxHashMap, FxHashSet};
 #[derive(Default)]
 struct Scope {
     names: FxHashMap<String, Value>,
+    /// Names bound to a Django queryset (`orders = Order.objects.filter(...)`), or to one of its
+    /// rows in a loop (`for order in orders`), with the relations the queryset loads with it
+    /// (`select_related('customer')`, `prefetch_related('items')`).
+    querysets: FxHashMap<String, Vec<String>>,
+    rows: FxHashMap<String, Vec<String>>,
 }
 
 pub struct Extractor<'s> {
@@ -27,6 +32,9 @@ pub struct Extractor<'s> {
     classes: Vec<u32>,
     /// Calls already recorded as part of a query chain (by start offset).
     in_query: FxHashSet<u32>,
+    /// Relations already recorded as loaded per row, by loop and name: `order.customer` loads
+    /// the customer once, later accesses on the same row use it.
+    relations_seen: FxHashSet<(u32, String, String)>,
 }
 
 impl<'s> Extractor<'s> {
@@ -42,6 +50,7 @@ impl<'s> Extractor<'s> {
             loops: Vec::new(),
             classes: Vec::new(),
             in_query: FxHashSet::default(),
+            relations_seen: FxHashSet::default(),
         }
     }
 
@@ -198,12 +207,65 @@ impl<'s> Extractor<'s> {
         }
     }
 
-    /// Binds a loop's target (`for order in orders`) to one element of what it runs over.
+    /// Binds a loop's target (`for order in orders`) to one element of what it runs over, and
+    /// to the relations its queryset loads when it runs over one.
     fn bind_target(&mut self, target: &Expr, iter: &Expr) {
         let element = self.value(iter).element();
+        let loaded = self.queryset_includes(iter);
         if let (Expr::Name(name), Some(scope)) = (target, self.scopes.last_mut()) {
-            scope.names.insert(name.id.to_string(), element);
+            let name = name.id.to_string();
+            scope.names.insert(name.clone(), element);
+            match loaded {
+                Some(loaded) => scope.rows.insert(name, loaded),
+                None => scope.rows.remove(&name),
+            };
         }
+    }
+
+    /// The relations a queryset expression loads with its rows, when it is one: a chain through
+    /// `objects`, or a name bound to one.
+    fn queryset_includes(&self, expr: &Expr) -> Option<Vec<String>> {
+        match expr {
+            Expr::Call(call) => crate::django::query(call).map(|found| found.shape.includes),
+            Expr::Name(name) => {
+                self.scopes.iter().rev().find_map(|scope| scope.querysets.get(name.id.as_str())).cloned()
+            }
+            _ => None,
+        }
+    }
+
+    /// `order.customer.name` or `order.items.all()` on a row of a queryset: a relation loaded
+    /// on access, one query per row, unless the queryset loads it (`select_related`).
+    fn record_relation_access(&mut self, outer: &ruff_python_ast::ExprAttribute) {
+        let Expr::Attribute(inner) = outer.value.as_ref() else { return };
+        let Expr::Name(row) = inner.value.as_ref() else { return };
+        let Some(loaded) = self.scopes.last().and_then(|scope| scope.rows.get(row.id.as_str())) else { return };
+        let relation = inner.attr.as_str();
+        let prefix = format!("{relation}__");
+        if loaded.iter().any(|include| include == relation || include.starts_with(&prefix)) {
+            return;
+        }
+        let Some(&iteration) = self.loops.last() else { return };
+        if !self.relations_seen.insert((iteration, row.id.to_string(), relation.to_owned())) {
+            return;
+        }
+        let shape = ceiling_facts::QueryShape::new(
+            ceiling_facts::QueryApi::RecordMethod,
+            relation,
+            ceiling_facts::Operation::ReadOne,
+        );
+        let query = Query {
+            span: self.span(inner),
+            receiver: self.name(row.id.as_str()),
+            shape,
+            deferred: false,
+            fallback: false,
+            guard: None,
+            func: self.functions.last().copied(),
+            iteration: Some(iteration),
+            uses: None,
+        };
+        self.facts.queries.push(query);
     }
 
     fn record_query(&mut self, call: &ExprCall, bounded: bool) {
@@ -335,6 +397,13 @@ impl<'a> Visitor<'a> for Extractor<'_> {
             Stmt::Assign(assign) => {
                 self.visit_expr(&assign.value);
                 let value = self.value(&assign.value);
+                let loaded = self.queryset_includes(&assign.value);
+                if let ([Expr::Name(name)], Some(scope)) = (assign.targets.as_slice(), self.scopes.last_mut()) {
+                    match loaded {
+                        Some(loaded) => scope.querysets.insert(name.id.to_string(), loaded),
+                        None => scope.querysets.remove(name.id.as_str()),
+                    };
+                }
                 for target in &assign.targets {
                     if let Expr::Name(name) = target {
                         match self.scopes.last_mut() {
@@ -389,6 +458,10 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 }
                 visitor::walk_expr(self, expr);
             }
+            Expr::Attribute(attribute) => {
+                self.record_relation_access(attribute);
+                visitor::walk_expr(self, expr);
+            }
             Expr::Call(call) => {
                 self.record_query(call, false);
                 self.record_call(call);
@@ -409,6 +482,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                     self.visit_expr(&generator.iter);
                     let over = self.over(&generator.iter);
                     let id = self.push_iteration(IterationKind::Comprehension, self.span(generator), over, &[]);
+                    self.bind_target(&generator.target, &generator.iter);
                     self.loops.push(id);
                     for condition in &generator.ifs {
                         self.visit_expr(condition);
