@@ -344,6 +344,34 @@ pub struct Class {
     pub methods: Vec<(String, FnId)>,
     /// Fields and constructor parameter properties whose value or type is known.
     pub fields: Vec<(String, Value)>,
+    /// For a class that renders rows of a model (a DRF serializer): the model (`Meta.model`).
+    pub model: Value,
+    /// The relations of each row it renders with another such class
+    /// (`author = UserSerializer(read_only=True)`).
+    pub nested: Vec<NestedField>,
+}
+
+/// A field of a serializer that renders a relation of each row with another serializer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NestedField {
+    pub span: Span,
+    /// The relation it reads (`source="workspace"`, else the field's name).
+    pub relation: String,
+    /// The serializer class that renders it.
+    pub serializer: Value,
+    /// `many=True`: a to-many relation, a query per row unless it is prefetched.
+    pub many: bool,
+}
+
+/// Rows handed to a serializer that renders each of them (`NoteSerializer(notes, many=True)`,
+/// a list view's `queryset` with its `serializer_class`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Render {
+    pub span: Span,
+    pub serializer: Value,
+    /// The relations the rows' queryset loads with them (`select_related`, `prefetch_related`).
+    pub loaded: Vec<String>,
+    pub func: Option<FnId>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -485,6 +513,8 @@ pub struct FileFacts {
     /// HTTP clients whose default timeout the file sets for the whole process
     /// (`axios.defaults.timeout = 10_000`).
     pub timeout_defaults: Vec<String>,
+    /// Querysets handed to serializers that render each row.
+    pub renders: Vec<Render>,
 }
 
 /// An HTTP request the code sends: `fetch(url, init)`, `axios.post(url, data, config)`,

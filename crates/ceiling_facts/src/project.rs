@@ -340,6 +340,20 @@ impl Project {
             .collect()
     }
 
+    /// The class `value` is, when the project defines it.
+    pub fn class_of(&self, file: FileId, value: &crate::Value) -> Option<(FileId, crate::ClassId)> {
+        match self.resolve(file, value) {
+            crate::Resolved::Class(file, class) => Some((file, class)),
+            _ => None,
+        }
+    }
+
+    /// Whether `name` is a relation that a row of the model class loads on access (see
+    /// `django_relation`).
+    pub fn model_relation(&self, model: (FileId, crate::ClassId), name: &str) -> bool {
+        self.django_relation(Some(model), name)
+    }
+
     /// Whether `name` is a relation a Django model instance loads on access: a `ForeignKey` or
     /// `OneToOneField` of its model (from the model's table), or a reverse manager (`item_set`).
     fn django_relation(&self, class: Option<(FileId, crate::ClassId)>, name: &str) -> bool {

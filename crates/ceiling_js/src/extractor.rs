@@ -76,6 +76,8 @@ impl<'s, 'a> Extractor<'s, 'a> {
                         extends: Value::Unknown,
                         methods: Vec::new(),
                         fields: Vec::new(),
+                        model: Value::Unknown,
+                        nested: Vec::new(),
                     });
                 }
                 _ => {}

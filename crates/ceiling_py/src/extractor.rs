@@ -118,6 +118,8 @@ impl<'s> Extractor<'s> {
             extends: Value::Unknown,
             methods: Vec::new(),
             fields: Vec::new(),
+            model: Value::Unknown,
+            nested: Vec::new(),
         });
         id
     }
@@ -305,6 +307,85 @@ impl<'s> Extractor<'s> {
         self.facts.queries.push(query);
     }
 
+    /// A serializer's nested fields and `Meta.model`; a list view's `queryset` and
+    /// `serializer_class`, which it renders row by row.
+    fn read_serializer_parts(&mut self, id: u32, class: &ruff_python_ast::StmtClassDef) {
+        let mut queryset = None;
+        let mut serializer = None;
+        let mut overrides_queryset = false;
+        for statement in &class.body {
+            match statement {
+                Stmt::Assign(assign) => {
+                    let [Expr::Name(target)] = assign.targets.as_slice() else { continue };
+                    match (target.id.as_str(), assign.value.as_ref()) {
+                        ("queryset", value) => queryset = Some(value),
+                        ("serializer_class", value) => serializer = Some(value),
+                        (field, Expr::Call(call)) if crate::drf::serializer_name(&call.func).is_some() => {
+                            let Some(relation) = crate::drf::relation(call, field) else { continue };
+                            let nested = ceiling_facts::NestedField {
+                                span: self.span(statement),
+                                relation: relation.to_owned(),
+                                serializer: self.value(&call.func),
+                                many: crate::drf::many(call),
+                            };
+                            self.facts.classes[id as usize].nested.push(nested);
+                        }
+                        _ => {}
+                    }
+                }
+                Stmt::ClassDef(meta) if meta.name.as_str() == "Meta" => {
+                    for statement in &meta.body {
+                        if let Stmt::Assign(assign) = statement
+                            && let [Expr::Name(target)] = assign.targets.as_slice()
+                            && target.id.as_str() == "model"
+                        {
+                            self.facts.classes[id as usize].model = self.value(&assign.value);
+                        }
+                    }
+                }
+                Stmt::FunctionDef(def) if def.name.as_str() == "get_queryset" => overrides_queryset = true,
+                _ => {}
+            }
+        }
+        // A list view: `queryset = Note.objects.all()` rendered by `serializer_class`.
+        let lists = class.arguments.as_ref().is_some_and(|arguments| {
+            arguments.args.iter().any(|base| {
+                let name = match base {
+                    Expr::Name(name) => name.id.as_str(),
+                    Expr::Attribute(attribute) => attribute.attr.as_str(),
+                    _ => "",
+                };
+                name.ends_with("ViewSet") || name.starts_with("List")
+            })
+        });
+        if let (Some(queryset), Some(serializer), true, false) = (queryset, serializer, lists, overrides_queryset)
+            && let Some(loaded) = self.queryset_includes(queryset)
+        {
+            let render = ceiling_facts::Render {
+                span: self.span(class),
+                serializer: self.value(serializer),
+                loaded,
+                func: self.functions.last().copied(),
+            };
+            self.facts.renders.push(render);
+        }
+    }
+
+    /// `NoteSerializer(notes, many=True)` over a queryset: each row rendered.
+    fn record_render(&mut self, call: &ExprCall) {
+        if crate::drf::serializer_name(&call.func).is_none() || !crate::drf::many(call) {
+            return;
+        }
+        let Some(loaded) = crate::drf::rows(call).and_then(|rows| self.queryset_includes(rows)) else { return };
+        let render = ceiling_facts::Render {
+            span: self.span(call),
+            serializer: self.value(&call.func),
+            loaded,
+            func: self.functions.last().copied(),
+        };
+        self.facts.renders.push(render);
+    }
+
     fn record_call(&mut self, call: &ExprCall) {
         let callee = self.value(&call.func);
         if callee.is_unknown() {
@@ -381,6 +462,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 if let Some(base) = class.arguments.as_ref().and_then(|arguments| arguments.args.first()) {
                     self.facts.classes[id as usize].extends = self.value(base);
                 }
+                self.read_serializer_parts(id, class);
                 self.classes.push(id);
                 let functions = std::mem::take(&mut self.functions);
                 for statement in &class.body {
@@ -464,6 +546,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
             }
             Expr::Call(call) => {
                 self.record_query(call, false);
+                self.record_render(call);
                 self.record_call(call);
                 visitor::walk_expr(self, expr);
             }

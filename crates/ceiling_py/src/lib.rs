@@ -7,6 +7,7 @@
 //! (`Order.objects.filter(...)`, with their filters, sorts, limits and relations loaded).
 
 mod django;
+mod drf;
 mod extractor;
 mod schema;
 

@@ -10,6 +10,7 @@ pub mod docs;
 mod finding;
 mod loops;
 mod outbound;
+mod serializers;
 mod tables;
 mod webhooks;
 

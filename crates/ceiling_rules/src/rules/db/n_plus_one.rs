@@ -3,7 +3,7 @@
 use ceiling_facts::{Orm, Project, ReachKind};
 
 use crate::loops::{Handful, finding, per_element_queries, with_article};
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "n-plus-one",
@@ -41,6 +41,7 @@ resolvers, batch with DataLoader.",
             "The query (or the call that reaches it) sits in a `catch` block: a fallback that runs only when something failed.",
             "In the helper called from the loop, a query under a condition on one of its parameters that the call rules out: `if (!claim) { ...query }` when the loop passes `claim`, `if (options.userId)` when it passes no `userId`.",
             "Functions defined in a loop but not called in it; helpers that run no query.",
+            "Serializers (Django REST Framework): a nested serializer over a relation the queryset `select_related`s or `prefetch_related`s (the path too: `project__workspace`); fields that are not relations of the model; rows that are not a queryset the code shows.",
             "Test files are not scanned; seeds and scripts are reported as `info`, not as request-path warnings.",
         ],
     },
@@ -70,6 +71,50 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         };
         let fix = fix(found.orm).to_owned();
         findings.push(finding(&RULE, project, found, message, WHY, fix));
+    }
+    // A serializer that renders relations of each row: the loop is the serializer's. One finding
+    // per render, naming every relation it reads per row.
+    let per_row = crate::serializers::per_row_relations(project);
+    let mut at = 0;
+    while at < per_row.len() {
+        let first = &per_row[at];
+        let same = per_row[at..]
+            .iter()
+            .take_while(|other| other.file == first.file && other.render.span == first.render.span)
+            .count();
+        let group = &per_row[at..at + same];
+        at += same;
+        let names: Vec<String> = group.iter().map(|row| format!("`{}`", row.path)).collect();
+        let select: Vec<String> = group.iter().filter(|row| !row.many).map(|row| format!("'{}'", row.path)).collect();
+        let prefetch: Vec<String> = group.iter().filter(|row| row.many).map(|row| format!("'{}'", row.path)).collect();
+        let mut loads = Vec::new();
+        if !select.is_empty() {
+            loads.push(format!("`select_related({})`", select.join(", ")));
+        }
+        if !prefetch.is_empty() {
+            loads.push(format!("`prefetch_related({})`", prefetch.join(", ")));
+        }
+        let mut found = RULE.finding(
+            project.file(first.file).path.clone(),
+            first.render.span,
+            format!(
+                "`{}` renders {} of each row, and the queryset does not load {}: one query per row for each",
+                first.serializer,
+                names.join(", "),
+                if group.len() == 1 { "it" } else { "them" }
+            ),
+            WHY.to_owned(),
+            format!("Load them with the rows: add {} to the queryset the serializer is given.", loads.join(" and ")),
+        );
+        for row in group {
+            let (declared_file, declared_span) = row.declared;
+            found.chain.push(ChainLink {
+                file: project.file(declared_file).path.clone(),
+                span: declared_span,
+                note: format!("renders `{}` with a nested serializer", row.path),
+            });
+        }
+        findings.push(found);
     }
 }
 

@@ -1,0 +1,51 @@
+//! Django REST Framework: the relations a serializer renders with nested serializers, and the
+//! querysets handed to a serializer that renders each row.
+//!
+//! Serializers are recognised by their class names (`...Serializer`), DRF's convention; the
+//! project confirms that a name resolves to a class with a `Meta.model`. Fields that are
+//! DRF's own (`serializers.CharField`, `SerializerMethodField`) are not nested serializers.
+
+use ruff_python_ast::{Expr, ExprCall};
+
+/// A serializer's name: `UserSerializer`, `serializers.UserSerializer`, not
+/// `SerializerMethodField` or `ModelSerializer` (a base).
+pub fn serializer_name(callee: &Expr) -> Option<&str> {
+    let name = match callee {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return None,
+    };
+    (name.ends_with("Serializer") && !matches!(name, "ModelSerializer" | "Serializer" | "HyperlinkedModelSerializer"))
+        .then_some(name)
+}
+
+/// `many=True`.
+pub fn many(call: &ExprCall) -> bool {
+    keyword(call, "many").is_some_and(|value| matches!(value, Expr::BooleanLiteral(literal) if literal.value))
+}
+
+/// The relation a nested field reads: `source="workspace"` (its first step), else the field.
+/// `source="*"` renders the row itself.
+pub fn relation<'a>(call: &'a ExprCall, field: &'a str) -> Option<&'a str> {
+    match keyword(call, "source") {
+        Some(Expr::StringLiteral(source)) => {
+            let source = source.value.to_str();
+            (source != "*").then(|| source.split('.').next().unwrap_or(source))
+        }
+        Some(_) => None,
+        None => Some(field),
+    }
+}
+
+/// The rows a render call hands over: its first argument, or `instance=`.
+pub fn rows(call: &ExprCall) -> Option<&Expr> {
+    call.arguments.args.first().or_else(|| keyword(call, "instance"))
+}
+
+fn keyword<'a>(call: &'a ExprCall, name: &str) -> Option<&'a Expr> {
+    call.arguments
+        .keywords
+        .iter()
+        .find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == name))
+        .map(|keyword| &keyword.value)
+}

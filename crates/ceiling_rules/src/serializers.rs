@@ -1,0 +1,77 @@
+//! Rows rendered by a serializer that reads a relation of each row: the N+1 of REST APIs
+//! (`NoteSerializer(notes, many=True)` where `NoteSerializer` nests `author = UserSerializer()`
+//! and the queryset does not `select_related('author')`).
+
+use ceiling_facts::{ClassId, FileId, Project, Render, Span};
+
+/// Nested serializers are followed this deep: `project.workspace` is two steps.
+const DEPTH: usize = 2;
+
+/// One relation a render reads per row.
+pub struct PerRow<'p> {
+    pub file: FileId,
+    pub render: &'p Render,
+    /// The serializer's name, as the render calls it.
+    pub serializer: String,
+    /// The relation's path from the row (`project__workspace`), as `select_related` takes it.
+    pub path: String,
+    pub many: bool,
+    /// Where the nested field is declared.
+    pub declared: (FileId, Span),
+}
+
+/// Every relation a render reads per row without its queryset loading it.
+pub fn per_row_relations(project: &Project) -> Vec<PerRow<'_>> {
+    let mut found = Vec::new();
+    for (file, facts) in project.files() {
+        if facts.role != ceiling_facts::FileRole::App {
+            continue;
+        }
+        for render in &facts.renders {
+            let Some(serializer) = project.class_of(file, &render.serializer) else { continue };
+            let name = project.file(serializer.0).classes[serializer.1 as usize].name.clone();
+            walk(project, file, render, &name, serializer, "", 1, &mut found);
+        }
+    }
+    found
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk<'p>(
+    project: &'p Project,
+    file: FileId,
+    render: &'p Render,
+    name: &str,
+    (class_file, class): (FileId, ClassId),
+    prefix: &str,
+    depth: usize,
+    found: &mut Vec<PerRow<'p>>,
+) {
+    let facts = project.file(class_file);
+    let serializer = &facts.classes[class as usize];
+    let Some(model) = project.class_of(class_file, &serializer.model) else { return };
+    for nested in &serializer.nested {
+        let path = format!("{prefix}{}", nested.relation);
+        let loaded = render.loaded.iter().any(|include| include == &path || include.starts_with(&format!("{path}__")));
+        // A to-many field reads a manager (`comments`, `item_set`): it queries unless prefetched.
+        let relation = nested.many || project.model_relation(model, &nested.relation);
+        if loaded || !relation {
+            // Loaded with the rows: what it nests in turn may not be.
+            if loaded
+                && depth < DEPTH
+                && let Some(inner) = project.class_of(class_file, &nested.serializer)
+            {
+                walk(project, file, render, name, inner, &format!("{path}__"), depth + 1, found);
+            }
+            continue;
+        }
+        found.push(PerRow {
+            file,
+            render,
+            serializer: name.to_owned(),
+            path,
+            many: nested.many,
+            declared: (class_file, nested.span),
+        });
+    }
+}
