@@ -63,13 +63,55 @@ pub fn query(call: &ExprCall) -> Option<Found<'_>> {
             "order_by" => {
                 shape.sorts.extend(strings(call).map(|field| field.trim_start_matches('-').to_owned()));
             }
-            "select_related" | "prefetch_related" => shape.includes.extend(strings(call).map(str::to_owned)),
+            "select_related" | "prefetch_related" => {
+                shape.includes.extend(strings(call).map(str::to_owned));
+                shape.includes.extend(call.arguments.args.iter().flat_map(prefetch_lookups));
+            }
             "in_bulk" => shape.batched = true,
             _ => {}
         }
     }
     shape.bounded = matches!(shape.operation, Operation::ReadOne | Operation::Count | Operation::Aggregate);
     Some(Found { model, shape })
+}
+
+/// Queryset methods that return a queryset of the same rows.
+const REFINING: &[&str] = &[
+    "all",
+    "filter",
+    "exclude",
+    "order_by",
+    "select_related",
+    "prefetch_related",
+    "only",
+    "defer",
+    "annotate",
+    "distinct",
+    "using",
+    "reverse",
+];
+
+/// `qs.filter(...).select_related('a')` on a name: the name, and the relations the chain adds,
+/// when every call of the chain refines a queryset.
+pub fn refinement(call: &ExprCall) -> Option<(&Expr, Vec<String>)> {
+    let mut loaded = Vec::new();
+    let mut current = call;
+    loop {
+        let Expr::Attribute(attribute) = current.func.as_ref() else { return None };
+        let method = attribute.attr.as_str();
+        if !REFINING.contains(&method) {
+            return None;
+        }
+        if matches!(method, "select_related" | "prefetch_related") {
+            loaded.extend(strings(current).map(str::to_owned));
+            loaded.extend(current.arguments.args.iter().flat_map(prefetch_lookups));
+        }
+        match attribute.value.as_ref() {
+            Expr::Call(inner) => current = inner,
+            root @ Expr::Name(_) => return Some((root, loaded)),
+            _ => return None,
+        }
+    }
 }
 
 /// What a chain does, by the method that runs it.
@@ -114,6 +156,32 @@ fn lookup(keyword: &str) -> Filter {
     // `author__name`: a condition on the related table.
     let op = if parts.len() > 1 { FilterOp::Relation } else { op.unwrap_or(FilterOp::Equals) };
     Filter::new(column, op)
+}
+
+/// `Prefetch('comments', queryset=Comment.objects.select_related('author'))`: the lookup, and
+/// what its queryset loads in turn (`comments__author`).
+fn prefetch_lookups(argument: &Expr) -> Vec<String> {
+    let Expr::Call(prefetch) = argument else { return Vec::new() };
+    let named_prefetch = match prefetch.func.as_ref() {
+        Expr::Name(name) => name.id.as_str() == "Prefetch",
+        Expr::Attribute(attribute) => attribute.attr.as_str() == "Prefetch",
+        _ => false,
+    };
+    let Some(lookup) = named_prefetch.then(|| strings(prefetch).next()).flatten() else { return Vec::new() };
+    let mut lookups = vec![lookup.to_owned()];
+    let queryset = prefetch
+        .arguments
+        .keywords
+        .iter()
+        .find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == "queryset"))
+        .map(|keyword| &keyword.value)
+        .or_else(|| prefetch.arguments.args.get(1));
+    if let Some(Expr::Call(queryset)) = queryset
+        && let Some(found) = query(queryset)
+    {
+        lookups.extend(found.shape.includes.iter().map(|include| format!("{lookup}__{include}")));
+    }
+    lookups
 }
 
 fn is_literal_list(expr: &Expr) -> bool {

@@ -228,7 +228,16 @@ impl<'s> Extractor<'s> {
     /// `objects`, or a name bound to one.
     fn queryset_includes(&self, expr: &Expr) -> Option<Vec<String>> {
         match expr {
-            Expr::Call(call) => crate::django::query(call).map(|found| found.shape.includes),
+            Expr::Call(call) => match crate::django::query(call) {
+                Some(found) => Some(found.shape.includes),
+                // `notifications = notifications.filter(...)`: a queryset refined further.
+                None => {
+                    let (root, loaded) = crate::django::refinement(call)?;
+                    let mut includes = self.queryset_includes(root)?;
+                    includes.extend(loaded);
+                    Some(includes)
+                }
+            },
             Expr::Name(name) => {
                 self.scopes.iter().rev().find_map(|scope| scope.querysets.get(name.id.as_str())).cloned()
             }

@@ -80,3 +80,14 @@ fn django_models_become_tables_with_their_indexes() {
     assert_eq!(order.foreign_keys[0].references_table, "customers");
     assert!(facts.tables[0].indexes.iter().any(|index| index.kind == IndexKind::Unique && index.keys.len() == 2));
 }
+
+#[test]
+fn prefetch_objects_load_their_lookup_and_what_their_queryset_loads() {
+    let facts = extract(
+        "notes/views.py",
+        "from django.db.models import Prefetch\nfrom .models import Note, Reaction\n\ndef f():\n    return Note.objects.prefetch_related(Prefetch('reactions', queryset=Reaction.objects.select_related('actor')))\n",
+    )
+    .unwrap();
+    let note = facts.queries.iter().find(|q| q.shape.model.as_deref() == Some("Note")).unwrap();
+    assert_eq!(note.shape.includes, ["reactions", "reactions__actor"]);
+}
