@@ -1,6 +1,7 @@
 //! Django models as tables: fields as columns, and the indexes Django creates for them.
 //!
-//! A model is a class whose base is `models.Model` (or `Model` from `django.db.models`). Its
+//! A model is a class whose base is `models.Model` (or `Model` from `django.db.models`, or a
+//! project's own base named like one, `BaseModel`), in a models module. Its
 //! table is `Meta.db_table`, or `<app>_<model>` where the app is the package that holds
 //! `models.py` (or the `models/` package). Indexes: the primary key (`id` unless a field says
 //! `primary_key=True`), `db_index=True`, `unique=True`, every `ForeignKey` (Django indexes them
@@ -190,12 +191,14 @@ fn app_label(path: &str) -> Option<String> {
     Some(app.to_ascii_lowercase())
 }
 
-/// `class Order(models.Model)`, `class Order(Model)`, and not the abstract `Meta: abstract = True`.
+/// `class Order(models.Model)`, `class Order(Model)`, or on a project's own abstract base
+/// (`class Order(BaseModel)`, `TimeStampedModel`): not the abstract base itself
+/// (`Meta: abstract = True`).
 fn is_model(class: &StmtClassDef) -> bool {
     let based = class.arguments.as_ref().is_some_and(|arguments| {
         arguments.args.iter().any(|base| match base {
-            Expr::Attribute(attribute) => attribute.attr.as_str() == "Model",
-            Expr::Name(name) => name.id.as_str() == "Model",
+            Expr::Attribute(attribute) => attribute.attr.as_str().ends_with("Model"),
+            Expr::Name(name) => name.id.as_str().ends_with("Model"),
             _ => false,
         })
     });
