@@ -169,13 +169,7 @@ fn prefetch_lookups(argument: &Expr) -> Vec<String> {
     };
     let Some(lookup) = named_prefetch.then(|| strings(prefetch).next()).flatten() else { return Vec::new() };
     let mut lookups = vec![lookup.to_owned()];
-    let queryset = prefetch
-        .arguments
-        .keywords
-        .iter()
-        .find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == "queryset"))
-        .map(|keyword| &keyword.value)
-        .or_else(|| prefetch.arguments.args.get(1));
+    let queryset = crate::syntax::keyword(prefetch, "queryset").or_else(|| prefetch.arguments.args.get(1));
     if let Some(Expr::Call(queryset)) = queryset
         && let Some(found) = query(queryset)
     {
@@ -190,10 +184,7 @@ fn is_literal_list(expr: &Expr) -> bool {
 
 /// The string literals among a call's positional arguments.
 fn strings<'a>(call: &'a ExprCall) -> impl Iterator<Item = &'a str> + 'a {
-    call.arguments.args.iter().filter_map(|argument| match argument {
-        Expr::StringLiteral(literal) => Some(literal.value.to_str()),
-        _ => None,
-    })
+    call.arguments.args.iter().filter_map(crate::syntax::string)
 }
 
 #[cfg(test)]

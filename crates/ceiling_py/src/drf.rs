@@ -7,6 +7,8 @@
 
 use ruff_python_ast::{Expr, ExprCall};
 
+use crate::syntax::{is_true, keyword};
+
 /// A serializer's name: `UserSerializer`, `serializers.UserSerializer`, not
 /// `SerializerMethodField` or `ModelSerializer` (a base).
 pub fn serializer_name(callee: &Expr) -> Option<&str> {
@@ -21,7 +23,7 @@ pub fn serializer_name(callee: &Expr) -> Option<&str> {
 
 /// `many=True`.
 pub fn many(call: &ExprCall) -> bool {
-    keyword(call, "many").is_some_and(|value| matches!(value, Expr::BooleanLiteral(literal) if literal.value))
+    is_true(keyword(call, "many"))
 }
 
 /// The relation a nested field reads: `source="workspace"` (its first step), else the field.
@@ -40,12 +42,4 @@ pub fn relation<'a>(call: &'a ExprCall, field: &'a str) -> Option<&'a str> {
 /// The rows a render call hands over: its first argument, or `instance=`.
 pub fn rows(call: &ExprCall) -> Option<&Expr> {
     call.arguments.args.first().or_else(|| keyword(call, "instance"))
-}
-
-fn keyword<'a>(call: &'a ExprCall, name: &str) -> Option<&'a Expr> {
-    call.arguments
-        .keywords
-        .iter()
-        .find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == name))
-        .map(|keyword| &keyword.value)
 }

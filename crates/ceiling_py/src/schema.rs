@@ -12,6 +12,8 @@ use ceiling_facts::{Column, ForeignKey, Index, IndexKey, IndexKind, LineIndex, O
 use ruff_python_ast::{Expr, ExprCall, ModModule, Stmt, StmtClassDef};
 use ruff_text_size::Ranged;
 
+use crate::syntax::{is_false, is_true, keyword, list, string};
+
 const SOURCE: SchemaSource = SchemaSource::Django;
 
 /// The tables the models of `module` declare.
@@ -260,37 +262,6 @@ fn related_table(target: &Expr, app: &str, table_of: &dyn Fn(&str) -> String) ->
     }
 }
 
-fn keyword<'a>(call: &'a ExprCall, name: &str) -> Option<&'a Expr> {
-    call.arguments
-        .keywords
-        .iter()
-        .find(|keyword| keyword.arg.as_ref().is_some_and(|arg| arg.as_str() == name))
-        .map(|keyword| &keyword.value)
-}
-
 fn keyword_string<'a>(call: &'a ExprCall, name: &str) -> Option<&'a str> {
     keyword(call, name).and_then(string)
-}
-
-fn string(expr: &Expr) -> Option<&str> {
-    match expr {
-        Expr::StringLiteral(literal) => Some(literal.value.to_str()),
-        _ => None,
-    }
-}
-
-fn list(expr: &Expr) -> Vec<&Expr> {
-    match expr {
-        Expr::List(list) => list.elts.iter().collect(),
-        Expr::Tuple(tuple) => tuple.elts.iter().collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn is_true(expr: Option<&Expr>) -> bool {
-    matches!(expr, Some(Expr::BooleanLiteral(literal)) if literal.value)
-}
-
-fn is_false(expr: Option<&Expr>) -> bool {
-    matches!(expr, Some(Expr::BooleanLiteral(literal)) if !literal.value)
 }
