@@ -100,6 +100,22 @@ fn hostile_files_are_reported_and_skipped() {
 }
 
 #[test]
+fn hostile_python_files_are_reported_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("broken.py"), "def f(:\n    pass\n").unwrap();
+    std::fs::write(root.join("deep.py"), format!("x = {}1{}\n", "[\n".repeat(5000), "]\n".repeat(5000))).unwrap();
+    std::fs::write(root.join("ok.py"), "ANSWER = 42\n").unwrap();
+    let output = ceiling(&["scan", "."], root);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "no findings: {stderr}");
+    assert!(stderr.contains("skipped broken.py: parse error"), "{stderr}");
+    assert!(stderr.contains("skipped deep.py: nested too deeply"), "{stderr}");
+    let out = stdout(&output);
+    assert!(out.contains("Scanned 1 files (2 lines)"), "{out}");
+}
+
+#[test]
 fn a_clean_project_has_no_findings() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
