@@ -299,7 +299,11 @@ impl Project {
                         if query.shape.api == QueryApi::RecordMethod
                             && let crate::Resolved::Record(Orm::Django, class) = self.resolve(id, &query.receiver)
                         {
-                            return self.django_relation(class, &query.shape.method).then_some(Orm::Django);
+                            // A related manager's method (`order.items.all()`) queries; a plain
+                            // attribute does when the model's table says it is a relation.
+                            let manager = query.shape.operation == crate::Operation::ReadMany;
+                            return (manager || self.django_relation(class, &query.shape.method))
+                                .then_some(Orm::Django);
                         }
                         if query.shape.api == QueryApi::RecordMethod {
                             // A method the model class defines itself is a call, not a query.

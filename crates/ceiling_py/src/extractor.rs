@@ -153,6 +153,11 @@ impl<'s> Extractor<'s> {
                 Some(class) if index == 0 && name == "self" => Value::This(class),
                 _ => Value::Param { name: name.clone(), func: id, index: index as u32 },
             };
+            // `get_<field>(self, obj)` of a serializer: `obj` is each row it renders, with the
+            // relations the rendered queryset loads, which the project knows.
+            if index == 1 && self.is_serializer_getter(id, method_of) {
+                scope.rows.insert(name.clone(), Vec::new());
+            }
             scope.names.insert(name, value);
         }
         self.scopes.push(scope);
@@ -164,6 +169,17 @@ impl<'s> Extractor<'s> {
         self.loops = loops;
         self.functions.pop();
         self.scopes.pop();
+    }
+
+    /// A `SerializerMethodField`'s getter: `get_<field>` of a class named like a serializer.
+    fn is_serializer_getter(&self, function: u32, method_of: Option<u32>) -> bool {
+        let Some(class) = method_of else { return false };
+        self.facts.classes[class as usize].name.ends_with("Serializer")
+            && self.facts.functions[function as usize]
+                .name
+                .rsplit('.')
+                .next()
+                .is_some_and(|name| name.starts_with("get_"))
     }
 
     fn push_iteration(&mut self, kind: IterationKind, span: ceiling_facts::Span, over: Over, body: &[Stmt]) -> u32 {
@@ -241,13 +257,18 @@ impl<'s> Extractor<'s> {
             Expr::Name(name) => {
                 self.scopes.iter().rev().find_map(|scope| scope.querysets.get(name.id.as_str())).cloned()
             }
+            // `Note.objects.all()[:100]`: a page of the same rows.
+            Expr::Subscript(subscript) if matches!(subscript.slice.as_ref(), Expr::Slice(_)) => {
+                self.queryset_includes(&subscript.value)
+            }
             _ => None,
         }
     }
 
     /// `order.customer.name` or `order.items.all()` on a row of a queryset: a relation loaded
     /// on access, one query per row, unless the queryset loads it (`select_related`).
-    fn record_relation_access(&mut self, outer: &ruff_python_ast::ExprAttribute) {
+    /// `manager`: the access is a call of a related manager's method (`order.items.all()`).
+    fn record_relation_access(&mut self, outer: &ruff_python_ast::ExprAttribute, manager: bool) {
         let Expr::Attribute(inner) = outer.value.as_ref() else { return };
         let Expr::Name(row) = inner.value.as_ref() else { return };
         let Some(loaded) = self.scopes.last().and_then(|scope| scope.rows.get(row.id.as_str())) else { return };
@@ -256,15 +277,15 @@ impl<'s> Extractor<'s> {
         if loaded.iter().any(|include| include == relation || include.starts_with(&prefix)) {
             return;
         }
-        let Some(&iteration) = self.loops.last() else { return };
-        if !self.relations_seen.insert((iteration, row.id.to_string(), relation.to_owned())) {
+        // Per loop, or per serializer getter (whose row is its parameter, not a loop's element).
+        let iteration = self.loops.last().copied();
+        let place = iteration.unwrap_or_else(|| u32::MAX - self.functions.last().copied().unwrap_or(0));
+        if !self.relations_seen.insert((place, row.id.to_string(), relation.to_owned())) {
             return;
         }
-        let shape = ceiling_facts::QueryShape::new(
-            ceiling_facts::QueryApi::RecordMethod,
-            relation,
-            ceiling_facts::Operation::ReadOne,
-        );
+        // `order.items.all()`: a related manager, which queries whatever the schema says.
+        let operation = if manager { ceiling_facts::Operation::ReadMany } else { ceiling_facts::Operation::ReadOne };
+        let shape = ceiling_facts::QueryShape::new(ceiling_facts::QueryApi::RecordMethod, relation, operation);
         let query = Query {
             span: self.span(inner),
             receiver: self.name(row.id.as_str()),
@@ -273,7 +294,7 @@ impl<'s> Extractor<'s> {
             fallback: false,
             guard: None,
             func: self.functions.last().copied(),
-            iteration: Some(iteration),
+            iteration,
             uses: None,
         };
         self.facts.queries.push(query);
@@ -550,10 +571,13 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 visitor::walk_expr(self, expr);
             }
             Expr::Attribute(attribute) => {
-                self.record_relation_access(attribute);
+                self.record_relation_access(attribute, false);
                 visitor::walk_expr(self, expr);
             }
             Expr::Call(call) => {
+                if let Expr::Attribute(method) = call.func.as_ref() {
+                    self.record_relation_access(method, is_manager_call(method.attr.as_str(), call));
+                }
                 self.record_query(call, false);
                 self.record_render(call);
                 self.record_call(call);
@@ -587,6 +611,18 @@ impl<'a> Visitor<'a> for Extractor<'_> {
             }
             _ => visitor::walk_expr(self, expr),
         }
+    }
+}
+
+/// `items.all()`, `items.count()`, `items.filter(...)`: a related manager's method, which runs a
+/// query. `count` and `first` take no argument on a manager (`str.count("\n")` does), and `get`
+/// is left out (`dict.get(key)`).
+fn is_manager_call(method: &str, call: &ExprCall) -> bool {
+    let bare = call.arguments.args.is_empty() && call.arguments.keywords.is_empty();
+    match method {
+        "all" | "count" | "exists" | "first" | "last" => bare,
+        "filter" | "exclude" | "order_by" | "values" | "values_list" | "aggregate" | "annotate" => true,
+        _ => false,
     }
 }
 

@@ -16,8 +16,10 @@ pub struct PerRow<'p> {
     /// The relation's path from the row (`project__workspace`), as `select_related` takes it.
     pub path: String,
     pub many: bool,
-    /// Where the nested field is declared.
+    /// Where the nested field is declared, or the getter reads the relation.
     pub declared: (FileId, Span),
+    /// The `SerializerMethodField` getter that reads it, when no nested serializer does.
+    pub getter: Option<String>,
 }
 
 /// Every relation a render reads per row without its queryset loading it.
@@ -50,6 +52,7 @@ fn walk<'p>(
     let facts = project.file(class_file);
     let serializer = &facts.classes[class as usize];
     let Some(model) = project.class_of(class_file, &serializer.model) else { return };
+    getters(project, file, render, name, (class_file, class), model, prefix, found);
     for nested in &serializer.nested {
         let path = format!("{prefix}{}", nested.relation);
         let loaded = render.loaded.iter().any(|include| include == &path || include.starts_with(&format!("{path}__")));
@@ -72,6 +75,52 @@ fn walk<'p>(
             path,
             many: nested.many,
             declared: (class_file, nested.span),
+            getter: None,
         });
+    }
+}
+
+/// Relations that a `SerializerMethodField`'s getter (`get_assignees(self, obj)`) reads on its
+/// row: `obj.assignees.all()`, `obj.owner.name`.
+#[allow(clippy::too_many_arguments)]
+fn getters<'p>(
+    project: &'p Project,
+    file: FileId,
+    render: &'p Render,
+    name: &str,
+    (class_file, class): (FileId, ClassId),
+    model: (FileId, ClassId),
+    prefix: &str,
+    found: &mut Vec<PerRow<'p>>,
+) {
+    let facts = project.file(class_file);
+    for (method, function) in &facts.classes[class as usize].methods {
+        if !method.starts_with("get_") {
+            continue;
+        }
+        for query in facts.queries.iter().filter(|query| query.func == Some(*function)) {
+            let reads_row =
+                matches!(query.receiver, ceiling_facts::Value::Param { index: 1, func, .. } if func == *function);
+            if query.shape.api != ceiling_facts::QueryApi::RecordMethod || !reads_row {
+                continue;
+            }
+            let relation = &query.shape.method;
+            let path = format!("{prefix}{relation}");
+            let loaded =
+                render.loaded.iter().any(|include| include == &path || include.starts_with(&format!("{path}__")));
+            let manager = query.shape.operation == ceiling_facts::Operation::ReadMany;
+            if loaded || !(manager || project.model_relation(model, relation)) {
+                continue;
+            }
+            found.push(PerRow {
+                file,
+                render,
+                serializer: name.to_owned(),
+                path,
+                many: manager,
+                declared: (class_file, query.span),
+                getter: Some(method.clone()),
+            });
+        }
     }
 }

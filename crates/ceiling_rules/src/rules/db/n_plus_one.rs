@@ -111,7 +111,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             found.chain.push(ChainLink {
                 file: project.file(declared_file).path.clone(),
                 span: declared_span,
-                note: format!("renders `{}` with a nested serializer", row.path),
+                note: match &row.getter {
+                    Some(getter) => format!("`{getter}()` reads `{}` of the row", row.path),
+                    None => format!("renders `{}` with a nested serializer", row.path),
+                },
             });
         }
         findings.push(found);
