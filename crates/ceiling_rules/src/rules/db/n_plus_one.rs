@@ -84,9 +84,18 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             .count();
         let group = &per_row[at..at + same];
         at += same;
-        let names: Vec<String> = group.iter().map(|row| format!("`{}`", row.path)).collect();
-        let select: Vec<String> = group.iter().filter(|row| !row.many).map(|row| format!("'{}'", row.path)).collect();
-        let prefetch: Vec<String> = group.iter().filter(|row| row.many).map(|row| format!("'{}'", row.path)).collect();
+        // Each relation once, however many fields or getters read it.
+        let mut distinct: Vec<&crate::serializers::PerRow> = Vec::new();
+        for row in group {
+            if !distinct.iter().any(|known| known.path == row.path) {
+                distinct.push(row);
+            }
+        }
+        let names: Vec<String> = distinct.iter().map(|row| format!("`{}`", row.path)).collect();
+        let select: Vec<String> =
+            distinct.iter().filter(|row| !row.many).map(|row| format!("'{}'", row.path)).collect();
+        let prefetch: Vec<String> =
+            distinct.iter().filter(|row| row.many).map(|row| format!("'{}'", row.path)).collect();
         let mut loads = Vec::new();
         if !select.is_empty() {
             loads.push(format!("`select_related({})`", select.join(", ")));
@@ -101,7 +110,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 "`{}` renders {} of each row, and the queryset does not load {}: one query per row for each",
                 first.serializer,
                 names.join(", "),
-                if group.len() == 1 { "it" } else { "them" }
+                if distinct.len() == 1 { "it" } else { "them" }
             ),
             WHY.to_owned(),
             format!("Load them with the rows: add {} to the queryset the serializer is given.", loads.join(" and ")),
