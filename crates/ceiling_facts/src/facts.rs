@@ -374,6 +374,14 @@ pub struct Render {
     pub func: Option<FnId>,
 }
 
+/// Whether a queryset that loads `loaded` loads the relation at `path` (`project__workspace`),
+/// itself or with a relation below it (`select_related('project__workspace')` loads `project`).
+pub fn loads_relation(loaded: &[String], path: &str) -> bool {
+    loaded
+        .iter()
+        .any(|include| include == path || include.strip_prefix(path).is_some_and(|rest| rest.starts_with("__")))
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Object {
     pub properties: Vec<(String, Value)>,

@@ -53,6 +53,23 @@ pub(crate) fn package_name(module: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Django queryset methods that return a queryset of the same rows (`filter`, `select_related`...):
+/// its rows are model instances, not `values()` dicts.
+pub const DJANGO_QUERYSET_METHODS: &[&str] = &[
+    "all",
+    "filter",
+    "exclude",
+    "order_by",
+    "select_related",
+    "prefetch_related",
+    "only",
+    "defer",
+    "annotate",
+    "distinct",
+    "using",
+    "reverse",
+];
+
 /// Whether `module` is `package` or one of its subpaths: `@clerk/nextjs/webhooks` is in
 /// `@clerk/nextjs`, `openai-edge` is not in `openai`.
 pub fn in_package(module: &str, package: &str) -> bool {

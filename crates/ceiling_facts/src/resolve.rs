@@ -11,23 +11,6 @@ const MAX_DEPTH: u32 = 24;
 /// Model methods that load rows, and (Objection) start a query that will.
 const LOADERS: &[&str] = &["findAll", "find", "findBy", "findAndCountAll", "query", "findByIds", "where", "findMany"];
 
-/// Django queryset methods whose rows are model instances (not `values()` dicts).
-const DJANGO_LOADERS: &[&str] = &[
-    "all",
-    "filter",
-    "exclude",
-    "order_by",
-    "select_related",
-    "prefetch_related",
-    "only",
-    "defer",
-    "annotate",
-    "distinct",
-    "iterator",
-    "using",
-    "reverse",
-];
-
 /// What a value is once every file has been read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
@@ -211,11 +194,13 @@ impl Project {
             return Some(rows);
         }
         // Django: `Order.objects.filter(...)`, a queryset of the model behind the manager.
-        let (object, loaders) = match &**object {
-            Value::Member(model, manager) if manager == "objects" => (&**model, DJANGO_LOADERS),
-            object => (object, LOADERS),
+        let (object, loads) = match &**object {
+            Value::Member(model, manager) if manager == "objects" => {
+                (&**model, crate::DJANGO_QUERYSET_METHODS.contains(&method.as_str()) || method == "iterator")
+            }
+            object => (object, LOADERS.contains(&method.as_str())),
         };
-        if !loaders.contains(&method.as_str()) {
+        if !loads {
             return None;
         }
         let model = self.resolve_at(file, object, depth);

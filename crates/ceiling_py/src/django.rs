@@ -75,22 +75,6 @@ pub fn query(call: &ExprCall) -> Option<Found<'_>> {
     Some(Found { model, shape })
 }
 
-/// Queryset methods that return a queryset of the same rows.
-const REFINING: &[&str] = &[
-    "all",
-    "filter",
-    "exclude",
-    "order_by",
-    "select_related",
-    "prefetch_related",
-    "only",
-    "defer",
-    "annotate",
-    "distinct",
-    "using",
-    "reverse",
-];
-
 /// `qs.filter(...).select_related('a')` on a name: the name, and the relations the chain adds,
 /// when every call of the chain refines a queryset.
 pub fn refinement(call: &ExprCall) -> Option<(&Expr, Vec<String>)> {
@@ -99,7 +83,7 @@ pub fn refinement(call: &ExprCall) -> Option<(&Expr, Vec<String>)> {
     loop {
         let Expr::Attribute(attribute) = current.func.as_ref() else { return None };
         let method = attribute.attr.as_str();
-        if !REFINING.contains(&method) {
+        if !ceiling_facts::DJANGO_QUERYSET_METHODS.contains(&method) {
             return None;
         }
         if matches!(method, "select_related" | "prefetch_related") {

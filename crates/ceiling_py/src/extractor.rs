@@ -273,8 +273,7 @@ impl<'s> Extractor<'s> {
         let Expr::Name(row) = inner.value.as_ref() else { return };
         let Some(loaded) = self.scopes.last().and_then(|scope| scope.rows.get(row.id.as_str())) else { return };
         let relation = inner.attr.as_str();
-        let prefix = format!("{relation}__");
-        if loaded.iter().any(|include| include == relation || include.starts_with(&prefix)) {
+        if ceiling_facts::loads_relation(loaded, relation) {
             return;
         }
         // Per loop, or per serializer getter (whose row is its parameter, not a loop's element).

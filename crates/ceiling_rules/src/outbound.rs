@@ -9,10 +9,13 @@ use rustc_hash::FxHashMap;
 /// How many calls deep from a route's handler a function still runs "on the request".
 const REQUEST_DEPTH: u32 = 3;
 
-/// SDKs of remote APIs: each call is a request to another service.
-pub const REMOTE_SDKS: &[&str] = &[
+/// Packages whose calls cost money or quota per request: AI APIs, email and SMS senders.
+pub const PAID_APIS: &[&str] = &[
     "openai",
     "@anthropic-ai/sdk",
+    "ai",
+    "@ai-sdk/openai",
+    "@ai-sdk/anthropic",
     "@google/generative-ai",
     "@google/genai",
     "groq-sdk",
@@ -24,18 +27,34 @@ pub const REMOTE_SDKS: &[&str] = &[
     "postmark",
     "nodemailer",
     "twilio",
+    "@aws-sdk/client-ses",
+    "@aws-sdk/client-sesv2",
+    "@aws-sdk/client-sns",
     "mailgun.js",
+];
+
+/// SDKs of other remote APIs: each call is a request to another service, free or not.
+const OTHER_SDKS: &[&str] = &[
     "stripe",
     "@slack/web-api",
     "@octokit/rest",
     "octokit",
-    "@aws-sdk/client-ses",
-    "@aws-sdk/client-sesv2",
-    "@aws-sdk/client-sns",
     "@aws-sdk/client-s3",
     "@aws-sdk/client-lambda",
     "firebase-admin",
 ];
+
+/// The remote API's SDK a module belongs to, paid or not. The Vercel AI SDK (`ai`,
+/// `@ai-sdk/*`) is left out: it exports helpers beside its calls, which only
+/// `costly-route-no-limit` tells apart.
+pub fn remote_sdk(module: &str) -> Option<&'static str> {
+    PAID_APIS
+        .iter()
+        .chain(OTHER_SDKS)
+        .filter(|package| **package != "ai" && !package.starts_with("@ai-sdk/"))
+        .find(|package| in_package(module, package))
+        .copied()
+}
 
 /// The functions that run on a user's request, each with the routes (indices in the route table)
 /// that run it: each route's handler and the functions it calls, a few calls deep. Routes only the
@@ -139,7 +158,7 @@ pub fn remote_call_by(project: &Project, function: FnRef) -> Option<(String, Fil
         }
     }
     project
-        .package_called_by(function, REMOTE_SDKS, 0)
+        .call_made_by(function, 0, &|module, _| remote_sdk(module).map(str::to_owned))
         .map(|(package, file, span)| (format!("`{package}`"), file, span))
 }
 

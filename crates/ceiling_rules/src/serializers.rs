@@ -55,7 +55,7 @@ fn walk<'p>(
     getters(project, file, render, name, (class_file, class), model, prefix, found);
     for nested in &serializer.nested {
         let path = format!("{prefix}{}", nested.relation);
-        let loaded = render.loaded.iter().any(|include| include == &path || include.starts_with(&format!("{path}__")));
+        let loaded = ceiling_facts::loads_relation(&render.loaded, &path);
         // A to-many field reads a manager (`comments`, `item_set`): it queries unless prefetched.
         let relation = nested.many || project.model_relation(model, &nested.relation);
         if loaded || !relation {
@@ -106,8 +106,7 @@ fn getters<'p>(
             }
             let relation = &query.shape.method;
             let path = format!("{prefix}{relation}");
-            let loaded =
-                render.loaded.iter().any(|include| include == &path || include.starts_with(&format!("{path}__")));
+            let loaded = ceiling_facts::loads_relation(&render.loaded, &path);
             let manager = query.shape.operation == ceiling_facts::Operation::ReadMany;
             if loaded || !(manager || project.model_relation(model, relation)) {
                 continue;

@@ -3,6 +3,7 @@
 
 use ceiling_facts::{FileRole, Project, in_package};
 
+use crate::outbound::PAID_APIS;
 use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -37,30 +38,6 @@ and set a spending cap with the provider.",
     },
     check,
 };
-
-/// Packages whose calls cost money or quota per request.
-const COSTLY: &[&str] = &[
-    "openai",
-    "@anthropic-ai/sdk",
-    "ai",
-    "@ai-sdk/openai",
-    "@ai-sdk/anthropic",
-    "@google/generative-ai",
-    "@google/genai",
-    "groq-sdk",
-    "@mistralai/mistralai",
-    "replicate",
-    "cohere-ai",
-    "resend",
-    "@sendgrid/mail",
-    "postmark",
-    "nodemailer",
-    "twilio",
-    "@aws-sdk/client-ses",
-    "@aws-sdk/client-sesv2",
-    "@aws-sdk/client-sns",
-    "mailgun.js",
-];
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     for row in project.route_table() {
@@ -122,7 +99,7 @@ fn costly_call(module: &str, path: &[String]) -> Option<String> {
     if path.iter().any(|segment| segment.ends_with("Error") || segment == "isInstance") {
         return None;
     }
-    let package = COSTLY.iter().find(|package| in_package(module, package))?;
+    let package = PAID_APIS.iter().find(|package| in_package(module, package))?;
     let generates = |names: &[&str]| path.first().is_some_and(|first| names.contains(&first.as_str()));
     match *package {
         "ai" => generates(&["generateText", "streamText", "generateObject", "streamObject", "embed", "embedMany"]),

@@ -3,7 +3,7 @@
 
 use ceiling_facts::{FileFacts, FileId, FileRole, Iteration, Over, Project, RetryWait, Span, Target};
 
-use crate::outbound::{REMOTE_SDKS, from_any, owners, remote_call_by, third_party_host, within};
+use crate::outbound::{owners, remote_call_by, remote_sdk, third_party_host, within};
 use crate::{Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -165,7 +165,7 @@ fn remote_call_in(project: &Project, file: FileId, facts: &FileFacts, id: u32) -
     facts.calls.iter().enumerate().filter(|(_, call)| within(facts, call.iteration, id) && !call.constructs).find_map(
         |(index, call)| {
             if let Some((module, _)) = project.package_origin(file, &call.callee, 0)
-                && from_any(&module, REMOTE_SDKS)
+                && remote_sdk(&module).is_some()
             {
                 return Some((format!("`{module}`"), call.span));
             }

@@ -3,7 +3,7 @@
 
 use ceiling_facts::{CollectionOrigin, FileRole, IterationKind, Project};
 
-use crate::outbound::{REMOTE_SDKS, from_any, remote_call_by, third_party_host, within};
+use crate::outbound::{from_any, remote_call_by, remote_sdk, third_party_host, within};
 use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -73,7 +73,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 }
                 None => calls_here().filter(|(_, call)| !call.constructs).find_map(|(index, call)| {
                     if let Some((module, _)) = project.package_origin(file, &call.callee, 0)
-                        && from_any(&module, REMOTE_SDKS)
+                        && remote_sdk(&module).is_some()
                     {
                         return Some((format!("`{module}`"), None));
                     }
