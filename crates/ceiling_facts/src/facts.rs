@@ -371,6 +371,9 @@ pub struct Render {
     pub serializer: Value,
     /// The relations the rows' queryset loads with them (`select_related`, `prefetch_related`).
     pub loaded: Vec<String>,
+    /// Where the queryset is built (`Note.objects.filter(...)`): where the relations would be
+    /// loaded.
+    pub queryset: Span,
     pub func: Option<FnId>,
 }
 

@@ -75,8 +75,8 @@ pub fn query(call: &ExprCall) -> Option<Found<'_>> {
     Some(Found { model, shape })
 }
 
-/// `qs.filter(...).select_related('a')` on a name: the name, and the relations the chain adds,
-/// when every call of the chain refines a queryset.
+/// `qs.filter(...).select_related('a')`: what the chain refines (`qs`, `super().get_queryset()`),
+/// and the relations the chain adds, when every call of the chain refines a queryset.
 pub fn refinement(call: &ExprCall) -> Option<(&Expr, Vec<String>)> {
     let mut loaded = Vec::new();
     let mut current = call;
@@ -91,11 +91,16 @@ pub fn refinement(call: &ExprCall) -> Option<(&Expr, Vec<String>)> {
             loaded.extend(current.arguments.args.iter().flat_map(prefetch_lookups));
         }
         match attribute.value.as_ref() {
-            Expr::Call(inner) => current = inner,
-            root @ Expr::Name(_) => return Some((root, loaded)),
-            _ => return None,
+            Expr::Call(inner) if is_refinement(inner) => current = inner,
+            root => return Some((root, loaded)),
         }
     }
+}
+
+/// A call of a queryset method on something (`.filter(...)`), which may refine a queryset.
+fn is_refinement(call: &ExprCall) -> bool {
+    matches!(call.func.as_ref(), Expr::Attribute(attribute)
+        if ceiling_facts::DJANGO_QUERYSET_METHODS.contains(&attribute.attr.as_str()))
 }
 
 /// What a chain does, by the method that runs it.

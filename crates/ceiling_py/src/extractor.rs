@@ -16,8 +16,21 @@ struct Scope {
     /// Names bound to a Django queryset (`orders = Order.objects.filter(...)`), or to one of its
     /// rows in a loop (`for order in orders`), with the relations the queryset loads with it
     /// (`select_related('customer')`, `prefetch_related('items')`).
-    querysets: FxHashMap<String, Vec<String>>,
+    querysets: FxHashMap<String, Rows>,
     rows: FxHashMap<String, Vec<String>>,
+}
+
+/// The rows of a queryset: the relations it loads with them, and where it is built.
+#[derive(Clone)]
+struct Rows {
+    loaded: Vec<String>,
+    built: ceiling_facts::Span,
+}
+
+/// A DRF view that lists rows: what renders them, and its class-level `queryset`.
+struct ListView {
+    serializer: Value,
+    queryset: Option<Rows>,
 }
 
 pub struct Extractor<'s> {
@@ -35,6 +48,10 @@ pub struct Extractor<'s> {
     /// Relations already recorded as loaded per row, by loop and name: `order.customer` loads
     /// the customer once, later accesses on the same row use it.
     relations_seen: FxHashSet<(u32, String, String)>,
+    /// List views by class: a `get_queryset` of theirs builds the rows they render.
+    list_views: FxHashMap<u32, ListView>,
+    /// The list view whose `get_queryset` is being walked: its `return`s are rendered.
+    building_rows_of: Option<u32>,
 }
 
 impl<'s> Extractor<'s> {
@@ -51,6 +68,8 @@ impl<'s> Extractor<'s> {
             classes: Vec::new(),
             in_query: FxHashSet::default(),
             relations_seen: FxHashSet::default(),
+            list_views: FxHashMap::default(),
+            building_rows_of: None,
         }
     }
 
@@ -229,7 +248,7 @@ impl<'s> Extractor<'s> {
     /// to the relations its queryset loads when it runs over one.
     fn bind_target(&mut self, target: &Expr, iter: &Expr) {
         let element = self.value(iter).element();
-        let loaded = self.queryset_includes(iter);
+        let loaded = self.queryset(iter).map(|rows| rows.loaded);
         if let (Expr::Name(name), Some(scope)) = (target, self.scopes.last_mut()) {
             let name = name.id.to_string();
             scope.names.insert(name.clone(), element);
@@ -240,29 +259,55 @@ impl<'s> Extractor<'s> {
         }
     }
 
-    /// The relations a queryset expression loads with its rows, when it is one: a chain through
-    /// `objects`, or a name bound to one.
-    fn queryset_includes(&self, expr: &Expr) -> Option<Vec<String>> {
+    /// The rows of a queryset expression, when it is one: a chain through `objects`, a
+    /// refinement of one, or a name bound to one.
+    fn queryset(&self, expr: &Expr) -> Option<Rows> {
         match expr {
-            Expr::Call(call) => match crate::django::query(call) {
-                Some(found) => Some(found.shape.includes),
-                // `notifications = notifications.filter(...)`: a queryset refined further.
-                None => {
-                    let (root, loaded) = crate::django::refinement(call)?;
-                    let mut includes = self.queryset_includes(root)?;
-                    includes.extend(loaded);
-                    Some(includes)
+            Expr::Call(call) => {
+                if let Some(found) = crate::django::query(call) {
+                    return Some(Rows { loaded: found.shape.includes, built: self.span(call) });
                 }
-            },
+                if let Some(rows) = self.view_queryset(expr) {
+                    return Some(rows);
+                }
+                // `notifications = notifications.filter(...)`: a queryset refined further.
+                let (root, loaded) = crate::django::refinement(call)?;
+                let mut rows = self.queryset(root)?;
+                rows.loaded.extend(loaded);
+                Some(rows)
+            }
             Expr::Name(name) => {
                 self.scopes.iter().rev().find_map(|scope| scope.querysets.get(name.id.as_str())).cloned()
             }
             // `Note.objects.all()[:100]`: a page of the same rows.
             Expr::Subscript(subscript) if matches!(subscript.slice.as_ref(), Expr::Slice(_)) => {
-                self.queryset_includes(&subscript.value)
+                self.queryset(&subscript.value)
             }
+            Expr::Attribute(_) => self.view_queryset(expr),
             _ => None,
         }
+    }
+
+    /// In a list view's `get_queryset`, `super().get_queryset()` or `self.queryset`: the class's
+    /// `queryset`, or, when it declares none, rows that load nothing (a base view written for
+    /// every model cannot know which relations this one renders).
+    fn view_queryset(&self, expr: &Expr) -> Option<Rows> {
+        let view = self.list_views.get(&self.building_rows_of?)?;
+        let base = match expr {
+            Expr::Call(call) if call.arguments.is_empty() => match call.func.as_ref() {
+                Expr::Attribute(method) if method.attr.as_str() == "get_queryset" => {
+                    matches!(method.value.as_ref(), Expr::Call(outer)
+                        if matches!(outer.func.as_ref(), Expr::Name(name) if name.id.as_str() == "super"))
+                }
+                _ => false,
+            },
+            Expr::Attribute(attribute) => {
+                attribute.attr.as_str() == "queryset"
+                    && matches!(attribute.value.as_ref(), Expr::Name(name) if name.id.as_str() == "self")
+            }
+            _ => false,
+        };
+        base.then(|| view.queryset.clone().unwrap_or_else(|| Rows { loaded: Vec::new(), built: self.span(expr) }))
     }
 
     /// `order.customer.name` or `order.items.all()` on a row of a queryset: a relation loaded
@@ -342,6 +387,7 @@ impl<'s> Extractor<'s> {
         let mut queryset = None;
         let mut serializer = None;
         let mut overrides_queryset = false;
+        let mut lists_itself = false;
         for statement in &class.body {
             match statement {
                 Stmt::Assign(assign) => {
@@ -373,6 +419,8 @@ impl<'s> Extractor<'s> {
                     }
                 }
                 Stmt::FunctionDef(def) if def.name.as_str() == "get_queryset" => overrides_queryset = true,
+                // Its own `list` renders what it builds itself, which the walk sees.
+                Stmt::FunctionDef(def) if def.name.as_str() == "list" => lists_itself = true,
                 _ => {}
             }
         }
@@ -387,17 +435,20 @@ impl<'s> Extractor<'s> {
                 name.ends_with("ViewSet") || name.starts_with("List")
             })
         });
-        if let (Some(queryset), Some(serializer), true, false) = (queryset, serializer, lists, overrides_queryset)
-            && let Some(loaded) = self.queryset_includes(queryset)
-        {
+        let (Some(serializer), true, false) = (serializer, lists, lists_itself) else { return };
+        let view = ListView { serializer: self.value(serializer), queryset: queryset.and_then(|qs| self.queryset(qs)) };
+        // With a `get_queryset`, its `return`s build the rows (see `visit_stmt`).
+        if !overrides_queryset && let Some(rows) = &view.queryset {
             let render = ceiling_facts::Render {
                 span: self.span(class),
-                serializer: self.value(serializer),
-                loaded,
+                serializer: view.serializer.clone(),
+                loaded: rows.loaded.clone(),
+                queryset: rows.built,
                 func: self.functions.last().copied(),
             };
             self.facts.renders.push(render);
         }
+        self.list_views.insert(id, view);
     }
 
     /// `NoteSerializer(notes, many=True)` over a queryset: each row rendered.
@@ -405,11 +456,12 @@ impl<'s> Extractor<'s> {
         if crate::drf::serializer_name(&call.func).is_none() || !crate::drf::many(call) {
             return;
         }
-        let Some(loaded) = crate::drf::rows(call).and_then(|rows| self.queryset_includes(rows)) else { return };
+        let Some(rows) = crate::drf::rows(call).and_then(|rows| self.queryset(rows)) else { return };
         let render = ceiling_facts::Render {
             span: self.span(call),
             serializer: self.value(&call.func),
-            loaded,
+            loaded: rows.loaded,
+            queryset: rows.built,
             func: self.functions.last().copied(),
         };
         self.facts.renders.push(render);
@@ -478,7 +530,31 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 for decorator in &def.decorator_list {
                     self.visit_expr(&decorator.expression);
                 }
+                // A list view's `get_queryset` builds the rows it renders, unless it builds
+                // different rows per action (`if self.action == "list"`).
+                let builds_rows = method_of.filter(|class| {
+                    def.name.as_str() == "get_queryset"
+                        && self.list_views.contains_key(class)
+                        && !crate::syntax::reads_self(&def.body, "action")
+                });
+                let building = std::mem::replace(&mut self.building_rows_of, builds_rows);
                 self.function_body(id, &def.parameters, &def.body, method_of);
+                self.building_rows_of = building;
+            }
+            Stmt::Return(ret) => {
+                visitor::walk_stmt(self, stmt);
+                if let (Some(class), Some(value)) = (self.building_rows_of, &ret.value)
+                    && let Some(rows) = self.queryset(value)
+                {
+                    let render = ceiling_facts::Render {
+                        span: self.span(ret),
+                        serializer: self.list_views[&class].serializer.clone(),
+                        loaded: rows.loaded,
+                        queryset: rows.built,
+                        func: self.functions.last().copied(),
+                    };
+                    self.facts.renders.push(render);
+                }
             }
             Stmt::ClassDef(class) => {
                 let id = match (
@@ -508,7 +584,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
             Stmt::Assign(assign) => {
                 self.visit_expr(&assign.value);
                 let value = self.value(&assign.value);
-                let loaded = self.queryset_includes(&assign.value);
+                let loaded = self.queryset(&assign.value);
                 if let ([Expr::Name(name)], Some(scope)) = (assign.targets.as_slice(), self.scopes.last_mut()) {
                     match loaded {
                         Some(loaded) => scope.querysets.insert(name.id.to_string(), loaded),

@@ -37,3 +37,29 @@ pub fn is_true(expr: Option<&Expr>) -> bool {
 pub fn is_false(expr: Option<&Expr>) -> bool {
     matches!(expr, Some(Expr::BooleanLiteral(literal)) if !literal.value)
 }
+
+/// Whether `body` reads `self.<attribute>` anywhere (`self.action` of a DRF view).
+pub fn reads_self(body: &[ruff_python_ast::Stmt], attribute: &str) -> bool {
+    use ruff_python_ast::visitor::{self, Visitor};
+
+    struct Finder<'n> {
+        attribute: &'n str,
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder<'_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Attribute(read) = expr
+                && read.attr.as_str() == self.attribute
+                && matches!(read.value.as_ref(), Expr::Name(name) if name.id.as_str() == "self")
+            {
+                self.found = true;
+            }
+            if !self.found {
+                visitor::walk_expr(self, expr);
+            }
+        }
+    }
+    let mut finder = Finder { attribute, found: false };
+    finder.visit_body(body);
+    finder.found
+}

@@ -115,6 +115,14 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             WHY.to_owned(),
             format!("Load them with the rows: add {} to the queryset the serializer is given.", loads.join(" and ")),
         );
+        // The fix goes where the queryset is built, which may be far from where it is rendered.
+        if first.render.queryset.line != first.render.span.line {
+            found.chain.push(ChainLink {
+                file: project.file(first.file).path.clone(),
+                span: first.render.queryset,
+                note: "the queryset is built here".to_owned(),
+            });
+        }
         for row in group {
             let (declared_file, declared_span) = row.declared;
             found.chain.push(ChainLink {
