@@ -526,6 +526,18 @@ pub struct FileFacts {
     pub timeout_defaults: Vec<String>,
     /// Querysets handed to serializers that render each row.
     pub renders: Vec<Render>,
+    /// SQL that a migration written in code runs (Django's `migrations.RunSQL`): read with the
+    /// SQL migrations, for the indexes it creates and drops.
+    pub sql: Vec<EmbeddedSql>,
+}
+
+/// SQL written as a string literal in code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmbeddedSql {
+    /// Where the SQL text starts (inside the quotes), so that what is read from it points at
+    /// the file.
+    pub at: Span,
+    pub text: String,
 }
 
 /// An HTTP request the code sends: `fetch(url, init)`, `axios.post(url, data, config)`,

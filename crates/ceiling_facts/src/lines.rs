@@ -20,6 +20,11 @@ impl<'s> LineIndex<'s> {
     }
 
     /// The span from byte `start` to byte `end`, with the line and column of its start.
+    /// The source between two byte offsets.
+    pub fn text(&self, start: u32, end: u32) -> &'s str {
+        &self.source[start as usize..end as usize]
+    }
+
     pub fn range(&self, start: u32, end: u32) -> Span {
         let line = self.starts.partition_point(|at| *at <= start);
         let line_start = self.starts[line - 1] as usize;

@@ -462,7 +462,10 @@ impl Project {
         for kind in [ReachKind::Read, ReachKind::Write] {
             let mut reach: FxHashMap<FnRef, Reach> = FxHashMap::default();
             for (file_id, file) in self.files() {
-                for (query_id, query) in file.queries.iter().enumerate().filter(|(_, query)| !query.fallback) {
+                // A deferred query runs later, as part of something else: a batch, or a queryset
+                // its caller evaluates.
+                let runs = |query: &&crate::Query| !query.fallback && !query.deferred;
+                for (query_id, query) in file.queries.iter().enumerate().filter(|(_, query)| runs(query)) {
                     let (Some(func), Some(_)) = (query.func, self.query_orms[file_id as usize][query_id]) else {
                         continue;
                     };

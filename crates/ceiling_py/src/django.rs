@@ -24,17 +24,29 @@ pub fn query(call: &ExprCall) -> Option<Found<'_>> {
         }
     };
     links.reverse();
-    let (last, _) = *links.last()?;
-    let mut shape = QueryShape::new(QueryApi::ModelMethod, last, operation(&links));
+    // `objects.none()` is an empty queryset: it never reaches the database.
+    if links.iter().any(|(method, _)| *method == "none") {
+        return None;
+    }
+    let mut shape = shape(&links)?;
     shape.model = match model {
         Expr::Name(name) => Some(name.id.to_string()),
         Expr::Attribute(attribute) => Some(attribute.attr.to_string()),
         _ => None,
     };
-    for (method, call) in &links {
+    Some(Found { model, shape })
+}
+
+/// What a chain of queryset methods does, first call first.
+fn shape(links: &[(&str, &ExprCall)]) -> Option<QueryShape> {
+    let (last, _) = *links.last()?;
+    let mut shape = QueryShape::new(QueryApi::ModelMethod, last, operation(links));
+    for (method, call) in links {
         match *method {
-            "filter" | "exclude" | "get" | "get_or_create" | "update_or_create" | "first" | "count" | "exists"
-            | "delete" | "update" => {
+            // `exclude(...)` is a NOT condition: no index narrows the rows by it.
+            "exclude" => {}
+            "filter" | "get" | "get_or_create" | "update_or_create" | "first" | "count" | "exists" | "delete"
+            | "update" => {
                 for keyword in call.arguments.keywords.iter() {
                     let Some(name) = &keyword.arg else {
                         // `filter(**filters)`: conditions built elsewhere.
@@ -67,34 +79,80 @@ pub fn query(call: &ExprCall) -> Option<Found<'_>> {
                 shape.includes.extend(strings(call).map(str::to_owned));
                 shape.includes.extend(call.arguments.args.iter().flat_map(prefetch_lookups));
             }
-            "in_bulk" => shape.batched = true,
+            // `in_bulk(ids)`: `WHERE id IN (...)`; a bare `in_bulk()` reads every row.
+            "in_bulk" if !call.arguments.args.is_empty() => {
+                let column = crate::syntax::keyword(call, "field_name").and_then(crate::syntax::string).unwrap_or("id");
+                shape.filters.push(Filter::new(column, FilterOp::In));
+                shape.batched = true;
+            }
             _ => {}
         }
     }
     shape.bounded = matches!(shape.operation, Operation::ReadOne | Operation::Count | Operation::Aggregate);
-    Some(Found { model, shape })
+    Some(shape)
 }
 
-/// `qs.filter(...).select_related('a')`: what the chain refines (`qs`, `super().get_queryset()`),
-/// and the relations the chain adds, when every call of the chain refines a queryset.
-pub fn refinement(call: &ExprCall) -> Option<(&Expr, Vec<String>)> {
-    let mut loaded = Vec::new();
+/// Whether a query of this shape waits to be evaluated: a queryset (`filter`, `order_by`...),
+/// which runs only when iterated, counted or indexed, not a call that runs it (`get`, `count`,
+/// `update`, `iterator`, `in_bulk`).
+pub fn lazy(shape: &QueryShape) -> bool {
+    shape.operation == Operation::ReadMany && !matches!(shape.method.as_str(), "iterator" | "in_bulk")
+}
+
+/// `qs.filter(...).select_related('a')`, `qs.filter(...).exists()`: what the chain refines (`qs`,
+/// `super().get_queryset()`), and what the chain adds to its query, when every call of the
+/// chain refines a queryset but the last, which may run it.
+pub fn refinement(call: &ExprCall) -> Option<(&Expr, QueryShape)> {
+    let mut links: Vec<(&str, &ExprCall)> = Vec::new();
     let mut current = call;
     loop {
         let Expr::Attribute(attribute) = current.func.as_ref() else { return None };
         let method = attribute.attr.as_str();
-        if !ceiling_facts::DJANGO_QUERYSET_METHODS.contains(&method) {
+        let runs = links.is_empty() && RUNS.contains(&method);
+        if !runs && !ceiling_facts::DJANGO_QUERYSET_METHODS.contains(&method) {
             return None;
         }
-        if matches!(method, "select_related" | "prefetch_related") {
-            loaded.extend(strings(current).map(str::to_owned));
-            loaded.extend(current.arguments.args.iter().flat_map(prefetch_lookups));
-        }
+        links.push((method, current));
         match attribute.value.as_ref() {
             Expr::Call(inner) if is_refinement(inner) => current = inner,
-            root => return Some((root, loaded)),
+            root => {
+                links.reverse();
+                return Some((root, shape(&links)?));
+            }
         }
     }
+}
+
+/// Queryset methods that run the query, ending a chain.
+const RUNS: &[&str] = &[
+    "get",
+    "first",
+    "last",
+    "earliest",
+    "latest",
+    "count",
+    "exists",
+    "aggregate",
+    "update",
+    "delete",
+    "_raw_delete",
+    "iterator",
+    "in_bulk",
+    "contains",
+];
+
+/// Adds what a refinement does (`delta`) to the query it refines.
+pub fn refine(shape: &mut QueryShape, delta: QueryShape) {
+    if !lazy(&delta) {
+        shape.operation = delta.operation;
+        shape.method.clone_from(&delta.method);
+    }
+    shape.filters.extend(delta.filters);
+    shape.sorts.extend(delta.sorts);
+    shape.includes.extend(delta.includes);
+    shape.batched |= delta.batched;
+    shape.opaque |= delta.opaque;
+    shape.bounded |= delta.bounded;
 }
 
 /// A call of a queryset method on something (`.filter(...)`), which may refine a queryset.
@@ -116,7 +174,7 @@ fn operation(links: &[(&str, &ExprCall)]) -> Operation {
                 "create" => Operation::Create,
                 "get_or_create" | "update_or_create" => Operation::Upsert,
                 "update" => Operation::Update,
-                "delete" => Operation::Delete,
+                "delete" | "_raw_delete" => Operation::Delete,
                 "bulk_create" | "bulk_update" => Operation::BulkWrite,
                 _ => return None,
             })

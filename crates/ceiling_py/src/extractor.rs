@@ -25,6 +25,9 @@ struct Scope {
 struct Rows {
     loaded: Vec<String>,
     built: ceiling_facts::Span,
+    /// The query that runs when the queryset is evaluated, with every refinement so far, when
+    /// this function builds it from a model's manager.
+    query: Option<Box<Query>>,
 }
 
 /// A DRF view that lists rows: what renders them, and its class-level `queryset`.
@@ -52,6 +55,9 @@ pub struct Extractor<'s> {
     list_views: FxHashMap<u32, ListView>,
     /// The list view whose `get_queryset` is being walked: its `return`s are rendered.
     building_rows_of: Option<u32>,
+    /// Expressions evaluated where they are written (by start offset): iterated, counted,
+    /// indexed, rendered. A queryset elsewhere only builds a query for later.
+    evaluated: FxHashSet<u32>,
 }
 
 impl<'s> Extractor<'s> {
@@ -70,6 +76,7 @@ impl<'s> Extractor<'s> {
             relations_seen: FxHashSet::default(),
             list_views: FxHashMap::default(),
             building_rows_of: None,
+            evaluated: FxHashSet::default(),
         }
     }
 
@@ -265,15 +272,22 @@ impl<'s> Extractor<'s> {
         match expr {
             Expr::Call(call) => {
                 if let Some(found) = crate::django::query(call) {
-                    return Some(Rows { loaded: found.shape.includes, built: self.span(call) });
+                    let query = self.query_fact(call, found.model, found.shape.clone()).map(Box::new);
+                    return Some(Rows { loaded: found.shape.includes, built: self.span(call), query });
                 }
                 if let Some(rows) = self.view_queryset(expr) {
                     return Some(rows);
                 }
                 // `notifications = notifications.filter(...)`: a queryset refined further.
-                let (root, loaded) = crate::django::refinement(call)?;
+                let (root, delta) = crate::django::refinement(call)?;
+                if !crate::django::lazy(&delta) {
+                    return None;
+                }
                 let mut rows = self.queryset(root)?;
-                rows.loaded.extend(loaded);
+                rows.loaded.extend(delta.includes.iter().cloned());
+                if let Some(query) = &mut rows.query {
+                    crate::django::refine(&mut query.shape, delta);
+                }
                 Some(rows)
             }
             Expr::Name(name) => {
@@ -281,7 +295,11 @@ impl<'s> Extractor<'s> {
             }
             // `Note.objects.all()[:100]`: a page of the same rows.
             Expr::Subscript(subscript) if matches!(subscript.slice.as_ref(), Expr::Slice(_)) => {
-                self.queryset(&subscript.value)
+                let mut rows = self.queryset(&subscript.value)?;
+                if let Some(query) = &mut rows.query {
+                    query.shape.bounded = true;
+                }
+                Some(rows)
             }
             Expr::Attribute(_) => self.view_queryset(expr),
             _ => None,
@@ -307,7 +325,9 @@ impl<'s> Extractor<'s> {
             }
             _ => false,
         };
-        base.then(|| view.queryset.clone().unwrap_or_else(|| Rows { loaded: Vec::new(), built: self.span(expr) }))
+        base.then(|| {
+            view.queryset.clone().unwrap_or_else(|| Rows { loaded: Vec::new(), built: self.span(expr), query: None })
+        })
     }
 
     /// `order.customer.name` or `order.items.all()` on a row of a queryset: a relation loaded
@@ -344,30 +364,33 @@ impl<'s> Extractor<'s> {
         self.facts.queries.push(query);
     }
 
+    /// A query through a model's manager. A queryset not evaluated where it is written only
+    /// builds a query for later: its conditions are kept for the index rules, but it runs
+    /// nothing here.
     fn record_query(&mut self, call: &ExprCall, bounded: bool) {
-        if self.in_query.contains(&call.range().start().to_u32()) {
+        let start = call.range().start().to_u32();
+        if self.in_query.contains(&start) {
             return;
         }
         let Some(found) = crate::django::query(call) else { return };
-        let receiver = self.value(found.model);
+        let Some(mut query) = self.query_fact(call, found.model, found.shape) else { return };
+        // The calls inside the chain are the same query (they start where it starts).
+        self.in_query.insert(start);
+        query.shape.bounded |= bounded;
+        if crate::django::lazy(&query.shape) && !self.evaluated.contains(&start) {
+            query.deferred = true;
+            query.shape.limit_unknown = true;
+        }
+        self.facts.queries.push(query);
+    }
+
+    /// The query a chain through `model`'s manager makes, here.
+    fn query_fact(&self, call: &ExprCall, model: &Expr, shape: ceiling_facts::QueryShape) -> Option<Query> {
+        let receiver = self.value(model);
         if receiver.is_unknown() {
-            return;
+            return None;
         }
-        // The calls inside the chain are the same query.
-        let mut inner = Some(call);
-        while let Some(current) = inner {
-            self.in_query.insert(current.range().start().to_u32());
-            inner = match current.func.as_ref() {
-                Expr::Attribute(attribute) => match attribute.value.as_ref() {
-                    Expr::Call(call) => Some(call),
-                    _ => None,
-                },
-                _ => None,
-            };
-        }
-        let mut shape = found.shape;
-        shape.bounded |= bounded;
-        let query = Query {
+        Some(Query {
             span: self.span(call),
             receiver,
             shape,
@@ -377,8 +400,44 @@ impl<'s> Extractor<'s> {
             func: self.functions.last().copied(),
             iteration: self.loops.last().copied(),
             uses: None,
+        })
+    }
+
+    /// Marks `expr` as evaluated here. A queryset bound to a name runs its query now, with every
+    /// refinement made to it since (`for order in orders`, `list(orders)`, `if orders:`).
+    fn evaluate(&mut self, expr: &Expr) {
+        self.evaluated.insert(expr.range().start().to_u32());
+        let named = match expr {
+            Expr::Subscript(subscript) => matches!(subscript.value.as_ref(), Expr::Name(_)),
+            other => matches!(other, Expr::Name(_)),
         };
-        self.facts.queries.push(query);
+        if named {
+            self.run_queryset(expr);
+        }
+    }
+
+    /// Records the query a queryset bound to a name runs where `expr` evaluates it.
+    fn run_queryset(&mut self, expr: &Expr) {
+        let Some(Rows { query: Some(mut query), .. }) = self.queryset(expr) else { return };
+        query.func = self.functions.last().copied();
+        query.iteration = self.loops.last().copied();
+        self.facts.queries.push(*query);
+    }
+
+    /// A call that runs a queryset bound to a name: `orders.count()`, `orders.filter(...)
+    /// .exists()`, or a refinement evaluated where it is written (`list(orders.filter(...))`).
+    fn record_refined_query(&mut self, call: &ExprCall) {
+        let Some((root, delta)) = crate::django::refinement(call) else { return };
+        let runs = !crate::django::lazy(&delta);
+        if !runs && !self.evaluated.contains(&call.range().start().to_u32()) {
+            return;
+        }
+        let Some(Rows { query: Some(mut query), .. }) = self.queryset(root) else { return };
+        crate::django::refine(&mut query.shape, delta);
+        query.span = self.span(call);
+        query.func = self.functions.last().copied();
+        query.iteration = self.loops.last().copied();
+        self.facts.queries.push(*query);
     }
 
     /// A serializer's nested fields and `Meta.model`; a list view's `queryset` and
@@ -456,7 +515,9 @@ impl<'s> Extractor<'s> {
         if crate::drf::serializer_name(&call.func).is_none() || !crate::drf::many(call) {
             return;
         }
-        let Some(rows) = crate::drf::rows(call).and_then(|rows| self.queryset(rows)) else { return };
+        let Some(rows_expr) = crate::drf::rows(call) else { return };
+        self.evaluate(rows_expr);
+        let Some(rows) = self.queryset(rows_expr) else { return };
         let render = ceiling_facts::Render {
             span: self.span(call),
             serializer: self.value(&call.func),
@@ -606,6 +667,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 }
             }
             Stmt::For(for_stmt) => {
+                self.evaluate(&for_stmt.iter);
                 self.visit_expr(&for_stmt.iter);
                 let over = self.over(&for_stmt.iter);
                 let header = self.lines.range(for_stmt.range().start().to_u32(), for_stmt.iter.range().end().to_u32());
@@ -620,6 +682,14 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 for statement in &for_stmt.orelse {
                     self.visit_stmt(statement);
                 }
+            }
+            // `if orders:` runs the query to see whether there are rows.
+            Stmt::If(if_stmt) => {
+                self.evaluate(&if_stmt.test);
+                for clause in if_stmt.elif_else_clauses.iter().filter_map(|clause| clause.test.as_ref()) {
+                    self.evaluate(clause);
+                }
+                visitor::walk_stmt(self, stmt);
             }
             Stmt::While(while_stmt) => {
                 let header =
@@ -640,7 +710,11 @@ impl<'a> Visitor<'a> for Extractor<'_> {
         match expr {
             // `Order.objects.all()[:10]`: a query with a limit.
             Expr::Subscript(subscript) => {
-                if let (Expr::Call(call), Expr::Slice(_)) = (subscript.value.as_ref(), subscript.slice.as_ref()) {
+                if let Expr::Call(call) = subscript.value.as_ref() {
+                    // `[0]` runs the query for one row; a slice is a page of a queryset.
+                    if !matches!(subscript.slice.as_ref(), Expr::Slice(_)) {
+                        self.evaluate(&subscript.value);
+                    }
                     self.record_query(call, true);
                 }
                 visitor::walk_expr(self, expr);
@@ -653,7 +727,13 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 if let Expr::Attribute(method) = call.func.as_ref() {
                     self.record_relation_access(method, is_manager_call(method.attr.as_str(), call));
                 }
+                if let (Expr::Name(builtin), Some(argument)) = (call.func.as_ref(), call.arguments.args.first())
+                    && EVALUATE_ARGUMENT.contains(&builtin.id.as_str())
+                {
+                    self.evaluate(argument);
+                }
                 self.record_query(call, false);
+                self.record_refined_query(call);
                 self.record_render(call);
                 self.record_call(call);
                 visitor::walk_expr(self, expr);
@@ -670,6 +750,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 };
                 let depth = self.loops.len();
                 for generator in generators {
+                    self.evaluate(&generator.iter);
                     self.visit_expr(&generator.iter);
                     let over = self.over(&generator.iter);
                     let id = self.push_iteration(IterationKind::Comprehension, self.span(generator), over, &[]);
@@ -688,6 +769,26 @@ impl<'a> Visitor<'a> for Extractor<'_> {
         }
     }
 }
+
+/// Builtins that evaluate the iterable they are given: a queryset passed to them runs.
+const EVALUATE_ARGUMENT: &[&str] = &[
+    "list",
+    "tuple",
+    "set",
+    "frozenset",
+    "sorted",
+    "len",
+    "bool",
+    "dict",
+    "enumerate",
+    "zip",
+    "reversed",
+    "any",
+    "all",
+    "sum",
+    "min",
+    "max",
+];
 
 /// `items.all()`, `items.count()`, `items.filter(...)`: a related manager's method, which runs a
 /// query. `count` and `first` take no argument on a manager (`str.count("\n")` does), and `get`

@@ -9,6 +9,7 @@
 mod django;
 mod drf;
 mod extractor;
+mod migrations;
 mod schema;
 mod syntax;
 
@@ -34,6 +35,7 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     let parsed = ruff_python_parser::parse_module(source).map_err(|error| Skip::Parse(error.to_string()))?;
     let mut facts = extractor::Extractor::new(source).run(parsed.syntax());
     facts.tables = schema::tables(parsed.syntax(), path, &ceiling_facts::LineIndex::new(source));
+    facts.sql = migrations::run_sql(parsed.syntax(), path, source);
     facts.path = path.to_owned();
     Ok(facts)
 }

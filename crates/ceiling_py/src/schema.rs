@@ -76,7 +76,7 @@ pub fn tables(module: &ModModule, path: &str, lines: &LineIndex<'_>) -> Vec<Tabl
             }
             if relation
                 && let Some(target) =
-                    call.arguments.args.first().and_then(|target| related_table(target, &app, &table_of))
+                    call.arguments.args.first().and_then(|target| related_table(target, &app, &table_of, module))
             {
                 table.add_foreign_key(ForeignKey {
                     columns: vec![name.clone()],
@@ -107,14 +107,14 @@ pub fn tables(module: &ModModule, path: &str, lines: &LineIndex<'_>) -> Vec<Tabl
             predicate: None,
             origin: origin_of_table,
         });
-        meta_indexes(class, &mut table, &origin);
+        meta_indexes(class, &mut table, lines, &origin);
         tables.push(table);
     }
     tables
 }
 
 /// `Meta.indexes`, `Meta.unique_together`, `Meta.constraints` of a model.
-fn meta_indexes(class: &StmtClassDef, table: &mut Table, origin: &dyn Fn(&dyn Ranged) -> Origin) {
+fn meta_indexes(class: &StmtClassDef, table: &mut Table, lines: &LineIndex, origin: &dyn Fn(&dyn Ranged) -> Origin) {
     let Some(meta) = meta(class) else { return };
     for statement in &meta.body {
         let Stmt::Assign(assign) = statement else { continue };
@@ -134,26 +134,37 @@ fn meta_indexes(class: &StmtClassDef, table: &mut Table, origin: &dyn Fn(&dyn Ra
             "indexes" | "constraints" => {
                 for element in elements {
                     let Expr::Call(call) = element else { continue };
-                    let kind = match callee_name(call) {
-                        Some("Index") => IndexKind::Index,
-                        Some("UniqueConstraint") if keyword(call, "condition").is_none() => IndexKind::Unique,
-                        _ => continue,
-                    };
+                    let Some((kind, method)) = callee_name(call).and_then(index_class) else { continue };
                     let fields: Vec<&str> =
                         keyword(call, "fields").map(list).unwrap_or_default().into_iter().filter_map(string).collect();
                     if fields.is_empty() {
                         continue;
                     }
-                    let keys = columns_of(&fields, table);
+                    let mut keys = columns_of(&fields, table);
+                    // `opclasses=['gin_trgm_ops']`, one per field.
+                    let opclasses = keyword(call, "opclasses").map(list).unwrap_or_default();
+                    for (key, opclass) in keys.iter_mut().zip(opclasses) {
+                        if let (IndexKey::Column { opclass: slot, .. }, Some(opclass)) = (key, string(opclass)) {
+                            *slot = Some(opclass.to_owned());
+                        }
+                    }
+                    let first = match keys.first() {
+                        Some(IndexKey::Column { name, .. }) => name.clone(),
+                        _ => String::new(),
+                    };
+                    let predicate = match keyword(call, "condition") {
+                        None => None,
+                        // `condition=Q(user__isnull=False)` on the leading column: every row an
+                        // equality, a join or a cascade looks for is in the index.
+                        Some(condition) if not_null_only(condition, table).is_some_and(|column| column == first) => {
+                            None
+                        }
+                        Some(condition) => Some(
+                            lines.text(condition.range().start().to_u32(), condition.range().end().to_u32()).to_owned(),
+                        ),
+                    };
                     let name = keyword_string(call, "name").map(str::to_owned);
-                    table.add_index(Index {
-                        name,
-                        kind,
-                        keys,
-                        method: None,
-                        predicate: None,
-                        origin: origin(statement),
-                    });
+                    table.add_index(Index { name, kind, keys, method, predicate, origin: origin(statement) });
                 }
             }
             "unique_together" | "index_together" => {
@@ -239,6 +250,34 @@ fn field_kind(call: &ExprCall) -> Option<&str> {
     callee_name(call).filter(|name| name.ends_with("Field") || *name == "ForeignKey")
 }
 
+/// What an entry of `Meta.indexes` or `Meta.constraints` creates: `models.Index`, a
+/// `django.contrib.postgres.indexes` class (`GinIndex` is a GIN index), `UniqueConstraint`.
+fn index_class(name: &str) -> Option<(IndexKind, Option<String>)> {
+    match name {
+        "UniqueConstraint" => Some((IndexKind::Unique, None)),
+        "Index" | "BTreeIndex" => Some((IndexKind::Index, None)),
+        "GinIndex" | "GistIndex" | "BrinIndex" | "HashIndex" | "SpGistIndex" | "BloomIndex" => {
+            let method = name.trim_end_matches("Index").to_ascii_lowercase();
+            Some((IndexKind::Index, Some(method)))
+        }
+        _ => None,
+    }
+}
+
+/// The column of `Q(col__isnull=False)`, a condition that only leaves out nulls.
+fn not_null_only(condition: &Expr, table: &Table) -> Option<String> {
+    let Expr::Call(q) = condition else { return None };
+    if callee_name(q) != Some("Q") || !q.arguments.args.is_empty() {
+        return None;
+    }
+    let [keyword] = &*q.arguments.keywords else { return None };
+    let field = keyword.arg.as_ref()?.as_str().strip_suffix("__isnull")?;
+    if !is_false(Some(&keyword.value)) {
+        return None;
+    }
+    Some(table.column(field).map_or_else(|| field.to_owned(), |column| column.name.clone()))
+}
+
 fn callee_name(call: &ExprCall) -> Option<&str> {
     match call.func.as_ref() {
         Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
@@ -248,9 +287,14 @@ fn callee_name(call: &ExprCall) -> Option<&str> {
 }
 
 /// The table of a relation's target: `Customer`, `'Customer'`, `'shop.Customer'`, `'self'`.
-fn related_table(target: &Expr, app: &str, table_of: &dyn Fn(&str) -> String) -> Option<String> {
+fn related_table(target: &Expr, app: &str, table_of: &dyn Fn(&str) -> String, module: &ModModule) -> Option<String> {
     match target {
-        Expr::Name(name) => Some(table_of(name.id.as_str())),
+        // A model imported from another app's models is that app's table.
+        Expr::Name(name) => match imported_from(module, name.id.as_str()) {
+            Some(Some(other)) => Some(format!("{other}_{}", name.id.to_ascii_lowercase())),
+            Some(None) => None,
+            None => Some(table_of(name.id.as_str())),
+        },
         expr => match string(expr)? {
             "self" => None,
             text => match text.split_once('.') {
@@ -260,6 +304,23 @@ fn related_table(target: &Expr, app: &str, table_of: &dyn Fn(&str) -> String) ->
             },
         },
     }
+}
+
+/// For a name a `from ... import` binds: `Some(app)` when it comes from an app's models
+/// (`from ..account.models import User` is `account`'s), `Some(None)` when from elsewhere.
+fn imported_from(module: &ModModule, local: &str) -> Option<Option<String>> {
+    module.body.iter().find_map(|statement| {
+        let Stmt::ImportFrom(from) = statement else { return None };
+        from.names.iter().find(|alias| alias.asname.as_ref().unwrap_or(&alias.name).as_str() == local)?;
+        let path = from.module.as_ref().map(|module| module.as_str()).unwrap_or_default();
+        let segments: Vec<&str> = path.split('.').filter(|segment| !segment.is_empty()).collect();
+        let app = segments
+            .iter()
+            .position(|segment| *segment == "models")
+            .and_then(|at| at.checked_sub(1))
+            .map(|at| segments[at].to_ascii_lowercase());
+        Some(app)
+    })
 }
 
 fn keyword_string<'a>(call: &'a ExprCall, name: &str) -> Option<&'a str> {

@@ -201,14 +201,22 @@ fn read_schema(
             continue;
         }
         match std::fs::read(root.join(relative)).map(String::from_utf8) {
-            Ok(Ok(text)) => schema_files.push(ceiling_schema::SchemaFile { path: relative.clone(), text }),
+            Ok(Ok(text)) => schema_files.push(ceiling_schema::SchemaFile::new(relative.clone(), text)),
             Ok(Err(_)) => skipped.push(Skipped { path: relative.clone(), reason: SkipReason::NotUtf8 }),
             Err(error) => skipped
                 .push(Skipped { path: relative.clone(), reason: SkipReason::Unreadable(error.kind().to_string()) }),
         }
     }
-    let code_tables =
-        files.iter().filter(|file| file.role != FileRole::Test).flat_map(|file| file.tables.iter().cloned());
+    let app_files = files.iter().filter(|file| file.role != FileRole::Test);
+    for file in app_files.clone() {
+        schema_files.extend(file.sql.iter().map(|sql| ceiling_schema::SchemaFile {
+            path: file.path.clone(),
+            text: sql.text.clone(),
+            first_line: sql.at.line,
+            first_offset: sql.at.start,
+        }));
+    }
+    let code_tables = app_files.flat_map(|file| file.tables.iter().cloned());
     ceiling_schema::build(&schema_files, code_tables)
 }
 
@@ -263,7 +271,10 @@ fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome
     }
     match extract(&relative, &text) {
         Ok(mut facts) => {
-            facts.role = role;
+            facts.role = match role {
+                FileRole::App if roles::makes_fake_data(&facts) => FileRole::Script,
+                role => role,
+            };
             Outcome::Facts(facts)
         }
         Err(reason) => skip(reason),

@@ -42,10 +42,23 @@ pub fn role_of(path: &str) -> FileRole {
         matches!(*dir, "scripts" | "script" | "seed" | "seeds" | "seeders" | "migrations" | "migration" | "migrate")
     });
     let script_name = stem_parts.first().is_some_and(|stem| matches!(*stem, "seed" | "seeds" | "seeder"));
-    if script_dir || script_name {
+    // Django's `manage.py <command>`: `<app>/management/commands/<command>.py`.
+    let command = dirs.windows(2).any(|pair| pair == ["management", "commands"]);
+    if script_dir || script_name || command {
         return FileRole::Script;
     }
     FileRole::App
+}
+
+/// A Python module that imports Faker fills databases for demos and development
+/// (`populatedb`'s `random_data.py`), whatever its path says. (A Python module's names, its
+/// imports among them, are its exports.)
+pub fn makes_fake_data(facts: &ceiling_facts::FileFacts) -> bool {
+    facts.path.ends_with(".py")
+        && facts.exports.iter().any(|export| {
+            matches!(&export.value, ceiling_facts::Value::Import { module, .. }
+                if module.split('.').next() == Some("faker"))
+        })
 }
 
 #[cfg(test)]
@@ -61,6 +74,7 @@ mod tests {
         assert_eq!(role_of("prisma/seed.ts"), FileRole::Script);
         assert_eq!(role_of("scripts/backfill.ts"), FileRole::Script);
         assert_eq!(role_of("src/db/migrations/001_init.ts"), FileRole::Script);
+        assert_eq!(role_of("saleor/core/management/commands/populatedb.py"), FileRole::Script);
         assert_eq!(role_of("src/app/api/tests-results/route.ts"), FileRole::App);
         assert_eq!(role_of("src/lib/contest.ts"), FileRole::App);
         assert_eq!(role_of("src/lib/test.ts"), FileRole::App);

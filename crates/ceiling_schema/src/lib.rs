@@ -7,10 +7,21 @@ mod sql;
 
 use ceiling_facts::{Schema, Table};
 
-/// A schema file found by the walk: its path relative to the scan root and its text.
+/// A schema file found by the walk: its path relative to the scan root and its text; or SQL
+/// embedded in a file of code (a Django migration's `RunSQL`), with where it starts there.
 pub struct SchemaFile {
     pub path: String,
     pub text: String,
+    /// Where `text` starts in the file at `path`: line 1, offset 0 for a whole file.
+    pub first_line: u32,
+    pub first_offset: u32,
+}
+
+impl SchemaFile {
+    /// A whole file.
+    pub fn new(path: String, text: String) -> SchemaFile {
+        SchemaFile { path, text, first_line: 1, first_offset: 0 }
+    }
 }
 
 /// The app's schema from its Prisma schema files, the tables declared in code, and its SQL

@@ -821,7 +821,7 @@ mod tests {
 
     fn read_files(files: &[(&str, &str)]) -> Read {
         let files: Vec<SchemaFile> =
-            files.iter().map(|(path, text)| SchemaFile { path: path.to_string(), text: text.to_string() }).collect();
+            files.iter().map(|(path, text)| SchemaFile::new(path.to_string(), text.to_string())).collect();
         read(&files.iter().collect::<Vec<_>>())
     }
 

@@ -58,6 +58,9 @@ struct Source<'a> {
     line_starts: Vec<usize>,
     /// `INSERT`s outside seed files fill lookup tables; a seed file fills any table.
     marks_seeded: bool,
+    /// Where the text starts in its file (SQL embedded in code starts inside it).
+    first_line: u32,
+    first_offset: u32,
 }
 
 impl<'a> Source<'a> {
@@ -68,7 +71,19 @@ impl<'a> Source<'a> {
             None => file.text.as_str(),
         };
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(at, _)| at + 1)).collect();
-        Source { path: &file.path, text, line_starts, marks_seeded: !file.path.to_ascii_lowercase().contains("seed") }
+        Source {
+            path: &file.path,
+            text,
+            line_starts,
+            marks_seeded: !file.path.to_ascii_lowercase().contains("seed"),
+            first_line: file.first_line.max(1),
+            first_offset: file.first_offset,
+        }
+    }
+
+    /// The line in the file of a tokenizer line.
+    fn line(&self, line: u64) -> u32 {
+        u32::try_from(line).unwrap_or(u32::MAX).saturating_add(self.first_line - 1)
     }
 
     /// The byte offset of a tokenizer location (1-based line, 1-based column counted in chars).
@@ -90,10 +105,11 @@ struct Cx<'a> {
 impl Cx<'_> {
     fn origin(&self, at: Location) -> Origin {
         let at = if at.line == 0 { self.start } else { at };
+        let offset = u32::try_from(self.source.offset(at)).unwrap_or(u32::MAX);
         Origin {
             file: self.source.path.to_string(),
-            line: u32::try_from(at.line).unwrap_or(u32::MAX),
-            offset: u32::try_from(self.source.offset(at)).unwrap_or(u32::MAX),
+            line: self.source.line(at.line),
+            offset: offset.saturating_add(self.source.first_offset),
             source: SchemaSource::SqlMigration,
         }
     }
@@ -130,7 +146,7 @@ impl State {
             Err(error) => {
                 problems.push(SchemaProblem {
                     file: source.path.to_string(),
-                    line: 1,
+                    line: source.line(1),
                     message: format!("could not read this SQL file: {error}"),
                 });
                 return;
@@ -148,7 +164,7 @@ impl State {
                 Ok(parsed) => parsed.iter().for_each(|parsed| self.apply(parsed, &cx)),
                 Err(error) if relevant => problems.push(SchemaProblem {
                     file: source.path.to_string(),
-                    line: u32::try_from(cx.start.line).unwrap_or(u32::MAX),
+                    line: source.line(cx.start.line),
                     message: format!("could not read this SQL statement: {}", parser_message(error)),
                 }),
                 // Functions, policies, grants and the like that sqlparser cannot read do not
@@ -1020,7 +1036,7 @@ mod tests {
 
     fn read(files: &[(&str, &str)]) -> Read {
         let files: Vec<SchemaFile> =
-            files.iter().map(|(path, text)| SchemaFile { path: path.to_string(), text: text.to_string() }).collect();
+            files.iter().map(|(path, text)| SchemaFile::new(path.to_string(), text.to_string())).collect();
         apply(&files.iter().collect::<Vec<_>>())
     }
 

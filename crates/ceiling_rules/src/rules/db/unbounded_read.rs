@@ -26,7 +26,8 @@ owner (`where: { teamId }`). When every row is needed (an export, a job), stream
         passes: "```ts\nexport async function GET() {\n  return Response.json(await prisma.post.findMany({ take: 50 }));\n}\n```",
         guards: &[
             "A query built partly elsewhere (`findMany(query)`, `where: buildWhere(id)`, `{ ...paginate() }`, an `OR` list from a variable, a builder stored and extended later (`let q = ...; q = q.eq(...)`), raw SQL): its conditions and limits are unknown, not absent, so nothing is said.",
-            "A limit (`take`, `limit`, `first`, `.range()`, `.single()`) bounds the read.",
+            "A limit (`take`, `limit`, `first`, `.range()`, `.single()`, a Django slice `[:50]`) bounds the read; `in_bulk(ids)` reads the rows it is given.",
+            "A Django queryset is judged where it is evaluated (iterated, `list()`ed, rendered), with every `.filter()` added to it since it was built; one that is returned or passed on is not judged here.",
             "The rows are only filtered, counted or sliced in JS: `app-side-filter` reports that read, with the fix that moves the work into the query.",
             "An equality on a foreign key, primary or unique key, or indexed column scopes the read to one owner's rows (`where: { teamId }`); only filters on flags and statuses leave it unbounded.",
             "Tables the app never writes to (lookup tables, tables filled by another service), tables the schema does not declare, tests, scripts, seeds and migrations.",
