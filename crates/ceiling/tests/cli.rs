@@ -52,6 +52,13 @@ fn express_drizzle_example_human() {
 }
 
 #[test]
+fn django_drf_example_human() {
+    let output = ceiling(&["scan", "examples/django-drf-app"], &workspace());
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(without_elapsed(&stdout(&output)));
+}
+
+#[test]
 fn fail_on_controls_the_exit_code() {
     let root = workspace();
     let never = ceiling(&["scan", "examples/next-prisma-app", "--fail-on", "never"], &root);

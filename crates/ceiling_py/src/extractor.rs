@@ -125,10 +125,14 @@ impl<'s> Extractor<'s> {
     }
 
     fn new_function(&mut self, def: &StmtFunctionDef) -> u32 {
+        self.push_function(def.name.to_string(), self.span(def))
+    }
+
+    fn push_function(&mut self, name: String, span: ceiling_facts::Span) -> u32 {
         let id = self.facts.functions.len() as u32;
         self.facts.functions.push(Function {
-            name: def.name.to_string(),
-            span: self.span(def),
+            name,
+            span,
             parent: self.functions.last().copied(),
             inline: false,
             returns: Value::Unknown,
@@ -165,13 +169,27 @@ impl<'s> Extractor<'s> {
             Expr::Name(name) => self.name(name.id.as_str()),
             Expr::Attribute(attribute) => self.value(&attribute.value).member(attribute.attr.as_str()),
             Expr::Call(call) => self.value(&call.func).call(),
+            // `orders[:20]`: a page of the same collection.
+            Expr::Subscript(subscript) if matches!(subscript.slice.as_ref(), Expr::Slice(_)) => {
+                self.value(&subscript.value)
+            }
             _ => Value::Unknown,
         }
     }
 
-    fn function_body(&mut self, id: u32, parameters: &Parameters, body: &[Stmt], method_of: Option<u32>) {
+    /// Walks a function's body (`walk`) in its own scope: its parameters bound, outside the
+    /// loops around its definition (it runs when called, not where it is written).
+    fn function_body(
+        &mut self,
+        id: u32,
+        parameters: Option<&Parameters>,
+        method_of: Option<u32>,
+        walk: impl FnOnce(&mut Self),
+    ) {
         let mut scope = Scope::default();
-        let all = parameters.posonlyargs.iter().chain(&parameters.args).chain(&parameters.kwonlyargs);
+        let all = parameters
+            .into_iter()
+            .flat_map(|parameters| parameters.posonlyargs.iter().chain(&parameters.args).chain(&parameters.kwonlyargs));
         for (index, parameter) in all.enumerate() {
             let name = parameter.parameter.name.to_string();
             // `self` of a method is the instance of its class.
@@ -189,9 +207,7 @@ impl<'s> Extractor<'s> {
         self.scopes.push(scope);
         self.functions.push(id);
         let loops = std::mem::take(&mut self.loops);
-        for statement in body {
-            self.visit_stmt(statement);
-        }
+        walk(self);
         self.loops = loops;
         self.functions.pop();
         self.scopes.pop();
@@ -234,17 +250,20 @@ impl<'s> Extractor<'s> {
             Expr::Tuple(tuple) => Over::Literal(tuple.elts.len() as u32),
             Expr::Set(set) => Over::Literal(set.elts.len() as u32),
             Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "range") => {
-                match call.arguments.args.last() {
-                    Some(Expr::NumberLiteral(number)) => number
-                        .value
-                        .as_int()
-                        .and_then(|int| int.as_u64())
-                        .map_or(Over::Collection, |n| Over::Range(n.min(u64::from(u32::MAX)) as u32)),
-                    _ => Over::Collection,
-                }
+                call.arguments.args.last().and_then(literal_count).map_or(Over::Collection, Over::Range)
             }
             Expr::Name(name) => match self.name(name.id.as_str()) {
                 Value::Param { func, index, .. } => Over::Parameter { func, index },
+                _ => Over::Collection,
+            },
+            // `Order.objects.all()[:10]`: at most as many rows as the slice takes.
+            Expr::Subscript(subscript) => match subscript.slice.as_ref() {
+                Expr::Slice(slice) if slice.lower.is_none() && slice.step.is_none() => {
+                    match slice.upper.as_deref().and_then(literal_count) {
+                        Some(limit) => Over::Limited(limit),
+                        None => Over::Collection,
+                    }
+                }
                 _ => Over::Collection,
             },
             _ => Over::Collection,
@@ -599,7 +618,11 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                         && !crate::syntax::reads_self(&def.body, "action")
                 });
                 let building = std::mem::replace(&mut self.building_rows_of, builds_rows);
-                self.function_body(id, &def.parameters, &def.body, method_of);
+                self.function_body(id, Some(&def.parameters), method_of, |this| {
+                    for statement in &def.body {
+                        this.visit_stmt(statement);
+                    }
+                });
                 self.building_rows_of = building;
             }
             Stmt::Return(ret) => {
@@ -738,6 +761,12 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 self.record_call(call);
                 visitor::walk_expr(self, expr);
             }
+            // A lambda runs when it is called (`SimpleLazyObject(lambda: ...)`, a `key=`), not
+            // where it is written: its calls are its own, outside the loops around it.
+            Expr::Lambda(lambda) => {
+                let id = self.push_function("<lambda>".to_owned(), self.span(lambda));
+                self.function_body(id, lambda.parameters.as_deref(), None, |this| this.visit_expr(&lambda.body));
+            }
             Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
                 let (generators, parts): (&[ruff_python_ast::Comprehension], Vec<&Expr>) = match expr {
                     Expr::ListComp(comp) => (&comp.generators, vec![&*comp.elt]),
@@ -768,6 +797,12 @@ impl<'a> Visitor<'a> for Extractor<'_> {
             _ => visitor::walk_expr(self, expr),
         }
     }
+}
+
+/// A non-negative integer literal, as a count.
+fn literal_count(expr: &Expr) -> Option<u32> {
+    let Expr::NumberLiteral(number) = expr else { return None };
+    number.value.as_int().and_then(|int| int.as_u64()).map(|n| n.min(u64::from(u32::MAX)) as u32)
 }
 
 /// Builtins that evaluate the iterable they are given: a queryset passed to them runs.

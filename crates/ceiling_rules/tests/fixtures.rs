@@ -37,37 +37,8 @@ fn fixtures() {
         if *kind == "pass" && expects_its_rule {
             failures.push(format!("{}: a pass case that expects its own rule", case.display()));
         }
-        let result = scan(case, &ScanOptions::default()).expect("fixture scans");
-        for skipped in result
-            .skipped
-            .iter()
-            .filter(|s| !matches!(s.reason, ceiling_scan::SkipReason::Test | ceiling_scan::SkipReason::Generated))
-        {
-            failures.push(format!("{}: {} skipped: {:?}", case.display(), skipped.path, skipped.reason));
-        }
-        let actual: BTreeSet<Expectation> = result
-            .findings
-            .iter()
-            .map(|f| (f.file.clone(), f.span.line, f.rule.to_owned(), f.severity.as_str().to_owned()))
-            .collect();
         let name = case.strip_prefix(&root).unwrap().display().to_string();
-        for missing in expected.difference(&actual) {
-            failures.push(format!(
-                "{name}: expected {} at {}:{} ({}), not reported",
-                missing.2, missing.0, missing.1, missing.3
-            ));
-        }
-        for extra in actual.difference(&expected) {
-            let finding = result
-                .findings
-                .iter()
-                .find(|f| f.file == extra.0 && f.span.line == extra.1 && f.rule == extra.2)
-                .unwrap();
-            failures.push(format!(
-                "{name}: unexpected {} at {}:{} ({}): {}",
-                extra.2, extra.0, extra.1, extra.3, finding.message
-            ));
-        }
+        failures.extend(compare(case, &name, &expected));
     }
     assert!(
         failures.is_empty(),
@@ -76,6 +47,55 @@ fn fixtures() {
         cases.len(),
         failures.join("\n")
     );
+}
+
+/// What a scan of `case` reports that its markers do not expect, and what they expect that it
+/// does not report.
+fn compare(case: &Path, name: &str, expected: &BTreeSet<Expectation>) -> Vec<String> {
+    let mut failures = Vec::new();
+    let result = scan(case, &ScanOptions::default()).expect("fixture scans");
+    for skipped in result
+        .skipped
+        .iter()
+        .filter(|s| !matches!(s.reason, ceiling_scan::SkipReason::Test | ceiling_scan::SkipReason::Generated))
+    {
+        failures.push(format!("{}: {} skipped: {:?}", case.display(), skipped.path, skipped.reason));
+    }
+    let actual: BTreeSet<Expectation> = result
+        .findings
+        .iter()
+        .map(|f| (f.file.clone(), f.span.line, f.rule.to_owned(), f.severity.as_str().to_owned()))
+        .collect();
+    for missing in expected.difference(&actual) {
+        failures.push(format!(
+            "{name}: expected {} at {}:{} ({}), not reported",
+            missing.2, missing.0, missing.1, missing.3
+        ));
+    }
+    for extra in actual.difference(expected) {
+        let finding =
+            result.findings.iter().find(|f| f.file == extra.0 && f.span.line == extra.1 && f.rule == extra.2).unwrap();
+        failures.push(format!(
+            "{name}: unexpected {} at {}:{} ({}): {}",
+            extra.2, extra.0, extra.1, extra.3, finding.message
+        ));
+    }
+    failures
+}
+
+#[test]
+fn examples_report_what_they_plant() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let examples = sorted_dirs(&root);
+    assert!(examples.len() >= 2, "examples were not found under {}", root.display());
+    let failures: Vec<String> = examples
+        .iter()
+        .flat_map(|example| {
+            let name = example.strip_prefix(&root).unwrap().display().to_string();
+            compare(example, &name, &expectations(example))
+        })
+        .collect();
+    assert!(failures.is_empty(), "the examples' markers and findings differ:\n{}", failures.join("\n"));
 }
 
 fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
@@ -95,6 +115,10 @@ fn expectations(case: &Path) -> BTreeSet<Expectation> {
             let path = entry.path();
             if path.is_dir() {
                 stack.push(path);
+                continue;
+            }
+            // A README quotes the markers; it plants nothing.
+            if path.extension().is_some_and(|extension| extension == "md") {
                 continue;
             }
             let Ok(text) = std::fs::read_to_string(&path) else { continue };

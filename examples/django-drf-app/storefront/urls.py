@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/", include("shop.urls")),
+    path("auth/", include("accounts.urls")),
+]
