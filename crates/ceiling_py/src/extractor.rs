@@ -291,7 +291,13 @@ impl<'s> Extractor<'s> {
         match expr {
             Expr::Call(call) => {
                 if let Some(found) = crate::django::query(call) {
-                    let query = self.query_fact(call, found.model, found.shape.clone()).map(Box::new);
+                    // `.iterator()` runs the query here and yields its rows; `get`, `count` or
+                    // `in_bulk` return an instance, a number or a dict, no rows.
+                    let query = match (crate::django::lazy(&found.shape), found.shape.method.as_str()) {
+                        (true, _) => self.query_fact(call, found.model, found.shape.clone()).map(Box::new),
+                        (false, "iterator") => None,
+                        (false, _) => return None,
+                    };
                     return Some(Rows { loaded: found.shape.includes, built: self.span(call), query });
                 }
                 if let Some(rows) = self.view_queryset(expr) {
@@ -299,13 +305,17 @@ impl<'s> Extractor<'s> {
                 }
                 // `notifications = notifications.filter(...)`: a queryset refined further.
                 let (root, delta) = crate::django::refinement(call)?;
-                if !crate::django::lazy(&delta) {
+                let iterator = delta.method == "iterator";
+                if !crate::django::lazy(&delta) && !iterator {
                     return None;
                 }
                 let mut rows = self.queryset(root)?;
                 rows.loaded.extend(delta.includes.iter().cloned());
-                if let Some(query) = &mut rows.query {
-                    crate::django::refine(&mut query.shape, delta);
+                match &mut rows.query {
+                    // Run here, where `record_refined_query` records it.
+                    Some(_) if iterator => rows.query = None,
+                    Some(query) => crate::django::refine(&mut query.shape, delta),
+                    None => {}
                 }
                 Some(rows)
             }
@@ -447,6 +457,14 @@ impl<'s> Extractor<'s> {
     /// .exists()`, or a refinement evaluated where it is written (`list(orders.filter(...))`).
     fn record_refined_query(&mut self, call: &ExprCall) {
         let Some((root, delta)) = crate::django::refinement(call) else { return };
+        // The queryset as first built never runs alone: its conditions are not all there.
+        if let (Expr::Name(_), Some(rows)) = (root, self.queryset(root))
+            && !delta.filters.is_empty()
+        {
+            for built in self.facts.queries.iter_mut().filter(|query| query.deferred && query.span == rows.built) {
+                built.shape.opaque = true;
+            }
+        }
         let runs = !crate::django::lazy(&delta);
         if !runs && !self.evaluated.contains(&call.range().start().to_u32()) {
             return;
