@@ -9,6 +9,8 @@ use ruff_python_ast::{Expr, ExprCall, ModModule, Parameters, Stmt, StmtClassDef,
 use ruff_text_size::Ranged;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::outbound::Owner;
+
 /// The bindings of one function: its parameters and the names it assigns.
 #[derive(Default)]
 struct Scope {
@@ -35,6 +37,8 @@ pub struct Extractor<'s> {
     /// Relations already recorded as loaded per row, by loop and name: `order.customer` loads
     /// the customer once, later accesses on the same row use it.
     relations_seen: FxHashSet<(u32, String, String)>,
+    /// HTTP clients and URL strings bound to names.
+    bindings: crate::outbound::Bindings,
 }
 
 impl<'s> Extractor<'s> {
@@ -51,6 +55,7 @@ impl<'s> Extractor<'s> {
             classes: Vec::new(),
             in_query: FxHashSet::default(),
             relations_seen: FxHashSet::default(),
+            bindings: crate::outbound::Bindings::default(),
         }
     }
 
@@ -186,13 +191,14 @@ impl<'s> Extractor<'s> {
         let id = self.facts.iterations.len() as u32;
         let exits_first = matches!(body.last(), Some(Stmt::Return(_) | Stmt::Break(_) | Stmt::Raise(_)))
             && !body.iter().any(|statement| matches!(statement, Stmt::Continue(_)));
+        let (retries, wait) = crate::outbound::retry_loop(body);
         self.facts.iterations.push(Iteration {
             kind,
             span,
             over,
             exits_first,
-            retries: false,
-            wait: None,
+            retries,
+            wait,
             concurrent: false,
             origin: None,
             func: self.functions.last().copied(),
@@ -415,8 +421,81 @@ impl<'s> Extractor<'s> {
         self.facts.renders.push(render);
     }
 
+    /// Where the names of `expr` may be bound, innermost first: a local of the functions being
+    /// walked or a module name; `self.x` on instances of the class.
+    fn binding_keys(&self, expr: &Expr) -> Vec<(Owner, String)> {
+        match expr {
+            Expr::Name(name) => {
+                let name = name.id.to_string();
+                let mut keys: Vec<(Owner, String)> =
+                    self.functions.iter().rev().map(|&id| (Owner::Function(id), name.clone())).collect();
+                keys.push((Owner::Module, name));
+                keys
+            }
+            Expr::Attribute(attribute) => match self.value(&attribute.value) {
+                Value::This(class) => vec![(Owner::Class(class), attribute.attr.to_string())],
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    /// Records what an assignment binds for requests: a client, or a string's leading text.
+    fn bind_outbound(&mut self, target: &Expr, value: &Expr) {
+        let key = match target {
+            Expr::Name(name) => {
+                let owner = match (self.functions.last(), self.classes.last()) {
+                    (Some(&id), _) => Owner::Function(id),
+                    (None, Some(&class)) => Owner::Class(class),
+                    (None, None) => Owner::Module,
+                };
+                (owner, name.id.to_string())
+            }
+            Expr::Attribute(_) => match self.binding_keys(target).pop() {
+                Some(key) => key,
+                None => return,
+            },
+            _ => return,
+        };
+        let client = match value {
+            Expr::Call(call) => crate::outbound::client(call, &self.value(&call.func)),
+            _ => None,
+        };
+        let text = self.bindings.leading_text(value, &|expr| self.binding_keys(expr));
+        self.bindings.bind(key, client, text);
+    }
+
+    /// An HTTP request sent by `call`, and adapters mounted on a requests session.
+    fn record_request(&mut self, call: &ExprCall, callee: &Value) {
+        if let Expr::Attribute(method) = call.func.as_ref()
+            && method.attr.as_str() == "mount"
+        {
+            let keys = self.binding_keys(&method.value);
+            self.bindings.mount(&keys, call);
+        }
+        let Some(request) = self.bindings.request(call, callee, &|expr| self.binding_keys(expr)) else { return };
+        let request = ceiling_facts::HttpRequest {
+            span: self.span(call),
+            client: request.client.to_owned(),
+            target: request.target,
+            timeout: request.timeout,
+            retries_itself: request.retries_itself,
+            func: self.functions.last().copied(),
+            iteration: self.loops.last().copied(),
+        };
+        self.facts.requests.push(request);
+    }
+
+    /// The function being walked, and those around it, handle a remote API's rate limit.
+    fn mark_rate_limit_handling(&mut self) {
+        for &id in &self.functions {
+            self.facts.functions[id as usize].handles_rate_limit = true;
+        }
+    }
+
     fn record_call(&mut self, call: &ExprCall) {
         let callee = self.value(&call.func);
+        self.record_request(call, &callee);
         if callee.is_unknown() {
             return;
         }
@@ -478,6 +557,9 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 for decorator in &def.decorator_list {
                     self.visit_expr(&decorator.expression);
                 }
+                if crate::outbound::backs_off(def, &|expr| self.value(expr)) {
+                    self.facts.functions[id as usize].handles_rate_limit = true;
+                }
                 self.function_body(id, &def.parameters, &def.body, method_of);
             }
             Stmt::ClassDef(class) => {
@@ -507,6 +589,9 @@ impl<'a> Visitor<'a> for Extractor<'_> {
             }
             Stmt::Assign(assign) => {
                 self.visit_expr(&assign.value);
+                if let [target] = assign.targets.as_slice() {
+                    self.bind_outbound(target, &assign.value);
+                }
                 let value = self.value(&assign.value);
                 let loaded = self.queryset_includes(&assign.value);
                 if let ([Expr::Name(name)], Some(scope)) = (assign.targets.as_slice(), self.scopes.last_mut()) {
@@ -556,11 +641,26 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 }
                 self.loops.pop();
             }
+            // `with requests.Session() as session:` binds the client.
+            Stmt::With(with) => {
+                for item in &with.items {
+                    self.visit_expr(&item.context_expr);
+                    if let Some(target) = &item.optional_vars {
+                        self.bind_outbound(target, &item.context_expr);
+                    }
+                }
+                for statement in &with.body {
+                    self.visit_stmt(statement);
+                }
+            }
             _ => visitor::walk_stmt(self, stmt),
         }
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if crate::outbound::mentions_rate_limit(expr) {
+            self.mark_rate_limit_handling();
+        }
         match expr {
             // `Order.objects.all()[:10]`: a query with a limit.
             Expr::Subscript(subscript) => {

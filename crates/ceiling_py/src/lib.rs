@@ -8,7 +8,10 @@
 
 mod django;
 mod drf;
+mod env;
 mod extractor;
+mod jobs;
+mod outbound;
 mod schema;
 mod syntax;
 

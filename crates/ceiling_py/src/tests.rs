@@ -91,3 +91,198 @@ fn prefetch_objects_load_their_lookup_and_what_their_queryset_loads() {
     let note = facts.queries.iter().find(|q| q.shape.model.as_deref() == Some("Note")).unwrap();
     assert_eq!(note.shape.includes, ["reactions", "reactions__actor"]);
 }
+
+/// `(client, host, timeout, retries_itself)` of each request of `source`.
+fn requests_of(source: &str) -> Vec<(String, ceiling_facts::Target, bool, bool)> {
+    extract("app/client.py", source)
+        .unwrap()
+        .requests
+        .into_iter()
+        .map(|request| (request.client, request.target, request.timeout, request.retries_itself))
+        .collect()
+}
+
+fn host(host: &str) -> ceiling_facts::Target {
+    ceiling_facts::Target::Host(host.to_owned())
+}
+
+#[test]
+fn requests_calls_and_their_timeouts() {
+    let source = r#"
+import requests
+from requests import post
+import urllib.request
+
+API = "https://api.stripe.com/v1"
+
+def charge(amount, **kwargs):
+    requests.get("https://api.openai.com/v1/models")
+    requests.get(f"https://hooks.slack.com/{amount}", timeout=10)
+    post(f"{API}/charges", data={}, timeout=None)
+    requests.request("POST", API + "/refunds", **kwargs)
+    url = f"https://api.github.com/repos/{amount}"
+    requests.get(url)
+    urllib.request.urlopen("https://example.org/x", timeout=5)
+    urllib.request.urlopen(urllib.request.Request("https://api.twilio.com/x"))
+    requests.get(settings.URL)
+"#;
+    assert_eq!(
+        requests_of(source),
+        [
+            ("requests".to_owned(), host("api.openai.com"), false, false),
+            ("requests".to_owned(), host("hooks.slack.com"), true, false),
+            ("requests".to_owned(), host("api.stripe.com"), false, false),
+            ("requests".to_owned(), host("api.stripe.com"), true, false),
+            ("requests".to_owned(), host("api.github.com"), false, false),
+            ("urllib".to_owned(), host("example.org"), true, false),
+            ("urllib".to_owned(), host("api.twilio.com"), false, false),
+            ("requests".to_owned(), ceiling_facts::Target::Unknown, false, false),
+        ]
+    );
+}
+
+#[test]
+fn sessions_and_clients() {
+    let source = r#"
+import requests, httpx, aiohttp
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+class Api:
+    BASE = "https://api.openai.com/v1"
+
+    def __init__(self):
+        self.session = requests.Session()
+        self.session.timeout = 10
+        self.session.mount("https://", HTTPAdapter(max_retries=Retry(total=3)))
+
+    def models(self):
+        return self.session.get(f"{self.BASE}/models")
+
+def other():
+    s = requests.Session()
+    s.mount("https://", TimeoutAdapter(timeout=5))
+    s.get("https://api.stripe.com/x")
+
+def with_httpx():
+    httpx.get("https://api.stripe.com/x")
+    httpx.get("https://api.stripe.com/x", timeout=None)
+    with httpx.Client(timeout=None) as client:
+        client.post("https://api.stripe.com/y")
+    client = httpx.Client()
+    client.post("https://api.stripe.com/z")
+
+async def with_aiohttp():
+    async with aiohttp.ClientSession() as session:
+        async with session.get("https://api.openai.com/x") as response:
+            pass
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+        await session.post("https://api.openai.com/y")
+"#;
+    let hosts: Vec<(String, bool, bool)> =
+        requests_of(source).into_iter().map(|(client, _, timeout, retries)| (client, timeout, retries)).collect();
+    assert_eq!(
+        hosts,
+        [
+            ("requests".to_owned(), false, true),
+            ("requests".to_owned(), true, false),
+            ("httpx".to_owned(), true, false),
+            ("httpx".to_owned(), false, false),
+            ("httpx".to_owned(), false, false),
+            ("httpx".to_owned(), true, false),
+            ("aiohttp".to_owned(), false, false),
+            ("aiohttp".to_owned(), true, false),
+        ]
+    );
+    assert_eq!(requests_of(source)[0].1, host("api.openai.com"), "a class constant read through `self`");
+}
+
+#[test]
+fn retry_loops_and_how_they_wait() {
+    let source = r#"
+import time, asyncio, random, requests
+
+MAX_RETRIES = 5
+
+def at_once():
+    for attempt in range(3):
+        try:
+            return requests.get("https://api.openai.com/x", timeout=5)
+        except requests.RequestException:
+            pass
+
+def fixed():
+    attempts = 0
+    while True:
+        try:
+            response = requests.get("https://api.openai.com/x", timeout=5)
+        except requests.RequestException:
+            attempts += 1
+            time.sleep(2)
+        else:
+            break
+
+async def computed():
+    for attempt in range(MAX_RETRIES):
+        try:
+            return await fetch()
+        except Exception:
+            await asyncio.sleep(2 ** attempt + random.random())
+
+def not_a_retry(items):
+    for item in items:
+        time.sleep(1)
+"#;
+    let facts = extract("app/jobs.py", source).unwrap();
+    let waits: Vec<(bool, Option<ceiling_facts::RetryWait>)> =
+        facts.iterations.iter().map(|iteration| (iteration.retries, iteration.wait)).collect();
+    use ceiling_facts::RetryWait::*;
+    assert_eq!(waits, [(true, Some(Immediate)), (true, Some(Constant)), (true, Some(Computed)), (false, None)]);
+}
+
+#[test]
+fn rate_limit_handling_and_backoff_decorators() {
+    let source = r#"
+import backoff, requests, openai
+from tenacity import retry, wait_exponential, wait_fixed, stop_after_attempt
+
+def status(response):
+    if response.status_code == 429:
+        time.sleep(int(response.headers["Retry-After"]))
+
+def sdk():
+    try:
+        client.chat()
+    except openai.RateLimitError:
+        pass
+
+@retry(wait=wait_exponential(min=1, max=30), stop=stop_after_attempt(5))
+def tenacity_exponential():
+    requests.post("https://api.openai.com/x")
+
+@retry(wait=wait_fixed(2))
+def tenacity_fixed():
+    requests.post("https://api.openai.com/x")
+
+@backoff.on_exception(backoff.expo, requests.exceptions.RequestException, max_tries=5)
+def with_backoff():
+    requests.post("https://api.openai.com/x")
+
+def plain(rate_limit):
+    return rate_limit
+"#;
+    let facts = extract("app/ai.py", source).unwrap();
+    let handles: Vec<(&str, bool)> =
+        facts.functions.iter().map(|function| (function.name.as_str(), function.handles_rate_limit)).collect();
+    assert_eq!(
+        handles,
+        [
+            ("status", true),
+            ("sdk", true),
+            ("tenacity_exponential", true),
+            ("tenacity_fixed", false),
+            ("with_backoff", true),
+            ("plain", false),
+        ]
+    );
+}
