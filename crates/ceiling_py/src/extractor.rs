@@ -727,7 +727,7 @@ fn is_manager_call(method: &str, call: &ExprCall) -> bool {
 
 /// The names an import statement binds and what each is. Relative modules are written as paths
 /// (`from .models import Order` is `./models`), which the project resolves like any import.
-fn imports(statement: &Stmt) -> Vec<(String, Value)> {
+pub(crate) fn imports(statement: &Stmt) -> Vec<(String, Value)> {
     match statement {
         Stmt::Import(import) => import
             .names

@@ -36,7 +36,9 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     }
     let parsed = ruff_python_parser::parse_module(source).map_err(|error| Skip::Parse(error.to_string()))?;
     let mut facts = extractor::Extractor::new(source).run(parsed.syntax());
-    facts.tables = schema::tables(parsed.syntax(), path, &ceiling_facts::LineIndex::new(source));
+    let lines = ceiling_facts::LineIndex::new(source);
+    facts.tables = schema::tables(parsed.syntax(), path, &lines);
+    (facts.env_fallbacks, facts.env_reads) = env::env_facts(parsed.syntax(), source, &lines);
     facts.path = path.to_owned();
     Ok(facts)
 }

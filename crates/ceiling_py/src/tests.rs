@@ -286,3 +286,84 @@ def plain(rate_limit):
         ]
     );
 }
+
+/// `(name, literal)` of each fallback of `source`.
+fn fallbacks_of(source: &str) -> Vec<(String, bool)> {
+    extract("app/settings.py", source)
+        .unwrap()
+        .env_fallbacks
+        .into_iter()
+        .map(|fallback| (fallback.name, fallback.literal))
+        .collect()
+}
+
+#[test]
+fn environment_fallbacks() {
+    let source = r#"
+import os
+import environ
+from os import getenv
+from decouple import config
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+env = environ.Env(DEBUG=(bool, False))
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-dev")
+JWT_SECRET = getenv("JWT_SECRET", "")
+API_KEY = os.environ.get("API_KEY") or "changeme"
+TOKEN = os.environ.get("A_TOKEN") or os.environ.get("B_TOKEN") or "x"
+PORT = int(os.environ.get("PORT", 8000))
+DB_PASSWORD = config("DB_PASSWORD", default="postgres")
+STRIPE_KEY = env("STRIPE_KEY", default="sk_test")
+SIGNING = env.str("SIGNING_KEY", "dev")
+REQUIRED = os.environ["REQUIRED_SECRET"]
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APP_")
+    secret_key: str = "changeme"
+    debug: bool = False
+"#;
+    assert_eq!(
+        fallbacks_of(source),
+        [
+            ("SECRET_KEY".to_owned(), true),
+            ("JWT_SECRET".to_owned(), false),
+            ("API_KEY".to_owned(), true),
+            ("A_TOKEN".to_owned(), true),
+            ("B_TOKEN".to_owned(), true),
+            ("PORT".to_owned(), false),
+            ("DB_PASSWORD".to_owned(), true),
+            ("STRIPE_KEY".to_owned(), true),
+            ("SIGNING_KEY".to_owned(), true),
+            ("APP_SECRET_KEY".to_owned(), true),
+            ("APP_DEBUG".to_owned(), false),
+        ]
+    );
+    let reads = extract("app/settings.py", source).unwrap().env_reads;
+    assert!(reads.iter().any(|read| read.name == "REQUIRED_SECRET"));
+}
+
+#[test]
+fn fallbacks_only_in_development_or_checked_are_left_out() {
+    let source = r#"
+import os
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEBUG = os.environ.get("DEBUG") == "1"
+if DEBUG:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev")
+else:
+    SECRET_KEY = os.environ["SECRET_KEY"]
+
+KEY = os.getenv("OTHER_SECRET", "x") if settings.DEBUG else os.environ["OTHER_SECRET"]
+
+JWT_SECRET = os.environ.get("JWT_SECRET", "dev-secret")
+if not DEBUG and JWT_SECRET == "dev-secret":
+    raise ImproperlyConfigured("JWT_SECRET is not set")
+
+if os.environ.get("ENV") != "production":
+    TOKEN = os.getenv("TOKEN", "t")
+"#;
+    assert_eq!(fallbacks_of(source), []);
+}
