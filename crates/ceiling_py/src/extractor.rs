@@ -486,6 +486,20 @@ impl<'s> Extractor<'s> {
         self.facts.requests.push(request);
     }
 
+    fn record_timers(&mut self, found: Vec<crate::jobs::Found<'_>>) {
+        for found in found {
+            let timer = ceiling_facts::Timer {
+                span: self.span(found.at),
+                kind: found.kind,
+                period_ms: found.period_ms,
+                callback: found.callback,
+                guarded: found.guarded,
+                client: false,
+            };
+            self.facts.timers.push(timer);
+        }
+    }
+
     /// The function being walked, and those around it, handle a remote API's rate limit.
     fn mark_rate_limit_handling(&mut self) {
         for &id in &self.functions {
@@ -496,6 +510,8 @@ impl<'s> Extractor<'s> {
     fn record_call(&mut self, call: &ExprCall) {
         let callee = self.value(&call.func);
         self.record_request(call, &callee);
+        let timers = crate::jobs::scheduled(call, &|expr| self.value(expr));
+        self.record_timers(timers);
         if callee.is_unknown() {
             return;
         }
@@ -560,6 +576,8 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 if crate::outbound::backs_off(def, &|expr| self.value(expr)) {
                     self.facts.functions[id as usize].handles_rate_limit = true;
                 }
+                let timer = crate::jobs::decorated(def, Value::Function(id));
+                self.record_timers(timer.into_iter().collect());
                 self.function_body(id, &def.parameters, &def.body, method_of);
             }
             Stmt::ClassDef(class) => {
@@ -591,6 +609,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 self.visit_expr(&assign.value);
                 if let [target] = assign.targets.as_slice() {
                     self.bind_outbound(target, &assign.value);
+                    self.record_timers(crate::jobs::beat_schedule(target, &assign.value));
                 }
                 let value = self.value(&assign.value);
                 let loaded = self.queryset_includes(&assign.value);

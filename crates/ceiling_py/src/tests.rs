@@ -367,3 +367,92 @@ if os.environ.get("ENV") != "production":
 "#;
     assert_eq!(fallbacks_of(source), []);
 }
+
+/// `(kind, period, callback, guarded)` of each timer of `source`.
+fn timers_of(source: &str) -> Vec<(ceiling_facts::TimerKind, Option<u64>, Value, bool)> {
+    extract("proj/celery.py", source)
+        .unwrap()
+        .timers
+        .into_iter()
+        .map(|timer| (timer.kind, timer.period_ms, timer.callback, timer.guarded))
+        .collect()
+}
+
+fn task(module: &str, name: &str) -> Value {
+    Value::Import { module: module.to_owned(), name: ImportedName::Named(name.to_owned()) }
+}
+
+#[test]
+fn celery_beat_schedules() {
+    use ceiling_facts::TimerKind::{Cron, Interval};
+    let source = r#"
+from datetime import timedelta
+from celery import Celery
+from celery.schedules import crontab
+from shop.tasks import cleanup
+
+app = Celery("proj")
+app.conf.beat_schedule = {
+    "sync": {"task": "shop.tasks.sync_orders", "schedule": 30.0},
+    "digest": {"task": "shop.tasks.digest", "schedule": timedelta(minutes=5)},
+    "every-minute": {"task": "shop.tasks.poll", "schedule": crontab(minute="*/1")},
+    "nightly": {"task": "shop.tasks.report", "schedule": crontab(minute=0, hour=3)},
+}
+
+@app.on_after_configure.connect
+def setup_periodic_tasks(sender, **kwargs):
+    sender.add_periodic_task(10.0, cleanup.s(), name="cleanup")
+"#;
+    assert_eq!(
+        timers_of(source),
+        [
+            (Interval, Some(30_000), task("shop.tasks", "sync_orders"), false),
+            (Interval, Some(300_000), task("shop.tasks", "digest"), false),
+            (Cron, Some(60_000), task("shop.tasks", "poll"), false),
+            (Cron, Some(86_400_000), task("shop.tasks", "report"), false),
+            (Interval, Some(10_000), task("shop.tasks", "cleanup"), false),
+        ]
+    );
+    let django = "CELERY_BEAT_SCHEDULE = {\n    'x': {'task': 'a.tasks.x', 'schedule': crontab()},\n}\n";
+    assert_eq!(timers_of(django), [(Cron, Some(60_000), task("a.tasks", "x"), false)]);
+}
+
+#[test]
+fn apscheduler_and_schedule_jobs() {
+    use ceiling_facts::TimerKind::{Cron, Interval};
+    let source = r#"
+import schedule
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+scheduler = BackgroundScheduler()
+
+def sync():
+    pass
+
+scheduler.add_job(sync, "interval", seconds=5)
+scheduler.add_job(sync, "interval", minutes=1, max_instances=3)
+scheduler.add_job(sync, CronTrigger(minute="*/10"))
+scheduler.add_job(sync, "date", run_date="2030-01-01")
+
+@scheduler.scheduled_job("cron", hour=4, max_instances=2)
+def nightly():
+    pass
+
+schedule.every(10).minutes.do(sync)
+"#;
+    let timers = timers_of(source);
+    let shapes: Vec<(ceiling_facts::TimerKind, Option<u64>, bool)> =
+        timers.iter().map(|(kind, period, _, guarded)| (*kind, *period, *guarded)).collect();
+    assert_eq!(
+        shapes,
+        [
+            (Interval, Some(5_000), true),
+            (Interval, Some(60_000), false),
+            (Cron, Some(600_000), true),
+            (Cron, Some(86_400_000), false),
+            (Interval, Some(600_000), true),
+        ]
+    );
+    assert!(matches!(timers[0].2, Value::Function(_)));
+}
