@@ -465,6 +465,44 @@ impl<'s> Extractor<'s> {
         self.bindings.bind(key, client, text);
     }
 
+    /// What an assigned collection is, for fan-out: the awaitables a comprehension makes, and
+    /// where the collection comes from.
+    fn bind_collection(&mut self, target: &Expr, value: &Expr, since: usize) {
+        let Some(key) = self.binding_keys(target).into_iter().next() else { return };
+        if let Some(iteration) = self.comprehension_iteration(value, since) {
+            self.bindings.bind_tasks(key.clone(), iteration);
+        }
+        let origin = self.collection_origin(value);
+        self.bindings.bind_origin(key, origin);
+    }
+
+    /// `with lock:`, `async with semaphore:`: entering an object the code holds is a call of its
+    /// `__enter__`, which is how a limiter or a lock is taken.
+    fn record_entered(&mut self, context: &Expr, is_async: bool) {
+        if matches!(context, Expr::Call(_)) {
+            return;
+        }
+        let value = self.value(context);
+        if value.is_unknown() {
+            return;
+        }
+        let call = Call {
+            span: self.span(context),
+            callee: value.member(if is_async { "__aenter__" } else { "__enter__" }),
+            deferred: false,
+            args: Vec::new(),
+            literal_lengths: Vec::new(),
+            fallback: false,
+            guard: None,
+            given: Vec::new(),
+            func: self.functions.last().copied(),
+            iteration: self.loops.last().copied(),
+            constructs: false,
+            kept: false,
+        };
+        self.facts.calls.push(call);
+    }
+
     /// An HTTP request sent by `call`, and adapters mounted on a requests session.
     fn record_request(&mut self, call: &ExprCall, callee: &Value) {
         if let Expr::Attribute(method) = call.func.as_ref()
@@ -500,6 +538,78 @@ impl<'s> Extractor<'s> {
         }
     }
 
+    /// The iteration of a comprehension walked since iteration `since`: its first `for`.
+    fn comprehension_iteration(&self, expr: &Expr, since: usize) -> Option<u32> {
+        let first = match expr {
+            Expr::ListComp(comp) => comp.generators.first(),
+            Expr::SetComp(comp) => comp.generators.first(),
+            Expr::Generator(comp) => comp.generators.first(),
+            _ => None,
+        }?;
+        let start = self.span(first).start;
+        (since..self.facts.iterations.len())
+            .find(|&id| self.facts.iterations[id].span.start == start)
+            .map(|id| id as u32)
+    }
+
+    /// Awaitables handed to `asyncio.gather` run at once: the comprehension that makes them, or
+    /// the iteration that filled the list passed.
+    fn mark_gathered(&mut self, call: &ExprCall, since: usize) {
+        if !crate::outbound::gathers(&self.value(&call.func)) {
+            return;
+        }
+        for argument in &call.arguments.args {
+            let argument = match argument {
+                Expr::Starred(starred) => starred.value.as_ref(),
+                argument => argument,
+            };
+            let iteration = self
+                .comprehension_iteration(argument, since)
+                .or_else(|| self.bindings.tasks(&self.binding_keys(argument)));
+            if let Some(id) = iteration {
+                self.facts.iterations[id as usize].concurrent = true;
+            }
+        }
+    }
+
+    /// `tasks.append(fetch(x))` in a loop: the list holds one awaitable per element;
+    /// `executor.submit(fn, x)` in a loop: the pool runs them side by side.
+    fn record_spawn(&mut self, call: &ExprCall, callee: &Value) {
+        let Some(&iteration) = self.loops.last() else { return };
+        if crate::outbound::submits(callee) {
+            self.facts.iterations[iteration as usize].concurrent = true;
+        }
+        if let Expr::Attribute(method) = call.func.as_ref()
+            && method.attr.as_str() == "append"
+            && let [Expr::Call(_)] = call.arguments.args.as_ref()
+            && let Some(key) = self.binding_keys(&method.value).into_iter().next()
+        {
+            self.bindings.bind_tasks(key, iteration);
+        }
+    }
+
+    /// Where a collection comes from, when that says it can be large: the request's data, or
+    /// every row of a query with no limit, itself or through a name.
+    fn collection_origin(&self, collection: &Expr) -> Option<ceiling_facts::CollectionOrigin> {
+        if crate::outbound::request_input(collection) {
+            return Some(ceiling_facts::CollectionOrigin::RequestInput);
+        }
+        match collection {
+            Expr::Call(call) => {
+                let found = crate::django::query(call)?;
+                let shape = &found.shape;
+                let unbounded = shape.operation == ceiling_facts::Operation::ReadMany
+                    && !shape.bounded
+                    && !shape.opaque
+                    && !shape.limit_unknown
+                    && !self.value(found.model).is_unknown();
+                unbounded.then_some(ceiling_facts::CollectionOrigin::UnboundedQuery)
+            }
+            Expr::Name(_) => self.bindings.origin(&self.binding_keys(collection)),
+            _ => None,
+        }
+    }
+
     /// The function being walked, and those around it, handle a remote API's rate limit.
     fn mark_rate_limit_handling(&mut self) {
         for &id in &self.functions {
@@ -510,6 +620,7 @@ impl<'s> Extractor<'s> {
     fn record_call(&mut self, call: &ExprCall) {
         let callee = self.value(&call.func);
         self.record_request(call, &callee);
+        self.record_spawn(call, &callee);
         let timers = crate::jobs::scheduled(call, &|expr| self.value(expr));
         self.record_timers(timers);
         if callee.is_unknown() {
@@ -606,9 +717,11 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 }
             }
             Stmt::Assign(assign) => {
+                let since = self.facts.iterations.len();
                 self.visit_expr(&assign.value);
                 if let [target] = assign.targets.as_slice() {
                     self.bind_outbound(target, &assign.value);
+                    self.bind_collection(target, &assign.value, since);
                     self.record_timers(crate::jobs::beat_schedule(target, &assign.value));
                 }
                 let value = self.value(&assign.value);
@@ -639,6 +752,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 let header = self.lines.range(for_stmt.range().start().to_u32(), for_stmt.iter.range().end().to_u32());
                 let kind = if for_stmt.is_async { IterationKind::ForAwait } else { IterationKind::ForOf };
                 let id = self.push_iteration(kind, header, over, &for_stmt.body);
+                self.facts.iterations[id as usize].origin = self.collection_origin(&for_stmt.iter);
                 self.bind_target(&for_stmt.target, &for_stmt.iter);
                 self.loops.push(id);
                 for statement in &for_stmt.body {
@@ -666,7 +780,12 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                     self.visit_expr(&item.context_expr);
                     if let Some(target) = &item.optional_vars {
                         self.bind_outbound(target, &item.context_expr);
+                        let value = self.value(&item.context_expr);
+                        if let (Expr::Name(name), Some(scope)) = (target.as_ref(), self.scopes.last_mut()) {
+                            scope.names.insert(name.id.to_string(), value);
+                        }
                     }
+                    self.record_entered(&item.context_expr, with.is_async);
                 }
                 for statement in &with.body {
                     self.visit_stmt(statement);
@@ -699,7 +818,9 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 self.record_query(call, false);
                 self.record_render(call);
                 self.record_call(call);
+                let since = self.facts.iterations.len();
                 visitor::walk_expr(self, expr);
+                self.mark_gathered(call, since);
             }
             Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
                 let (generators, parts): (&[ruff_python_ast::Comprehension], Vec<&Expr>) = match expr {
@@ -716,6 +837,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                     self.visit_expr(&generator.iter);
                     let over = self.over(&generator.iter);
                     let id = self.push_iteration(IterationKind::Comprehension, self.span(generator), over, &[]);
+                    self.facts.iterations[id as usize].origin = self.collection_origin(&generator.iter);
                     self.bind_target(&generator.target, &generator.iter);
                     self.loops.push(id);
                     for condition in &generator.ifs {
@@ -726,6 +848,13 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                     self.visit_expr(part);
                 }
                 self.loops.truncate(depth);
+            }
+            Expr::Compare(compare) => {
+                if let Some(list) = crate::outbound::length_checked(compare) {
+                    let keys = self.binding_keys(list);
+                    self.bindings.capped(&keys);
+                }
+                visitor::walk_expr(self, expr);
             }
             _ => visitor::walk_expr(self, expr),
         }

@@ -11,9 +11,13 @@
 //! - `urllib.request.urlopen` waits forever unless given a `timeout`.
 //!
 //! `**kwargs` passed through may carry a timeout, and counts as one.
+//!
+//! Fan-out: a comprehension (or a loop filling a list of awaitables) handed to `asyncio.gather`
+//! runs all its calls at once, and so does a loop that submits to a thread pool (whose
+//! `max_workers` caps it, which the rules see as a limiter).
 
 use ceiling_facts::outbound::{is_constant_name, stronger_wait, target_of_text, wait_of_call};
-use ceiling_facts::{RetryWait, Target, Value};
+use ceiling_facts::{CollectionOrigin, RetryWait, Target, Value};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, InterpolatedStringElement, Stmt, StmtFunctionDef};
 use rustc_hash::FxHashMap;
@@ -102,6 +106,11 @@ pub(crate) enum Owner {
 pub(crate) struct Bindings {
     clients: FxHashMap<(Owner, String), Client>,
     texts: FxHashMap<(Owner, String), String>,
+    /// Lists of awaitables and the iteration that made them: `tasks = [f(x) for x in xs]`, or a
+    /// loop that appends to `tasks`.
+    tasks: FxHashMap<(Owner, String), u32>,
+    /// Collections that can be large: the request's data, all rows of a query.
+    origins: FxHashMap<(Owner, String), CollectionOrigin>,
 }
 
 impl Bindings {
@@ -115,6 +124,35 @@ impl Bindings {
             Some(text) => self.texts.insert(key, text),
             None => self.texts.remove(&key),
         };
+    }
+
+    /// `tasks` holds the awaitables iteration `iteration` made.
+    pub fn bind_tasks(&mut self, key: (Owner, String), iteration: u32) {
+        self.tasks.insert(key, iteration);
+    }
+
+    /// The iteration that made the awaitables a name holds.
+    pub fn tasks(&self, keys: &[(Owner, String)]) -> Option<u32> {
+        Self::lookup(&self.tasks, keys).copied()
+    }
+
+    pub fn bind_origin(&mut self, key: (Owner, String), origin: Option<CollectionOrigin>) {
+        match origin {
+            Some(origin) => self.origins.insert(key, origin),
+            None => self.origins.remove(&key),
+        };
+    }
+
+    /// Where the collection a name holds comes from.
+    pub fn origin(&self, keys: &[(Owner, String)]) -> Option<CollectionOrigin> {
+        Self::lookup(&self.origins, keys).copied()
+    }
+
+    /// `len(emails) > 100`: the code caps the list, whatever its origin.
+    pub fn capped(&mut self, keys: &[(Owner, String)]) {
+        for key in keys {
+            self.origins.remove(key);
+        }
     }
 
     fn lookup<'b, T>(map: &'b FxHashMap<(Owner, String), T>, keys: &[(Owner, String)]) -> Option<&'b T> {
@@ -352,4 +390,62 @@ pub(crate) fn mentions_rate_limit(expr: &Expr) -> bool {
         Expr::Attribute(attribute) => mentions(attribute.attr.as_str()),
         _ => false,
     }
+}
+
+/// `asyncio.gather(*aws)`, `asyncio.wait(aws)`, `asyncio.as_completed(aws)`: the awaitables
+/// run at once.
+pub(crate) fn gathers(callee: &Value) -> bool {
+    matches!(dotted(callee).as_deref(), Some("asyncio.gather" | "asyncio.wait" | "asyncio.as_completed"))
+}
+
+/// `executor.submit(fn, x)` on a `ThreadPoolExecutor` or `ProcessPoolExecutor`.
+pub(crate) fn submits(callee: &Value) -> bool {
+    let Value::Member(executor, method) = callee else { return false };
+    let Value::Call(constructor) = &**executor else { return false };
+    method == "submit"
+        && dotted(constructor)
+            .is_some_and(|path| path.ends_with("ThreadPoolExecutor") || path.ends_with("ProcessPoolExecutor"))
+}
+
+/// Data of the request being served, whose size the sender picks: `request.data['emails']`,
+/// `request.POST.getlist('ids')`, `(await request.json())['items']`, Flask's `request.json`.
+pub(crate) fn request_input(expr: &Expr) -> bool {
+    match expr {
+        Expr::Await(awaited) => request_input(&awaited.value),
+        Expr::Subscript(subscript) => request_input(&subscript.value),
+        Expr::Call(call) => match call.func.as_ref() {
+            Expr::Attribute(method) if matches!(method.attr.as_str(), "get" | "getlist") => {
+                request_input(&method.value)
+            }
+            Expr::Attribute(method) if matches!(method.attr.as_str(), "json" | "get_json" | "form") => {
+                is_request(&method.value)
+            }
+            _ => false,
+        },
+        Expr::Attribute(attribute) => {
+            matches!(attribute.attr.as_str(), "data" | "POST" | "json" | "form") && is_request(&attribute.value)
+        }
+        _ => false,
+    }
+}
+
+/// `request`, `req`, `self.request`: by the names frameworks give it.
+fn is_request(expr: &Expr) -> bool {
+    last_name(expr).is_some_and(|name| matches!(name, "request" | "req"))
+}
+
+/// `len(xs) > 100`: a comparison of a list's length with something other than 0 or 1. The list.
+pub(crate) fn length_checked(compare: &ruff_python_ast::ExprCompare) -> Option<&Expr> {
+    let small = |expr: &Expr| match expr {
+        Expr::NumberLiteral(number) => number.value.as_int().and_then(|int| int.as_u8()).is_some_and(|n| n <= 1),
+        _ => false,
+    };
+    let [right] = compare.comparators.as_ref() else { return None };
+    if small(&compare.left) || small(right) {
+        return None;
+    }
+    [compare.left.as_ref(), right].into_iter().find_map(|side| match side {
+        Expr::Call(call) if last_name(&call.func) == Some("len") => call.arguments.args.first(),
+        _ => None,
+    })
 }
