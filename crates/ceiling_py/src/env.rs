@@ -127,7 +127,7 @@ impl Walk<'_, '_> {
             let found = EnvFallback {
                 span,
                 name,
-                literal: matches!(string(fallback), Some(text) if !text.is_empty()),
+                literal: string(fallback).is_some_and(could_be_secret),
                 fallback: self.span(fallback),
             };
             self.found.push((found, target));
@@ -236,6 +236,13 @@ impl Walk<'_, '_> {
         let names = names.1;
         self.checked.extend(names);
     }
+}
+
+/// Whether a fallback string could be a secret: not empty, and not a switch (`'0'`, `'false'`),
+/// which settings read as `os.environ.get('X', '0') == '1'` and no one can sign with.
+fn could_be_secret(text: &str) -> bool {
+    const SWITCHES: &[&str] = &["0", "1", "true", "false", "yes", "no", "on", "off", "none", "null"];
+    !text.is_empty() && !SWITCHES.iter().any(|switch| text.eq_ignore_ascii_case(switch))
 }
 
 /// `AutoConfig(...)`, `Config(RepositoryEnv(...))` of python-decouple.

@@ -313,6 +313,7 @@ JWT_SECRET = getenv("JWT_SECRET", "")
 API_KEY = os.environ.get("API_KEY") or "changeme"
 TOKEN = os.environ.get("A_TOKEN") or os.environ.get("B_TOKEN") or "x"
 PORT = int(os.environ.get("PORT", 8000))
+SAVE_SESSION = os.environ.get("SESSION_SAVE_EVERY_REQUEST", "0") == "1"
 DB_PASSWORD = config("DB_PASSWORD", default="postgres")
 STRIPE_KEY = env("STRIPE_KEY", default="sk_test")
 SIGNING = env.str("SIGNING_KEY", "dev")
@@ -332,6 +333,7 @@ class Settings(BaseSettings):
             ("A_TOKEN".to_owned(), true),
             ("B_TOKEN".to_owned(), true),
             ("PORT".to_owned(), false),
+            ("SESSION_SAVE_EVERY_REQUEST".to_owned(), false),
             ("DB_PASSWORD".to_owned(), true),
             ("STRIPE_KEY".to_owned(), true),
             ("SIGNING_KEY".to_owned(), true),

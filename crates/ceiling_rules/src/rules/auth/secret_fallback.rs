@@ -37,7 +37,7 @@ if (!secret) throw new Error('JWT_SECRET is not set');\n\nexport function sign(u
 return jwt.sign({ sub: userId }, secret);\n}\n```",
         guards: &[
             "Tests, scripts, seeds and migrations, and the configuration of developer tools (`drizzle.config.ts`, `playwright.config.ts`, `vitest.config.ts`): they run on a developer's machine or in CI, where a default secret is the point.",
-            "A fallback that is not a non-empty string: `''`, a number, `undefined`, a call (`|| generateKey()`), a template with expressions, another variable (`|| config.secret`).",
+            "A fallback that is not a non-empty string: `''`, a number, `undefined`, a call (`|| generateKey()`), a template with expressions, another variable (`|| config.secret`); in Python also a switch (`'0'`, `'false'`).",
             "A fallback in a branch that only runs outside production: `process.env.NODE_ENV !== 'production' ? ... : ...`, `if (isDev) {...}`, `import.meta.env.DEV && ...`, `if DEBUG:`. An early return (`if (NODE_ENV === 'production') return;` before the fallback) is not recognised.",
             "A variable the same file checks with a failing `if` (`if (!process.env.JWT_SECRET) throw ...`, or `process.exit(1)`, even only in production; `if not DEBUG and SECRET_KEY == 'dev': raise ImproperlyConfigured(...)`): the app stops before the fallback matters. A check in another file (a zod schema in `env.ts`) is not seen, and the rule still fires.",
             "Names that are not secrets (`PORT`, `DATABASE_URL`), public ones (`NEXT_PUBLIC_*`, `VITE_*`) and settings about a secret (`JWT_EXPIRES_IN`, `SESSION_COOKIE_NAME`, `GOOGLE_CLIENT_ID`).",
@@ -114,6 +114,7 @@ const SETTING_SUFFIXES: &[&str] = &[
     "_SIZE",
     "_MIN",
     "_MAX",
+    "_RATE",
 ];
 
 /// Words of names that are not secrets wherever they appear: settings (`JWT_EXPIRATION_MINUTES`,
@@ -128,6 +129,8 @@ const NOT_SECRET_WORDS: &[&str] = &[
     "PUBLIC_KEY",
     "PUBLISHABLE",
     "TOKENS",
+    // Request limits about tokens: `TOKEN_THROTTLE_RATE`.
+    "THROTTLE",
     // Switches about a secret, not the secret: `PASSWORD_HIBP_CHECK_DISABLED`.
     "DISABLED",
     "ENABLED",
@@ -306,6 +309,7 @@ mod tests {
             "OPENAI_MAX_TOKENS",
             "PASSWORD_SALT_ROUNDS",
             "SESSION_STRATEGY",
+            "PAPERLESS_TOKEN_THROTTLE_RATE",
         ] {
             assert_eq!(secret(name), None, "{name}");
         }
