@@ -214,14 +214,14 @@ impl<'s> Extractor<'s> {
             Expr::Tuple(tuple) => Over::Literal(tuple.elts.len() as u32),
             Expr::Set(set) => Over::Literal(set.elts.len() as u32),
             Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "range") => {
-                match call.arguments.args.last() {
-                    Some(Expr::NumberLiteral(number)) => number
-                        .value
-                        .as_int()
-                        .and_then(|int| int.as_u64())
-                        .map_or(Over::Collection, |n| Over::Range(n.min(u64::from(u32::MAX)) as u32)),
-                    _ => Over::Collection,
-                }
+                // `range(3)`, `range(1, MAX_RETRIES)`.
+                let count = call.arguments.args.last().and_then(|last| {
+                    whole_number(last).or_else(|| match last {
+                        Expr::Name(_) => self.bindings.count(&self.binding_keys(last)),
+                        _ => None,
+                    })
+                });
+                count.map_or(Over::Collection, |n| Over::Range(n.min(u64::from(u32::MAX)) as u32))
             }
             Expr::Name(name) => match self.name(name.id.as_str()) {
                 Value::Param { func, index, .. } => Over::Parameter { func, index },
@@ -462,7 +462,8 @@ impl<'s> Extractor<'s> {
             _ => None,
         };
         let text = self.bindings.leading_text(value, &|expr| self.binding_keys(expr));
-        self.bindings.bind(key, client, text);
+        let count = whole_number(value);
+        self.bindings.bind(key, client, text, count);
     }
 
     /// What an assigned collection is, for fan-out: the awaitables a comprehension makes, and
@@ -858,6 +859,14 @@ impl<'a> Visitor<'a> for Extractor<'_> {
             }
             _ => visitor::walk_expr(self, expr),
         }
+    }
+}
+
+/// An integer literal's value.
+fn whole_number(expr: &Expr) -> Option<u64> {
+    match expr {
+        Expr::NumberLiteral(number) => number.value.as_int().and_then(|int| int.as_u64()),
+        _ => None,
     }
 }
 

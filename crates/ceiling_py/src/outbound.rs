@@ -106,6 +106,8 @@ pub(crate) enum Owner {
 pub(crate) struct Bindings {
     clients: FxHashMap<(Owner, String), Client>,
     texts: FxHashMap<(Owner, String), String>,
+    /// Whole numbers: `MAX_RETRIES = 5`, which `range(MAX_RETRIES)` counts to.
+    counts: FxHashMap<(Owner, String), u64>,
     /// Lists of awaitables and the iteration that made them: `tasks = [f(x) for x in xs]`, or a
     /// loop that appends to `tasks`.
     tasks: FxHashMap<(Owner, String), u32>,
@@ -114,16 +116,26 @@ pub(crate) struct Bindings {
 }
 
 impl Bindings {
-    /// Binds `key` to what `value` is: a client, a string with a known start, or neither.
-    pub fn bind(&mut self, key: (Owner, String), client: Option<Client>, text: Option<String>) {
+    /// Binds `key` to what `value` is: a client, a string with a known start, a whole number, or
+    /// none of them.
+    pub fn bind(&mut self, key: (Owner, String), client: Option<Client>, text: Option<String>, count: Option<u64>) {
         match client {
             Some(client) => self.clients.insert(key.clone(), client),
             None => self.clients.remove(&key),
+        };
+        match count {
+            Some(count) => self.counts.insert(key.clone(), count),
+            None => self.counts.remove(&key),
         };
         match text {
             Some(text) => self.texts.insert(key, text),
             None => self.texts.remove(&key),
         };
+    }
+
+    /// The whole number a name holds.
+    pub fn count(&self, keys: &[(Owner, String)]) -> Option<u64> {
+        Self::lookup(&self.counts, keys).copied()
     }
 
     /// `tasks` holds the awaitables iteration `iteration` made.

@@ -238,6 +238,7 @@ def not_a_retry(items):
         facts.iterations.iter().map(|iteration| (iteration.retries, iteration.wait)).collect();
     use ceiling_facts::RetryWait::*;
     assert_eq!(waits, [(true, Some(Immediate)), (true, Some(Constant)), (true, Some(Computed)), (false, None)]);
+    assert_eq!(facts.iterations[2].over, Over::Range(5), "`range(MAX_RETRIES)` counts to the constant");
 }
 
 #[test]
