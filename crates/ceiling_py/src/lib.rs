@@ -3,8 +3,9 @@
 //!
 //! What it knows so far: imports (absolute, and relative ones written as `./` paths so that the
 //! project resolves them like any other), module-level functions, classes and their methods, the
-//! loops and comprehensions around each call, and Django ORM queries
-//! (`Order.objects.filter(...)`, with their filters, sorts, limits and relations loaded).
+//! loops and comprehensions around each call, Django ORM queries (`Order.objects.filter(...)`,
+//! with their filters, sorts, limits and relations loaded), HTTP requests, retry loops and
+//! fan-outs (`outbound`), scheduled jobs (`jobs`) and environment fallbacks (`env`).
 
 mod django;
 mod drf;
