@@ -1,7 +1,7 @@
 //! Work that repeats on a clock: Celery beat schedules, APScheduler jobs, `schedule` jobs.
 //!
 //! - Celery beat: entries of a `beat_schedule` dict (`app.conf.beat_schedule = {...}`, Django's
-//!   `CELERY_BEAT_SCHEDULE`, `app.conf.update(beat_schedule={...})`), whose `'task'` names the
+//!   `CELERY_BEAT_SCHEDULE`, `app.conf.update(beat_schedule={...})`, `beat_schedule.update({...})`), whose `'task'` names the
 //!   task by its module path (`'shop.tasks.sync'`, resolved like an import), and
 //!   `add_periodic_task(schedule, task.s())`. Beat sends a task on every tick whether or not the
 //!   last one is done, and workers run them side by side: nothing guards them here.
@@ -83,7 +83,16 @@ pub(crate) fn scheduled<'e>(call: &'e ExprCall, value: &dyn Fn(&Expr) -> Value) 
     let at = || -> &'e Expr { method.value.as_ref() };
     let positional = |index: usize| call.arguments.args.get(index);
     let found = match method.attr.as_str() {
-        "update" => return keyword(call, "beat_schedule").map(beat_entries).unwrap_or_default(),
+        // `app.conf.update(beat_schedule={...})`, `app.conf.beat_schedule.update({...})`.
+        "update" => {
+            let schedule = match positional(0) {
+                Some(entries) if last_name(&method.value).is_some_and(|name| BEAT_SCHEDULES.contains(&name)) => {
+                    Some(entries)
+                }
+                _ => keyword(call, "beat_schedule"),
+            };
+            return schedule.map(beat_entries).unwrap_or_default();
+        }
         // `sender.add_periodic_task(30.0, sync.s())`.
         "add_periodic_task" => {
             let Some(Expr::Call(signature)) = positional(1).or_else(|| keyword(call, "sig")) else {

@@ -418,6 +418,11 @@ def setup_periodic_tasks(sender, **kwargs):
     );
     let django = "CELERY_BEAT_SCHEDULE = {\n    'x': {'task': 'a.tasks.x', 'schedule': crontab()},\n}\n";
     assert_eq!(timers_of(django), [(Cron, Some(60_000), task("a.tasks", "x"), false)]);
+    let updated = "app.conf.beat_schedule.update({'y': {'task': 'a.tasks.y', 'schedule': 5}})\napp.conf.update(beat_schedule={'z': {'task': 'a.tasks.z', 'schedule': 5}})\n";
+    assert_eq!(
+        timers_of(updated),
+        [(Interval, Some(5_000), task("a.tasks", "y"), false), (Interval, Some(5_000), task("a.tasks", "z"), false)]
+    );
 }
 
 #[test]
