@@ -504,8 +504,12 @@ impl<'s> Extractor<'s> {
         self.facts.calls.push(call);
     }
 
-    /// An HTTP request sent by `call`, and adapters mounted on a requests session.
+    /// An HTTP request sent by `call`, adapters mounted on a requests session, and the
+    /// process-wide default timeout.
     fn record_request(&mut self, call: &ExprCall, callee: &Value) {
+        if let Some(client) = crate::outbound::sets_default_timeout(call, callee) {
+            self.facts.timeout_defaults.push(client.to_owned());
+        }
         if let Expr::Attribute(method) = call.func.as_ref()
             && method.attr.as_str() == "mount"
         {

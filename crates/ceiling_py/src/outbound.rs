@@ -288,6 +288,14 @@ impl Bindings {
     }
 }
 
+/// `socket.setdefaulttimeout(10)`: every socket the process opens without a timeout of its own
+/// gets one, which `urlopen` honours (requests, httpx and aiohttp set their own, even `None`).
+/// The client it gives a default timeout to.
+pub(crate) fn sets_default_timeout(call: &ExprCall, callee: &Value) -> Option<&'static str> {
+    let given = matches!(call.arguments.args.first(), Some(timeout) if !matches!(timeout, Expr::NoneLiteral(_)));
+    (given && dotted(callee).as_deref() == Some("socket.setdefaulttimeout")).then_some(Library::Urllib.name())
+}
+
 /// How a loop's body retries: whether it holds a `try` that leaves the loop when it succeeds
 /// (`return`/`break` in the `try` or its `else`), and then how it waits before the next attempt.
 pub(crate) fn retry_loop(body: &[Stmt]) -> (bool, Option<RetryWait>) {

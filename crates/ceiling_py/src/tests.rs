@@ -464,3 +464,11 @@ schedule.every(10).minutes.do(sync)
     );
     assert!(matches!(timers[0].2, Value::Function(_)));
 }
+
+#[test]
+fn process_wide_socket_timeout() {
+    let facts =
+        extract("app/feeds.py", "import socket\nsocket.setdefaulttimeout(10)\nsocket.setdefaulttimeout(None)\n")
+            .unwrap();
+    assert_eq!(facts.timeout_defaults, ["urllib"]);
+}

@@ -28,7 +28,7 @@ quickly when it fires: a cached value, a 503, a retry later.",
         passes: "```ts\nexport async function GET() {\n  const res = await fetch('https://api.weather.example.org/v1/today', {\n    signal: AbortSignal.timeout(5_000),\n  });\n  return Response.json(await res.json());\n}\n```",
         guards: &[
             "Options built elsewhere (a variable, a spread) may set a timeout: quiet.",
-            "`ky` has a 10 s timeout by default; axios calls are quiet when the app sets `axios.defaults.timeout`; httpx has a 5 s timeout unless given `timeout=None`; a requests `Session` with a custom adapter mounted may set one.",
+            "`ky` has a 10 s timeout by default; axios calls are quiet when the app sets `axios.defaults.timeout`, `urlopen` calls when it calls `socket.setdefaulttimeout(...)`; httpx has a 5 s timeout unless given `timeout=None`; a requests `Session` with a custom adapter mounted may set one.",
             "Requests to the app's own origin (`/api/...`), to `localhost`, IP addresses, internal names (`http://api:3000`, `*.internal`), or to a URL computed at run time: the host is not known to be someone else's.",
             "Requests no route runs within three calls: scripts, jobs, browser code.",
             "Routes only the app's own machinery calls: scheduled jobs' endpoints (a `cron` path segment) and handlers that check a queue's or webhook sender's signature.",
@@ -40,14 +40,15 @@ quickly when it fires: a cached value, a 503, a retry later.",
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     let per_request = PerRequest::new(project);
-    let axios_defaults =
-        project.files().any(|(_, facts)| facts.timeout_defaults.iter().any(|client| client == "axios"));
+    // Clients whose default timeout the app sets for the whole process.
+    let defaults: Vec<&str> =
+        project.files().flat_map(|(_, facts)| facts.timeout_defaults.iter().map(String::as_str)).collect();
     for (file, facts) in project.files() {
         if facts.role != FileRole::App {
             continue;
         }
         for request in &facts.requests {
-            if request.timeout || (request.client == "axios" && axios_defaults) {
+            if request.timeout || defaults.contains(&request.client.as_str()) {
                 continue;
             }
             let Some(host) = third_party_host(request) else { continue };
