@@ -484,19 +484,37 @@ impl<'s> Extractor<'s> {
             return;
         }
         let value = self.value(context);
-        if value.is_unknown() {
-            return;
+        if !value.is_unknown() {
+            let method = if is_async { "__aenter__" } else { "__enter__" };
+            self.record_implicit_call(context, value.member(method), self.functions.last().copied());
         }
+    }
+
+    /// `@app.task(base=QueueOnce)`: the task class runs the function on each call (celery_once's
+    /// takes a lock first), as if the function called it.
+    fn record_task_base(&mut self, def: &StmtFunctionDef, id: u32) {
+        for decorator in &def.decorator_list {
+            let Expr::Call(call) = &decorator.expression else { continue };
+            let Some(base) = crate::syntax::keyword(call, "base") else { continue };
+            let value = self.value(base);
+            if !value.is_unknown() {
+                self.record_implicit_call(base, value, Some(id));
+            }
+        }
+    }
+
+    /// A call the syntax implies without writing it, at `at`.
+    fn record_implicit_call(&mut self, at: &Expr, callee: Value, func: Option<u32>) {
         let call = Call {
-            span: self.span(context),
-            callee: value.member(if is_async { "__aenter__" } else { "__enter__" }),
+            span: self.span(at),
+            callee,
             deferred: false,
             args: Vec::new(),
             literal_lengths: Vec::new(),
             fallback: false,
             guard: None,
             given: Vec::new(),
-            func: self.functions.last().copied(),
+            func,
             iteration: self.loops.last().copied(),
             constructs: false,
             kept: false,
@@ -692,6 +710,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 if crate::outbound::backs_off(def, &|expr| self.value(expr)) {
                     self.facts.functions[id as usize].handles_rate_limit = true;
                 }
+                self.record_task_base(def, id);
                 let timer = crate::jobs::decorated(def, Value::Function(id));
                 self.record_timers(timer.into_iter().collect());
                 self.function_body(id, &def.parameters, &def.body, method_of);
