@@ -10,10 +10,12 @@
 
 mod facts;
 mod lines;
+pub mod outbound;
 mod packages;
 mod project;
 mod resolve;
 mod routes;
+pub mod schedule;
 mod schema;
 mod suppression;
 mod value;

@@ -1,5 +1,6 @@
 //! The walk over one file that records its facts.
 
+use ceiling_facts::outbound::mentions_rate_limit;
 use ceiling_facts::{
     Call, Export, FileFacts, Given, HardcodedSecret, HttpRequest, ImportedName, Iteration, IterationKind, Object, Over,
     ParamGuard, Query, SecretKind, Value,
@@ -1065,20 +1066,6 @@ fn literal_lengths(arguments: &[Argument<'_>]) -> Vec<Option<u32>> {
         lengths.pop();
     }
     lengths
-}
-
-/// Text or a name about a remote API's rate limit: the `Retry-After` header, `RateLimitError`,
-/// `TOO_MANY_REQUESTS`.
-fn mentions_rate_limit(text: &str) -> bool {
-    // Most names and strings say none of it: a cheap test before folding case and separators.
-    let bytes = text.as_bytes();
-    let has = |word: &[u8]| bytes.windows(word.len()).any(|window| window.eq_ignore_ascii_case(word));
-    // A header, a status name or a class name is short; prose and markup are not what we look for.
-    if !(9..=40).contains(&text.len()) || !(has(b"rate") || has(b"retry") || has(b"many")) {
-        return false;
-    }
-    let folded: String = text.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
-    ["retryafter", "ratelimit", "toomanyrequests"].iter().any(|word| folded.contains(word))
 }
 
 /// `Promise.all(...)` and its siblings: their promises run at once.

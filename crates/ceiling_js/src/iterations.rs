@@ -542,10 +542,6 @@ impl BodyFacts {
     }
 }
 
-/// Names of functions that pause: `await sleep(1000)`, `await delay(ms)`,
-/// `new Promise((r) => setTimeout(r, 500))`.
-const PAUSES: &[&str] = &["sleep", "delay", "wait", "setTimeout", "timeout", "pause"];
-
 /// How a retry loop's body waits: not at all, a constant delay, or a delay it computes.
 struct WaitScan {
     wait: RetryWait,
@@ -557,9 +553,7 @@ fn is_constant_delay(delay: &Expression<'_>) -> bool {
     match delay.get_inner_expression() {
         Expression::NumericLiteral(_) => true,
         Expression::BinaryExpression(binary) => is_constant_delay(&binary.left) && is_constant_delay(&binary.right),
-        Expression::Identifier(ident) => {
-            ident.name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
-        }
+        Expression::Identifier(ident) => ceiling_facts::outbound::is_constant_name(&ident.name),
         _ => false,
     }
 }
@@ -571,10 +565,7 @@ impl<'a> Visit<'a> for WaitScan {
             callee => callee.as_member_expression().and_then(|m| m.static_property_name()),
         };
         if let Some(name) = name {
-            let lower = name.to_ascii_lowercase();
-            let wait = if lower.contains("backoff") || lower.contains("jitter") {
-                Some(RetryWait::Computed)
-            } else if PAUSES.contains(&name) {
+            let wait = ceiling_facts::outbound::wait_of_call(name, || {
                 // `setTimeout(resolve, ms)` takes the callback first; `timers/promises`' takes the delay.
                 let first_is_callback = it.arguments.first().and_then(Argument::as_expression).is_some_and(|first| {
                     matches!(
@@ -585,19 +576,11 @@ impl<'a> Visit<'a> for WaitScan {
                     ) && name == "setTimeout"
                 });
                 let delay = it.arguments.get(usize::from(first_is_callback)).and_then(Argument::as_expression);
-                Some(match delay {
-                    Some(delay) if is_constant_delay(delay) => RetryWait::Constant,
-                    _ => RetryWait::Computed,
-                })
-            } else {
-                None
-            };
+                delay.is_some_and(is_constant_delay)
+            });
             // The most deliberate wait in the body is the one that counts.
             if let Some(wait) = wait {
-                self.wait = match (self.wait, wait) {
-                    (RetryWait::Computed, _) | (_, RetryWait::Computed) => RetryWait::Computed,
-                    _ => RetryWait::Constant,
-                };
+                self.wait = ceiling_facts::outbound::stronger_wait(self.wait, wait);
             }
         }
         walk::walk_call_expression(self, it);

@@ -6,6 +6,7 @@
 //! one), or when the client has one by default (`ky`: 10 s). `fetch`, axios and got wait forever,
 //! or for minutes, without one.
 
+use ceiling_facts::outbound::target_of_text;
 use ceiling_facts::{ImportedName, Target, Value};
 use oxc_ast::AstKind;
 use oxc_ast::ast::*;
@@ -175,40 +176,5 @@ fn leading_text<'a>(expr: &Expression<'a>, values: &Values<'_, 'a>, depth: u32) 
             leading_text(declarator.init.as_ref()?, values, depth + 1)
         }
         _ => None,
-    }
-}
-
-/// `https://api.openai.com/v1/...` is `api.openai.com`; `/api/users` is the app's own origin.
-fn target_of_text(text: &str) -> Target {
-    if text.starts_with('/') && !text.starts_with("//") {
-        return Target::SameOrigin;
-    }
-    let Some(rest) = text.strip_prefix("https://").or_else(|| text.strip_prefix("http://")) else {
-        return Target::Unknown;
-    };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
-    let host = authority.rsplit('@').next().unwrap_or(authority);
-    let host = host.split(':').next().unwrap_or(host).to_ascii_lowercase();
-    // The text stops inside the host (`https://${region}.api.com`, `https://api.`): unknown.
-    let complete = end < rest.len() || !host.is_empty();
-    if !complete || host.is_empty() || host.ends_with(['.', '-']) || host.starts_with(['.', '-']) {
-        return Target::Unknown;
-    }
-    Target::Host(host)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hosts_of_urls() {
-        assert_eq!(target_of_text("https://api.openai.com/v1/chat"), Target::Host("api.openai.com".into()));
-        assert_eq!(target_of_text("http://user:pw@Example.com:8080?q"), Target::Host("example.com".into()));
-        assert_eq!(target_of_text("/api/users"), Target::SameOrigin);
-        assert_eq!(target_of_text("//cdn.example.com/x"), Target::Unknown);
-        assert_eq!(target_of_text("https://api."), Target::Unknown);
-        assert_eq!(target_of_text(""), Target::Unknown);
     }
 }

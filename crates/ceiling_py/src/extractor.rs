@@ -9,6 +9,8 @@ use ruff_python_ast::{Expr, ExprCall, ModModule, Parameters, Stmt, StmtClassDef,
 use ruff_text_size::Ranged;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::outbound::Owner;
+
 /// The bindings of one function: its parameters and the names it assigns.
 #[derive(Default)]
 struct Scope {
@@ -58,6 +60,8 @@ pub struct Extractor<'s> {
     /// Expressions evaluated where they are written (by start offset): iterated, counted,
     /// indexed, rendered. A queryset elsewhere only builds a query for later.
     evaluated: FxHashSet<u32>,
+    /// HTTP clients and URL strings bound to names.
+    bindings: crate::outbound::Bindings,
 }
 
 impl<'s> Extractor<'s> {
@@ -77,6 +81,7 @@ impl<'s> Extractor<'s> {
             list_views: FxHashMap::default(),
             building_rows_of: None,
             evaluated: FxHashSet::default(),
+            bindings: crate::outbound::Bindings::default(),
         }
     }
 
@@ -228,13 +233,14 @@ impl<'s> Extractor<'s> {
         let id = self.facts.iterations.len() as u32;
         let exits_first = matches!(body.last(), Some(Stmt::Return(_) | Stmt::Break(_) | Stmt::Raise(_)))
             && !body.iter().any(|statement| matches!(statement, Stmt::Continue(_)));
+        let (retries, wait) = crate::outbound::retry_loop(body);
         self.facts.iterations.push(Iteration {
             kind,
             span,
             over,
             exits_first,
-            retries: false,
-            wait: None,
+            retries,
+            wait,
             concurrent: false,
             origin: None,
             func: self.functions.last().copied(),
@@ -250,7 +256,14 @@ impl<'s> Extractor<'s> {
             Expr::Tuple(tuple) => Over::Literal(tuple.elts.len() as u32),
             Expr::Set(set) => Over::Literal(set.elts.len() as u32),
             Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(name) if name.id.as_str() == "range") => {
-                call.arguments.args.last().and_then(literal_count).map_or(Over::Collection, Over::Range)
+                // `range(3)`, `range(1, MAX_RETRIES)`.
+                let count = call.arguments.args.last().and_then(|last| {
+                    whole_number(last).or_else(|| match last {
+                        Expr::Name(_) => self.bindings.count(&self.binding_keys(last)),
+                        _ => None,
+                    })
+                });
+                count.map_or(Over::Collection, |n| Over::Range(n.min(u64::from(u32::MAX)) as u32))
             }
             Expr::Name(name) => match self.name(name.id.as_str()) {
                 Value::Param { func, index, .. } => Over::Parameter { func, index },
@@ -565,8 +578,231 @@ impl<'s> Extractor<'s> {
         self.facts.renders.push(render);
     }
 
+    /// Where the names of `expr` may be bound, innermost first: a local of the functions being
+    /// walked or a module name; `self.x` on instances of the class.
+    fn binding_keys(&self, expr: &Expr) -> Vec<(Owner, String)> {
+        match expr {
+            Expr::Name(name) => {
+                let name = name.id.to_string();
+                let mut keys: Vec<(Owner, String)> =
+                    self.functions.iter().rev().map(|&id| (Owner::Function(id), name.clone())).collect();
+                keys.push((Owner::Module, name));
+                keys
+            }
+            Expr::Attribute(attribute) => match self.value(&attribute.value) {
+                Value::This(class) => vec![(Owner::Class(class), attribute.attr.to_string())],
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    /// Records what an assignment binds for requests: a client, or a string's leading text.
+    fn bind_outbound(&mut self, target: &Expr, value: &Expr) {
+        let key = match target {
+            Expr::Name(name) => {
+                let owner = match (self.functions.last(), self.classes.last()) {
+                    (Some(&id), _) => Owner::Function(id),
+                    (None, Some(&class)) => Owner::Class(class),
+                    (None, None) => Owner::Module,
+                };
+                (owner, name.id.to_string())
+            }
+            Expr::Attribute(_) => match self.binding_keys(target).pop() {
+                Some(key) => key,
+                None => return,
+            },
+            _ => return,
+        };
+        let client = match value {
+            Expr::Call(call) => crate::outbound::client(call, &self.value(&call.func)),
+            _ => None,
+        };
+        let text = self.bindings.leading_text(value, &|expr| self.binding_keys(expr));
+        let count = whole_number(value);
+        self.bindings.bind(key, client, text, count);
+    }
+
+    /// What an assigned collection is, for fan-out: the awaitables a comprehension makes, and
+    /// where the collection comes from.
+    fn bind_collection(&mut self, target: &Expr, value: &Expr, since: usize) {
+        let Some(key) = self.binding_keys(target).into_iter().next() else { return };
+        if let Some(iteration) = self.comprehension_iteration(value, since) {
+            self.bindings.bind_tasks(key.clone(), iteration);
+        }
+        let origin = self.collection_origin(value);
+        self.bindings.bind_origin(key, origin);
+    }
+
+    /// `with lock:`, `async with semaphore:`: entering an object the code holds is a call of its
+    /// `__enter__`, which is how a limiter or a lock is taken.
+    fn record_entered(&mut self, context: &Expr, is_async: bool) {
+        if matches!(context, Expr::Call(_)) {
+            return;
+        }
+        let value = self.value(context);
+        if !value.is_unknown() {
+            let method = if is_async { "__aenter__" } else { "__enter__" };
+            self.record_implicit_call(context, value.member(method), self.functions.last().copied());
+        }
+    }
+
+    /// `@app.task(base=QueueOnce)`: the task class runs the function on each call (celery_once's
+    /// takes a lock first), as if the function called it.
+    fn record_task_base(&mut self, def: &StmtFunctionDef, id: u32) {
+        for decorator in &def.decorator_list {
+            let Expr::Call(call) = &decorator.expression else { continue };
+            let Some(base) = crate::syntax::keyword(call, "base") else { continue };
+            let value = self.value(base);
+            if !value.is_unknown() {
+                self.record_implicit_call(base, value, Some(id));
+            }
+        }
+    }
+
+    /// A call the syntax implies without writing it, at `at`.
+    fn record_implicit_call(&mut self, at: &Expr, callee: Value, func: Option<u32>) {
+        let call = Call {
+            span: self.span(at),
+            callee,
+            deferred: false,
+            args: Vec::new(),
+            literal_lengths: Vec::new(),
+            fallback: false,
+            guard: None,
+            given: Vec::new(),
+            func,
+            iteration: self.loops.last().copied(),
+            constructs: false,
+            kept: false,
+        };
+        self.facts.calls.push(call);
+    }
+
+    /// An HTTP request sent by `call`, adapters mounted on a requests session, and the
+    /// process-wide default timeout.
+    fn record_request(&mut self, call: &ExprCall, callee: &Value) {
+        if let Some(client) = crate::outbound::sets_default_timeout(call, callee) {
+            self.facts.timeout_defaults.push(client.to_owned());
+        }
+        if let Expr::Attribute(method) = call.func.as_ref()
+            && method.attr.as_str() == "mount"
+        {
+            let keys = self.binding_keys(&method.value);
+            self.bindings.mount(&keys, call);
+        }
+        let Some(request) = self.bindings.request(call, callee, &|expr| self.binding_keys(expr)) else { return };
+        let request = ceiling_facts::HttpRequest {
+            span: self.span(call),
+            client: request.client.to_owned(),
+            target: request.target,
+            timeout: request.timeout,
+            retries_itself: request.retries_itself,
+            func: self.functions.last().copied(),
+            iteration: self.loops.last().copied(),
+        };
+        self.facts.requests.push(request);
+    }
+
+    fn record_timers(&mut self, found: Vec<crate::jobs::Found<'_>>) {
+        for found in found {
+            let timer = ceiling_facts::Timer {
+                span: self.span(found.at),
+                kind: found.kind,
+                period_ms: found.period_ms,
+                callback: found.callback,
+                guarded: found.guarded,
+                client: false,
+            };
+            self.facts.timers.push(timer);
+        }
+    }
+
+    /// The iteration of a comprehension walked since iteration `since`: its first `for`.
+    fn comprehension_iteration(&self, expr: &Expr, since: usize) -> Option<u32> {
+        let first = match expr {
+            Expr::ListComp(comp) => comp.generators.first(),
+            Expr::SetComp(comp) => comp.generators.first(),
+            Expr::Generator(comp) => comp.generators.first(),
+            _ => None,
+        }?;
+        let start = self.span(first).start;
+        (since..self.facts.iterations.len())
+            .find(|&id| self.facts.iterations[id].span.start == start)
+            .map(|id| id as u32)
+    }
+
+    /// Awaitables handed to `asyncio.gather` run at once: the comprehension that makes them, or
+    /// the iteration that filled the list passed.
+    fn mark_gathered(&mut self, call: &ExprCall, since: usize) {
+        if !crate::outbound::gathers(&self.value(&call.func)) {
+            return;
+        }
+        for argument in &call.arguments.args {
+            let argument = match argument {
+                Expr::Starred(starred) => starred.value.as_ref(),
+                argument => argument,
+            };
+            let iteration = self
+                .comprehension_iteration(argument, since)
+                .or_else(|| self.bindings.tasks(&self.binding_keys(argument)));
+            if let Some(id) = iteration {
+                self.facts.iterations[id as usize].concurrent = true;
+            }
+        }
+    }
+
+    /// `tasks.append(fetch(x))` in a loop: the list holds one awaitable per element;
+    /// `executor.submit(fn, x)` in a loop: the pool runs them side by side.
+    fn record_spawn(&mut self, call: &ExprCall, callee: &Value) {
+        let Some(&iteration) = self.loops.last() else { return };
+        if crate::outbound::submits(callee) {
+            self.facts.iterations[iteration as usize].concurrent = true;
+        }
+        if let Expr::Attribute(method) = call.func.as_ref()
+            && method.attr.as_str() == "append"
+            && let [Expr::Call(_)] = call.arguments.args.as_ref()
+            && let Some(key) = self.binding_keys(&method.value).into_iter().next()
+        {
+            self.bindings.bind_tasks(key, iteration);
+        }
+    }
+
+    /// Where a collection comes from, when that says it can be large: the request's data, or
+    /// every row of a query with no limit, itself or through a name.
+    fn collection_origin(&self, collection: &Expr) -> Option<ceiling_facts::CollectionOrigin> {
+        if crate::outbound::request_input(collection) {
+            return Some(ceiling_facts::CollectionOrigin::RequestInput);
+        }
+        match collection {
+            Expr::Call(call) => {
+                let found = crate::django::query(call)?;
+                let shape = &found.shape;
+                let unbounded = shape.operation == ceiling_facts::Operation::ReadMany
+                    && !shape.bounded
+                    && !shape.opaque
+                    && !shape.limit_unknown
+                    && !self.value(found.model).is_unknown();
+                unbounded.then_some(ceiling_facts::CollectionOrigin::UnboundedQuery)
+            }
+            Expr::Name(_) => self.bindings.origin(&self.binding_keys(collection)),
+            _ => None,
+        }
+    }
+
+    /// The function being walked, and those around it, handle a remote API's rate limit.
+    fn mark_rate_limit_handling(&mut self) {
+        for &id in &self.functions {
+            self.facts.functions[id as usize].handles_rate_limit = true;
+        }
+    }
+
     fn record_call(&mut self, call: &ExprCall) {
         let callee = self.value(&call.func);
+        self.record_request(call, &callee);
+        self.record_spawn(call, &callee);
+        let timers = crate::jobs::scheduled(call, &|expr| self.value(expr));
+        self.record_timers(timers);
         if callee.is_unknown() {
             return;
         }
@@ -628,6 +864,12 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 for decorator in &def.decorator_list {
                     self.visit_expr(&decorator.expression);
                 }
+                if crate::outbound::backs_off(def, &|expr| self.value(expr)) {
+                    self.facts.functions[id as usize].handles_rate_limit = true;
+                }
+                self.record_task_base(def, id);
+                let timer = crate::jobs::decorated(def, Value::Function(id));
+                self.record_timers(timer.into_iter().collect());
                 // A list view's `get_queryset` builds the rows it renders, unless it builds
                 // different rows per action (`if self.action == "list"`).
                 let builds_rows = method_of.filter(|class| {
@@ -684,7 +926,13 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 }
             }
             Stmt::Assign(assign) => {
+                let since = self.facts.iterations.len();
                 self.visit_expr(&assign.value);
+                if let [target] = assign.targets.as_slice() {
+                    self.bind_outbound(target, &assign.value);
+                    self.bind_collection(target, &assign.value, since);
+                    self.record_timers(crate::jobs::beat_schedule(target, &assign.value));
+                }
                 let value = self.value(&assign.value);
                 let loaded = self.queryset(&assign.value);
                 if let ([Expr::Name(name)], Some(scope)) = (assign.targets.as_slice(), self.scopes.last_mut()) {
@@ -714,6 +962,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 let header = self.lines.range(for_stmt.range().start().to_u32(), for_stmt.iter.range().end().to_u32());
                 let kind = if for_stmt.is_async { IterationKind::ForAwait } else { IterationKind::ForOf };
                 let id = self.push_iteration(kind, header, over, &for_stmt.body);
+                self.facts.iterations[id as usize].origin = self.collection_origin(&for_stmt.iter);
                 self.bind_target(&for_stmt.target, &for_stmt.iter);
                 self.loops.push(id);
                 for statement in &for_stmt.body {
@@ -743,11 +992,31 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 }
                 self.loops.pop();
             }
+            // `with requests.Session() as session:` binds the client.
+            Stmt::With(with) => {
+                for item in &with.items {
+                    self.visit_expr(&item.context_expr);
+                    if let Some(target) = &item.optional_vars {
+                        self.bind_outbound(target, &item.context_expr);
+                        let value = self.value(&item.context_expr);
+                        if let (Expr::Name(name), Some(scope)) = (target.as_ref(), self.scopes.last_mut()) {
+                            scope.names.insert(name.id.to_string(), value);
+                        }
+                    }
+                    self.record_entered(&item.context_expr, with.is_async);
+                }
+                for statement in &with.body {
+                    self.visit_stmt(statement);
+                }
+            }
             _ => visitor::walk_stmt(self, stmt),
         }
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        if crate::outbound::mentions_rate_limit(expr) {
+            self.mark_rate_limit_handling();
+        }
         match expr {
             // `Order.objects.all()[:10]`: a query with a limit.
             Expr::Subscript(subscript) => {
@@ -777,7 +1046,9 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 self.record_refined_query(call);
                 self.record_render(call);
                 self.record_call(call);
+                let since = self.facts.iterations.len();
                 visitor::walk_expr(self, expr);
+                self.mark_gathered(call, since);
             }
             // A lambda runs when it is called (`SimpleLazyObject(lambda: ...)`, a `key=`), not
             // where it is written: its calls are its own, outside the loops around it.
@@ -801,6 +1072,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                     self.visit_expr(&generator.iter);
                     let over = self.over(&generator.iter);
                     let id = self.push_iteration(IterationKind::Comprehension, self.span(generator), over, &[]);
+                    self.facts.iterations[id as usize].origin = self.collection_origin(&generator.iter);
                     self.bind_target(&generator.target, &generator.iter);
                     self.loops.push(id);
                     for condition in &generator.ifs {
@@ -812,15 +1084,29 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 }
                 self.loops.truncate(depth);
             }
+            Expr::Compare(compare) => {
+                if let Some(list) = crate::outbound::length_checked(compare) {
+                    let keys = self.binding_keys(list);
+                    self.bindings.capped(&keys);
+                }
+                visitor::walk_expr(self, expr);
+            }
             _ => visitor::walk_expr(self, expr),
         }
     }
 }
 
+/// An integer literal's value.
+fn whole_number(expr: &Expr) -> Option<u64> {
+    match expr {
+        Expr::NumberLiteral(number) => number.value.as_int().and_then(|int| int.as_u64()),
+        _ => None,
+    }
+}
+
 /// A non-negative integer literal, as a count.
 fn literal_count(expr: &Expr) -> Option<u32> {
-    let Expr::NumberLiteral(number) = expr else { return None };
-    number.value.as_int().and_then(|int| int.as_u64()).map(|n| n.min(u64::from(u32::MAX)) as u32)
+    whole_number(expr).map(|n| n.min(u64::from(u32::MAX)) as u32)
 }
 
 /// Builtins that evaluate the iterable they are given: a queryset passed to them runs.
@@ -857,7 +1143,7 @@ fn is_manager_call(method: &str, call: &ExprCall) -> bool {
 
 /// The names an import statement binds and what each is. Relative modules are written as paths
 /// (`from .models import Order` is `./models`), which the project resolves like any import.
-fn imports(statement: &Stmt) -> Vec<(String, Value)> {
+pub(crate) fn imports(statement: &Stmt) -> Vec<(String, Value)> {
     match statement {
         Stmt::Import(import) => import
             .names

@@ -3,13 +3,17 @@
 //!
 //! What it knows so far: imports (absolute, and relative ones written as `./` paths so that the
 //! project resolves them like any other), module-level functions, classes and their methods, the
-//! loops and comprehensions around each call, and Django ORM queries
-//! (`Order.objects.filter(...)`, with their filters, sorts, limits and relations loaded).
+//! loops and comprehensions around each call, Django ORM queries (`Order.objects.filter(...)`,
+//! with their filters, sorts, limits and relations loaded), HTTP requests, retry loops and
+//! fan-outs (`outbound`), scheduled jobs (`jobs`) and environment fallbacks (`env`).
 
 mod django;
 mod drf;
+mod env;
 mod extractor;
+mod jobs;
 mod migrations;
+mod outbound;
 mod schema;
 mod syntax;
 
@@ -34,8 +38,10 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     }
     let parsed = ruff_python_parser::parse_module(source).map_err(|error| Skip::Parse(error.to_string()))?;
     let mut facts = extractor::Extractor::new(source).run(parsed.syntax());
-    facts.tables = schema::tables(parsed.syntax(), path, &ceiling_facts::LineIndex::new(source));
+    let lines = ceiling_facts::LineIndex::new(source);
+    facts.tables = schema::tables(parsed.syntax(), path, &lines);
     facts.sql = migrations::run_sql(parsed.syntax(), path, source);
+    (facts.env_fallbacks, facts.env_reads) = env::env_facts(parsed.syntax(), source, &lines);
     facts.path = path.to_owned();
     Ok(facts)
 }

@@ -1,5 +1,6 @@
-//! Small readers of Python syntax that the passes share: keyword arguments and literals.
+//! Small readers of Python syntax that the passes share: keyword arguments, literals, names.
 
+use ceiling_facts::{ImportedName, Value};
 use ruff_python_ast::{Expr, ExprCall};
 
 /// The value of keyword argument `name` (`many=True`).
@@ -62,4 +63,24 @@ pub fn reads_self(body: &[ruff_python_ast::Stmt], attribute: &str) -> bool {
     let mut finder = Finder { attribute, found: false };
     finder.visit_body(body);
     finder.found
+}
+
+/// The name a callee ends with: `sleep` of `time.sleep`, `retry` of `retry`.
+pub fn last_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Name(name) => Some(name.id.as_str()),
+        Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+        _ => None,
+    }
+}
+
+/// The dotted path of a value imported from a module: `requests.get` for `requests.get` after
+/// `import requests` or for `get` after `from requests import get`; `None` for anything else.
+pub fn dotted(value: &Value) -> Option<String> {
+    match value {
+        Value::Import { module, name: ImportedName::Namespace | ImportedName::Default } => Some(module.clone()),
+        Value::Import { module, name: ImportedName::Named(name) } => Some(format!("{module}.{name}")),
+        Value::Member(object, member) => Some(format!("{}.{member}", dotted(object)?)),
+        _ => None,
+    }
 }

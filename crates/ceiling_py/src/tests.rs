@@ -91,3 +91,384 @@ fn prefetch_objects_load_their_lookup_and_what_their_queryset_loads() {
     let note = facts.queries.iter().find(|q| q.shape.model.as_deref() == Some("Note")).unwrap();
     assert_eq!(note.shape.includes, ["reactions", "reactions__actor"]);
 }
+
+/// `(client, host, timeout, retries_itself)` of each request of `source`.
+fn requests_of(source: &str) -> Vec<(String, ceiling_facts::Target, bool, bool)> {
+    extract("app/client.py", source)
+        .unwrap()
+        .requests
+        .into_iter()
+        .map(|request| (request.client, request.target, request.timeout, request.retries_itself))
+        .collect()
+}
+
+fn host(host: &str) -> ceiling_facts::Target {
+    ceiling_facts::Target::Host(host.to_owned())
+}
+
+#[test]
+fn requests_calls_and_their_timeouts() {
+    let source = r#"
+import requests
+from requests import post
+import urllib.request
+
+API = "https://api.stripe.com/v1"
+
+def charge(amount, **kwargs):
+    requests.get("https://api.openai.com/v1/models")
+    requests.get(f"https://hooks.slack.com/{amount}", timeout=10)
+    post(f"{API}/charges", data={}, timeout=None)
+    requests.request("POST", API + "/refunds", **kwargs)
+    url = f"https://api.github.com/repos/{amount}"
+    requests.get(url)
+    urllib.request.urlopen("https://example.org/x", timeout=5)
+    urllib.request.urlopen(urllib.request.Request("https://api.twilio.com/x"))
+    requests.get(settings.URL)
+"#;
+    assert_eq!(
+        requests_of(source),
+        [
+            ("requests".to_owned(), host("api.openai.com"), false, false),
+            ("requests".to_owned(), host("hooks.slack.com"), true, false),
+            ("requests".to_owned(), host("api.stripe.com"), false, false),
+            ("requests".to_owned(), host("api.stripe.com"), true, false),
+            ("requests".to_owned(), host("api.github.com"), false, false),
+            ("urllib".to_owned(), host("example.org"), true, false),
+            ("urllib".to_owned(), host("api.twilio.com"), false, false),
+            ("requests".to_owned(), ceiling_facts::Target::Unknown, false, false),
+        ]
+    );
+}
+
+#[test]
+fn sessions_and_clients() {
+    let source = r#"
+import requests, httpx, aiohttp
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+class Api:
+    BASE = "https://api.openai.com/v1"
+
+    def __init__(self):
+        self.session = requests.Session()
+        self.session.timeout = 10
+        self.session.mount("https://", HTTPAdapter(max_retries=Retry(total=3)))
+
+    def models(self):
+        return self.session.get(f"{self.BASE}/models")
+
+def other():
+    s = requests.Session()
+    s.mount("https://", TimeoutAdapter(timeout=5))
+    s.get("https://api.stripe.com/x")
+
+def with_httpx():
+    httpx.get("https://api.stripe.com/x")
+    httpx.get("https://api.stripe.com/x", timeout=None)
+    with httpx.Client(timeout=None) as client:
+        client.post("https://api.stripe.com/y")
+    client = httpx.Client()
+    client.post("https://api.stripe.com/z")
+
+async def with_aiohttp():
+    async with aiohttp.ClientSession() as session:
+        async with session.get("https://api.openai.com/x") as response:
+            pass
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+        await session.post("https://api.openai.com/y")
+"#;
+    let hosts: Vec<(String, bool, bool)> =
+        requests_of(source).into_iter().map(|(client, _, timeout, retries)| (client, timeout, retries)).collect();
+    assert_eq!(
+        hosts,
+        [
+            ("requests".to_owned(), false, true),
+            ("requests".to_owned(), true, false),
+            ("httpx".to_owned(), true, false),
+            ("httpx".to_owned(), false, false),
+            ("httpx".to_owned(), false, false),
+            ("httpx".to_owned(), true, false),
+            ("aiohttp".to_owned(), false, false),
+            ("aiohttp".to_owned(), true, false),
+        ]
+    );
+    assert_eq!(requests_of(source)[0].1, host("api.openai.com"), "a class constant read through `self`");
+}
+
+#[test]
+fn retry_loops_and_how_they_wait() {
+    let source = r#"
+import time, asyncio, random, requests
+
+MAX_RETRIES = 5
+
+def at_once():
+    for attempt in range(3):
+        try:
+            return requests.get("https://api.openai.com/x", timeout=5)
+        except requests.RequestException:
+            pass
+
+def fixed():
+    attempts = 0
+    while True:
+        try:
+            response = requests.get("https://api.openai.com/x", timeout=5)
+        except requests.RequestException:
+            attempts += 1
+            time.sleep(2)
+        else:
+            break
+
+async def computed():
+    for attempt in range(MAX_RETRIES):
+        try:
+            return await fetch()
+        except Exception:
+            await asyncio.sleep(2 ** attempt + random.random())
+
+def not_a_retry(items):
+    for item in items:
+        time.sleep(1)
+"#;
+    let facts = extract("app/jobs.py", source).unwrap();
+    let waits: Vec<(bool, Option<ceiling_facts::RetryWait>)> =
+        facts.iterations.iter().map(|iteration| (iteration.retries, iteration.wait)).collect();
+    use ceiling_facts::RetryWait::*;
+    assert_eq!(waits, [(true, Some(Immediate)), (true, Some(Constant)), (true, Some(Computed)), (false, None)]);
+    assert_eq!(facts.iterations[2].over, Over::Range(5), "`range(MAX_RETRIES)` counts to the constant");
+}
+
+#[test]
+fn rate_limit_handling_and_backoff_decorators() {
+    let source = r#"
+import backoff, requests, openai
+from tenacity import retry, wait_exponential, wait_fixed, stop_after_attempt
+
+def status(response):
+    if response.status_code == 429:
+        time.sleep(int(response.headers["Retry-After"]))
+
+def sdk():
+    try:
+        client.chat()
+    except openai.RateLimitError:
+        pass
+
+@retry(wait=wait_exponential(min=1, max=30), stop=stop_after_attempt(5))
+def tenacity_exponential():
+    requests.post("https://api.openai.com/x")
+
+@retry(wait=wait_fixed(2))
+def tenacity_fixed():
+    requests.post("https://api.openai.com/x")
+
+@backoff.on_exception(backoff.expo, requests.exceptions.RequestException, max_tries=5)
+def with_backoff():
+    requests.post("https://api.openai.com/x")
+
+def plain(rate_limit):
+    return rate_limit
+"#;
+    let facts = extract("app/ai.py", source).unwrap();
+    let handles: Vec<(&str, bool)> =
+        facts.functions.iter().map(|function| (function.name.as_str(), function.handles_rate_limit)).collect();
+    assert_eq!(
+        handles,
+        [
+            ("status", true),
+            ("sdk", true),
+            ("tenacity_exponential", true),
+            ("tenacity_fixed", false),
+            ("with_backoff", true),
+            ("plain", false),
+        ]
+    );
+}
+
+/// `(name, literal)` of each fallback of `source`.
+fn fallbacks_of(source: &str) -> Vec<(String, bool)> {
+    extract("app/settings.py", source)
+        .unwrap()
+        .env_fallbacks
+        .into_iter()
+        .map(|fallback| (fallback.name, fallback.literal))
+        .collect()
+}
+
+#[test]
+fn environment_fallbacks() {
+    let source = r#"
+import os
+import environ
+from os import getenv
+from decouple import config
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+env = environ.Env(DEBUG=(bool, False))
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-dev")
+JWT_SECRET = getenv("JWT_SECRET", "")
+API_KEY = os.environ.get("API_KEY") or "changeme"
+TOKEN = os.environ.get("A_TOKEN") or os.environ.get("B_TOKEN") or "x"
+PORT = int(os.environ.get("PORT", 8000))
+SAVE_SESSION = os.environ.get("SESSION_SAVE_EVERY_REQUEST", "0") == "1"
+DB_PASSWORD = config("DB_PASSWORD", default="postgres")
+STRIPE_KEY = env("STRIPE_KEY", default="sk_test")
+SIGNING = env.str("SIGNING_KEY", "dev")
+REQUIRED = os.environ["REQUIRED_SECRET"]
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="APP_")
+    secret_key: str = "changeme"
+    debug: bool = False
+"#;
+    assert_eq!(
+        fallbacks_of(source),
+        [
+            ("SECRET_KEY".to_owned(), true),
+            ("JWT_SECRET".to_owned(), false),
+            ("API_KEY".to_owned(), true),
+            ("A_TOKEN".to_owned(), true),
+            ("B_TOKEN".to_owned(), true),
+            ("PORT".to_owned(), false),
+            ("SESSION_SAVE_EVERY_REQUEST".to_owned(), false),
+            ("DB_PASSWORD".to_owned(), true),
+            ("STRIPE_KEY".to_owned(), true),
+            ("SIGNING_KEY".to_owned(), true),
+            ("APP_SECRET_KEY".to_owned(), true),
+            ("APP_DEBUG".to_owned(), false),
+        ]
+    );
+    let reads = extract("app/settings.py", source).unwrap().env_reads;
+    assert!(reads.iter().any(|read| read.name == "REQUIRED_SECRET"));
+}
+
+#[test]
+fn fallbacks_only_in_development_or_checked_are_left_out() {
+    let source = r#"
+import os
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
+DEBUG = os.environ.get("DEBUG") == "1"
+if DEBUG:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev")
+else:
+    SECRET_KEY = os.environ["SECRET_KEY"]
+
+KEY = os.getenv("OTHER_SECRET", "x") if settings.DEBUG else os.environ["OTHER_SECRET"]
+
+JWT_SECRET = os.environ.get("JWT_SECRET", "dev-secret")
+if not DEBUG and JWT_SECRET == "dev-secret":
+    raise ImproperlyConfigured("JWT_SECRET is not set")
+
+if os.environ.get("ENV") != "production":
+    TOKEN = os.getenv("TOKEN", "t")
+"#;
+    assert_eq!(fallbacks_of(source), []);
+}
+
+/// `(kind, period, callback, guarded)` of each timer of `source`.
+fn timers_of(source: &str) -> Vec<(ceiling_facts::TimerKind, Option<u64>, Value, bool)> {
+    extract("proj/celery.py", source)
+        .unwrap()
+        .timers
+        .into_iter()
+        .map(|timer| (timer.kind, timer.period_ms, timer.callback, timer.guarded))
+        .collect()
+}
+
+fn task(module: &str, name: &str) -> Value {
+    Value::Import { module: module.to_owned(), name: ImportedName::Named(name.to_owned()) }
+}
+
+#[test]
+fn celery_beat_schedules() {
+    use ceiling_facts::TimerKind::{Cron, Interval};
+    let source = r#"
+from datetime import timedelta
+from celery import Celery
+from celery.schedules import crontab
+from shop.tasks import cleanup
+
+app = Celery("proj")
+app.conf.beat_schedule = {
+    "sync": {"task": "shop.tasks.sync_orders", "schedule": 30.0},
+    "digest": {"task": "shop.tasks.digest", "schedule": timedelta(minutes=5)},
+    "every-minute": {"task": "shop.tasks.poll", "schedule": crontab(minute="*/1")},
+    "nightly": {"task": "shop.tasks.report", "schedule": crontab(minute=0, hour=3)},
+}
+
+@app.on_after_configure.connect
+def setup_periodic_tasks(sender, **kwargs):
+    sender.add_periodic_task(10.0, cleanup.s(), name="cleanup")
+"#;
+    assert_eq!(
+        timers_of(source),
+        [
+            (Interval, Some(30_000), task("shop.tasks", "sync_orders"), false),
+            (Interval, Some(300_000), task("shop.tasks", "digest"), false),
+            (Cron, Some(60_000), task("shop.tasks", "poll"), false),
+            (Cron, Some(86_400_000), task("shop.tasks", "report"), false),
+            (Interval, Some(10_000), task("shop.tasks", "cleanup"), false),
+        ]
+    );
+    let django = "CELERY_BEAT_SCHEDULE = {\n    'x': {'task': 'a.tasks.x', 'schedule': crontab()},\n}\n";
+    assert_eq!(timers_of(django), [(Cron, Some(60_000), task("a.tasks", "x"), false)]);
+    let updated = "app.conf.beat_schedule.update({'y': {'task': 'a.tasks.y', 'schedule': 5}})\napp.conf.update(beat_schedule={'z': {'task': 'a.tasks.z', 'schedule': 5}})\n";
+    assert_eq!(
+        timers_of(updated),
+        [(Interval, Some(5_000), task("a.tasks", "y"), false), (Interval, Some(5_000), task("a.tasks", "z"), false)]
+    );
+}
+
+#[test]
+fn apscheduler_and_schedule_jobs() {
+    use ceiling_facts::TimerKind::{Cron, Interval};
+    let source = r#"
+import schedule
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+scheduler = BackgroundScheduler()
+
+def sync():
+    pass
+
+scheduler.add_job(sync, "interval", seconds=5)
+scheduler.add_job(sync, "interval", minutes=1, max_instances=3)
+scheduler.add_job(sync, CronTrigger(minute="*/10"))
+scheduler.add_job(sync, "date", run_date="2030-01-01")
+
+@scheduler.scheduled_job("cron", hour=4, max_instances=2)
+def nightly():
+    pass
+
+schedule.every(10).minutes.do(sync)
+"#;
+    let timers = timers_of(source);
+    let shapes: Vec<(ceiling_facts::TimerKind, Option<u64>, bool)> =
+        timers.iter().map(|(kind, period, _, guarded)| (*kind, *period, *guarded)).collect();
+    assert_eq!(
+        shapes,
+        [
+            (Interval, Some(5_000), true),
+            (Interval, Some(60_000), false),
+            (Cron, Some(600_000), true),
+            (Cron, Some(86_400_000), false),
+            (Interval, Some(600_000), true),
+        ]
+    );
+    assert!(matches!(timers[0].2, Value::Function(_)));
+}
+
+#[test]
+fn process_wide_socket_timeout() {
+    let facts =
+        extract("app/feeds.py", "import socket\nsocket.setdefaulttimeout(10)\nsocket.setdefaulttimeout(None)\n")
+            .unwrap();
+    assert_eq!(facts.timeout_defaults, ["urllib"]);
+}

@@ -2,8 +2,9 @@
 
 use ceiling_facts::{FileFacts, Timer, TimerKind, Value};
 
-use super::period::{cron, nest_expression};
+use super::period::nest_expression;
 use crate::extract;
+use ceiling_facts::schedule::cron;
 
 fn facts(path: &str, source: &str) -> FileFacts {
     extract(path, source).unwrap()

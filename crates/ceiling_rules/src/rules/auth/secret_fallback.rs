@@ -14,7 +14,9 @@ pub static RULE: Rule = Rule {
         what: "A secret read from the environment (`process.env`, `import.meta.env`, `Bun.env`, \
 `Deno.env.get`) with a non-empty string as fallback: `process.env.JWT_SECRET || 'dev-secret'`, \
 `?? 'changeme'`, `const { SESSION_SECRET = 'keyboard cat' } = process.env`, \
-`process.env.X ? process.env.X : 'x'`, `process.env.X ??= 'x'`. A secret is a variable whose name \
+`process.env.X ? process.env.X : 'x'`, `process.env.X ??= 'x'`; in Python `os.environ.get('SECRET_KEY', 'dev')`, \
+`os.getenv('X') or 'x'`, python-decouple's and django-environ's `default=`, and a pydantic `BaseSettings` \
+field's default (`secret_key: str = 'changeme'`). A secret is a variable whose name \
 says so (`SECRET`, `PRIVATE_KEY`, `SIGNING_KEY`, `ENCRYPTION_KEY`, `JWT`, `SESSION`, `HMAC`, \
 `API_KEY`, `SERVICE_ROLE`, `PASSWORD`, `TOKEN`), unless it is public (`NEXT_PUBLIC_`, `VITE_`, \
 `PUBLIC_`, `EXPO_PUBLIC_`, `REACT_APP_`...) or a setting about the secret rather than the secret \
@@ -35,9 +37,9 @@ if (!secret) throw new Error('JWT_SECRET is not set');\n\nexport function sign(u
 return jwt.sign({ sub: userId }, secret);\n}\n```",
         guards: &[
             "Tests, scripts, seeds and migrations, and the configuration of developer tools (`drizzle.config.ts`, `playwright.config.ts`, `vitest.config.ts`): they run on a developer's machine or in CI, where a default secret is the point.",
-            "A fallback that is not a non-empty string: `''`, a number, `undefined`, a call (`|| generateKey()`), a template with expressions, another variable (`|| config.secret`).",
-            "A fallback in a branch that only runs outside production: `process.env.NODE_ENV !== 'production' ? ... : ...`, `if (isDev) {...}`, `import.meta.env.DEV && ...`. An early return (`if (NODE_ENV === 'production') return;` before the fallback) is not recognised.",
-            "A variable the same file checks with a failing `if` (`if (!process.env.JWT_SECRET) throw ...`, or `process.exit(1)`, even only in production): the app stops before the fallback matters. A check in another file (a zod schema in `env.ts`) is not seen, and the rule still fires.",
+            "A fallback that is not a non-empty string: `''`, a number, `undefined`, a call (`|| generateKey()`), a template with expressions, another variable (`|| config.secret`); in Python also a switch (`'0'`, `'false'`).",
+            "A fallback in a branch that only runs outside production: `process.env.NODE_ENV !== 'production' ? ... : ...`, `if (isDev) {...}`, `import.meta.env.DEV && ...`, `if DEBUG:`. An early return (`if (NODE_ENV === 'production') return;` before the fallback) is not recognised.",
+            "A variable the same file checks with a failing `if` (`if (!process.env.JWT_SECRET) throw ...`, or `process.exit(1)`, even only in production; `if not DEBUG and SECRET_KEY == 'dev': raise ImproperlyConfigured(...)`): the app stops before the fallback matters. A check in another file (a zod schema in `env.ts`) is not seen, and the rule still fires.",
             "Names that are not secrets (`PORT`, `DATABASE_URL`), public ones (`NEXT_PUBLIC_*`, `VITE_*`) and settings about a secret (`JWT_EXPIRES_IN`, `SESSION_COOKIE_NAME`, `GOOGLE_CLIENT_ID`).",
         ],
     },
@@ -112,6 +114,7 @@ const SETTING_SUFFIXES: &[&str] = &[
     "_SIZE",
     "_MIN",
     "_MAX",
+    "_RATE",
 ];
 
 /// Words of names that are not secrets wherever they appear: settings (`JWT_EXPIRATION_MINUTES`,
@@ -126,6 +129,8 @@ const NOT_SECRET_WORDS: &[&str] = &[
     "PUBLIC_KEY",
     "PUBLISHABLE",
     "TOKENS",
+    // Request limits about tokens: `TOKEN_THROTTLE_RATE`.
+    "THROTTLE",
     // Switches about a secret, not the secret: `PASSWORD_HIBP_CHECK_DISABLED`.
     "DISABLED",
     "ENABLED",
@@ -205,7 +210,7 @@ fn finding(path: &str, span: Span, fallback: Span, secrets: &[(&str, Kind)]) -> 
             "Nothing keeps the fallback in development: a deployment without `{first}` starts normally. {why}"
         ),
         fix: format!(
-            "Fail fast at startup instead of falling back: `const value = process.env.{first}; if (!value) throw new Error('{first} is not set');`, or validate the environment once with a schema (zod, envalid, t3-env). Keep the development value in an uncommitted `.env.local`."
+            "Fail fast at startup instead of falling back: `const value = process.env.{first}; if (!value) throw new Error('{first} is not set');` (in Python, `os.environ['{first}']`, or a settings field with no default), or validate the environment once with a schema (zod, envalid, t3-env, pydantic-settings). Keep the development value in an uncommitted `.env.local`."
         ),
         index: None,
         redact: vec![fallback],
@@ -304,6 +309,7 @@ mod tests {
             "OPENAI_MAX_TOKENS",
             "PASSWORD_SALT_ROUNDS",
             "SESSION_STRATEGY",
+            "PAPERLESS_TOKEN_THROTTLE_RATE",
         ] {
             assert_eq!(secret(name), None, "{name}");
         }

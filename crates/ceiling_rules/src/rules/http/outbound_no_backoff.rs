@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
         what: "Two shapes of the same mistake:\n\n\
 - a retry loop (a counted or conditional loop whose `try` leaves on success) around an HTTP \
 request or a remote API's SDK call, that tries again at once or after the same fixed delay each \
-time;\n\
+time (`await sleep(1000)`, `time.sleep(2)`);\n\
 - a raw HTTP request (`fetch`, axios, `node-fetch`, `undici`) sent once per element of a loop \
 or a fan-out, to an API whose rate limit is shared by the whole account (OpenAI, Anthropic, Gemini, Groq, Mistral, Stripe, Twilio, \
 SendGrid, Resend, Postmark, Mailgun, Brevo, OpenRouter...), in a function that never looks at status 429 or the `Retry-After` header, \
@@ -34,7 +34,7 @@ work and send it at the rate the provider allows.",
         passes: "```ts\nfor (let attempt = 0; attempt < 5; attempt++) {\n  try {\n    return await fetch('https://api.openai.com/v1/chat/completions', init);\n  } catch {\n    await sleep(2 ** attempt * 500 * (0.5 + Math.random()));\n  }\n}\n```",
         guards: &[
             "A single request per call of its function: one call per user action rarely meets an account's limit; the rule looks at requests sent per element of a loop or a fan-out.",
-            "A retry delay that is computed (from the attempt, a variable the loop doubles, `Math.random()`) or a call named like backoff or jitter counts as backing off.",
+            "A retry delay that is computed (from the attempt, a variable the loop doubles, `Math.random()`) or a call named like backoff or jitter counts as backing off; so do tenacity's `@retry` with a growing or random `wait` and backoff's `@on_exception`, around the function they decorate.",
             "Loops over a collection or a list of alternatives (`for (const model of models)`) try each once: failover, not retries.",
             "Rate-limited hosts: a function that mentions status 429, `Retry-After`, `RateLimitError` or `TOO_MANY_REQUESTS`, or whose caller does; clients that retry 429s themselves (`ky`, `got`); the providers' own SDKs, which back off by default.",
             "APIs called with each customer's own OAuth token (Slack, Notion, Airtable, GitHub, Google) have a limit per customer, not one the app's growth exhausts: not on the list.",
@@ -81,7 +81,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         for request in &facts.requests {
             let Some(host) = third_party_host(request) else { continue };
             // One call per user action rarely meets the limit; a loop or a fan-out sends a burst.
-            if request.retries_itself || !ACCOUNT_LIMITED.contains(&host) || request.iteration.is_none() {
+            if request.retries_itself || !ACCOUNT_LIMITED.contains(&host) || !per_element(facts, request.iteration) {
                 continue;
             }
             if handles_rate_limit(project, file, request.func) || in_backoff_loop(facts, request.iteration) {
@@ -190,6 +190,16 @@ fn handles_rate_limit_here(project: &Project, file: FileId, func: Option<u32>) -
     let facts = project.file(file);
     std::iter::successors(func, |&id| facts.functions[id as usize].parent)
         .any(|id| facts.functions[id as usize].handles_rate_limit)
+}
+
+/// The request runs once per element of a collection: in a loop over one that is not a retry
+/// loop (retries and failover over alternatives are the first shape's concern), nor a loop over
+/// a handful of literal values or a counted range.
+fn per_element(facts: &FileFacts, iteration: Option<u32>) -> bool {
+    std::iter::successors(iteration, |&id| facts.iterations[id as usize].parent).any(|id| {
+        let iteration = &facts.iterations[id as usize];
+        !iteration.retries && matches!(iteration.over, Over::Collection | Over::Parameter { .. })
+    })
 }
 
 /// The request sits in a retry loop that backs off.

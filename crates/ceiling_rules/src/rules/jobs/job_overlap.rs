@@ -4,7 +4,7 @@
 use ceiling_facts::{ChainStep, FileId, FileRole, FnRef, Project, ReachKind, Resolved, Span, Timer, TimerKind, Value};
 
 use crate::loops::describe;
-use crate::outbound::owners;
+use crate::outbound::{from_any, owners};
 use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
     summary: "A server interval or cron job does I/O and nothing stops its runs from piling up.",
     docs: Docs {
         what: "A timer in server code, `setInterval` or a cron schedule (node-cron, cron, croner, \
-node-schedule, NestJS `@Cron` and `@Interval`), whose callback (or the functions it calls) queries \
+node-schedule, NestJS `@Cron` and `@Interval`; in Python, Celery beat entries and `add_periodic_task`, \
+APScheduler jobs with `max_instances` above 1), whose callback (or the functions it calls) queries \
 the database or sends an HTTP request (`fetch`, axios, got, Stripe, an email or AI SDK), and that guards \
 against none of: a run still in progress (an `isRunning` flag checked and set), another instance \
 running the same job (a lock: `pg_try_advisory_lock`, Redis `SET key value NX`, redlock, \
@@ -36,7 +37,9 @@ after each run ends.",
         passes: "```ts\nlet running = false;\ncron.schedule('* * * * *', async () => {\n  if (running) return;\n  running = true;\n  try {\n    const due = await prisma.invoice.findMany({ where: { status: 'due' } });\n    for (const invoice of due) await charge(invoice);\n  } finally {\n    running = false;\n  }\n});\n```",
         guards: &[
             "A guard in the callback or the functions of its file it calls: a flag tested and set, a call named like a lock, Redis `SET ... NX`, SQL that takes an advisory lock or `FOR UPDATE SKIP LOCKED`; or the scheduler's own option (`noOverlap`, `protect`, `waitForCompletion`).",
-            "A lock taken further away: a locking package (redlock, async-mutex, redis-semaphore, async-lock) called within two calls, or a function of the app named like a lock (`withLock`, `acquireJobLock`) within three.",
+            "A lock taken further away: a locking package (redlock, async-mutex, redis-semaphore, async-lock, celery_once, python-redis-lock) or a package's method named like a lock (`redis.lock(...)`, `cache.lock(...)`, Django's `cache.add(key, ...)`) called within two calls, or a function of the app named like a lock (`withLock`, `acquireJobLock`) within three.",
+            "APScheduler jobs unless `max_instances` is above 1 (its default, 1, skips a run while the last is going), and `schedule` jobs, which `run_pending()` runs one after the other.",
+            "A `while True:` loop that sleeps between runs: each run starts when the last one ends.",
             "Daily and slower schedules (`0 3 * * *`, `@daily`, `CronExpression.EVERY_DAY_AT_MIDNIGHT`, weekly, monthly): a run rarely outlasts a day.",
             "`setTimeout` chains: the next run is scheduled when the last one ends.",
             "Callbacks that do no I/O the project can see: a cache cleanup of an in-memory `Map`, a log line.",
@@ -69,6 +72,12 @@ const OUTBOUND: &[&str] = &[
     "@anthropic-ai/sdk",
     "@slack/web-api",
     "@octokit/rest",
+    // Python: email and cloud SDKs (HTTP clients are requests the frontend records).
+    "django.core.mail",
+    "smtplib",
+    "boto3",
+    "anthropic",
+    "sendgrid",
 ];
 
 /// Packages that take a lock.
@@ -80,7 +89,16 @@ const LOCKS: &[&str] = &[
     "async-lock",
     "@upstash/lock",
     "proper-lockfile",
+    "celery_once",
+    "redis_lock",
+    "pottery",
+    "filelock",
 ];
+
+/// Methods of packages' objects that take a lock besides those named like one (`redis.lock()`,
+/// `cache.lock()`): Django's `cache.add(key, ...)`, which stores only if the key is absent, is
+/// the lock Celery's documentation recommends for tasks.
+const LOCK_METHODS: &[(&str, &str)] = &[("django.core.cache", "add")];
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     for (file, facts) in project.files() {
@@ -136,10 +154,10 @@ fn callback_function(project: &Project, file: FileId, callback: &Value) -> Optio
     }
 }
 
-/// "`setInterval` job `syncOrders` (every 5 min)", "cron job (every minute)".
+/// "interval job `syncOrders` (every 5 min)", "cron job (every minute)".
 fn what(project: &Project, timer: &Timer, callback: FnRef) -> String {
     let mut what = match timer.kind {
-        TimerKind::Interval => "`setInterval` job".to_owned(),
+        TimerKind::Interval => "interval job".to_owned(),
         _ => "cron job".to_owned(),
     };
     let name = project.function_name(callback);
@@ -230,7 +248,14 @@ fn link(project: &Project, file: FileId, span: Span, note: String) -> ChainLink 
 /// A lock taken in the functions the callback runs: a locking package, or a function of the app
 /// named like a lock.
 fn locked(project: &Project, callback: FnRef) -> bool {
-    project.package_called_by(callback, LOCKS, 0).is_some()
+    let takes_lock = |module: &str, path: &[String]| {
+        let method = path.last().map(String::as_str).unwrap_or_default();
+        (from_any(module, LOCKS)
+            || (path.len() > 1 && is_lock_name(method))
+            || LOCK_METHODS.iter().any(|(package, name)| module == *package && method == *name))
+        .then(String::new)
+    };
+    project.call_made_by(callback, 0, &takes_lock).is_some()
         || project
             .functions_within(callback, 3)
             .into_iter()
