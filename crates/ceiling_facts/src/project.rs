@@ -91,6 +91,9 @@ pub struct Project {
     pub schema: Schema,
 }
 
+/// How many base classes are followed up from a model.
+const MAX_BASES: u32 = 6;
+
 impl Project {
     pub fn new(files: Vec<FileFacts>, mut resolver: ModuleResolver) -> Project {
         // The deepest tsconfig scope wins, as TypeScript takes the nearest tsconfig.
@@ -367,11 +370,31 @@ impl Project {
         let Some((file, class)) = class else { return false };
         let facts = self.file(file);
         let model = &facts.classes[class as usize].name;
-        facts.tables.iter().filter(|table| table.bindings.contains(model)).any(|table| {
+        let declared = facts.tables.iter().filter(|table| table.bindings.contains(model)).any(|table| {
             table.columns.iter().any(|column| {
                 column.field.as_deref() == Some(name) && matches!(column.ty.as_str(), "ForeignKey" | "OneToOneField")
             })
-        })
+        });
+        declared || self.inherited_relation((file, class), name, MAX_BASES)
+    }
+
+    /// A relation field a base class declares (`workspace` of an abstract `ProjectBaseModel`),
+    /// which has no table of its own.
+    fn inherited_relation(&self, (file, class): (FileId, crate::ClassId), name: &str, depth: u32) -> bool {
+        let Some(base) = depth.checked_sub(1).and_then(|_| {
+            let extends = &self.file(file).classes[class as usize].extends;
+            self.class_of(file, extends)
+        }) else {
+            return false;
+        };
+        let fields = &self.file(base.0).classes[base.1 as usize].fields;
+        let relation = fields.iter().any(|(field, value)| {
+            field == name
+                && matches!(value, crate::Value::Call(callee)
+                    if matches!(callee.as_ref(), crate::Value::Member(_, kind) | crate::Value::Import { name: crate::ImportedName::Named(kind), .. }
+                        if matches!(kind.as_str(), "ForeignKey" | "OneToOneField")))
+        });
+        relation || self.inherited_relation(base, name, depth - 1)
     }
 
     /// The queries and calls (of the function's own file) that run when `function` runs.

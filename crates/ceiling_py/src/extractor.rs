@@ -501,6 +501,13 @@ impl<'s> Extractor<'s> {
             match statement {
                 Stmt::Assign(assign) => {
                     let [Expr::Name(target)] = assign.targets.as_slice() else { continue };
+                    // `customer = models.ForeignKey(...)`: a field, which subclasses inherit.
+                    if let Expr::Call(call) = assign.value.as_ref() {
+                        let value = self.value(&call.func).call();
+                        if !value.is_unknown() {
+                            self.facts.classes[id as usize].fields.push((target.id.to_string(), value));
+                        }
+                    }
                     match (target.id.as_str(), assign.value.as_ref()) {
                         ("queryset", value) => queryset = Some(value),
                         ("serializer_class", value) => serializer = Some(value),
