@@ -70,6 +70,12 @@ pub const DJANGO_QUERYSET_METHODS: &[&str] = &[
     "reverse",
 ];
 
+/// A Django model's manager: `objects`, or a custom one named like it (`issue_objects`,
+/// `all_objects`).
+pub fn is_django_manager(name: &str) -> bool {
+    name == "objects" || name.ends_with("_objects")
+}
+
 /// Whether `module` is `package` or one of its subpaths: `@clerk/nextjs/webhooks` is in
 /// `@clerk/nextjs`, `openai-edge` is not in `openai`.
 pub fn in_package(module: &str, package: &str) -> bool {

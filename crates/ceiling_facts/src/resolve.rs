@@ -195,7 +195,7 @@ impl Project {
         }
         // Django: `Order.objects.filter(...)`, a queryset of the model behind the manager.
         let (object, loads) = match &**object {
-            Value::Member(model, manager) if manager == "objects" => {
+            Value::Member(model, manager) if crate::is_django_manager(manager) => {
                 (&**model, crate::DJANGO_QUERYSET_METHODS.contains(&method.as_str()) || method == "iterator")
             }
             object => (object, LOADERS.contains(&method.as_str())),

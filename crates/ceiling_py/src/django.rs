@@ -18,7 +18,9 @@ pub fn query(call: &ExprCall) -> Option<Found<'_>> {
         let Expr::Attribute(attribute) = current.func.as_ref() else { return None };
         links.push((attribute.attr.as_str(), current));
         match attribute.value.as_ref() {
-            Expr::Attribute(manager) if manager.attr.as_str() == "objects" => break manager.value.as_ref(),
+            Expr::Attribute(manager) if ceiling_facts::is_django_manager(manager.attr.as_str()) => {
+                break manager.value.as_ref();
+            }
             Expr::Call(inner) => current = inner,
             _ => return None,
         }
