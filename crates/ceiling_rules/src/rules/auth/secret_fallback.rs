@@ -90,6 +90,10 @@ const SETTING_SUFFIXES: &[&str] = &[
     "_TIMEOUT",
     "_DURATION",
     "_LIFETIME",
+    "_TIME",
+    "_THRESHOLD",
+    "_INTERVAL",
+    "_DELAY",
     "_DOMAIN",
     "_PATH",
     "_FILE",
@@ -310,6 +314,8 @@ mod tests {
             "PASSWORD_SALT_ROUNDS",
             "SESSION_STRATEGY",
             "PAPERLESS_TOKEN_THROTTLE_RATE",
+            "RESET_PASSWORD_LOCK_TIME",
+            "TOKEN_UPDATE_LAST_LOGIN_THRESHOLD",
         ] {
             assert_eq!(secret(name), None, "{name}");
         }
