@@ -52,6 +52,8 @@ pub enum Orm {
     Sql,
     /// Django's ORM: `Model.objects` querysets.
     Django,
+    /// SQLAlchemy (1.x `session.query`, 2.0 `select`), Flask-SQLAlchemy and SQLModel.
+    SqlAlchemy,
 }
 
 impl Orm {
@@ -68,6 +70,7 @@ impl Orm {
             Orm::Objection => "Objection",
             Orm::Sql => "SQL driver",
             Orm::Django => "Django ORM",
+            Orm::SqlAlchemy => "SQLAlchemy",
         }
     }
 }

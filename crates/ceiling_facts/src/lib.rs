@@ -20,7 +20,7 @@ mod value;
 
 pub use facts::*;
 pub use lines::{LineIndex, MAX_NESTING, nesting_depth};
-pub use packages::{DJANGO_QUERYSET_METHODS, PackageEntity, in_package};
+pub use packages::{DJANGO_QUERYSET_METHODS, PackageEntity, in_package, package_orm};
 pub use project::{ChainStep, FileId, FnRef, FunctionItems, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;
 pub use routes::{LIMITER_PACKAGES, RouteRow, is_limiter_name};

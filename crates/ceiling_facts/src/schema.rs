@@ -20,6 +20,10 @@ pub enum SchemaSource {
     Sequelize,
     Mongoose,
     Django,
+    /// SQLAlchemy declarative models, `Table(...)`s and SQLModel tables.
+    SqlAlchemy,
+    /// Alembic migrations (`op.create_table`, `op.create_index`...).
+    Alembic,
 }
 
 impl SchemaSource {
@@ -32,6 +36,8 @@ impl SchemaSource {
             SchemaSource::Sequelize => "Sequelize model",
             SchemaSource::Mongoose => "Mongoose schema",
             SchemaSource::Django => "Django model",
+            SchemaSource::SqlAlchemy => "SQLAlchemy model",
+            SchemaSource::Alembic => "Alembic migration",
         }
     }
 }

@@ -10,6 +10,7 @@ mod django;
 mod drf;
 mod extractor;
 mod schema;
+mod sqlalchemy;
 mod syntax;
 
 use ceiling_facts::FileFacts;

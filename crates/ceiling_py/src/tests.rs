@@ -6,11 +6,13 @@ use crate::extract;
 
 #[test]
 fn a_django_query_in_a_loop() {
-    let facts = extract(
+    let mut facts = extract(
         "shop/views.py",
         "from .models import Order, Customer\n\ndef report(request):\n    for order in Order.objects.filter(paid=True).order_by('-created'):\n        customer = Customer.objects.get(pk=order.customer_id)\n    return [c.name for c in Customer.objects.all()[:10]]\n",
     )
     .unwrap();
+    // Reads of a row's attributes (`order.customer_id`) are relation candidates the project judges.
+    facts.queries.retain(|q| q.shape.api != ceiling_facts::QueryApi::RecordMethod);
     let shapes: Vec<(String, Operation, bool)> = facts
         .queries
         .iter()
