@@ -526,6 +526,9 @@ pub struct FileFacts {
     pub timeout_defaults: Vec<String>,
     /// Querysets handed to serializers that render each row.
     pub renders: Vec<Render>,
+    /// The schema changes of a migration written in code (Alembic's `upgrade()`), applied
+    /// across files in revision order by [`crate::apply_migrations`].
+    pub migration: Option<crate::Migration>,
 }
 
 /// An HTTP request the code sends: `fetch(url, init)`, `axios.post(url, data, config)`,

@@ -25,8 +25,8 @@ pub use project::{ChainStep, FileId, FnRef, FunctionItems, ModuleResolver, Proje
 pub use resolve::Resolved;
 pub use routes::{LIMITER_PACKAGES, RouteRow, is_limiter_name};
 pub use schema::{
-    Column, ForeignKey, Index, IndexKey, IndexKind, Origin, Policy, PolicyCommand, Schema, SchemaProblem, SchemaSource,
-    Table,
+    Column, ForeignKey, Index, IndexKey, IndexKind, Migration, MigrationStep, Origin, Policy, PolicyCommand, Schema,
+    SchemaProblem, SchemaSource, Table, apply_migrations,
 };
 pub use suppression::parse_suppression;
 pub use value::{ImportedName, Value};

@@ -4,13 +4,15 @@
 //! What it knows so far: imports (absolute, and relative ones written as `./` paths so that the
 //! project resolves them like any other), module-level functions, classes and their methods, the
 //! loops and comprehensions around each call, and Django ORM queries
-//! (`Order.objects.filter(...)`, with their filters, sorts, limits and relations loaded).
+//! (`Order.objects.filter(...)`, with their filters, sorts, limits and relations loaded),
+//! SQLAlchemy and SQLModel queries and models, and Alembic migrations.
 
 mod django;
 mod drf;
 mod extractor;
 mod schema;
 mod sqlalchemy;
+mod sqlalchemy_schema;
 mod syntax;
 
 use ceiling_facts::FileFacts;
@@ -34,7 +36,14 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     }
     let parsed = ruff_python_parser::parse_module(source).map_err(|error| Skip::Parse(error.to_string()))?;
     let mut facts = extractor::Extractor::new(source).run(parsed.syntax());
-    facts.tables = schema::tables(parsed.syntax(), path, &ceiling_facts::LineIndex::new(source));
+    let lines = ceiling_facts::LineIndex::new(source);
+    // A SQLAlchemy model's base is named like Django's (`db.Model`, `SQLModel`): one reader each.
+    facts.tables = if sqlalchemy_schema::imports_sqlalchemy(parsed.syntax()) {
+        sqlalchemy_schema::tables(parsed.syntax(), path, &lines)
+    } else {
+        schema::tables(parsed.syntax(), path, &lines)
+    };
+    facts.migration = sqlalchemy_schema::migration(parsed.syntax(), path, &lines);
     facts.path = path.to_owned();
     Ok(facts)
 }

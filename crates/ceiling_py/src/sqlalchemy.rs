@@ -170,7 +170,6 @@ fn session_call(cx: &dyn Context, session: &Expr, method: &str, call: &ExprCall)
             }
             let mut pending =
                 Pending { receiver: receiver()?, stage: Stage::Result { scalars: method != "execute" }, ..statement };
-            pending.shape.method = method.to_owned();
             if method == "scalar" {
                 one(&mut pending.shape);
             }
@@ -246,20 +245,20 @@ fn refine(mut pending: Pending, method: &str, call: &ExprCall) -> Option<(Pendin
             | "prefix_with" | "suffix_with" | "set_label_style",
         ) if building => {}
         // 1.x: the methods that run a query.
-        (Stage::Query, "all") => return Some((ran(pending, None), true)),
+        (Stage::Query, "all") => return Some((ran(pending, method, None), true)),
         (Stage::Query, "first" | "one" | "one_or_none" | "scalar" | "first_or_404" | "one_or_404") => {
-            return Some((ran(pending, Some(Operation::ReadOne)), true));
+            return Some((ran(pending, method, Some(Operation::ReadOne)), true));
         }
         (Stage::Query, "get" | "get_or_404") => {
             shape.filters.push(Filter::new("id", FilterOp::Equals));
-            return Some((ran(pending, Some(Operation::ReadOne)), true));
+            return Some((ran(pending, method, Some(Operation::ReadOne)), true));
         }
-        (Stage::Query, "count") => return Some((ran(pending, Some(Operation::Count)), true)),
-        (Stage::Query, "delete") => return Some((ran(pending, Some(Operation::Delete)), true)),
-        (Stage::Query, "update") => return Some((ran(pending, Some(Operation::Update)), true)),
+        (Stage::Query, "count") => return Some((ran(pending, method, Some(Operation::Count)), true)),
+        (Stage::Query, "delete") => return Some((ran(pending, method, Some(Operation::Delete)), true)),
+        (Stage::Query, "update") => return Some((ran(pending, method, Some(Operation::Update)), true)),
         (Stage::Query, "paginate") => {
             shape.bounded = true;
-            return Some((ran(pending, None), true));
+            return Some((ran(pending, method, None), true));
         }
         // What a result hands back.
         (Stage::Result { .. }, "scalars") => pending.stage = Stage::Result { scalars: true },
@@ -274,8 +273,9 @@ fn refine(mut pending: Pending, method: &str, call: &ExprCall) -> Option<(Pendin
     Some((pending, false))
 }
 
-/// A query run by a terminal method: a result of the query's rows, doing `operation`.
-fn ran(mut pending: Pending, operation: Option<Operation>) -> Pending {
+/// A query run by its terminal `method`: a result of the query's rows, doing `operation`.
+fn ran(mut pending: Pending, method: &str, operation: Option<Operation>) -> Pending {
+    pending.shape.method = method.to_owned();
     if let Some(operation) = operation {
         pending.shape.operation = operation;
     }

@@ -182,7 +182,11 @@ pub fn suggest(table: &Table, columns: &[&Column]) -> SuggestedIndex {
         sql,
         declaration: text.map(|(text, within)| Declaration {
             file: table.origin.file.clone(),
-            line: table.origin.line,
+            // `index=True` goes on the column's own line.
+            line: match (table.origin.source, columns) {
+                (SchemaSource::SqlAlchemy, [column]) if column.origin.file == table.origin.file => column.origin.line,
+                _ => table.origin.line,
+            },
             text,
             within,
         }),

@@ -207,8 +207,12 @@ fn read_schema(
                 .push(Skipped { path: relative.clone(), reason: SkipReason::Unreadable(error.kind().to_string()) }),
         }
     }
-    let code_tables =
-        files.iter().filter(|file| file.role != FileRole::Test).flat_map(|file| file.tables.iter().cloned());
+    let app_files = files.iter().filter(|file| file.role != FileRole::Test);
+    // Models first, then what migrations written in code (Alembic) leave.
+    let migrated = ceiling_facts::apply_migrations(
+        app_files.clone().filter_map(|file| Some((file.path.as_str(), file.migration.as_ref()?))),
+    );
+    let code_tables = app_files.flat_map(|file| file.tables.iter().cloned()).chain(migrated);
     ceiling_schema::build(&schema_files, code_tables)
 }
 
