@@ -492,7 +492,9 @@ impl Project {
         for kind in [ReachKind::Read, ReachKind::Write] {
             let mut reach: FxHashMap<FnRef, Reach> = FxHashMap::default();
             for (file_id, file) in self.files() {
-                for (query_id, query) in file.queries.iter().enumerate().filter(|(_, query)| !query.fallback) {
+                for (query_id, query) in
+                    file.queries.iter().enumerate().filter(|(_, query)| !query.fallback && !query.deferred)
+                {
                     let (Some(func), Some(_)) = (query.func, self.query_orms[file_id as usize][query_id]) else {
                         continue;
                     };

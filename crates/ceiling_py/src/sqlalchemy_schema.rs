@@ -543,9 +543,8 @@ fn operation(call: &ExprCall, batch: Option<(&str, &str)>, place: &Place, steps:
     }
     let args = &call.arguments.args;
     // Positional or keyword argument, counting the table a batch leaves out.
-    let argument = |at: usize, name: &str| -> Option<&Expr> {
-        keyword(call, name).or_else(|| args.get(at)).map(unwrap_f)
-    };
+    let argument =
+        |at: usize, name: &str| -> Option<&Expr> { keyword(call, name).or_else(|| args.get(at)).map(unwrap_f) };
     let text = |at: usize, name: &str| argument(at, name).and_then(string).map(str::to_owned);
     let shift = usize::from(batch_table.is_none());
     let table_at = |at: usize, name: &str| batch_table.map(str::to_owned).or_else(|| text(at, name));

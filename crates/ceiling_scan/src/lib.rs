@@ -267,7 +267,8 @@ fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome
     }
     match extract(&relative, &text) {
         Ok(mut facts) => {
-            facts.role = role;
+            // A migration written in code (an Alembic revision) runs once, by a developer.
+            facts.role = if role == FileRole::App && facts.migration.is_some() { FileRole::Script } else { role };
             Outcome::Facts(facts)
         }
         Err(reason) => skip(reason),
