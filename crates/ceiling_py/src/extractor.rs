@@ -259,6 +259,8 @@ impl<'s> Extractor<'s> {
                     _ => Over::Collection,
                 }
             }
+            // `for user in db.scalars(select(User).limit(20))`: at most that many rows.
+            _ if let Some(limit) = self.sqlalchemy_rows(iter).and_then(|rows| rows.limit) => Over::Limited(limit),
             Expr::Name(name) => match self.name(name.id.as_str()) {
                 Value::Param { func, index, .. } => Over::Parameter { func, index },
                 _ => Over::Collection,

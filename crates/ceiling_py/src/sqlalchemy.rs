@@ -30,6 +30,8 @@ pub struct Pending {
     pub stage: Stage,
     /// It selects whole model rows (`select(User)`, `session.query(User)`), not columns.
     pub entity: bool,
+    /// `limit(20)`: at most this many rows, fixed in code.
+    pub limit: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +88,10 @@ fn read_into(cx: &dyn Context, expr: &Expr, calls: &mut Vec<u32>) -> Option<(Opt
             }
             let mut shape = QueryShape::new(QueryApi::ModelMethod, "query", Operation::ReadMany);
             shape.model = last_segment(&attribute.value).map(str::to_owned);
-            Some((Some(Pending { receiver: model.clone(), model, shape, stage: Stage::Query, entity: true }), true))
+            Some((
+                Some(Pending { receiver: model.clone(), model, shape, stage: Stage::Query, entity: true, limit: None }),
+                true,
+            ))
         }
         Expr::Call(call) => {
             let known = calls.len();
@@ -143,7 +148,7 @@ fn builder(cx: &dyn Context, call: &ExprCall) -> Option<Pending> {
     }
     shape.model = model.and_then(last_segment).map(str::to_owned);
     let model = model.map_or(Value::Unknown, |model| cx.value(model));
-    Some(Pending { receiver: Value::Unknown, model, shape, stage: Stage::Statement, entity })
+    Some(Pending { receiver: Value::Unknown, model, shape, stage: Stage::Statement, entity, limit: None })
 }
 
 /// A session's own methods: `session.query(User)`, `session.execute(stmt)`, `session.get(User, id)`.
@@ -161,7 +166,7 @@ fn session_call(cx: &dyn Context, session: &Expr, method: &str, call: &ExprCall)
             }
             shape.model = model.and_then(last_segment).map(str::to_owned);
             let model = model.map_or(Value::Unknown, |model| cx.value(model));
-            Some(Pending { receiver: receiver()?, model, shape, stage: Stage::Query, entity })
+            Some(Pending { receiver: receiver()?, model, shape, stage: Stage::Query, entity, limit: None })
         }
         "execute" | "scalars" | "scalar" | "exec" => {
             let statement = read(cx, args.first()?)?.pending?;
@@ -182,7 +187,14 @@ fn session_call(cx: &dyn Context, session: &Expr, method: &str, call: &ExprCall)
             shape.filters.push(Filter::new("id", FilterOp::Equals));
             shape.bounded = true;
             let model = cx.value(&args[0]);
-            Some(Pending { receiver: receiver()?, model, shape, stage: Stage::Result { scalars: true }, entity: true })
+            Some(Pending {
+                receiver: receiver()?,
+                model,
+                shape,
+                stage: Stage::Result { scalars: true },
+                entity: true,
+                limit: None,
+            })
         }
         // Reloads one object: a SELECT each time.
         "refresh" if args.len() == 1 => {
@@ -194,6 +206,7 @@ fn session_call(cx: &dyn Context, session: &Expr, method: &str, call: &ExprCall)
                 shape,
                 stage: Stage::Result { scalars: false },
                 entity: false,
+                limit: None,
             })
         }
         _ => None,
@@ -227,7 +240,15 @@ fn refine(mut pending: Pending, method: &str, call: &ExprCall) -> Option<(Pendin
             let model = shape.model.clone();
             shape.sorts.extend(call.arguments.args.iter().filter_map(|argument| sort(model.as_deref(), argument)));
         }
-        (_, "limit" | "fetch") if building => shape.bounded = true,
+        (_, "limit" | "fetch") if building => {
+            shape.bounded = true;
+            pending.limit = match call.arguments.args.first() {
+                Some(Expr::NumberLiteral(number)) => {
+                    number.value.as_int().and_then(|int| int.as_u64()).map(|n| n.min(u64::from(u32::MAX)) as u32)
+                }
+                _ => None,
+            };
+        }
         (_, "offset") if building => {
             shape.offset |= !matches!(call.arguments.args.first(), Some(Expr::NumberLiteral(_)))
         }
