@@ -52,6 +52,8 @@ pub enum Orm {
     Sql,
     /// Django's ORM: `Model.objects` querysets.
     Django,
+    /// SQLAlchemy (1.x `session.query`, 2.0 `select`), Flask-SQLAlchemy and SQLModel.
+    SqlAlchemy,
 }
 
 impl Orm {
@@ -68,6 +70,7 @@ impl Orm {
             Orm::Objection => "Objection",
             Orm::Sql => "SQL driver",
             Orm::Django => "Django ORM",
+            Orm::SqlAlchemy => "SQLAlchemy",
         }
     }
 }
@@ -526,6 +529,9 @@ pub struct FileFacts {
     pub timeout_defaults: Vec<String>,
     /// Querysets handed to serializers that render each row.
     pub renders: Vec<Render>,
+    /// The schema changes of a migration written in code (Alembic's `upgrade()`), applied
+    /// across files in revision order by [`crate::apply_migrations`].
+    pub migration: Option<crate::Migration>,
     /// SQL that a migration written in code runs (Django's `migrations.RunSQL`): read with the
     /// SQL migrations, for the indexes it creates and drops.
     pub sql: Vec<EmbeddedSql>,

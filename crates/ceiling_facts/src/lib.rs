@@ -22,13 +22,13 @@ mod value;
 
 pub use facts::*;
 pub use lines::{LineIndex, MAX_NESTING, nesting_depth};
-pub use packages::{DJANGO_QUERYSET_METHODS, PackageEntity, in_package, is_django_manager};
+pub use packages::{DJANGO_QUERYSET_METHODS, PackageEntity, in_package, is_django_manager, package_orm};
 pub use project::{ChainStep, FileId, FnRef, FunctionItems, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;
 pub use routes::{LIMITER_PACKAGES, RouteRow, is_limiter_name};
 pub use schema::{
-    Column, ForeignKey, Index, IndexKey, IndexKind, Origin, Policy, PolicyCommand, Schema, SchemaProblem, SchemaSource,
-    Table,
+    Column, ForeignKey, Index, IndexKey, IndexKind, Migration, MigrationStep, Origin, Policy, PolicyCommand, Schema,
+    SchemaProblem, SchemaSource, Table, apply_migrations,
 };
 pub use suppression::parse_suppression;
 pub use value::{ImportedName, Value};

@@ -20,6 +20,10 @@ pub enum PackageEntity {
     Client(Orm),
     /// A model registered with the package (`mongoose.models.User`).
     Model(Orm),
+    /// Calling it returns a base for model classes (SQLAlchemy's `declarative_base()`).
+    ModelBaseFactory(Orm),
+    /// Declares a relation of a model whose rows load it on access (SQLAlchemy's `relationship()`).
+    Relation(Orm),
 }
 
 /// The package (and subpath) a specifier names, without registry prefix, CDN host or version:
@@ -106,6 +110,10 @@ pub fn package_orm(module: &str) -> Option<Orm> {
     if matches!(module, "@supabase/supabase-js" | "@supabase/ssr" | "@supabase/auth-helpers-nextjs") {
         return Some(Orm::Supabase);
     }
+    let top = module.split('.').next().unwrap_or(module);
+    if matches!(top, "sqlalchemy" | "sqlmodel" | "flask_sqlalchemy") {
+        return Some(Orm::SqlAlchemy);
+    }
     match module {
         "django.db" | "django.db.models" => Some(Orm::Django),
         "typeorm" => Some(Orm::TypeOrm),
@@ -152,6 +160,18 @@ pub fn package_entity(module: &str, path: &[&str]) -> Option<PackageEntity> {
         (Orm::Objection, ["Model"]) => ModelBase(orm),
         // `from django.db import models` then `models.Model`, or `from django.db.models import Model`.
         (Orm::Django, ["models", "Model"] | ["Model"]) => ModelBase(orm),
+        (Orm::SqlAlchemy, [name]) => match *name {
+            // `Session(engine)`, `db: AsyncSession`, Flask-SQLAlchemy's `SQLAlchemy(app)`.
+            "Session" | "AsyncSession" | "SQLAlchemy" => ClientClass(orm),
+            // Session factories: what calling them gives is a session (see `resolve`).
+            "sessionmaker" | "async_sessionmaker" | "scoped_session" | "async_scoped_session" => ClientFactory(orm),
+            "DeclarativeBase" | "DeclarativeBaseNoMeta" | "SQLModel" => ModelBase(orm),
+            "declarative_base" => ModelBaseFactory(orm),
+            "relationship" | "Relationship" => Relation(orm),
+            _ => return None,
+        },
+        // `import sqlalchemy as sa` then `sa.orm.relationship`.
+        (Orm::SqlAlchemy, ["orm", name]) => return package_entity("sqlalchemy.orm", &[*name]),
         // `Build.knex()`: the Knex instance behind every Objection model.
         (Orm::Objection, ["Model", "knex"]) => ClientFactory(Orm::Knex),
         (Orm::Knex, ["Knex"]) => ClientClass(orm),
@@ -185,6 +205,10 @@ pub fn client_member(orm: Orm, member: &str) -> Option<PackageEntity> {
         (Orm::TypeOrm, "getRepository" | "getTreeRepository" | "getMongoRepository") => ModelFactory(orm),
         (Orm::Sequelize, "define") => ModelFactory(orm),
         (Orm::Mongoose, "model") => ModelFactory(orm),
+        // Flask-SQLAlchemy: `db.session`, `class User(db.Model)`, `db.relationship(...)`.
+        (Orm::SqlAlchemy, "session") => Client(orm),
+        (Orm::SqlAlchemy, "Model") => ModelBase(orm),
+        (Orm::SqlAlchemy, "relationship") => Relation(orm),
         _ => return None,
     };
     Some(entity)

@@ -308,6 +308,15 @@ impl Project {
                             return (manager || self.django_relation(class, &query.shape.method))
                                 .then_some(Orm::Django);
                         }
+                        if query.shape.api == QueryApi::RecordMethod
+                            && let crate::Resolved::Instance(file, class) = self.resolve(id, &query.receiver)
+                            && self.model_orm(file, class) == Some(Orm::SqlAlchemy)
+                        {
+                            // A row of a SQLAlchemy query: only its lazy `relationship()`s query.
+                            return self
+                                .lazy_relationship((file, class), &query.shape.method)
+                                .then_some(Orm::SqlAlchemy);
+                        }
                         if query.shape.api == QueryApi::RecordMethod {
                             // A method the model class defines itself is a call, not a query.
                             let (orm, own) = self.as_record(id, &query.receiver, &query.shape.method)?;
@@ -328,12 +337,14 @@ impl Project {
                             QueryApi::KnexBuilder => orm == Orm::Knex,
                             QueryApi::KyselyBuilder => orm == Orm::Kysely,
                             QueryApi::ObjectionQuery => orm == Orm::Objection,
-                            QueryApi::ModelMethod => {
-                                matches!(orm, Orm::TypeOrm | Orm::Sequelize | Orm::Mongoose | Orm::Django)
-                            }
-                            // Entity-manager methods are TypeORM's; raw `query()` is everyone's.
+                            QueryApi::ModelMethod => matches!(
+                                orm,
+                                Orm::TypeOrm | Orm::Sequelize | Orm::Mongoose | Orm::Django | Orm::SqlAlchemy
+                            ),
+                            // Entity-manager and session methods are TypeORM's and SQLAlchemy's;
+                            // raw `query()` is everyone's.
                             QueryApi::ClientMethod => {
-                                orm == Orm::TypeOrm
+                                matches!(orm, Orm::TypeOrm | Orm::SqlAlchemy)
                                     || (matches!(orm, Orm::Sequelize | Orm::Sql)
                                         && matches!(query.shape.method.as_str(), "query" | "execute" | "unsafe"))
                             }
@@ -356,9 +367,28 @@ impl Project {
     }
 
     /// Whether `name` is a relation that a row of the model class loads on access (see
-    /// `django_relation`).
+    /// `django_relation` and `lazy_relationship`).
     pub fn model_relation(&self, model: (FileId, crate::ClassId), name: &str) -> bool {
-        self.django_relation(Some(model), name)
+        match self.model_orm(model.0, model.1) {
+            Some(Orm::SqlAlchemy) => self.lazy_relationship(model, name),
+            _ => self.django_relation(Some(model), name),
+        }
+    }
+
+    /// Whether `name` is a `relationship()` the SQLAlchemy model class (or a class it extends)
+    /// declares and loads on access: the frontend records only those as fields, leaving out
+    /// relations loaded with their rows (`lazy="selectin"`) or never (`lazy="raise"`).
+    fn lazy_relationship(&self, (file, class): (FileId, crate::ClassId), name: &str) -> bool {
+        let mut current = Some((file, class));
+        for _ in 0..8 {
+            let Some((file, class)) = current else { return false };
+            let facts = &self.file(file).classes[class as usize];
+            if let Some((_, value)) = facts.fields.iter().find(|(field, _)| field == name) {
+                return self.declares_relation(file, value);
+            }
+            current = self.class_of(file, &facts.extends);
+        }
+        false
     }
 
     /// Whether `name` is a relation a Django model instance loads on access: a `ForeignKey` or

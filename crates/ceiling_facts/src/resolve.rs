@@ -108,6 +108,20 @@ impl Project {
         }
     }
 
+    /// The ORM of the model class `class` (its base comes from the ORM's package), if it is one.
+    pub fn model_orm(&self, file: FileId, class: ClassId) -> Option<Orm> {
+        match self.class_base(file, class, 0) {
+            Some(PackageEntity::ModelBase(orm)) => Some(orm),
+            _ => None,
+        }
+    }
+
+    /// Whether `value` is a relation declaration: a call of `relationship()`.
+    pub(crate) fn declares_relation(&self, file: FileId, value: &Value) -> bool {
+        let Value::Call(callee) = value else { return false };
+        matches!(self.resolve(file, callee).entity(), Some(PackageEntity::Relation(_)))
+    }
+
     /// What a wrapped callback returns, for a value used as a client or model.
     fn unwrap(&self, mut resolved: Resolved) -> Resolved {
         // A wrapper may return another wrapped value (`remember('a', () => remember('b', ...))`).
@@ -159,9 +173,14 @@ impl Project {
                     let returns = &self.file(f.file).functions[f.id as usize].returns;
                     self.resolve_at(f.file, returns, depth)
                 }
+                // A session factory (`SessionLocal = sessionmaker(...)`) called gives a session.
+                Resolved::Client(Orm::SqlAlchemy) => Resolved::Client(Orm::SqlAlchemy),
                 other => match other.entity() {
                     Some(PackageEntity::ClientFactory(orm)) => Resolved::Client(orm),
                     Some(PackageEntity::ModelFactory(orm)) => Resolved::Model(orm),
+                    // Python constructs without `new`: `Session(engine)`.
+                    Some(PackageEntity::ClientClass(orm)) => Resolved::Client(orm),
+                    Some(PackageEntity::ModelBaseFactory(orm)) => Resolved::Entity(PackageEntity::ModelBase(orm)),
                     _ => Resolved::Unknown,
                 },
             },

@@ -20,6 +20,10 @@ pub enum SchemaSource {
     Sequelize,
     Mongoose,
     Django,
+    /// SQLAlchemy declarative models, `Table(...)`s and SQLModel tables.
+    SqlAlchemy,
+    /// Alembic migrations (`op.create_table`, `op.create_index`...).
+    Alembic,
 }
 
 impl SchemaSource {
@@ -32,6 +36,8 @@ impl SchemaSource {
             SchemaSource::Sequelize => "Sequelize model",
             SchemaSource::Mongoose => "Mongoose schema",
             SchemaSource::Django => "Django model",
+            SchemaSource::SqlAlchemy => "SQLAlchemy model",
+            SchemaSource::Alembic => "Alembic migration",
         }
     }
 }
@@ -282,6 +288,116 @@ impl PolicyCommand {
             PolicyCommand::Insert => "INSERT",
             PolicyCommand::Update => "UPDATE",
             PolicyCommand::Delete => "DELETE",
+        }
+    }
+}
+
+/// A migration written in code (an Alembic revision): its place in the chain of revisions and
+/// the changes its upgrade makes, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Migration {
+    pub revision: Option<String>,
+    /// The revisions it follows (`down_revision`; several for a merge).
+    pub parents: Vec<String>,
+    pub steps: Vec<MigrationStep>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MigrationStep {
+    CreateTable(Table),
+    DropTable(String),
+    AddColumn {
+        table: String,
+        column: Column,
+    },
+    DropColumn {
+        table: String,
+        column: String,
+    },
+    CreateIndex {
+        table: String,
+        index: Index,
+    },
+    /// `drop_index(name)`, its table when named; a dropped unique constraint too.
+    DropIndex {
+        table: Option<String>,
+        name: String,
+    },
+    AddForeignKey {
+        table: String,
+        key: ForeignKey,
+    },
+}
+
+/// The tables the migrations of the project leave: each applied after the revisions it follows
+/// (in path order where the chain says nothing), so an index dropped by a later revision is gone.
+pub fn apply_migrations<'m>(migrations: impl IntoIterator<Item = (&'m str, &'m Migration)>) -> Vec<Table> {
+    let mut pending: Vec<(&str, &Migration)> = migrations.into_iter().collect();
+    pending.sort_by(|a, b| a.0.cmp(b.0));
+    let known: std::collections::HashSet<&str> =
+        pending.iter().filter_map(|(_, migration)| migration.revision.as_deref()).collect();
+    let mut applied: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut tables: std::collections::BTreeMap<String, Table> = std::collections::BTreeMap::new();
+    while !pending.is_empty() {
+        let ready = pending
+            .iter()
+            .position(|(_, migration)| {
+                migration
+                    .parents
+                    .iter()
+                    .all(|parent| applied.contains(parent.as_str()) || !known.contains(parent.as_str()))
+            })
+            // A cycle: carry on in path order.
+            .unwrap_or(0);
+        let (_, migration) = pending.remove(ready);
+        if let Some(revision) = migration.revision.as_deref() {
+            applied.insert(revision);
+        }
+        for step in &migration.steps {
+            apply_step(&mut tables, step);
+        }
+    }
+    tables.into_values().collect()
+}
+
+fn apply_step(tables: &mut std::collections::BTreeMap<String, Table>, step: &MigrationStep) {
+    // A change to a table no migration created: one the models (or another source) declare.
+    fn table<'t>(
+        tables: &'t mut std::collections::BTreeMap<String, Table>,
+        name: &str,
+        origin: &Origin,
+    ) -> &'t mut Table {
+        tables.entry(name.to_owned()).or_insert_with(|| Table::new(name, origin.clone()))
+    }
+    match step {
+        MigrationStep::CreateTable(created) => {
+            tables.insert(created.name.clone(), created.clone());
+        }
+        MigrationStep::DropTable(name) => {
+            tables.remove(name);
+        }
+        MigrationStep::AddColumn { table: name, column } => {
+            table(tables, name, &column.origin).add_column(column.clone())
+        }
+        MigrationStep::DropColumn { table, column } => {
+            if let Some(known) = tables.get_mut(table) {
+                known.columns.retain(|known| &known.name != column);
+                known.indexes.retain(|index| !index.keys.iter().any(|key| key.is_column(column)));
+                known.foreign_keys.retain(|key| !key.columns.contains(column));
+            }
+        }
+        MigrationStep::CreateIndex { table: name, index } => {
+            table(tables, name, &index.origin).add_index(index.clone())
+        }
+        MigrationStep::DropIndex { table, name } => {
+            for (_, known) in tables.iter_mut().filter(|(known, _)| table.as_ref().is_none_or(|table| table == *known))
+            {
+                known.indexes.retain(|index| index.name.as_ref() != Some(name));
+            }
+        }
+        MigrationStep::AddForeignKey { table: name, key } => {
+            table(tables, name, &key.origin).add_foreign_key(key.clone())
         }
     }
 }

@@ -20,6 +20,8 @@ struct Scope {
     /// (`select_related('customer')`, `prefetch_related('items')`).
     querysets: FxHashMap<String, Rows>,
     rows: FxHashMap<String, Vec<String>>,
+    /// Names bound to a SQLAlchemy statement, query or result (`stmt = select(User)`).
+    statements: FxHashMap<String, crate::sqlalchemy::Pending>,
 }
 
 /// The rows of a queryset: the relations it loads with them, and where it is built.
@@ -178,6 +180,37 @@ impl<'s> Extractor<'s> {
             Expr::Subscript(subscript) if matches!(subscript.slice.as_ref(), Expr::Slice(_)) => {
                 self.value(&subscript.value)
             }
+            // `SessionDep = Annotated[Session, Depends(get_db)]`: the type it annotates with.
+            Expr::Subscript(_) => self.annotation(expr),
+            _ => Value::Unknown,
+        }
+    }
+
+    /// The class a type annotation names: `Session`, `Annotated[Session, ...]`,
+    /// `Optional[Session]`, `Session | None`.
+    fn annotation(&self, expr: &Expr) -> Value {
+        match expr {
+            Expr::Name(_) | Expr::Attribute(_) => self.value(expr),
+            Expr::Subscript(subscript) => {
+                let wrapper = match subscript.value.as_ref() {
+                    Expr::Name(name) => name.id.as_str(),
+                    Expr::Attribute(attribute) => attribute.attr.as_str(),
+                    _ => return Value::Unknown,
+                };
+                match (wrapper, subscript.slice.as_ref()) {
+                    ("Annotated", Expr::Tuple(tuple)) => {
+                        tuple.elts.first().map_or(Value::Unknown, |t| self.annotation(t))
+                    }
+                    ("Optional", inner) => self.annotation(inner),
+                    _ => Value::Unknown,
+                }
+            }
+            Expr::BinOp(binary) if binary.op == ruff_python_ast::Operator::BitOr => {
+                match (binary.left.as_ref(), binary.right.as_ref()) {
+                    (Expr::NoneLiteral(_), other) | (other, Expr::NoneLiteral(_)) => self.annotation(other),
+                    _ => Value::Unknown,
+                }
+            }
             _ => Value::Unknown,
         }
     }
@@ -201,6 +234,15 @@ impl<'s> Extractor<'s> {
             let value = match method_of {
                 Some(class) if index == 0 && name == "self" => Value::This(class),
                 _ => Value::Param { name: name.clone(), func: id, index: index as u32 },
+            };
+            // `db: Session`: an instance of the annotated class, when the annotation names one;
+            // what the callers pass otherwise.
+            let annotated = parameter.parameter.annotation.as_deref().map(|annotation| self.annotation(annotation));
+            let value = match annotated {
+                Some(class) if !class.is_unknown() => {
+                    Value::Either(Box::new(Value::Instance(Box::new(class))), Box::new(value))
+                }
+                _ => value,
             };
             // `get_<field>(self, obj)` of a serializer: `obj` is each row it renders, with the
             // relations the rendered queryset loads, which the project knows.
@@ -265,6 +307,8 @@ impl<'s> Extractor<'s> {
                 });
                 count.map_or(Over::Collection, |n| Over::Range(n.min(u64::from(u32::MAX)) as u32))
             }
+            // `for user in db.scalars(select(User).limit(20))`: at most that many rows.
+            _ if let Some(limit) = self.sqlalchemy_rows(iter).and_then(|rows| rows.limit) => Over::Limited(limit),
             Expr::Name(name) => match self.name(name.id.as_str()) {
                 Value::Param { func, index, .. } => Over::Parameter { func, index },
                 _ => Over::Collection,
@@ -286,7 +330,8 @@ impl<'s> Extractor<'s> {
     /// Binds a loop's target (`for order in orders`) to one element of what it runs over, and
     /// to the relations its queryset loads when it runs over one.
     fn bind_target(&mut self, target: &Expr, iter: &Expr) {
-        let element = self.value(iter).element();
+        let element =
+            self.sqlalchemy_rows(iter).and_then(|rows| rows.row()).unwrap_or_else(|| self.value(iter).element());
         let loaded = self.queryset(iter).map(|rows| rows.loaded);
         if let (Expr::Name(name), Some(scope)) = (target, self.scopes.last_mut()) {
             let name = name.id.to_string();
@@ -299,8 +344,12 @@ impl<'s> Extractor<'s> {
     }
 
     /// The rows of a queryset expression, when it is one: a chain through `objects`, a
-    /// refinement of one, or a name bound to one.
+    /// refinement of one, or a name bound to one; or the rows of a SQLAlchemy query, which
+    /// records itself where it runs.
     fn queryset(&self, expr: &Expr) -> Option<Rows> {
+        if let Some(rows) = self.sqlalchemy_rows(expr) {
+            return Some(Rows { loaded: rows.shape.includes, built: self.span(expr), query: None });
+        }
         match expr {
             Expr::Call(call) => {
                 if let Some(found) = crate::django::query(call) {
@@ -375,8 +424,7 @@ impl<'s> Extractor<'s> {
     /// `order.customer.name` or `order.items.all()` on a row of a queryset: a relation loaded
     /// on access, one query per row, unless the queryset loads it (`select_related`).
     /// `manager`: the access is a call of a related manager's method (`order.items.all()`).
-    fn record_relation_access(&mut self, outer: &ruff_python_ast::ExprAttribute, manager: bool) {
-        let Expr::Attribute(inner) = outer.value.as_ref() else { return };
+    fn record_relation_access(&mut self, inner: &ruff_python_ast::ExprAttribute, manager: bool) {
         let Expr::Name(row) = inner.value.as_ref() else { return };
         let Some(loaded) = self.scopes.last().and_then(|scope| scope.rows.get(row.id.as_str())) else { return };
         let relation = inner.attr.as_str();
@@ -445,6 +493,28 @@ impl<'s> Extractor<'s> {
         })
     }
 
+    /// A query of this function and loop.
+    fn push_query(
+        &mut self,
+        span: ceiling_facts::Span,
+        receiver: Value,
+        shape: ceiling_facts::QueryShape,
+        deferred: bool,
+    ) {
+        let query = Query {
+            span,
+            receiver,
+            shape,
+            deferred,
+            fallback: false,
+            guard: None,
+            func: self.functions.last().copied(),
+            iteration: self.loops.last().copied(),
+            uses: None,
+        };
+        self.facts.queries.push(query);
+    }
+
     /// Marks `expr` as evaluated here. A queryset bound to a name runs its query now, with every
     /// refinement made to it since (`for order in orders`, `list(orders)`, `if orders:`).
     fn evaluate(&mut self, expr: &Expr) {
@@ -490,6 +560,53 @@ impl<'s> Extractor<'s> {
         self.facts.queries.push(*query);
     }
 
+    /// A SQLAlchemy query run by this expression (`session.execute(stmt)`, `q.all()`), or a row
+    /// added to the session (`session.add(User(...))`).
+    fn record_sqlalchemy(&mut self, expr: &Expr) {
+        if self.in_query.contains(&expr.range().start().to_u32()) {
+            return;
+        }
+        if let Expr::Call(call) = expr
+            && let Some((receiver, shape)) = crate::sqlalchemy::added(self, call)
+        {
+            self.push_query(self.span(expr), receiver, shape, true);
+            return;
+        }
+        let Some(read) = crate::sqlalchemy::read(self, expr) else { return };
+        self.in_query.extend(read.calls);
+        if let Some(pending) = read.pending.filter(|_| read.runs) {
+            self.push_query(self.span(expr), pending.receiver, pending.shape, false);
+        }
+    }
+
+    /// `for user in query`: a 1.x query bound to a name runs when a loop reads it.
+    fn record_sqlalchemy_iteration(&mut self, iter: &Expr) {
+        let Expr::Name(name) = iter else { return };
+        let Some(pending) = crate::sqlalchemy::Context::statement(self, name.id.as_str())
+            .filter(|pending| pending.stage == crate::sqlalchemy::Stage::Query)
+            .cloned()
+        else {
+            return;
+        };
+        self.push_query(self.span(iter), pending.receiver, pending.shape, false);
+    }
+
+    /// What `name = <value>` binds of SQLAlchemy: a statement or 1.x query, which runs where it
+    /// is read later (so it is no query here), or a result.
+    fn prepare_statement(&mut self, value: &Expr) -> Option<crate::sqlalchemy::Pending> {
+        let read = crate::sqlalchemy::read(self, value)?;
+        let pending = read.pending?;
+        if pending.stage == crate::sqlalchemy::Stage::Query {
+            self.in_query.extend(read.calls);
+        }
+        Some(pending)
+    }
+
+    /// The rows of a SQLAlchemy query that `expr` reads, when they are model instances.
+    fn sqlalchemy_rows(&self, expr: &Expr) -> Option<crate::sqlalchemy::Pending> {
+        crate::sqlalchemy::read(self, expr)?.pending.filter(|pending| pending.row().is_some())
+    }
+
     /// A serializer's nested fields and `Meta.model`; a list view's `queryset` and
     /// `serializer_class`, which it renders row by row.
     fn read_serializer_parts(&mut self, id: u32, class: &ruff_python_ast::StmtClassDef) {
@@ -502,7 +619,10 @@ impl<'s> Extractor<'s> {
                 Stmt::Assign(assign) => {
                     let [Expr::Name(target)] = assign.targets.as_slice() else { continue };
                     // `customer = models.ForeignKey(...)`: a field, which subclasses inherit.
-                    if let Expr::Call(call) = assign.value.as_ref() {
+                    // (SQLAlchemy `relationship()`s are recorded only when they load lazily.)
+                    if let Expr::Call(call) = assign.value.as_ref()
+                        && !matches!(crate::syntax::last_name(&call.func), Some("relationship" | "Relationship"))
+                    {
                         let value = self.value(&call.func).call();
                         if !value.is_unknown() {
                             self.facts.classes[id as usize].fields.push((target.id.to_string(), value));
@@ -851,6 +971,16 @@ impl<'s> Extractor<'s> {
     }
 }
 
+impl crate::sqlalchemy::Context for Extractor<'_> {
+    fn value(&self, expr: &Expr) -> Value {
+        Extractor::value(self, expr)
+    }
+
+    fn statement(&self, name: &str) -> Option<&crate::sqlalchemy::Pending> {
+        self.scopes.iter().rev().find_map(|scope| scope.statements.get(name))
+    }
+}
+
 impl<'a> Visitor<'a> for Extractor<'_> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
@@ -919,6 +1049,10 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                     self.facts.classes[id as usize].extends = self.value(base);
                 }
                 self.read_serializer_parts(id, class);
+                for (relation, declared_by) in crate::sqlalchemy::lazy_relationships(class) {
+                    let value = self.value(declared_by).call();
+                    self.facts.classes[id as usize].fields.push((relation.to_owned(), value));
+                }
                 self.classes.push(id);
                 let functions = std::mem::take(&mut self.functions);
                 for statement in &class.body {
@@ -934,7 +1068,14 @@ impl<'a> Visitor<'a> for Extractor<'_> {
             }
             Stmt::Assign(assign) => {
                 let since = self.facts.iterations.len();
+                let statement = self.prepare_statement(&assign.value);
                 self.visit_expr(&assign.value);
+                if let ([Expr::Name(name)], Some(scope)) = (assign.targets.as_slice(), self.scopes.last_mut()) {
+                    match statement {
+                        Some(statement) => scope.statements.insert(name.id.to_string(), statement),
+                        None => scope.statements.remove(name.id.as_str()),
+                    };
+                }
                 if let [target] = assign.targets.as_slice() {
                     self.bind_outbound(target, &assign.value);
                     self.bind_collection(target, &assign.value, since);
@@ -964,6 +1105,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
             }
             Stmt::For(for_stmt) => {
                 self.evaluate(&for_stmt.iter);
+                self.record_sqlalchemy_iteration(&for_stmt.iter);
                 self.visit_expr(&for_stmt.iter);
                 let over = self.over(&for_stmt.iter);
                 let header = self.lines.range(for_stmt.range().start().to_u32(), for_stmt.iter.range().end().to_u32());
@@ -1041,14 +1183,17 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 visitor::walk_expr(self, expr);
             }
             Expr::Call(call) => {
-                if let Expr::Attribute(method) = call.func.as_ref() {
-                    self.record_relation_access(method, is_manager_call(method.attr.as_str(), call));
+                if let Expr::Attribute(method) = call.func.as_ref()
+                    && let Expr::Attribute(relation) = method.value.as_ref()
+                {
+                    self.record_relation_access(relation, is_manager_call(method.attr.as_str(), call));
                 }
                 if let (Expr::Name(builtin), Some(argument)) = (call.func.as_ref(), call.arguments.args.first())
                     && EVALUATE_ARGUMENT.contains(&builtin.id.as_str())
                 {
                     self.evaluate(argument);
                 }
+                self.record_sqlalchemy(expr);
                 self.record_query(call, false);
                 self.record_refined_query(call);
                 self.record_render(call);
@@ -1076,6 +1221,7 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 let depth = self.loops.len();
                 for generator in generators {
                     self.evaluate(&generator.iter);
+                    self.record_sqlalchemy_iteration(&generator.iter);
                     self.visit_expr(&generator.iter);
                     let over = self.over(&generator.iter);
                     let id = self.push_iteration(IterationKind::Comprehension, self.span(generator), over, &[]);

@@ -4,8 +4,9 @@
 //! What it knows so far: imports (absolute, and relative ones written as `./` paths so that the
 //! project resolves them like any other), module-level functions, classes and their methods, the
 //! loops and comprehensions around each call, Django ORM queries (`Order.objects.filter(...)`,
-//! with their filters, sorts, limits and relations loaded), HTTP requests, retry loops and
-//! fan-outs (`outbound`), scheduled jobs (`jobs`) and environment fallbacks (`env`).
+//! with their filters, sorts, limits and relations loaded), SQLAlchemy and SQLModel queries and
+//! models, Alembic migrations, HTTP requests, retry loops and fan-outs (`outbound`), scheduled
+//! jobs (`jobs`) and environment fallbacks (`env`).
 
 mod django;
 mod drf;
@@ -15,6 +16,8 @@ mod jobs;
 mod migrations;
 mod outbound;
 mod schema;
+mod sqlalchemy;
+mod sqlalchemy_schema;
 mod syntax;
 
 use ceiling_facts::FileFacts;
@@ -39,7 +42,13 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     let parsed = ruff_python_parser::parse_module(source).map_err(|error| Skip::Parse(error.to_string()))?;
     let mut facts = extractor::Extractor::new(source).run(parsed.syntax());
     let lines = ceiling_facts::LineIndex::new(source);
-    facts.tables = schema::tables(parsed.syntax(), path, &lines);
+    // A SQLAlchemy model's base is named like Django's (`db.Model`, `SQLModel`): one reader each.
+    facts.tables = if sqlalchemy_schema::imports_sqlalchemy(parsed.syntax()) {
+        sqlalchemy_schema::tables(parsed.syntax(), path, &lines)
+    } else {
+        schema::tables(parsed.syntax(), path, &lines)
+    };
+    facts.migration = sqlalchemy_schema::migration(parsed.syntax(), path, &lines);
     facts.sql = migrations::run_sql(parsed.syntax(), path, source);
     (facts.env_fallbacks, facts.env_reads) = env::env_facts(parsed.syntax(), source, &lines);
     facts.path = path.to_owned();

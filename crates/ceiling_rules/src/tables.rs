@@ -155,6 +155,24 @@ pub fn suggest(table: &Table, columns: &[&Column]) -> SuggestedIndex {
             ),
             format!("`Meta.indexes` of model {binding} (then `makemigrations`)"),
         )),
+        SchemaSource::SqlAlchemy => Some(match fields.as_slice() {
+            [field] => ("index=True".to_owned(), format!("the `{field}` column of model {binding}")),
+            _ => (
+                format!(
+                    "Index('{name}', {})",
+                    fields.iter().map(|field| format!("'{field}'")).collect::<Vec<_>>().join(", ")
+                ),
+                format!("`__table_args__` of model {binding} (then an Alembic revision)"),
+            ),
+        }),
+        SchemaSource::Alembic => Some((
+            format!(
+                "op.create_index('{name}', '{}', [{}])",
+                table.name,
+                names.iter().map(|name| format!("'{name}'")).collect::<Vec<_>>().join(", ")
+            ),
+            "the `upgrade()` of a new Alembic revision".to_owned(),
+        )),
         SchemaSource::SqlMigration => None,
     };
     SuggestedIndex {
@@ -164,7 +182,11 @@ pub fn suggest(table: &Table, columns: &[&Column]) -> SuggestedIndex {
         sql,
         declaration: text.map(|(text, within)| Declaration {
             file: table.origin.file.clone(),
-            line: table.origin.line,
+            // `index=True` goes on the column's own line.
+            line: match (table.origin.source, columns) {
+                (SchemaSource::SqlAlchemy, [column]) if column.origin.file == table.origin.file => column.origin.line,
+                _ => table.origin.line,
+            },
             text,
             within,
         }),

@@ -216,7 +216,11 @@ fn read_schema(
             first_offset: sql.at.start,
         }));
     }
-    let code_tables = app_files.flat_map(|file| file.tables.iter().cloned());
+    // Models first, then what migrations written in code (Alembic) leave.
+    let migrated = ceiling_facts::apply_migrations(
+        app_files.clone().filter_map(|file| Some((file.path.as_str(), file.migration.as_ref()?))),
+    );
+    let code_tables = app_files.flat_map(|file| file.tables.iter().cloned()).chain(migrated);
     ceiling_schema::build(&schema_files, code_tables)
 }
 
@@ -271,8 +275,10 @@ fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome
     }
     match extract(&relative, &text) {
         Ok(mut facts) => {
+            // A migration written in code (an Alembic revision) runs once, by a developer, and a
+            // module that makes fake data fills development databases.
             facts.role = match role {
-                FileRole::App if roles::makes_fake_data(&facts) => FileRole::Script,
+                FileRole::App if facts.migration.is_some() || roles::makes_fake_data(&facts) => FileRole::Script,
                 role => role,
             };
             Outcome::Facts(facts)

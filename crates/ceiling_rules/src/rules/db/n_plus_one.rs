@@ -171,6 +171,9 @@ fn fix(orm: Orm) -> &'static str {
         Orm::Sql => {
             "Load the rows in one statement: `WHERE id = ANY($1)` with an array parameter, or a JOIN in the query that produced the list."
         }
+        Orm::SqlAlchemy => {
+            "Load the rows once with `select(Model).where(Model.id.in_(ids))` and look them up in a dict, or load the relation with the query that produced the list: `.options(selectinload(Model.relation))` (or `joinedload` for a many-to-one)."
+        }
         Orm::Django => {
             "Load the rows once with `Model.objects.in_bulk(ids)` (or `filter(id__in=ids)`) and look them up in a dict, or follow the relation with `select_related('relation')` / `prefetch_related('relation')` on the queryset that produced the list."
         }

@@ -116,6 +116,12 @@ fn fix(orm: Orm, operation: Operation) -> String {
         (Orm::Django, _) => {
             "use one `Model.objects.filter(id__in=ids).update(...)` / `.delete()`, or `bulk_update(objs, fields)`"
         }
+        (Orm::SqlAlchemy, Operation::Create) => {
+            "collect the objects and call `session.add_all(objs)` once, or one `session.execute(insert(Model), rows)`"
+        }
+        (Orm::SqlAlchemy, _) => {
+            "use one `session.execute(update(Model).where(Model.id.in_(ids)).values(...))` / `delete(...)`, or `session.execute(update(Model), rows)` for per-row values"
+        }
         (Orm::Sql, _) => {
             "write all rows in one statement: a multi-row `INSERT ... VALUES (...), (...)`, `INSERT ... SELECT * FROM unnest($1::int[], ...)`, or `UPDATE ... FROM (VALUES ...)`"
         }
