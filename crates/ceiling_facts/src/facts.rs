@@ -263,7 +263,8 @@ pub struct Query {
     pub shape: QueryShape,
     /// Not awaited here: its promise joins one batched transaction (`$transaction([...])`).
     pub deferred: bool,
-    /// Written in a `catch` block: runs only when something before it failed.
+    /// Runs now and then, not on every pass: in a `catch`/`except` block (when something before
+    /// it failed), or filling an instance's cache (`if key not in self.loaded:`, once per key).
     pub fallback: bool,
     /// The innermost condition on a parameter it sits under.
     pub guard: Option<ParamGuard>,
@@ -309,7 +310,8 @@ pub struct Call {
     /// The length of each argument that is an array literal (`check(user, ['org', 'team'])`),
     /// by position.
     pub literal_lengths: Vec<Option<u32>>,
-    /// Written in a `catch` block: runs only when something before it failed.
+    /// Runs now and then, not on every pass: in a `catch`/`except` block (when something before
+    /// it failed), or filling an instance's cache (`if key not in self.loaded:`, once per key).
     pub fallback: bool,
     /// The innermost condition on a parameter it sits under.
     pub guard: Option<ParamGuard>,

@@ -62,6 +62,9 @@ pub struct Extractor<'s> {
     /// Expressions evaluated where they are written (by start offset): iterated, counted,
     /// indexed, rendered. A queryset elsewhere only builds a query for later.
     evaluated: FxHashSet<u32>,
+    /// Inside code that runs only now and then, not on every pass: an `except` handler, or a
+    /// cache fill (`if key not in self.loaded:`), which runs once per key.
+    rarely: u32,
     /// HTTP clients and URL strings bound to names.
     bindings: crate::outbound::Bindings,
 }
@@ -83,6 +86,7 @@ impl<'s> Extractor<'s> {
             list_views: FxHashMap::default(),
             building_rows_of: None,
             evaluated: FxHashSet::default(),
+            rarely: 0,
             bindings: crate::outbound::Bindings::default(),
         }
     }
@@ -445,7 +449,7 @@ impl<'s> Extractor<'s> {
             receiver: self.name(row.id.as_str()),
             shape,
             deferred: false,
-            fallback: false,
+            fallback: self.rarely > 0,
             guard: None,
             func: self.functions.last().copied(),
             iteration,
@@ -485,7 +489,7 @@ impl<'s> Extractor<'s> {
             receiver,
             shape,
             deferred: false,
-            fallback: false,
+            fallback: self.rarely > 0,
             guard: None,
             func: self.functions.last().copied(),
             iteration: self.loops.last().copied(),
@@ -506,7 +510,7 @@ impl<'s> Extractor<'s> {
             receiver,
             shape,
             deferred,
-            fallback: false,
+            fallback: self.rarely > 0,
             guard: None,
             func: self.functions.last().copied(),
             iteration: self.loops.last().copied(),
@@ -795,7 +799,7 @@ impl<'s> Extractor<'s> {
             deferred: false,
             args: Vec::new(),
             literal_lengths: Vec::new(),
-            fallback: false,
+            fallback: self.rarely > 0,
             guard: None,
             given: Vec::new(),
             func,
@@ -959,7 +963,7 @@ impl<'s> Extractor<'s> {
             deferred: false,
             args,
             literal_lengths,
-            fallback: false,
+            fallback: self.rarely > 0,
             guard: None,
             given,
             func: self.functions.last().copied(),
@@ -1128,7 +1132,25 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 for clause in if_stmt.elif_else_clauses.iter().filter_map(|clause| clause.test.as_ref()) {
                     self.evaluate(clause);
                 }
-                visitor::walk_stmt(self, stmt);
+                let fills_cache = crate::syntax::cache_check(&if_stmt.test);
+                self.visit_expr(&if_stmt.test);
+                self.rarely += u32::from(fills_cache);
+                self.visit_body(&if_stmt.body);
+                self.rarely -= u32::from(fills_cache);
+                for clause in &if_stmt.elif_else_clauses {
+                    self.visit_elif_else_clause(clause);
+                }
+            }
+            // What an `except` runs happens when something before it failed.
+            Stmt::Try(try_stmt) => {
+                self.visit_body(&try_stmt.body);
+                self.rarely += 1;
+                for handler in &try_stmt.handlers {
+                    self.visit_except_handler(handler);
+                }
+                self.rarely -= 1;
+                self.visit_body(&try_stmt.orelse);
+                self.visit_body(&try_stmt.finalbody);
             }
             Stmt::While(while_stmt) => {
                 let header =

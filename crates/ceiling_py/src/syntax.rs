@@ -84,3 +84,33 @@ pub fn dotted(value: &Value) -> Option<String> {
         _ => None,
     }
 }
+
+/// A test that an instance's cache lacks something (`key not in self.loaded`, `self._client is
+/// None`, `not self._rows`, `not hasattr(self, "_rows")`): its body fills the cache, once.
+pub fn cache_check(test: &Expr) -> bool {
+    let on_self = |expr: &Expr| {
+        matches!(expr, Expr::Attribute(attribute)
+            if matches!(attribute.value.as_ref(), Expr::Name(name) if name.id.as_str() == "self"))
+    };
+    match test {
+        Expr::Compare(compare) => match (compare.ops.as_ref(), compare.comparators.as_ref()) {
+            ([ruff_python_ast::CmpOp::NotIn], [container]) => on_self(container),
+            ([ruff_python_ast::CmpOp::Is], [Expr::NoneLiteral(_)]) => on_self(&compare.left),
+            _ => false,
+        },
+        Expr::UnaryOp(unary) if unary.op == ruff_python_ast::UnaryOp::Not => match unary.operand.as_ref() {
+            Expr::Call(call) => {
+                last_name(&call.func) == Some("hasattr")
+                    && call
+                        .arguments
+                        .args
+                        .first()
+                        .is_some_and(|object| matches!(object, Expr::Name(name) if name.id.as_str() == "self"))
+            }
+            // `not self._rows`: a private attribute, filled on first use.
+            Expr::Attribute(attribute) => on_self(unary.operand.as_ref()) && attribute.attr.starts_with('_'),
+            _ => false,
+        },
+        _ => false,
+    }
+}

@@ -29,6 +29,7 @@ resolvers, batch with DataLoader.",
         fires: "```ts\nconst posts = await prisma.post.findMany();\nfor (const post of posts) {\n  post.author = await prisma.user.findUnique({ where: { id: post.authorId } });\n}\n```",
         passes: "```ts\nconst posts = await prisma.post.findMany({ include: { author: true } });\n```",
         guards: &[
+            "A query in a `catch`/`except` block, or one that fills an instance's cache (`if key not in self.loaded:`, `if self._x is None:`): it runs when something failed, or once per key, not once per element.",
             "A Django queryset built in the loop but not evaluated there (returned, appended, folded into `Exists(...)`, `Q(...)` or `Prefetch(...)`, `.none()`): it runs later, once, as part of other SQL. A queryset counts where it is iterated, counted, indexed or rendered.",
             "The loop runs over a literal collection (`['a', 'b']`, a `const` array or `as const` tuple, `.map`/`.filter` of one), unless the code grows it (`ids.push(...)`).",
             "The loop runs over at most 50 elements fixed in code: the result of a query with a literal limit (`take: 30`, `.limit(10)`), a counted loop or `Array.from({ length: N })` with a constant bound, or a constant table (`TEMPLATES[type].folders`). The number of queries is capped and does not grow with the data. A page size taken from the request (`take: limit`) still fires.",
