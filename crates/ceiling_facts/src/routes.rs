@@ -1,10 +1,25 @@
 //! The app's route table: each route with its full path (the prefixes of the routers it is
 //! mounted under, across files), its middleware, and the rate limiter that covers it, if any.
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::packages::in_package;
-use crate::{FileId, FnRef, Framework, ImportedName, Project, Route, Span, Value};
+use crate::{ClassId, FileId, FnRef, Framework, ImportedName, Project, Route, Span, Value};
+
+/// What a Python mount's handler or a route's `on` stands for, wherever it is imported from:
+/// a view class or function, a module (a urlconf), or a module-level name (an app, a router).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Definition {
+    Class(FileId, ClassId),
+    Function(FnRef),
+    Module(FileId),
+    Binding(FileId, String),
+}
+
+/// Python mounts by what they mount: the urlconf patterns, routers and `include_router`s that
+/// name a view, a urlconf or a router, found by the definition they resolve to.
+type MountIndex = FxHashMap<Definition, Vec<(FileId, usize)>>;
 
 /// Rate-limiting packages, by the package a middleware or call comes from.
 pub const LIMITER_PACKAGES: &[&str] = &[
@@ -19,10 +34,29 @@ pub const LIMITER_PACKAGES: &[&str] = &[
     "koa-ratelimit",
     "@arcjet/next",
     "@arcjet/node",
+    // Python, as `package_path` spells modules: DRF's throttles, django-ratelimit (`ratelimit`
+    // before 4.0), slowapi, fastapi-limiter, Flask-Limiter.
+    "rest_framework/throttling",
+    "django_ratelimit",
+    "ratelimit",
+    "slowapi",
+    "fastapi_limiter",
+    "flask_limiter",
 ];
+
+/// Packages that lock out repeated failed logins through Django's authentication backend
+/// (django-axes): they cover the routes whose handler checks a password with `authenticate()`.
+const LOGIN_LOCKOUT_PACKAGES: &[&str] = &["axes"];
 
 /// How deep a value or call is followed when looking for a limiter.
 const MAX_DEPTH: u32 = 8;
+
+/// What the Django settings put in front of views.
+#[derive(Default)]
+struct DjangoSettings {
+    default_throttle: Option<String>,
+    lockout: Option<String>,
+}
 
 /// One row of the route table.
 #[derive(Debug, Clone, Serialize)]
@@ -57,11 +91,19 @@ impl Project {
 
     fn build_route_table(&self) -> Vec<RouteRow> {
         let global = self.global_limiters();
+        let index = self.python_mounts();
+        let settings = self.django_settings();
         let mut rows = Vec::new();
         for (file, facts) in self.files() {
             for route in &facts.routes {
-                let (prefix, mounted_limiter) = self.mounted_under(file, route);
+                // A Django view serves requests only where a urlconf or a router mounts it.
+                let view = matches!(route.on, Value::Class(_) | Value::Function(_));
+                if route.framework == Framework::Django && view && self.mount_of(file, &route.on, &index).is_none() {
+                    continue;
+                }
+                let (prefix, mounted_limiter) = self.mounted_under(file, route, &index);
                 let path = join_paths(&prefix, &route.path);
+                let mounted_limiter = mounted_limiter.or_else(|| self.django_limiter(file, route, &settings));
                 rows.push(self.row(file, route, path, mounted_limiter, &global, (file, route.span)));
             }
             // `export * from '../v1/links/route'`: the same handlers served at this file's path.
@@ -114,25 +156,32 @@ impl Project {
     }
 
     /// The prefix a route is mounted under and a limiter mounted in front of it.
-    fn mounted_under(&self, file: FileId, route: &Route) -> (String, Option<String>) {
+    fn mounted_under(&self, file: FileId, route: &Route, index: &MountIndex) -> (String, Option<String>) {
         if route.on == Value::Unknown {
             return (String::new(), None);
         }
-        self.placement(file, &route.on, &route.path, 0)
+        self.placement(file, &route.on, &route.path, index, 0)
     }
 
     /// Where the app or router `on` of `file` sits: the prefix above it, and a limiter mounted in
     /// front of `path` (a path below `on`) on the way up: on `on` itself (`app.use(limiter)`,
     /// `app.use('/auth', limiter)`), in the mount of `on` (`app.use('/api', limiter, router)`),
     /// or above that, through nested routers and across files.
-    fn placement(&self, file: FileId, on: &Value, path: &str, depth: u32) -> (String, Option<String>) {
+    fn placement(
+        &self,
+        file: FileId,
+        on: &Value,
+        path: &str,
+        index: &MountIndex,
+        depth: u32,
+    ) -> (String, Option<String>) {
         let here = self.limiter_mounted_on(file, on, path);
         if depth > 4 {
             return (String::new(), here);
         }
-        let Some((other, mount)) = self.mount_of(file, on) else { return (String::new(), here) };
+        let Some((other, mount)) = self.mount_of(file, on, index) else { return (String::new(), here) };
         let below = join_paths(&mount.prefix, path);
-        let (above, limiter_above) = self.placement(other, &mount.on, &below, depth + 1);
+        let (above, limiter_above) = self.placement(other, &mount.on, &below, index, depth + 1);
         let in_mount = mount.handlers.iter().find_map(|handler| self.limiter_of(other, handler));
         (join_paths(&above, &mount.prefix), here.or(in_mount).or(limiter_above))
     }
@@ -148,9 +197,15 @@ impl Project {
     }
 
     /// The mount that mounts `on` (an app or router of `file`): in the same file, or in another
-    /// that imports it (`import { authRouter }`, `require('./routes/auth')`).
-    fn mount_of(&self, file: FileId, on: &Value) -> Option<(FileId, &crate::Mount)> {
+    /// that imports it (`import { authRouter }`, `require('./routes/auth')`); in Python, any
+    /// mount whose handler is the same definition (`include('shop.urls')`, `views.login`).
+    fn mount_of(&self, file: FileId, on: &Value, index: &MountIndex) -> Option<(FileId, &crate::Mount)> {
         let facts = self.file(file);
+        if facts.path.ends_with(".py") {
+            let definition = self.definition(file, on, 0)?;
+            let &(other, mount) = index.get(&definition)?.first()?;
+            return Some((other, &self.file(other).mounts[mount]));
+        }
         let exported: Vec<&str> =
             facts.exports.iter().filter(|export| export.value == *on).map(|export| export.name.as_str()).collect();
         let same_file = facts
@@ -180,6 +235,141 @@ impl Project {
                 Some((other, mount))
             })
         })
+    }
+
+    /// Python mounts by the definitions they mount; the throttle lists of view classes and the
+    /// settings, which mount nothing, are left out.
+    fn python_mounts(&self) -> MountIndex {
+        let mut index = MountIndex::default();
+        for (file, facts) in self.files().filter(|(_, facts)| facts.path.ends_with(".py")) {
+            for (at, mount) in facts.mounts.iter().enumerate() {
+                if !matches!(mount.on, Value::Import { .. }) {
+                    continue;
+                }
+                for handler in &mount.handlers {
+                    if let Some(definition) = self.definition(file, handler, 0) {
+                        index.entry(definition).or_default().push((file, at));
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// What a Python value stands for, through imports and the re-exports of `__init__.py`:
+    /// `views.login` of `from shop import views` is the function `login` of `shop/views.py`.
+    fn definition(&self, file: FileId, value: &Value, depth: u32) -> Option<Definition> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match value {
+            Value::Class(id) => Some(Definition::Class(file, *id)),
+            Value::Function(id) => Some(Definition::Function(FnRef { file, id: *id })),
+            Value::Import { module, name: ImportedName::Namespace } => {
+                self.resolve_module(file, module).map(Definition::Module)
+            }
+            Value::Import { module, name: ImportedName::Named(name) } => {
+                let export = self.resolve_module(file, module).and_then(|target| {
+                    Some((target, &self.file(target).exports.iter().find(|e| e.name == *name)?.value))
+                });
+                match export {
+                    Some((target, Value::Class(id))) => Some(Definition::Class(target, *id)),
+                    Some((target, Value::Function(id))) => Some(Definition::Function(FnRef { file: target, id: *id })),
+                    Some((target, value @ Value::Import { .. })) => self.definition(target, value, depth + 1),
+                    Some((target, _)) => Some(Definition::Binding(target, name.clone())),
+                    // `from shop import views`: a module of the package.
+                    None => {
+                        let separator = if module.starts_with('.') { "/" } else { "." };
+                        self.resolve_module(file, &format!("{module}{separator}{name}")).map(Definition::Module)
+                    }
+                }
+            }
+            Value::Member(object, name) => match &**object {
+                Value::Import { module, name: ImportedName::Namespace } => {
+                    let named = Value::Import { module: module.clone(), name: ImportedName::Named(name.clone()) };
+                    self.definition(file, &named, depth + 1)
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The throttles every DRF view gets unless it sets its own (`DEFAULT_THROTTLE_CLASSES`), and
+    /// a login lockout (django-axes in `INSTALLED_APPS`): the global mounts of the settings.
+    fn django_settings(&self) -> DjangoSettings {
+        let mut settings = DjangoSettings::default();
+        for (file, facts) in self.files() {
+            let global = facts.mounts.iter().filter(|m| m.framework == Framework::Django && m.on == Value::Unknown);
+            for handler in global.flat_map(|mount| &mount.handlers) {
+                if let Some(lockout) = self.package_among(file, handler, LOGIN_LOCKOUT_PACKAGES) {
+                    settings.lockout.get_or_insert(lockout);
+                } else if let Some(limiter) = self.limiter_of(file, handler) {
+                    settings.default_throttle.get_or_insert(limiter);
+                }
+            }
+        }
+        settings
+    }
+
+    /// The limiter Django puts in front of a view: the `throttle_classes` its class or the
+    /// nearest base sets (an empty list takes the defaults off), else the default throttles for a
+    /// DRF view; the login lockout for a view that checks a password.
+    fn django_limiter(&self, file: FileId, route: &Route, settings: &DjangoSettings) -> Option<String> {
+        if route.framework != Framework::Django {
+            return None;
+        }
+        let (throttles, drf_class) = self.view_throttles(file, &route.on);
+        // `@api_view([...])`: a DRF function view.
+        let drf = drf_class
+            || route.middleware.iter().any(|value| self.package_among(file, value, &["rest_framework"]).is_some());
+        let throttled = match throttles {
+            Some(throttles) => throttles,
+            None if drf => settings.default_throttle.clone(),
+            None => None,
+        };
+        throttled.or_else(|| {
+            let lockout = settings.lockout.as_ref()?;
+            let handler = self.function_of(file, &route.handler)?;
+            let authenticates = |module: &str, path: &[String]| {
+                (in_package(module, "django/contrib") && path.last().is_some_and(|name| name == "authenticate"))
+                    .then(String::new)
+            };
+            self.call_made_by(handler, 0, &authenticates).map(|_| lockout.clone())
+        })
+    }
+
+    /// The throttles a view class sets, its own or the nearest base's (`Some(None)` for an empty
+    /// `throttle_classes`), and whether it is a DRF view (its bases end in `rest_framework`).
+    fn view_throttles(&self, file: FileId, on: &Value) -> (Option<Option<String>>, bool) {
+        let Some((mut file, mut class)) = self.class_of(file, on) else { return (None, false) };
+        let mut throttles = None;
+        for _ in 0..MAX_DEPTH {
+            let facts = self.file(file);
+            if throttles.is_none()
+                && let Some(mount) =
+                    facts.mounts.iter().find(|m| m.framework == Framework::Django && m.on == Value::Class(class))
+            {
+                throttles = Some(mount.handlers.iter().find_map(|handler| self.limiter_of(file, handler)));
+            }
+            let extends = &facts.classes[class as usize].extends;
+            match self.class_of(file, extends) {
+                Some(base) => (file, class) = base,
+                None => return (throttles, self.package_among(file, extends, &["rest_framework"]).is_some()),
+            }
+        }
+        (throttles, false)
+    }
+
+    /// The package a module specifier names, as package lists spell it: `/`-separated, so that a
+    /// Python module (`rest_framework.throttling`) is in its package (`rest_framework`) the way an
+    /// npm subpath is, while an npm name with a dot (`chart.js`) stays whole.
+    pub fn package_path(&self, file: FileId, module: &str) -> String {
+        if self.file(file).path.ends_with(".py") {
+            module.replace('.', "/")
+        } else {
+            crate::packages::package_name(module).into_owned()
+        }
     }
 
     /// A wrapper or middleware of the app named like a limiter: `withRateLimit(handler)`,
@@ -277,7 +467,21 @@ impl Project {
     /// The limiter package a middleware value comes from (`rateLimit({...})`, an imported
     /// `authLimiter`, `ThrottlerGuard`), following imports through the project's files.
     fn limiter_of(&self, file: FileId, value: &Value) -> Option<String> {
-        self.package_among(file, value, LIMITER_PACKAGES)
+        self.package_among(file, value, LIMITER_PACKAGES).or_else(|| self.limiter_base(file, value))
+    }
+
+    /// The limiter a class of the app extends: a DRF throttle of the app
+    /// (`class AuthenticationThrottle(AnonRateThrottle)`), a guard extending `ThrottlerGuard`.
+    fn limiter_base(&self, file: FileId, value: &Value) -> Option<String> {
+        let (mut file, mut class) = self.class_of(file, value)?;
+        for _ in 0..MAX_DEPTH {
+            let extends = &self.file(file).classes[class as usize].extends;
+            if let Some(limiter) = self.package_among(file, extends, LIMITER_PACKAGES) {
+                return Some(limiter);
+            }
+            (file, class) = self.class_of(file, extends)?;
+        }
+        None
     }
 
     /// Which of `packages` (or a subpath of one) a value comes from.
@@ -408,7 +612,7 @@ impl Project {
                         ImportedName::Named(name) => vec![name.clone()],
                         _ => Vec::new(),
                     };
-                    Some((crate::packages::package_name(module).into_owned(), path))
+                    Some((self.package_path(file, module), path))
                 }
             },
             // `verifySignatureAppRouter(async (req) => ...)`: what the wrapper is.

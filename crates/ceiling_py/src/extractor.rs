@@ -54,7 +54,7 @@ impl<'s> Extractor<'s> {
         }
     }
 
-    pub fn run(mut self, module: &ModModule) -> FileFacts {
+    pub fn run(mut self, module: &ModModule, path: &str) -> FileFacts {
         // Module-level names first, so that a function can use a class defined below it.
         for statement in &module.body {
             self.bind_module_name(statement);
@@ -62,6 +62,7 @@ impl<'s> Extractor<'s> {
         for statement in &module.body {
             self.visit_stmt(statement);
         }
+        (self.facts.routes, self.facts.mounts) = crate::routes::extract(&self, module, path);
         let mut exports: Vec<Export> = self
             .module
             .iter()
@@ -73,7 +74,7 @@ impl<'s> Extractor<'s> {
         self.facts
     }
 
-    fn span(&self, node: &impl Ranged) -> ceiling_facts::Span {
+    pub(crate) fn span(&self, node: &impl Ranged) -> ceiling_facts::Span {
         let range = node.range();
         self.lines.range(range.start().to_u32(), range.end().to_u32())
     }
@@ -96,6 +97,12 @@ impl<'s> Extractor<'s> {
             }
             _ => {}
         }
+    }
+
+    /// The function a `def` statement was recorded as.
+    pub(crate) fn function_at(&self, def: &StmtFunctionDef) -> Option<u32> {
+        let span = self.span(def);
+        self.facts.functions.iter().position(|function| function.span == span).map(|id| id as u32)
     }
 
     fn new_function(&mut self, def: &StmtFunctionDef) -> u32 {
@@ -125,7 +132,7 @@ impl<'s> Extractor<'s> {
     }
 
     /// The value of a name: a parameter or local of the functions being walked, then the module's.
-    fn name(&self, name: &str) -> Value {
+    pub(crate) fn name(&self, name: &str) -> Value {
         for scope in self.scopes.iter().rev() {
             if let Some(value) = scope.names.get(name) {
                 return value.clone();
@@ -134,7 +141,7 @@ impl<'s> Extractor<'s> {
         self.module.get(name).cloned().unwrap_or_default()
     }
 
-    fn value(&self, expr: &Expr) -> Value {
+    pub(crate) fn value(&self, expr: &Expr) -> Value {
         match expr {
             Expr::Name(name) => self.name(name.id.as_str()),
             Expr::Attribute(attribute) => self.value(&attribute.value).member(attribute.attr.as_str()),

@@ -4,11 +4,13 @@
 //! What it knows so far: imports (absolute, and relative ones written as `./` paths so that the
 //! project resolves them like any other), module-level functions, classes and their methods, the
 //! loops and comprehensions around each call, and Django ORM queries
-//! (`Order.objects.filter(...)`, with their filters, sorts, limits and relations loaded).
+//! (`Order.objects.filter(...)`, with their filters, sorts, limits and relations loaded), and the
+//! routes of Django, FastAPI and Flask apps with the limiters in front of them.
 
 mod django;
 mod drf;
 mod extractor;
+mod routes;
 mod schema;
 mod syntax;
 
@@ -32,7 +34,7 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
         return Err(Skip::TooDeep);
     }
     let parsed = ruff_python_parser::parse_module(source).map_err(|error| Skip::Parse(error.to_string()))?;
-    let mut facts = extractor::Extractor::new(source).run(parsed.syntax());
+    let mut facts = extractor::Extractor::new(source).run(parsed.syntax(), path);
     facts.tables = schema::tables(parsed.syntax(), path, &ceiling_facts::LineIndex::new(source));
     facts.path = path.to_owned();
     Ok(facts)

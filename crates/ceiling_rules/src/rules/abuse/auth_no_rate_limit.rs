@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     summary: "A login, sign-up, password-reset or OTP route has no rate limit: open to brute force and abuse.",
     docs: Docs {
         what: "A route that takes credentials or starts an account flow (sign-in, sign-up, \
-password reset or change, one-time codes, magic links, 2FA verification, NextAuth's \
+password reset or change, one-time codes, magic links and codes, 2FA verification, NextAuth's \
 `[...nextauth]` handler), found by its path or its handler's name, that no rate limiter covers: \
 not as its own middleware, not mounted in front of its router or app, not in a Next.js \
 `middleware.ts` whose matcher takes it, and not called by its handler.",
@@ -132,7 +132,13 @@ fn sensitive(row: &RouteRow) -> Option<&'static str> {
         return Some("password guessing");
     }
     // Whole words only: `registerWebhook` and `loginHistory` are other things.
-    normalized.iter().find_map(|word| SENSITIVE.iter().find(|(name, _)| word == name).map(|(_, abuse)| *abuse))
+    let named =
+        normalized.iter().find_map(|word| SENSITIVE.iter().find(|(name, _)| word == name).map(|(_, abuse)| *abuse));
+    // Magic-link and magic-code flows, whatever their second word (`/magic-generate`,
+    // `/magic_sign_in`): each request emails a code or checks one.
+    let magic =
+        || row.path.split('/').any(|segment| segment.to_ascii_lowercase().split(['-', '_']).next() == Some("magic"));
+    named.or_else(|| magic().then_some("email flooding and code guessing"))
 }
 
 /// A route whose handler comes from a self-limiting auth library (`export const { GET, POST } =
@@ -151,6 +157,9 @@ fn fix(framework: Framework) -> String {
         Framework::Fastify => "Register `@fastify/rate-limit` and set `config: { rateLimit: { max: 5, timeWindow: '15 minutes' } }` on the route.".to_owned(),
         Framework::Hono => "Add `rateLimiter({ windowMs: 15 * 60 * 1000, limit: 5, keyGenerator })` from `hono-rate-limiter` in front of the route.".to_owned(),
         Framework::Koa => "Add `koa-ratelimit` (or `rate-limiter-flexible`) middleware in front of the route.".to_owned(),
+        Framework::Django => "Set `throttle_classes = [LoginThrottle]` on the view with a DRF throttle (`class LoginThrottle(AnonRateThrottle): rate = '5/minute'`), or decorate it with django-ratelimit (`@method_decorator(ratelimit(key='ip', rate='5/m', block=True), name='post')`); for Django's own login, django-axes locks out repeated failures.".to_owned(),
+        Framework::FastApi => "Add a limiter to the route: slowapi's `@limiter.limit('5/minute')` (with `request: Request` in the signature) or fastapi-limiter's `dependencies=[Depends(RateLimiter(times=5, seconds=60))]`.".to_owned(),
+        Framework::Flask => "Decorate the view with Flask-Limiter's `@limiter.limit('5 per minute')`.".to_owned(),
         Framework::NestJs => "Register `ThrottlerModule` and put `@UseGuards(ThrottlerGuard)` with `@Throttle({ default: { limit: 5, ttl: 900_000 } })` on the handler.".to_owned(),
         _ => "Call a limiter first in the handler: `const { success } = await ratelimit.limit(ip)` with `@upstash/ratelimit` (`Ratelimit.slidingWindow(5, '15 m')`), returning 429 when it fails; or limit the path in `middleware.ts` with a matcher that takes it.".to_owned(),
     }
