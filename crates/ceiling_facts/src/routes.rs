@@ -265,33 +265,44 @@ impl Project {
         match value {
             Value::Class(id) => Some(Definition::Class(file, *id)),
             Value::Function(id) => Some(Definition::Function(FnRef { file, id: *id })),
-            Value::Import { module, name: ImportedName::Namespace } => {
-                self.resolve_module(file, module).map(Definition::Module)
-            }
-            Value::Import { module, name: ImportedName::Named(name) } => {
-                let export = self.resolve_module(file, module).and_then(|target| {
-                    Some((target, &self.file(target).exports.iter().find(|e| e.name == *name)?.value))
-                });
-                match export {
-                    Some((target, Value::Class(id))) => Some(Definition::Class(target, *id)),
-                    Some((target, Value::Function(id))) => Some(Definition::Function(FnRef { file: target, id: *id })),
-                    Some((target, value @ Value::Import { .. })) => self.definition(target, value, depth + 1),
-                    Some((target, _)) => Some(Definition::Binding(target, name.clone())),
-                    // `from shop import views`: a module of the package.
-                    None => {
-                        let separator = if module.starts_with('.') { "/" } else { "." };
-                        self.resolve_module(file, &format!("{module}{separator}{name}")).map(Definition::Module)
-                    }
+            Value::Import { module, name: ImportedName::Namespace } => match self.resolve_module(file, module) {
+                Some(target) => Some(Definition::Module(target)),
+                None => {
+                    let (package, name) = self.package_binding(file, module, &ImportedName::Namespace)?;
+                    self.definition_in(package, name, depth + 1)
                 }
-            }
-            Value::Member(object, name) => match &**object {
-                Value::Import { module, name: ImportedName::Namespace } => {
-                    let named = Value::Import { module: module.clone(), name: ImportedName::Named(name.clone()) };
-                    self.definition(file, &named, depth + 1)
+            },
+            Value::Import { module, name: ImportedName::Named(name) } => match self.resolve_module(file, module) {
+                Some(target) => self.definition_in(target, name, depth),
+                // `from shop import views`: a module of the package.
+                None => {
+                    let separator = if module.starts_with('.') { "/" } else { "." };
+                    self.resolve_module(file, &format!("{module}{separator}{name}")).map(Definition::Module)
                 }
+            },
+            // `views.login`, `auth.router` of a module.
+            Value::Member(object, name) => match self.definition(file, object, depth + 1)? {
+                Definition::Module(target) => self.definition_in(target, name, depth),
                 _ => None,
             },
             _ => None,
+        }
+    }
+
+    /// What module `file` binds to `name`: a class, a function, what it imports under that
+    /// name, or, for a package, its module of that name.
+    fn definition_in(&self, file: FileId, name: &str, depth: u32) -> Option<Definition> {
+        match self.file(file).exports.iter().find(|export| export.name == name).map(|export| &export.value) {
+            Some(Value::Class(id)) => Some(Definition::Class(file, *id)),
+            Some(Value::Function(id)) => Some(Definition::Function(FnRef { file, id: *id })),
+            Some(value @ Value::Import { .. }) => self.definition(file, value, depth + 1),
+            Some(_) => Some(Definition::Binding(file, name.to_owned())),
+            // A module of the package.
+            None if self.file(file).path.ends_with("__init__.py") => {
+                let submodule = Value::Import { module: format!("./{name}"), name: ImportedName::Namespace };
+                self.definition(file, &submodule, depth + 1)
+            }
+            None => None,
         }
     }
 
@@ -473,7 +484,12 @@ impl Project {
     /// The limiter a class of the app extends: a DRF throttle of the app
     /// (`class AuthenticationThrottle(AnonRateThrottle)`), a guard extending `ThrottlerGuard`.
     fn limiter_base(&self, file: FileId, value: &Value) -> Option<String> {
-        let (mut file, mut class) = self.class_of(file, value)?;
+        // `ApiKeyRateThrottle()`: an instance of the class.
+        let class = match value {
+            Value::Call(class) | Value::Instance(class) => class,
+            class => class,
+        };
+        let (mut file, mut class) = self.class_of(file, class)?;
         for _ in 0..MAX_DEPTH {
             let extends = &self.file(file).classes[class as usize].extends;
             if let Some(limiter) = self.package_among(file, extends, LIMITER_PACKAGES) {

@@ -495,8 +495,16 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                     (true, Some(Value::Class(id))) => *id,
                     _ => self.new_class(class),
                 };
-                if let Some(base) = class.arguments.as_ref().and_then(|arguments| arguments.args.first()) {
-                    self.facts.classes[id as usize].extends = self.value(base);
+                // The first base that is not a mixin: `class Notes(TimezoneMixin, GenericAPIView)`
+                // is a `GenericAPIView`.
+                let bases = class.arguments.as_ref().map(|arguments| &arguments.args[..]).unwrap_or_default();
+                let mixin = |base: &&Expr| match crate::syntax::unsubscripted(base) {
+                    Expr::Name(name) => name.id.as_str().ends_with("Mixin"),
+                    Expr::Attribute(attribute) => attribute.attr.as_str().ends_with("Mixin"),
+                    _ => false,
+                };
+                if let Some(base) = bases.iter().find(|base| !mixin(base)).or(bases.first()) {
+                    self.facts.classes[id as usize].extends = self.value(crate::syntax::unsubscripted(base));
                 }
                 self.read_serializer_parts(id, class);
                 self.classes.push(id);

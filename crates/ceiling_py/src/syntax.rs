@@ -37,3 +37,11 @@ pub fn is_true(expr: Option<&Expr>) -> bool {
 pub fn is_false(expr: Option<&Expr>) -> bool {
     matches!(expr, Some(Expr::BooleanLiteral(literal)) if !literal.value)
 }
+
+/// A generic class without its type arguments: `ModelViewSet` of `ModelViewSet[Tag]`.
+pub fn unsubscripted(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Subscript(subscript) => &subscript.value,
+        other => other,
+    }
+}

@@ -89,6 +89,8 @@ fn decorated(cx: &mut Cx<'_, '_>, def: &StmtFunctionDef) {
             middleware.push(cx.ex.value(dependency));
         }
     }
+    // Names not bound here (`Depends(get_db)` of a parameter's default) say nothing.
+    middleware.retain(|value| !value.is_unknown());
     for (framework, name, verbs, path, own_middleware) in declared {
         for verb in verbs {
             let mut all = own_middleware.clone();

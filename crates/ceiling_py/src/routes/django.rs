@@ -6,6 +6,7 @@
 //! path: the urlconf that mounts it gives the path, and the project keeps only mounted views.
 
 use ceiling_facts::{Framework, ImportedName, Route, Value};
+use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
 
 use super::{Cx, imported, join, last_name, methods};
@@ -238,15 +239,20 @@ fn function_view(cx: &mut Cx<'_, '_>, def: &StmtFunctionDef) {
 /// the classes of `@throttle_classes([LoginThrottle])`, the decorator of
 /// `@method_decorator(ratelimit(...))`.
 fn decorator_middleware(cx: &Cx<'_, '_>, expr: &Expr) -> Vec<Value> {
-    let Expr::Call(call) = expr else { return vec![cx.ex.value(expr)] };
-    let first = call.arguments.args.first();
-    match last_name(&call.func) {
+    let first = match expr {
+        Expr::Call(call) => call.arguments.args.first(),
+        _ => None,
+    };
+    let mut found = match last_name(expr) {
         Some("throttle_classes") => {
             first.map(list).unwrap_or_default().into_iter().map(|class| cx.ex.value(class)).collect()
         }
         Some("method_decorator") => first.map(|decorator| decorator_middleware(cx, decorator)).unwrap_or_default(),
         _ => vec![cx.ex.value(expr)],
-    }
+    };
+    // Names not bound here say nothing.
+    found.retain(|value| !value.is_unknown());
+    found
 }
 
 /// A class-based view: a route per HTTP method it serves, whether it defines the method
@@ -260,13 +266,16 @@ fn view_class(cx: &mut Cx<'_, '_>, class: &StmtClassDef) {
     }
     let Value::Class(id) = cx.ex.name(class.name.as_str()) else { return };
     let on = Value::Class(id);
-    let bases: Vec<(String, String)> = arguments
-        .args
-        .iter()
+    let bases: Vec<&Expr> = arguments.args.iter().map(crate::syntax::unsubscripted).collect();
+    let viewset = class.name.as_str().ends_with("ViewSet")
+        || bases
+            .iter()
+            .filter_map(|base| last_name(base))
+            .any(|base| base.contains("ViewSet") || base.contains("Mixin"));
+    let bases: Vec<(String, String)> = bases
+        .into_iter()
         .filter_map(|base| imported(&cx.ex.value(base)).map(|(module, name)| (module.to_owned(), name.to_owned())))
         .collect();
-    let viewset = class.name.as_str().ends_with("ViewSet")
-        || arguments.args.iter().filter_map(last_name).any(|base| base.contains("ViewSet") || base.contains("Mixin"));
     // `@method_decorator(ratelimit(...), name='post')` on the class.
     let mut named: Vec<(String, Vec<Value>)> = Vec::new();
     for decorator in &class.decorator_list {
@@ -308,6 +317,11 @@ fn view_class(cx: &mut Cx<'_, '_>, class: &StmtClassDef) {
                         }
                         _ => middleware.extend(decorator_middleware(cx, expr)),
                     }
+                }
+                // `def get_throttles(self)`: the throttles it returns replace the class's.
+                if name == "get_throttles" {
+                    let throttles = called(cx, &def.body);
+                    cx.mount(def, Framework::Django, on.clone(), String::new(), throttles);
                 }
                 let Some(function) = cx.function(def) else { continue };
                 for (verb, path) in routes {
@@ -363,6 +377,8 @@ fn generic_actions(base: &str) -> Vec<(&'static str, &'static str)> {
     match base {
         "ModelViewSet" => all(),
         "ReadOnlyModelViewSet" => vec![ACTIONS[0], ACTIONS[2]],
+        // `rest_framework.authtoken`'s login: credentials in, a token out.
+        "ObtainAuthToken" => vec![ACTIONS[1]],
         name if name.ends_with("APIView") || name.ends_with("ModelMixin") => {
             let words = [
                 ("List", "list"),
@@ -380,4 +396,28 @@ fn generic_actions(base: &str) -> Vec<(&'static str, &'static str)> {
         }
         _ => Vec::new(),
     }
+}
+
+/// What the statements call: the classes `get_throttles` instantiates.
+fn called(cx: &Cx<'_, '_>, body: &[Stmt]) -> Vec<Value> {
+    struct Calls<'c, 'e, 's> {
+        cx: &'c Cx<'e, 's>,
+        found: Vec<Value>,
+    }
+    impl<'a> Visitor<'a> for Calls<'_, '_, '_> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            if let Expr::Call(call) = expr {
+                let callee = self.cx.ex.value(&call.func);
+                if !callee.is_unknown() {
+                    self.found.push(callee.call());
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut calls = Calls { cx, found: Vec::new() };
+    for statement in body {
+        calls.visit_stmt(statement);
+    }
+    calls.found
 }

@@ -33,6 +33,8 @@ takes the route.",
             "A hand-written limiter counts: a function of the app named like one (`applyRateLimit`, `checkRateLimit`, `withRateLimit`, `throttle`) called by the handler or wrapping it.",
             "Any limiter covers the route: route middleware, an app-wide or router-wide `use`, a Next.js middleware whose matcher takes the path, or a limiter its handler calls (two calls deep).",
             "Reads (`GET`): following a verification link or rendering a login page is not a credential check.",
+            "Second-factor setup in the signed-in user's own profile or settings (`/api/profile/totp`, `/settings/2fa`): the code is checked against the secret the app just handed out.",
+            "Completing a password reset with the link's token in the path (`/reset-password/:uid/:token`): it sends nothing, and a signed token is too long to guess.",
             "Auth handled by a hosted provider that limits its own endpoints: the route's handler comes from Better Auth (its limiter is on by default) or the flow runs in the browser against Supabase Auth, Clerk, Auth0, Firebase or Cognito (no route of the app is involved).",
             "Tests, scripts and generated files.",
         ],
@@ -131,6 +133,20 @@ fn sensitive(row: &RouteRow) -> Option<&'static str> {
     if nextauth {
         return Some("password guessing");
     }
+    // `/reset-password/<uidb64>/<token>`: the reset link's signed token completes the flow; it
+    // sends nothing and the token is too long to guess.
+    let completes_reset = row.path.split('/').any(|segment| {
+        let parameter = segment.trim_matches(['<', '>', '{', '}', '[', ']', ':']);
+        segment != parameter && parameter.rsplit(':').next().is_some_and(|name| name.eq_ignore_ascii_case("token"))
+    });
+    // `/api/profile/totp`: a signed-in user setting up or removing their own second factor, the
+    // code checked against the secret the app just gave them.
+    let own_settings = row.path.split('/').any(|segment| matches!(segment, "profile" | "settings" | "me"));
+    let normalized: Vec<String> = normalized
+        .into_iter()
+        .filter(|word| !(completes_reset && word.contains("password")))
+        .filter(|word| !(own_settings && matches!(word.as_str(), "otp" | "2fa" | "mfa" | "totp")))
+        .collect();
     // Whole words only: `registerWebhook` and `loginHistory` are other things.
     let named =
         normalized.iter().find_map(|word| SENSITIVE.iter().find(|(name, _)| word == name).map(|(_, abuse)| *abuse));
