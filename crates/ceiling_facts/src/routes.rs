@@ -93,18 +93,30 @@ impl Project {
         let global = self.global_limiters();
         let index = self.python_mounts();
         let settings = self.django_settings();
+        let subclasses = self.python_subclasses();
         let mut rows = Vec::new();
         for (file, facts) in self.files() {
             for route in &facts.routes {
-                // A Django view serves requests only where a urlconf or a router mounts it.
+                // A Django view serves requests only where a urlconf or a router mounts it: the
+                // view itself, or the subclasses that inherit the method (`UnifiedSearchViewSet`
+                // of a project's `DocumentViewSet`).
                 let view = matches!(route.on, Value::Class(_) | Value::Function(_));
-                if route.framework == Framework::Django && view && self.mount_of(file, &route.on, &index).is_none() {
-                    continue;
+                let served: Vec<(FileId, Route)> = match (&route.on, route.framework) {
+                    (Value::Class(class), Framework::Django) => self
+                        .serving_classes(file, *class, route, &subclasses)
+                        .into_iter()
+                        .filter(|&(at, class)| self.mount_of(at, &Value::Class(class), &index).is_some())
+                        .map(|(at, class)| (at, Route { on: Value::Class(class), ..route.clone() }))
+                        .collect(),
+                    (_, Framework::Django) if view && self.mount_of(file, &route.on, &index).is_none() => Vec::new(),
+                    _ => vec![(file, route.clone())],
+                };
+                for (at, served) in served {
+                    let (prefix, mounted_limiter) = self.mounted_under(at, &served, &index);
+                    let path = join_paths(&prefix, &route.path);
+                    let mounted_limiter = mounted_limiter.or_else(|| self.django_limiter(at, &served, &settings));
+                    rows.push(self.row(file, route, path, mounted_limiter, &global, (file, route.span)));
                 }
-                let (prefix, mounted_limiter) = self.mounted_under(file, route, &index);
-                let path = join_paths(&prefix, &route.path);
-                let mounted_limiter = mounted_limiter.or_else(|| self.django_limiter(file, route, &settings));
-                rows.push(self.row(file, route, path, mounted_limiter, &global, (file, route.span)));
             }
             // `export * from '../v1/links/route'`: the same handlers served at this file's path.
             for mount in facts.mounts.iter().filter(|mount| mount.framework == Framework::NextAppRouter) {
@@ -254,6 +266,49 @@ impl Project {
             }
         }
         index
+    }
+
+    /// The classes that extend each class of a Python file, by the class they extend.
+    fn python_subclasses(&self) -> FxHashMap<(FileId, ClassId), Vec<(FileId, ClassId)>> {
+        let mut subclasses: FxHashMap<(FileId, ClassId), Vec<(FileId, ClassId)>> = FxHashMap::default();
+        for (file, facts) in self.files().filter(|(_, facts)| facts.path.ends_with(".py")) {
+            for (class, facts) in facts.classes.iter().enumerate() {
+                if let Some(base) = self.class_of(file, &facts.extends) {
+                    subclasses.entry(base).or_default().push((file, class as ClassId));
+                }
+            }
+        }
+        subclasses
+    }
+
+    /// The view class that declares `route` and its subclasses (three levels down) that do not
+    /// define the route's method again: each serves the route where it is mounted.
+    fn serving_classes(
+        &self,
+        file: FileId,
+        class: ClassId,
+        route: &Route,
+        subclasses: &FxHashMap<(FileId, ClassId), Vec<(FileId, ClassId)>>,
+    ) -> Vec<(FileId, ClassId)> {
+        let method = self.function_of(file, &route.handler).map(|handler| {
+            let name = self.function_name(handler);
+            name.rsplit('.').next().unwrap_or(name).to_owned()
+        });
+        let mut found = vec![(file, class)];
+        let mut frontier = vec![(file, class)];
+        for _ in 0..3 {
+            let below: Vec<(FileId, ClassId)> = frontier
+                .iter()
+                .flat_map(|base| subclasses.get(base).into_iter().flatten().copied())
+                .filter(|&(at, class)| {
+                    let methods = &self.file(at).classes[class as usize].methods;
+                    !found.contains(&(at, class)) && !methods.iter().any(|(name, _)| Some(name) == method.as_ref())
+                })
+                .collect();
+            found.extend(below.iter().copied());
+            frontier = below;
+        }
+        found
     }
 
     /// What a Python value stands for, through imports and the re-exports of `__init__.py`:
