@@ -756,6 +756,15 @@ mod tests {
     }
 
     #[test]
+    fn python_modules_are_in_their_package_and_npm_dotted_names_stay_whole() {
+        let file = |path: &str| crate::FileFacts { path: path.to_owned(), ..crate::FileFacts::default() };
+        let project = Project::new(vec![file("views.py"), file("chart.ts")], crate::ModuleResolver::default());
+        let python = project.package_path(0, "rest_framework.throttling");
+        assert!(in_package(&python, "rest_framework/throttling") && in_package(&python, "rest_framework"));
+        assert!(!in_package(&project.package_path(1, "chart.js"), "chart"));
+    }
+
+    #[test]
     fn matchers_take_their_prefix() {
         assert!(matches("/api/:path*", "/api/login"));
         assert!(matches("", "/anything"));
