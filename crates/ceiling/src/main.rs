@@ -35,7 +35,8 @@ enum Command {
     /// models): tables, indexes and foreign keys, each with the file and line it came from.
     Schema(SchemaArgs),
     /// Print the app's routes (Express, Fastify, Hono, Koa, NestJS, Next.js, SvelteKit, Remix,
-    /// Supabase functions): method, full path, handler, and the rate limiter that covers each.
+    /// Supabase functions, Django and DRF, FastAPI, Flask): method, full path, handler, and the rate limiter that
+    /// covers each.
     Routes(SchemaArgs),
 }
 

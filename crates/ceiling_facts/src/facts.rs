@@ -666,6 +666,13 @@ pub enum Framework {
     Remix,
     /// `supabase/functions/<name>/index.ts` serving with `Deno.serve` or `serve`.
     SupabaseFunction,
+    /// Django views (function views, class-based views, DRF views and viewsets), mounted by
+    /// `urlpatterns` and DRF routers.
+    Django,
+    /// `@app.post(...)` on a `FastAPI()` app or an `APIRouter`.
+    FastApi,
+    /// `@app.route(...)` on a `Flask` app or a `Blueprint`.
+    Flask,
 }
 
 /// An HTTP entry point: a method and path, its middleware and its handler.

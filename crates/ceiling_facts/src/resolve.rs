@@ -251,13 +251,33 @@ impl Project {
             return Resolved::Package { module: module.to_owned(), path };
         }
         let Some(target) = self.resolve_module(file, module) else {
-            return Resolved::Unknown;
+            // `from .. import BaseAPIView`: a name the package's `__init__.py` binds.
+            return match self.package_binding(file, module, name) {
+                Some((package, name)) => self.export(package, name, depth),
+                None => Resolved::Unknown,
+            };
         };
         match name {
             ImportedName::Namespace => Resolved::Module(target),
             ImportedName::Default => self.export(target, "default", depth),
             ImportedName::Named(name) => self.export(target, name, depth),
         }
+    }
+
+    /// `from .. import X` is written as the module `../X`; when no such module exists, `X` is a
+    /// name of the package (`../__init__.py`): that package and the name.
+    pub(crate) fn package_binding<'m>(
+        &self,
+        file: FileId,
+        module: &'m str,
+        name: &ImportedName,
+    ) -> Option<(FileId, &'m str)> {
+        let (package, binding) = module.rsplit_once('/')?;
+        let python = self.file(file).path.ends_with(".py");
+        if !python || *name != ImportedName::Namespace || !module.starts_with('.') {
+            return None;
+        }
+        Some((self.resolve_module(file, &format!("{package}/"))?, binding))
     }
 
     fn export(&self, file: FileId, name: &str, depth: u32) -> Resolved {

@@ -1,10 +1,25 @@
 //! The app's route table: each route with its full path (the prefixes of the routers it is
 //! mounted under, across files), its middleware, and the rate limiter that covers it, if any.
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::packages::in_package;
-use crate::{FileId, FnRef, Framework, ImportedName, Project, Route, Span, Value};
+use crate::{ClassId, FileId, FnRef, Framework, ImportedName, Project, Route, Span, Value};
+
+/// What a Python mount's handler or a route's `on` stands for, wherever it is imported from:
+/// a view class or function, a module (a urlconf), or a module-level name (an app, a router).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Definition {
+    Class(FileId, ClassId),
+    Function(FnRef),
+    Module(FileId),
+    Binding(FileId, String),
+}
+
+/// Python mounts by what they mount: the urlconf patterns, routers and `include_router`s that
+/// name a view, a urlconf or a router, found by the definition they resolve to.
+type MountIndex = FxHashMap<Definition, Vec<(FileId, usize)>>;
 
 /// Rate-limiting packages, by the package a middleware or call comes from.
 pub const LIMITER_PACKAGES: &[&str] = &[
@@ -19,10 +34,29 @@ pub const LIMITER_PACKAGES: &[&str] = &[
     "koa-ratelimit",
     "@arcjet/next",
     "@arcjet/node",
+    // Python, as `package_path` spells modules: DRF's throttles, django-ratelimit (`ratelimit`
+    // before 4.0), slowapi, fastapi-limiter, Flask-Limiter.
+    "rest_framework/throttling",
+    "django_ratelimit",
+    "ratelimit",
+    "slowapi",
+    "fastapi_limiter",
+    "flask_limiter",
 ];
+
+/// Packages that lock out repeated failed logins through Django's authentication backend
+/// (django-axes): they cover the routes whose handler checks a password with `authenticate()`.
+const LOGIN_LOCKOUT_PACKAGES: &[&str] = &["axes"];
 
 /// How deep a value or call is followed when looking for a limiter.
 const MAX_DEPTH: u32 = 8;
+
+/// What the Django settings put in front of views.
+#[derive(Default)]
+struct DjangoSettings {
+    default_throttle: Option<String>,
+    lockout: Option<String>,
+}
 
 /// One row of the route table.
 #[derive(Debug, Clone, Serialize)]
@@ -57,12 +91,32 @@ impl Project {
 
     fn build_route_table(&self) -> Vec<RouteRow> {
         let global = self.global_limiters();
+        let index = self.python_mounts();
+        let settings = self.django_settings();
+        let subclasses = self.python_subclasses();
         let mut rows = Vec::new();
         for (file, facts) in self.files() {
             for route in &facts.routes {
-                let (prefix, mounted_limiter) = self.mounted_under(file, route);
-                let path = join_paths(&prefix, &route.path);
-                rows.push(self.row(file, route, path, mounted_limiter, &global, (file, route.span)));
+                // A Django view serves requests only where a urlconf or a router mounts it: the
+                // view itself, or the subclasses that inherit the method (`UnifiedSearchViewSet`
+                // of a project's `DocumentViewSet`).
+                let view = matches!(route.on, Value::Class(_) | Value::Function(_));
+                let served: Vec<(FileId, Route)> = match (&route.on, route.framework) {
+                    (Value::Class(class), Framework::Django) => self
+                        .serving_classes(file, *class, route, &subclasses)
+                        .into_iter()
+                        .filter(|&(at, class)| self.mount_of(at, &Value::Class(class), &index).is_some())
+                        .map(|(at, class)| (at, Route { on: Value::Class(class), ..route.clone() }))
+                        .collect(),
+                    (_, Framework::Django) if view && self.mount_of(file, &route.on, &index).is_none() => Vec::new(),
+                    _ => vec![(file, route.clone())],
+                };
+                for (at, served) in served {
+                    let (prefix, mounted_limiter) = self.mounted_under(at, &served, &index);
+                    let path = join_paths(&prefix, &route.path);
+                    let mounted_limiter = mounted_limiter.or_else(|| self.django_limiter(at, &served, &settings));
+                    rows.push(self.row(file, route, path, mounted_limiter, &global, (file, route.span)));
+                }
             }
             // `export * from '../v1/links/route'`: the same handlers served at this file's path.
             for mount in facts.mounts.iter().filter(|mount| mount.framework == Framework::NextAppRouter) {
@@ -114,25 +168,32 @@ impl Project {
     }
 
     /// The prefix a route is mounted under and a limiter mounted in front of it.
-    fn mounted_under(&self, file: FileId, route: &Route) -> (String, Option<String>) {
+    fn mounted_under(&self, file: FileId, route: &Route, index: &MountIndex) -> (String, Option<String>) {
         if route.on == Value::Unknown {
             return (String::new(), None);
         }
-        self.placement(file, &route.on, &route.path, 0)
+        self.placement(file, &route.on, &route.path, index, 0)
     }
 
     /// Where the app or router `on` of `file` sits: the prefix above it, and a limiter mounted in
     /// front of `path` (a path below `on`) on the way up: on `on` itself (`app.use(limiter)`,
     /// `app.use('/auth', limiter)`), in the mount of `on` (`app.use('/api', limiter, router)`),
     /// or above that, through nested routers and across files.
-    fn placement(&self, file: FileId, on: &Value, path: &str, depth: u32) -> (String, Option<String>) {
+    fn placement(
+        &self,
+        file: FileId,
+        on: &Value,
+        path: &str,
+        index: &MountIndex,
+        depth: u32,
+    ) -> (String, Option<String>) {
         let here = self.limiter_mounted_on(file, on, path);
         if depth > 4 {
             return (String::new(), here);
         }
-        let Some((other, mount)) = self.mount_of(file, on) else { return (String::new(), here) };
+        let Some((other, mount)) = self.mount_of(file, on, index) else { return (String::new(), here) };
         let below = join_paths(&mount.prefix, path);
-        let (above, limiter_above) = self.placement(other, &mount.on, &below, depth + 1);
+        let (above, limiter_above) = self.placement(other, &mount.on, &below, index, depth + 1);
         let in_mount = mount.handlers.iter().find_map(|handler| self.limiter_of(other, handler));
         (join_paths(&above, &mount.prefix), here.or(in_mount).or(limiter_above))
     }
@@ -148,9 +209,15 @@ impl Project {
     }
 
     /// The mount that mounts `on` (an app or router of `file`): in the same file, or in another
-    /// that imports it (`import { authRouter }`, `require('./routes/auth')`).
-    fn mount_of(&self, file: FileId, on: &Value) -> Option<(FileId, &crate::Mount)> {
+    /// that imports it (`import { authRouter }`, `require('./routes/auth')`); in Python, any
+    /// mount whose handler is the same definition (`include('shop.urls')`, `views.login`).
+    fn mount_of(&self, file: FileId, on: &Value, index: &MountIndex) -> Option<(FileId, &crate::Mount)> {
         let facts = self.file(file);
+        if facts.path.ends_with(".py") {
+            let definition = self.definition(file, on, 0)?;
+            let &(other, mount) = index.get(&definition)?.first()?;
+            return Some((other, &self.file(other).mounts[mount]));
+        }
         let exported: Vec<&str> =
             facts.exports.iter().filter(|export| export.value == *on).map(|export| export.name.as_str()).collect();
         let same_file = facts
@@ -180,6 +247,195 @@ impl Project {
                 Some((other, mount))
             })
         })
+    }
+
+    /// Python mounts by the definitions they mount; the throttle lists of view classes and the
+    /// settings, which mount nothing, are left out.
+    fn python_mounts(&self) -> MountIndex {
+        let mut index = MountIndex::default();
+        for (file, facts) in self.files().filter(|(_, facts)| facts.path.ends_with(".py")) {
+            for (at, mount) in facts.mounts.iter().enumerate() {
+                if !matches!(mount.on, Value::Import { .. }) {
+                    continue;
+                }
+                for handler in &mount.handlers {
+                    if let Some(definition) = self.definition(file, handler, 0) {
+                        index.entry(definition).or_default().push((file, at));
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// The classes that extend each class of a Python file, by the class they extend.
+    fn python_subclasses(&self) -> FxHashMap<(FileId, ClassId), Vec<(FileId, ClassId)>> {
+        let mut subclasses: FxHashMap<(FileId, ClassId), Vec<(FileId, ClassId)>> = FxHashMap::default();
+        for (file, facts) in self.files().filter(|(_, facts)| facts.path.ends_with(".py")) {
+            for (class, facts) in facts.classes.iter().enumerate() {
+                if let Some(base) = self.class_of(file, &facts.extends) {
+                    subclasses.entry(base).or_default().push((file, class as ClassId));
+                }
+            }
+        }
+        subclasses
+    }
+
+    /// The view class that declares `route` and its subclasses (three levels down) that do not
+    /// define the route's method again: each serves the route where it is mounted.
+    fn serving_classes(
+        &self,
+        file: FileId,
+        class: ClassId,
+        route: &Route,
+        subclasses: &FxHashMap<(FileId, ClassId), Vec<(FileId, ClassId)>>,
+    ) -> Vec<(FileId, ClassId)> {
+        let method = self.function_of(file, &route.handler).map(|handler| {
+            let name = self.function_name(handler);
+            name.rsplit('.').next().unwrap_or(name).to_owned()
+        });
+        let mut found = vec![(file, class)];
+        let mut frontier = vec![(file, class)];
+        for _ in 0..3 {
+            let below: Vec<(FileId, ClassId)> = frontier
+                .iter()
+                .flat_map(|base| subclasses.get(base).into_iter().flatten().copied())
+                .filter(|&(at, class)| {
+                    let methods = &self.file(at).classes[class as usize].methods;
+                    !found.contains(&(at, class)) && !methods.iter().any(|(name, _)| Some(name) == method.as_ref())
+                })
+                .collect();
+            found.extend(below.iter().copied());
+            frontier = below;
+        }
+        found
+    }
+
+    /// What a Python value stands for, through imports and the re-exports of `__init__.py`:
+    /// `views.login` of `from shop import views` is the function `login` of `shop/views.py`.
+    fn definition(&self, file: FileId, value: &Value, depth: u32) -> Option<Definition> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match value {
+            Value::Class(id) => Some(Definition::Class(file, *id)),
+            Value::Function(id) => Some(Definition::Function(FnRef { file, id: *id })),
+            Value::Import { module, name: ImportedName::Namespace } => match self.resolve_module(file, module) {
+                Some(target) => Some(Definition::Module(target)),
+                None => {
+                    let (package, name) = self.package_binding(file, module, &ImportedName::Namespace)?;
+                    self.definition_in(package, name, depth + 1)
+                }
+            },
+            Value::Import { module, name: ImportedName::Named(name) } => match self.resolve_module(file, module) {
+                Some(target) => self.definition_in(target, name, depth),
+                // `from shop import views`: a module of the package.
+                None => {
+                    let separator = if module.starts_with('.') { "/" } else { "." };
+                    self.resolve_module(file, &format!("{module}{separator}{name}")).map(Definition::Module)
+                }
+            },
+            // `views.login`, `auth.router` of a module.
+            Value::Member(object, name) => match self.definition(file, object, depth + 1)? {
+                Definition::Module(target) => self.definition_in(target, name, depth),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// What module `file` binds to `name`: a class, a function, what it imports under that
+    /// name, or, for a package, its module of that name.
+    fn definition_in(&self, file: FileId, name: &str, depth: u32) -> Option<Definition> {
+        match self.file(file).exports.iter().find(|export| export.name == name).map(|export| &export.value) {
+            Some(Value::Class(id)) => Some(Definition::Class(file, *id)),
+            Some(Value::Function(id)) => Some(Definition::Function(FnRef { file, id: *id })),
+            Some(value @ Value::Import { .. }) => self.definition(file, value, depth + 1),
+            Some(_) => Some(Definition::Binding(file, name.to_owned())),
+            // A module of the package.
+            None if self.file(file).path.ends_with("__init__.py") => {
+                let submodule = Value::Import { module: format!("./{name}"), name: ImportedName::Namespace };
+                self.definition(file, &submodule, depth + 1)
+            }
+            None => None,
+        }
+    }
+
+    /// The throttles every DRF view gets unless it sets its own (`DEFAULT_THROTTLE_CLASSES`), and
+    /// a login lockout (django-axes in `INSTALLED_APPS`): the global mounts of the settings.
+    fn django_settings(&self) -> DjangoSettings {
+        let mut settings = DjangoSettings::default();
+        for (file, facts) in self.files() {
+            let global = facts.mounts.iter().filter(|m| m.framework == Framework::Django && m.on == Value::Unknown);
+            for handler in global.flat_map(|mount| &mount.handlers) {
+                if let Some(lockout) = self.package_among(file, handler, LOGIN_LOCKOUT_PACKAGES) {
+                    settings.lockout.get_or_insert(lockout);
+                } else if let Some(limiter) = self.limiter_of(file, handler) {
+                    settings.default_throttle.get_or_insert(limiter);
+                }
+            }
+        }
+        settings
+    }
+
+    /// The limiter Django puts in front of a view: the `throttle_classes` its class or the
+    /// nearest base sets (an empty list takes the defaults off), else the default throttles for a
+    /// DRF view; the login lockout for a view that checks a password.
+    fn django_limiter(&self, file: FileId, route: &Route, settings: &DjangoSettings) -> Option<String> {
+        if route.framework != Framework::Django {
+            return None;
+        }
+        let (throttles, drf_class) = self.view_throttles(file, &route.on);
+        // `@api_view([...])`: a DRF function view.
+        let drf = drf_class
+            || route.middleware.iter().any(|value| self.package_among(file, value, &["rest_framework"]).is_some());
+        let throttled = match throttles {
+            Some(throttles) => throttles,
+            None if drf => settings.default_throttle.clone(),
+            None => None,
+        };
+        throttled.or_else(|| {
+            let lockout = settings.lockout.as_ref()?;
+            let handler = self.function_of(file, &route.handler)?;
+            let authenticates = |module: &str, path: &[String]| {
+                (in_package(module, "django/contrib") && path.last().is_some_and(|name| name == "authenticate"))
+                    .then(String::new)
+            };
+            self.call_made_by(handler, 0, &authenticates).map(|_| lockout.clone())
+        })
+    }
+
+    /// The throttles a view class sets, its own or the nearest base's (`Some(None)` for an empty
+    /// `throttle_classes`), and whether it is a DRF view (its bases end in `rest_framework`).
+    fn view_throttles(&self, file: FileId, on: &Value) -> (Option<Option<String>>, bool) {
+        let Some((mut file, mut class)) = self.class_of(file, on) else { return (None, false) };
+        let mut throttles = None;
+        for _ in 0..MAX_DEPTH {
+            let facts = self.file(file);
+            if throttles.is_none()
+                && let Some(mount) =
+                    facts.mounts.iter().find(|m| m.framework == Framework::Django && m.on == Value::Class(class))
+            {
+                throttles = Some(mount.handlers.iter().find_map(|handler| self.limiter_of(file, handler)));
+            }
+            let extends = &facts.classes[class as usize].extends;
+            match self.class_of(file, extends) {
+                Some(base) => (file, class) = base,
+                None => return (throttles, self.package_among(file, extends, &["rest_framework"]).is_some()),
+            }
+        }
+        (throttles, false)
+    }
+
+    /// The package a module specifier names, as package lists spell it: `/`-separated, so that a
+    /// Python module (`rest_framework.throttling`) is in its package (`rest_framework`) the way an
+    /// npm subpath is, while an npm name with a dot (`chart.js`) stays whole.
+    pub fn package_path(&self, file: FileId, module: &str) -> String {
+        if self.file(file).path.ends_with(".py") {
+            module.replace('.', "/")
+        } else {
+            crate::packages::package_name(module).into_owned()
+        }
     }
 
     /// A wrapper or middleware of the app named like a limiter: `withRateLimit(handler)`,
@@ -277,7 +533,26 @@ impl Project {
     /// The limiter package a middleware value comes from (`rateLimit({...})`, an imported
     /// `authLimiter`, `ThrottlerGuard`), following imports through the project's files.
     fn limiter_of(&self, file: FileId, value: &Value) -> Option<String> {
-        self.package_among(file, value, LIMITER_PACKAGES)
+        self.package_among(file, value, LIMITER_PACKAGES).or_else(|| self.limiter_base(file, value))
+    }
+
+    /// The limiter a class of the app extends: a DRF throttle of the app
+    /// (`class AuthenticationThrottle(AnonRateThrottle)`), a guard extending `ThrottlerGuard`.
+    fn limiter_base(&self, file: FileId, value: &Value) -> Option<String> {
+        // `ApiKeyRateThrottle()`: an instance of the class.
+        let class = match value {
+            Value::Call(class) | Value::Instance(class) => class,
+            class => class,
+        };
+        let (mut file, mut class) = self.class_of(file, class)?;
+        for _ in 0..MAX_DEPTH {
+            let extends = &self.file(file).classes[class as usize].extends;
+            if let Some(limiter) = self.package_among(file, extends, LIMITER_PACKAGES) {
+                return Some(limiter);
+            }
+            (file, class) = self.class_of(file, extends)?;
+        }
+        None
     }
 
     /// Which of `packages` (or a subpath of one) a value comes from.
@@ -408,7 +683,7 @@ impl Project {
                         ImportedName::Named(name) => vec![name.clone()],
                         _ => Vec::new(),
                     };
-                    Some((crate::packages::package_name(module).into_owned(), path))
+                    Some((self.package_path(file, module), path))
                 }
             },
             // `verifySignatureAppRouter(async (req) => ...)`: what the wrapper is.
@@ -478,6 +753,15 @@ mod tests {
         assert_eq!(join_paths("", "/users"), "/users");
         assert_eq!(join_paths("/api", ""), "/api");
         assert_eq!(join_paths("/orders", "/"), "/orders");
+    }
+
+    #[test]
+    fn python_modules_are_in_their_package_and_npm_dotted_names_stay_whole() {
+        let file = |path: &str| crate::FileFacts { path: path.to_owned(), ..crate::FileFacts::default() };
+        let project = Project::new(vec![file("views.py"), file("chart.ts")], crate::ModuleResolver::default());
+        let python = project.package_path(0, "rest_framework.throttling");
+        assert!(in_package(&python, "rest_framework/throttling") && in_package(&python, "rest_framework"));
+        assert!(!in_package(&project.package_path(1, "chart.js"), "chart"));
     }
 
     #[test]

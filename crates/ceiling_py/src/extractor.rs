@@ -91,7 +91,7 @@ impl<'s> Extractor<'s> {
         }
     }
 
-    pub fn run(mut self, module: &ModModule) -> FileFacts {
+    pub fn run(mut self, module: &ModModule, path: &str) -> FileFacts {
         // Module-level names first, so that a function can use a class defined below it.
         for statement in &module.body {
             self.bind_module_name(statement);
@@ -99,6 +99,7 @@ impl<'s> Extractor<'s> {
         for statement in &module.body {
             self.visit_stmt(statement);
         }
+        (self.facts.routes, self.facts.mounts) = crate::routes::extract(&self, module, path);
         let mut exports: Vec<Export> = self
             .module
             .iter()
@@ -110,7 +111,7 @@ impl<'s> Extractor<'s> {
         self.facts
     }
 
-    fn span(&self, node: &impl Ranged) -> ceiling_facts::Span {
+    pub(crate) fn span(&self, node: &impl Ranged) -> ceiling_facts::Span {
         let range = node.range();
         self.lines.range(range.start().to_u32(), range.end().to_u32())
     }
@@ -133,6 +134,12 @@ impl<'s> Extractor<'s> {
             }
             _ => {}
         }
+    }
+
+    /// The function a `def` statement was recorded as.
+    pub(crate) fn function_at(&self, def: &StmtFunctionDef) -> Option<u32> {
+        let span = self.span(def);
+        self.facts.functions.iter().position(|function| function.span == span).map(|id| id as u32)
     }
 
     fn new_function(&mut self, def: &StmtFunctionDef) -> u32 {
@@ -166,7 +173,7 @@ impl<'s> Extractor<'s> {
     }
 
     /// The value of a name: a parameter or local of the functions being walked, then the module's.
-    fn name(&self, name: &str) -> Value {
+    pub(crate) fn name(&self, name: &str) -> Value {
         for scope in self.scopes.iter().rev() {
             if let Some(value) = scope.names.get(name) {
                 return value.clone();
@@ -175,7 +182,7 @@ impl<'s> Extractor<'s> {
         self.module.get(name).cloned().unwrap_or_default()
     }
 
-    fn value(&self, expr: &Expr) -> Value {
+    pub(crate) fn value(&self, expr: &Expr) -> Value {
         match expr {
             Expr::Name(name) => self.name(name.id.as_str()),
             Expr::Attribute(attribute) => self.value(&attribute.value).member(attribute.attr.as_str()),
@@ -1049,8 +1056,16 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                     (true, Some(Value::Class(id))) => *id,
                     _ => self.new_class(class),
                 };
-                if let Some(base) = class.arguments.as_ref().and_then(|arguments| arguments.args.first()) {
-                    self.facts.classes[id as usize].extends = self.value(base);
+                // The first base that is not a mixin: `class Notes(TimezoneMixin, GenericAPIView)`
+                // is a `GenericAPIView`.
+                let bases = class.arguments.as_ref().map(|arguments| &arguments.args[..]).unwrap_or_default();
+                let mixin = |base: &&Expr| match crate::syntax::unsubscripted(base) {
+                    Expr::Name(name) => name.id.as_str().ends_with("Mixin"),
+                    Expr::Attribute(attribute) => attribute.attr.as_str().ends_with("Mixin"),
+                    _ => false,
+                };
+                if let Some(base) = bases.iter().find(|base| !mixin(base)).or(bases.first()) {
+                    self.facts.classes[id as usize].extends = self.value(crate::syntax::unsubscripted(base));
                 }
                 self.read_serializer_parts(id, class);
                 for (relation, declared_by) in crate::sqlalchemy::lazy_relationships(class) {

@@ -6,7 +6,8 @@
 //! loops and comprehensions around each call, Django ORM queries (`Order.objects.filter(...)`,
 //! with their filters, sorts, limits and relations loaded), SQLAlchemy and SQLModel queries and
 //! models, Alembic migrations, HTTP requests, retry loops and fan-outs (`outbound`), scheduled
-//! jobs (`jobs`) and environment fallbacks (`env`).
+//! jobs (`jobs`), environment fallbacks (`env`), and the routes of Django, FastAPI and Flask
+//! apps with the limiters in front of them (`routes`).
 
 mod django;
 mod drf;
@@ -15,6 +16,7 @@ mod extractor;
 mod jobs;
 mod migrations;
 mod outbound;
+mod routes;
 mod schema;
 mod sqlalchemy;
 mod sqlalchemy_schema;
@@ -40,7 +42,7 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
         return Err(Skip::TooDeep);
     }
     let parsed = ruff_python_parser::parse_module(source).map_err(|error| Skip::Parse(error.to_string()))?;
-    let mut facts = extractor::Extractor::new(source).run(parsed.syntax());
+    let mut facts = extractor::Extractor::new(source).run(parsed.syntax(), path);
     let lines = ceiling_facts::LineIndex::new(source);
     // A SQLAlchemy model's base is named like Django's (`db.Model`, `SQLModel`): one reader each.
     facts.tables = if sqlalchemy_schema::imports_sqlalchemy(parsed.syntax()) {

@@ -114,3 +114,11 @@ pub fn cache_check(test: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// A generic class without its type arguments: `ModelViewSet` of `ModelViewSet[Tag]`.
+pub fn unsubscripted(expr: &Expr) -> &Expr {
+    match expr {
+        Expr::Subscript(subscript) => &subscript.value,
+        other => other,
+    }
+}

@@ -584,3 +584,105 @@ fn cache_fills_and_except_handlers_run_now_and_then() {
     let rarely: Vec<bool> = facts.queries.iter().map(|query| query.fallback).collect();
     assert_eq!(rarely, [true, true, true, false]);
 }
+
+fn endpoints(routes: &[ceiling_facts::Route]) -> Vec<(String, String)> {
+    routes.iter().map(|route| (route.method.clone(), route.path.clone())).collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected.iter().map(|(method, path)| ((*method).to_owned(), (*path).to_owned())).collect()
+}
+
+#[test]
+fn django_urlconfs_mount_views_and_other_urlconfs() {
+    let facts = extract(
+        "mysite/urls.py",
+        "from django.urls import include, path, re_path\nfrom accounts import views\nfrom notes.views import NoteView\n\nurlpatterns = [\n    path('login/', views.login_view),\n    re_path(r'^api/', include('api.urls')),\n    path('notes/', NoteView.as_view()),\n    path('v2/', include([path('ping/', views.ping)])),\n]\n",
+    )
+    .unwrap();
+    let urlconf = Value::Import { module: "./urls".to_owned(), name: ImportedName::Namespace };
+    assert!(facts.mounts.iter().all(|mount| mount.on == urlconf));
+    let prefixes: Vec<&str> = facts.mounts.iter().map(|mount| mount.prefix.as_str()).collect();
+    assert_eq!(prefixes, ["/login/", "/api/", "/notes/", "/v2/ping/"]);
+    assert_eq!(
+        facts.mounts[1].handlers,
+        [Value::Import { module: "api.urls".to_owned(), name: ImportedName::Namespace }]
+    );
+    assert_eq!(
+        facts.mounts[2].handlers,
+        [Value::Import { module: "notes.views".to_owned(), name: ImportedName::Named("NoteView".to_owned()) }]
+    );
+}
+
+#[test]
+fn django_views_declare_their_routes_and_throttles() {
+    let facts = extract(
+        "accounts/views.py",
+        "from django.views.decorators.http import require_POST\nfrom django_ratelimit.decorators import ratelimit\nfrom rest_framework import viewsets\nfrom rest_framework.decorators import action\nfrom rest_framework.generics import ListCreateAPIView\nfrom rest_framework.throttling import AnonRateThrottle\nfrom rest_framework.views import APIView\n\n@require_POST\n@ratelimit(key='ip', rate='5/m')\ndef login_view(request):\n    pass\n\nclass SignUp(APIView):\n    throttle_classes = [AnonRateThrottle]\n\n    def post(self, request):\n        pass\n\n    def helper(self):\n        pass\n\nclass Notes(ListCreateAPIView):\n    pass\n\nclass Auth(viewsets.ViewSet):\n    def create(self, request):\n        pass\n\n    @action(detail=True, methods=['post'], url_path='reset')\n    def reset_password(self, request, pk=None):\n        pass\n",
+    )
+    .unwrap();
+    assert_eq!(
+        endpoints(&facts.routes),
+        pairs(&[("POST", ""), ("POST", ""), ("GET", ""), ("POST", ""), ("POST", ""), ("POST", "/{pk}/reset")])
+    );
+    let login = &facts.routes[0];
+    assert_eq!(login.on, login.handler, "a function view is mounted as itself");
+    assert!(
+        matches!(&login.middleware[0], Value::Call(callee) if matches!(&**callee, Value::Import { module, .. } if module == "django_ratelimit.decorators"))
+    );
+    let throttles = facts.mounts.iter().find(|mount| mount.on == facts.routes[1].on).unwrap();
+    assert_eq!(
+        throttles.handlers,
+        [Value::Import {
+            module: "rest_framework.throttling".to_owned(),
+            name: ImportedName::Named("AnonRateThrottle".to_owned())
+        }]
+    );
+    assert!(facts.routes[2].handler.is_unknown(), "a generic view's GET is DRF's own method");
+}
+
+#[test]
+fn fastapi_and_flask_routes_with_their_routers_and_dependencies() {
+    let fastapi = extract(
+        "app/routers/auth.py",
+        "from fastapi import APIRouter, Depends\nfrom fastapi_limiter.depends import RateLimiter\n\nrouter = APIRouter(prefix='/auth')\n\n@router.post('/login', dependencies=[Depends(RateLimiter(times=5, seconds=60))])\nasync def login(db=Depends(get_db)):\n    pass\n\n@router.api_route('/otp', methods=['GET', 'POST'])\nasync def otp():\n    pass\n",
+    )
+    .unwrap();
+    assert_eq!(
+        endpoints(&fastapi.routes),
+        pairs(&[("POST", "/auth/login"), ("GET", "/auth/otp"), ("POST", "/auth/otp")])
+    );
+    let router = Value::Import { module: "./auth".to_owned(), name: ImportedName::Named("router".to_owned()) };
+    assert_eq!(fastapi.routes[0].on, router);
+    assert_eq!(fastapi.routes[0].middleware.len(), 1, "the decorator's dependency; `get_db` is not bound here");
+
+    let flask = extract(
+        "app.py",
+        "from flask import Flask\nfrom auth import bp\n\napp = Flask(__name__)\napp.register_blueprint(bp, url_prefix='/auth')\n\n@app.route('/login', methods=['POST'])\ndef login():\n    pass\n\napp.add_url_rule('/logout', view_func=login, methods=['POST'])\n",
+    )
+    .unwrap();
+    assert_eq!(endpoints(&flask.routes), pairs(&[("POST", "/login"), ("POST", "/logout")]));
+    assert_eq!(flask.mounts[0].prefix, "/auth");
+    assert_eq!(
+        flask.mounts[0].handlers,
+        [Value::Import { module: "auth".to_owned(), name: ImportedName::Named("bp".to_owned()) }]
+    );
+}
+
+#[test]
+fn settings_mount_default_throttles_and_axes_globally() {
+    let facts = extract(
+        "mysite/settings.py",
+        "INSTALLED_APPS = ['django.contrib.auth'] + ['axes']\nREST_FRAMEWORK = {'DEFAULT_THROTTLE_CLASSES': ('rest_framework.throttling.AnonRateThrottle',)}\n",
+    )
+    .unwrap();
+    assert!(facts.mounts.iter().all(|mount| mount.on.is_unknown()));
+    assert_eq!(facts.mounts[0].handlers, [Value::Import { module: "axes".to_owned(), name: ImportedName::Namespace }]);
+    assert_eq!(
+        facts.mounts[1].handlers,
+        [Value::Import {
+            module: "rest_framework.throttling".to_owned(),
+            name: ImportedName::Named("AnonRateThrottle".to_owned())
+        }]
+    );
+}

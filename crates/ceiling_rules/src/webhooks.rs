@@ -28,6 +28,10 @@ const VERIFIERS: &[(&str, &str)] = &[
     ("crypto", "timingSafeEqual"),
     ("node:crypto", "createHmac"),
     ("node:crypto", "timingSafeEqual"),
+    // Python: stripe's `Webhook.construct_event`, the standard library's HMAC.
+    ("stripe", "construct_event"),
+    ("hmac", "compare_digest"),
+    ("hmac", "new"),
 ];
 
 /// Senders of webhooks, as route paths name them (`/api/webhooks/stripe`).

@@ -32,15 +32,15 @@ pub fn role_of(path: &str) -> FileRole {
         | "cypress" | "playwright" | "spec" | "mocks" | "fixtures" => at < routing_root,
         _ => false,
     });
-    // pytest's conventions: `test_views.py`, `views_test.py`, `conftest.py`.
-    let python_test =
-        name.ends_with(".py") && (name.starts_with("test_") || name.ends_with("_test.py") || name == "conftest.py");
+    // pytest's conventions (`test_views.py`, `views_test.py`, `conftest.py`) and Django's `tests.py`.
+    let python_test = name.ends_with(".py")
+        && (name.starts_with("test_") || name.ends_with("_test.py") || matches!(name, "conftest.py" | "tests.py"));
     if is_test_name || test_dir || python_test {
         return FileRole::Test;
     }
     let script_dir = dirs.iter().any(|dir| {
         matches!(*dir, "scripts" | "script" | "seed" | "seeds" | "seeders" | "migrations" | "migration" | "migrate")
-    });
+    }) || dirs.windows(2).any(|pair| pair == ["management", "commands"]);
     let script_name = stem_parts.first().is_some_and(|stem| matches!(*stem, "seed" | "seeds" | "seeder"));
     // Django's `manage.py <command>`: `<app>/management/commands/<command>.py`.
     let command = dirs.windows(2).any(|pair| pair == ["management", "commands"]);
@@ -87,6 +87,8 @@ mod tests {
         assert_eq!(role_of("app/tests/helpers.ts"), FileRole::Test);
         assert_eq!(role_of("shop/test_views.py"), FileRole::Test);
         assert_eq!(role_of("shop/conftest.py"), FileRole::Test);
+        assert_eq!(role_of("shop/tests.py"), FileRole::Test);
+        assert_eq!(role_of("shop/management/commands/import_orders.py"), FileRole::Script);
         assert_eq!(role_of("shop/views.py"), FileRole::App);
         assert_eq!(role_of("apps/web/app/(ee)/api/stripe/integration/webhook/utils.ts"), FileRole::App);
     }

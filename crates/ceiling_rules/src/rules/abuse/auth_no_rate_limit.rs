@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     summary: "A login, sign-up, password-reset or OTP route has no rate limit: open to brute force and abuse.",
     docs: Docs {
         what: "A route that takes credentials or starts an account flow (sign-in, sign-up, \
-password reset or change, one-time codes, magic links, 2FA verification, NextAuth's \
+password reset or change, one-time codes, magic links and codes, 2FA verification, NextAuth's \
 `[...nextauth]` handler), found by its path or its handler's name, that no rate limiter covers: \
 not as its own middleware, not mounted in front of its router or app, not in a Next.js \
 `middleware.ts` whose matcher takes it, and not called by its handler.",
@@ -33,6 +33,8 @@ takes the route.",
             "A hand-written limiter counts: a function of the app named like one (`applyRateLimit`, `checkRateLimit`, `withRateLimit`, `throttle`) called by the handler or wrapping it.",
             "Any limiter covers the route: route middleware, an app-wide or router-wide `use`, a Next.js middleware whose matcher takes the path, or a limiter its handler calls (two calls deep).",
             "Reads (`GET`): following a verification link or rendering a login page is not a credential check.",
+            "Second-factor setup in the signed-in user's own profile or settings (`/api/profile/totp`, `/settings/2fa`): the code is checked against the secret the app just handed out.",
+            "Completing a password reset with the link's token in the path (`/reset-password/:uid/:token`): it sends nothing, and a signed token is too long to guess.",
             "Auth handled by a hosted provider that limits its own endpoints: the route's handler comes from Better Auth (its limiter is on by default) or the flow runs in the browser against Supabase Auth, Clerk, Auth0, Firebase or Cognito (no route of the app is involved).",
             "Tests, scripts and generated files.",
         ],
@@ -131,8 +133,28 @@ fn sensitive(row: &RouteRow) -> Option<&'static str> {
     if nextauth {
         return Some("password guessing");
     }
+    // `/reset-password/<uidb64>/<token>`: the reset link's signed token completes the flow; it
+    // sends nothing and the token is too long to guess.
+    let completes_reset = row.path.split('/').any(|segment| {
+        let parameter = segment.trim_matches(['<', '>', '{', '}', '[', ']', ':']);
+        segment != parameter && parameter.rsplit(':').next().is_some_and(|name| name.eq_ignore_ascii_case("token"))
+    });
+    // `/api/profile/totp`: a signed-in user setting up or removing their own second factor, the
+    // code checked against the secret the app just gave them.
+    let own_settings = row.path.split('/').any(|segment| matches!(segment, "profile" | "settings" | "me"));
+    let normalized: Vec<String> = normalized
+        .into_iter()
+        .filter(|word| !(completes_reset && word.contains("password")))
+        .filter(|word| !(own_settings && matches!(word.as_str(), "otp" | "2fa" | "mfa" | "totp")))
+        .collect();
     // Whole words only: `registerWebhook` and `loginHistory` are other things.
-    normalized.iter().find_map(|word| SENSITIVE.iter().find(|(name, _)| word == name).map(|(_, abuse)| *abuse))
+    let named =
+        normalized.iter().find_map(|word| SENSITIVE.iter().find(|(name, _)| word == name).map(|(_, abuse)| *abuse));
+    // Magic-link and magic-code flows, whatever their second word (`/magic-generate`,
+    // `/magic_sign_in`): each request emails a code or checks one.
+    let magic =
+        || row.path.split('/').any(|segment| segment.to_ascii_lowercase().split(['-', '_']).next() == Some("magic"));
+    named.or_else(|| magic().then_some("email flooding and code guessing"))
 }
 
 /// A route whose handler comes from a self-limiting auth library (`export const { GET, POST } =
@@ -151,6 +173,9 @@ fn fix(framework: Framework) -> String {
         Framework::Fastify => "Register `@fastify/rate-limit` and set `config: { rateLimit: { max: 5, timeWindow: '15 minutes' } }` on the route.".to_owned(),
         Framework::Hono => "Add `rateLimiter({ windowMs: 15 * 60 * 1000, limit: 5, keyGenerator })` from `hono-rate-limiter` in front of the route.".to_owned(),
         Framework::Koa => "Add `koa-ratelimit` (or `rate-limiter-flexible`) middleware in front of the route.".to_owned(),
+        Framework::Django => "Set `throttle_classes = [LoginThrottle]` on the view with a DRF throttle (`class LoginThrottle(AnonRateThrottle): rate = '5/minute'`), or decorate it with django-ratelimit (`@method_decorator(ratelimit(key='ip', rate='5/m', block=True), name='post')`); for Django's own login, django-axes locks out repeated failures.".to_owned(),
+        Framework::FastApi => "Add a limiter to the route: slowapi's `@limiter.limit('5/minute')` (with `request: Request` in the signature) or fastapi-limiter's `dependencies=[Depends(RateLimiter(times=5, seconds=60))]`.".to_owned(),
+        Framework::Flask => "Decorate the view with Flask-Limiter's `@limiter.limit('5 per minute')`.".to_owned(),
         Framework::NestJs => "Register `ThrottlerModule` and put `@UseGuards(ThrottlerGuard)` with `@Throttle({ default: { limit: 5, ttl: 900_000 } })` on the handler.".to_owned(),
         _ => "Call a limiter first in the handler: `const { success } = await ratelimit.limit(ip)` with `@upstash/ratelimit` (`Ratelimit.slidingWindow(5, '15 m')`), returning 429 when it fails; or limit the path in `middleware.ts` with a matcher that takes it.".to_owned(),
     }

@@ -82,13 +82,14 @@ code slows it down."
 /// call or export starts from is read: following every call through the project would cost
 /// more than the whole scan.
 fn imports_a_limiter(project: &Project) -> bool {
-    project.files().filter(|(_, facts)| facts.role == FileRole::App).any(|(_, facts)| {
+    project.files().filter(|(_, facts)| facts.role == FileRole::App).any(|(file, facts)| {
         facts.functions.iter().any(|function| ceiling_facts::is_limiter_name(&function.name))
             || facts.calls.iter().map(|call| &call.callee).chain(facts.exports.iter().map(|export| &export.value)).any(
                 |value| {
-                    value
-                        .root_module()
-                        .is_some_and(|module| LIMITER_PACKAGES.iter().any(|package| in_package(module, package)))
+                    value.root_module().is_some_and(|module| {
+                        let module = project.package_path(file, module);
+                        LIMITER_PACKAGES.iter().any(|package| in_package(&module, package))
+                    })
                 },
             )
     })

@@ -53,8 +53,8 @@ const LIMITER_EXPORTS: &[(&str, &str)] = &[
     ("anyio", "CapacityLimiter"),
     ("threading", "Semaphore"),
     ("threading", "BoundedSemaphore"),
-    ("concurrent.futures", "ThreadPoolExecutor"),
-    ("concurrent.futures", "ProcessPoolExecutor"),
+    ("concurrent/futures", "ThreadPoolExecutor"),
+    ("concurrent/futures", "ProcessPoolExecutor"),
 ];
 
 /// Whether a call's callee, from `module` at `path` below its export, caps concurrency.

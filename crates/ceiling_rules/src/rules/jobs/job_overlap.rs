@@ -72,8 +72,9 @@ const OUTBOUND: &[&str] = &[
     "@anthropic-ai/sdk",
     "@slack/web-api",
     "@octokit/rest",
-    // Python: email and cloud SDKs (HTTP clients are requests the frontend records).
-    "django.core.mail",
+    // Python (modules spelled as paths, `django/core/mail`): email and cloud SDKs (HTTP clients
+    // are requests the frontend records).
+    "django/core/mail",
     "smtplib",
     "boto3",
     "anthropic",
@@ -98,7 +99,7 @@ const LOCKS: &[&str] = &[
 /// Methods of packages' objects that take a lock besides those named like one (`redis.lock()`,
 /// `cache.lock()`): Django's `cache.add(key, ...)`, which stores only if the key is absent, is
 /// the lock Celery's documentation recommends for tasks.
-const LOCK_METHODS: &[(&str, &str)] = &[("django.core.cache", "add")];
+const LOCK_METHODS: &[(&str, &str)] = &[("django/core/cache", "add")];
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     for (file, facts) in project.files() {

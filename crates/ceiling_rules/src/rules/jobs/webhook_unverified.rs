@@ -29,7 +29,7 @@ body compared with `crypto.timingSafeEqual`. Reject with 400 when it fails.",
         passes: "```ts\nexport async function POST(req: Request) {\n  const event = stripe.webhooks.constructEvent(await req.text(), req.headers.get('stripe-signature')!, secret);\n  // ...\n}\n```",
         guards: &[
             "A route is a receiver only when it names whose events it takes: a sender in its path (`/webhooks/stripe`, `/api/github-webhook`) or a sender's package used by its handler. `POST /api/webhooks` that manages the app's own webhooks names none.",
-            "A verifying call anywhere in the functions the handler runs, three calls deep (`constructEvent`, `parseThinEvent`, svix `verify`, an HMAC from `crypto`), or a verifying wrapper or middleware on the route (`verifySignatureAppRouter(handler)`).",
+            "A verifying call anywhere in the functions the handler runs, three calls deep (`constructEvent`, `parseThinEvent`, svix `verify`, an HMAC from `crypto`; in Python stripe's `Webhook.construct_event`, `hmac.compare_digest`), or a verifying wrapper or middleware on the route (`verifySignatureAppRouter(handler)`).",
             "A function of the app named like a signature check (`verifySignature`, `validateWebhook`, `verifyHmac`): a hand-written verification.",
             "Reads (`GET`): subscription handshakes that echo a challenge.",
             "Tests, scripts and generated files.",
