@@ -93,6 +93,8 @@ pub fn cache_check(test: &Expr) -> bool {
             if matches!(attribute.value.as_ref(), Expr::Name(name) if name.id.as_str() == "self"))
     };
     match test {
+        // `if slug is not None and slug not in self.loaded:`
+        Expr::BoolOp(both) if both.op == ruff_python_ast::BoolOp::And => both.values.iter().any(cache_check),
         Expr::Compare(compare) => match (compare.ops.as_ref(), compare.comparators.as_ref()) {
             ([ruff_python_ast::CmpOp::NotIn], [container]) => on_self(container),
             ([ruff_python_ast::CmpOp::Is], [Expr::NoneLiteral(_)]) => on_self(&compare.left),

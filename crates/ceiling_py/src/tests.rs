@@ -578,7 +578,7 @@ fn alembic_revisions_apply_in_chain_order() {
 fn cache_fills_and_except_handlers_run_now_and_then() {
     let facts = extract(
         "shop/cache.py",
-        "from .models import Customer\n\nclass Cache:\n    def get(self, key):\n        if key not in self.loaded:\n            self.loaded[key] = Customer.objects.get(pk=key)\n        if self._first is None:\n            self._first = Customer.objects.first()\n        try:\n            return self.loaded[key]\n        except KeyError:\n            return Customer.objects.get(pk=key)\n\n    def every_time(self, key):\n        if key not in loaded:\n            return Customer.objects.get(pk=key)\n",
+        "from .models import Customer\n\nclass Cache:\n    def get(self, key):\n        if key is not None and key not in self.loaded:\n            self.loaded[key] = Customer.objects.get(pk=key)\n        if self._first is None:\n            self._first = Customer.objects.first()\n        try:\n            return self.loaded[key]\n        except KeyError:\n            return Customer.objects.get(pk=key)\n\n    def every_time(self, key):\n        if key not in loaded:\n            return Customer.objects.get(pk=key)\n",
     )
     .unwrap();
     let rarely: Vec<bool> = facts.queries.iter().map(|query| query.fallback).collect();
