@@ -150,6 +150,11 @@ impl Project {
             .or_else(|| global.iter().find(|(matcher, _)| matches(matcher, &path)).map(|(_, l)| l.clone()))
             .or_else(|| handler.and_then(|handler| self.limiter_called_by(handler, 0)))
             .or_else(|| self.auth_config_limiter(file, route, &path));
+        // A Python package as Python spells it (`rest_framework.throttling`).
+        let limiter = match self.file(file).path.ends_with(".py") {
+            true => limiter.map(|limiter| limiter.replace('/', ".")),
+            false => limiter,
+        };
         let (at_file, span) = at;
         RouteRow {
             framework: route.framework,
