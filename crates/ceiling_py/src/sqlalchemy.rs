@@ -87,7 +87,7 @@ fn read_into(cx: &dyn Context, expr: &Expr, calls: &mut Vec<u32>) -> Option<(Opt
                 return None;
             }
             let mut shape = QueryShape::new(QueryApi::ModelMethod, "query", Operation::ReadMany);
-            shape.model = last_segment(&attribute.value).map(str::to_owned);
+            shape.model = crate::syntax::last_name(&attribute.value).map(str::to_owned);
             Some((
                 Some(Pending { receiver: model.clone(), model, shape, stage: Stage::Query, entity: true, limit: None }),
                 true,
@@ -146,7 +146,7 @@ fn builder(cx: &dyn Context, call: &ExprCall) -> Option<Pending> {
     if is_count(first) {
         shape.operation = Operation::Count;
     }
-    shape.model = model.and_then(last_segment).map(str::to_owned);
+    shape.model = model.and_then(crate::syntax::last_name).map(str::to_owned);
     let model = model.map_or(Value::Unknown, |model| cx.value(model));
     Some(Pending { receiver: Value::Unknown, model, shape, stage: Stage::Statement, entity, limit: None })
 }
@@ -164,7 +164,7 @@ fn session_call(cx: &dyn Context, session: &Expr, method: &str, call: &ExprCall)
             if is_count(first) {
                 shape.operation = Operation::Count;
             }
-            shape.model = model.and_then(last_segment).map(str::to_owned);
+            shape.model = model.and_then(crate::syntax::last_name).map(str::to_owned);
             let model = model.map_or(Value::Unknown, |model| cx.value(model));
             Some(Pending { receiver: receiver()?, model, shape, stage: Stage::Query, entity, limit: None })
         }
@@ -183,7 +183,7 @@ fn session_call(cx: &dyn Context, session: &Expr, method: &str, call: &ExprCall)
         // `session.get(User, id)`: one row by primary key.
         "get" | "get_one" if args.len() >= 2 && is_dotted(&args[0]) => {
             let mut shape = QueryShape::new(QueryApi::ClientMethod, method, Operation::ReadOne);
-            shape.model = last_segment(&args[0]).map(str::to_owned);
+            shape.model = crate::syntax::last_name(&args[0]).map(str::to_owned);
             shape.filters.push(Filter::new("id", FilterOp::Equals));
             shape.bounded = true;
             let model = cx.value(&args[0]);
@@ -370,7 +370,7 @@ fn condition(shape: &mut QueryShape, model: Option<&str>, expr: &Expr, alternati
                 };
                 push(shape, column, op);
             }
-            func => match last_segment(func) {
+            func => match crate::syntax::last_name(func) {
                 Some("and_") => {
                     call.arguments.args.iter().for_each(|argument| condition(shape, model, argument, alternative));
                 }
@@ -430,7 +430,9 @@ fn sort(model: Option<&str>, expr: &Expr) -> Option<String> {
             {
                 sort(model, &method.value)
             }
-            func if matches!(last_segment(func), Some("desc" | "asc")) => sort(model, call.arguments.args.first()?),
+            func if matches!(crate::syntax::last_name(func), Some("desc" | "asc")) => {
+                sort(model, call.arguments.args.first()?)
+            }
             _ => None,
         },
         expr => match column_of(model, expr)? {
@@ -487,7 +489,7 @@ fn loader_paths(expr: &Expr) -> Vec<String> {
 /// model: `("email", false)`.
 fn column_of<'a>(model: Option<&str>, expr: &'a Expr) -> Option<(&'a str, bool)> {
     let Expr::Attribute(attribute) = expr else { return None };
-    let owner = last_segment(&attribute.value)?;
+    let owner = crate::syntax::last_name(&attribute.value)?;
     // A model is a class: `User.email`, not `self.email` or `data.email`; a column is no
     // constant (`Status.ACTIVE`).
     if !owner.starts_with(|c: char| c.is_ascii_uppercase()) || !attribute.attr.chars().any(|c| c.is_ascii_lowercase()) {
@@ -515,16 +517,7 @@ fn selected(expr: &Expr) -> Option<(Option<&Expr>, bool)> {
 
 /// `func.count(...)`.
 fn is_count(expr: &Expr) -> bool {
-    matches!(expr, Expr::Call(call) if last_segment(&call.func) == Some("count"))
-}
-
-/// The last name of `a.b.C`.
-fn last_segment(expr: &Expr) -> Option<&str> {
-    match expr {
-        Expr::Name(name) => Some(name.id.as_str()),
-        Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
-        _ => None,
-    }
+    matches!(expr, Expr::Call(call) if crate::syntax::last_name(&call.func) == Some("count"))
 }
 
 /// `a`, `a.b.c`: names and attributes only.
@@ -556,7 +549,7 @@ pub fn added(cx: &dyn Context, call: &ExprCall) -> Option<(Value, QueryShape)> {
     }
     let mut shape = QueryShape::new(QueryApi::ClientMethod, method.attr.as_str(), operation);
     if let Expr::Call(constructed) = argument {
-        shape.model = last_segment(&constructed.func).map(str::to_owned);
+        shape.model = crate::syntax::last_name(&constructed.func).map(str::to_owned);
     }
     Some((receiver, shape))
 }
@@ -577,7 +570,7 @@ pub fn lazy_relationships(class: &ruff_python_ast::StmtClassDef) -> Vec<(&str, &
                 _ => return None,
             };
             let (Expr::Name(name), Expr::Call(call)) = (target, value) else { return None };
-            if !matches!(last_segment(&call.func), Some("relationship" | "Relationship")) {
+            if !matches!(crate::syntax::last_name(&call.func), Some("relationship" | "Relationship")) {
                 return None;
             }
             let sqlmodel_options =

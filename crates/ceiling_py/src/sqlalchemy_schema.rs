@@ -18,7 +18,7 @@ use ceiling_facts::{
 use ruff_python_ast::{Expr, ExprCall, ModModule, Stmt, StmtClassDef};
 use ruff_text_size::Ranged;
 
-use crate::syntax::{is_true, keyword, list, string};
+use crate::syntax::{called_name, is_true, keyword, list, string};
 
 /// Where the declarations are, for origins.
 struct Place<'a> {
@@ -188,7 +188,7 @@ fn column<'a>(attribute: &str, annotation: Option<&'a Expr>, value: Option<&'a E
                 });
             }
             Expr::Name(_) | Expr::Attribute(_) | Expr::Call(_) => {
-                if let Some(type_name) = type_name(argument) {
+                if let Some(type_name) = called_name(argument) {
                     ty = type_name.to_owned();
                 }
             }
@@ -407,7 +407,7 @@ fn annotation_type(annotation: &Expr) -> Option<&str> {
         Expr::Attribute(attribute) => {
             matches!(attribute.attr.as_str(), "datetime" | "date" | "UUID").then(|| attribute.attr.as_str())
         }
-        Expr::Subscript(subscript) => match type_name(&subscript.value)? {
+        Expr::Subscript(subscript) => match called_name(&subscript.value)? {
             "Mapped" | "Optional" => annotation_type(&subscript.slice),
             _ => None,
         },
@@ -415,16 +415,6 @@ fn annotation_type(annotation: &Expr) -> Option<&str> {
             (Expr::NoneLiteral(_), other) | (other, Expr::NoneLiteral(_)) => annotation_type(other),
             _ => None,
         },
-        _ => None,
-    }
-}
-
-/// `String(50)`, `sa.Integer`, `db.Boolean`: `String`, `Integer`, `Boolean`.
-fn type_name(expr: &Expr) -> Option<&str> {
-    match expr {
-        Expr::Name(name) => Some(name.id.as_str()),
-        Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
-        Expr::Call(call) => type_name(&call.func),
         _ => None,
     }
 }

@@ -74,6 +74,15 @@ pub fn last_name(expr: &Expr) -> Option<&str> {
     }
 }
 
+/// The name an expression ends with, through the calls made of it: `limit` of
+/// `limiter.limit(...)`, `String` of `String(50)`.
+pub fn called_name(expr: &Expr) -> Option<&str> {
+    match expr {
+        Expr::Call(call) => called_name(&call.func),
+        other => last_name(other),
+    }
+}
+
 /// The dotted path of a value imported from a module: `requests.get` for `requests.get` after
 /// `import requests` or for `get` after `from requests import get`; `None` for anything else.
 pub fn dotted(value: &Value) -> Option<String> {

@@ -4,7 +4,8 @@
 use ceiling_facts::{Framework, Route, Value};
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
 
-use super::{App, Cx, imported, join, last_name, methods};
+use super::{App, Cx, imported, join, methods};
+use crate::syntax::called_name;
 use crate::syntax::{keyword, list, string};
 
 /// Decorator methods that declare a route of one HTTP method.
@@ -72,7 +73,7 @@ fn decorated(cx: &mut Cx<'_, '_>, def: &StmtFunctionDef) {
             continue;
         }
         // `@limiter.exempt` takes the route out of the default limits: it is no limiter.
-        if last_name(expr) == Some("exempt") {
+        if called_name(expr) == Some("exempt") {
             continue;
         }
         middleware.push(cx.ex.value(expr));
@@ -225,7 +226,7 @@ fn dependencies(cx: &Cx<'_, '_>, call: &ExprCall) -> Vec<Value> {
 /// `Depends(x)` (or `Security(x)`): `x`.
 fn depends(expr: &Expr) -> Option<&Expr> {
     let Expr::Call(call) = expr else { return None };
-    matches!(last_name(&call.func), Some("Depends" | "Security")).then(|| call.arguments.args.first()).flatten()
+    matches!(called_name(&call.func), Some("Depends" | "Security")).then(|| call.arguments.args.first()).flatten()
 }
 
 /// The `Depends(...)` inside an `Annotated[User, Depends(current_user)]` annotation.

@@ -9,7 +9,8 @@ use ceiling_facts::{Framework, ImportedName, Route, Value};
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
 
-use super::{Cx, imported, join, last_name, methods};
+use super::{Cx, imported, join, methods};
+use crate::syntax::called_name;
 use crate::syntax::{keyword, list, string};
 
 /// Methods of a class-based view that serve an HTTP method of the same name.
@@ -139,7 +140,7 @@ fn patterns(cx: &mut Cx<'_, '_>, expr: &Expr, prefix: &str) {
 /// `path('notes/', NoteView.as_view())`.
 fn pattern(cx: &mut Cx<'_, '_>, expr: &Expr, prefix: &str) {
     let Expr::Call(call) = expr else { return };
-    let regex = match last_name(&call.func) {
+    let regex = match called_name(&call.func) {
         Some("path") => false,
         Some("re_path" | "url") => true,
         _ => return,
@@ -150,7 +151,7 @@ fn pattern(cx: &mut Cx<'_, '_>, expr: &Expr, prefix: &str) {
     let full = join(prefix, &url_path(route.unwrap_or_default()));
     let on = cx.urlconf();
     let handler = match view {
-        Expr::Call(inner) if last_name(&inner.func) == Some("include") => {
+        Expr::Call(inner) if called_name(&inner.func) == Some("include") => {
             let Some(included) = inner.arguments.args.first() else { return };
             match included {
                 // `include('shop.urls')`: that module's urlconf.
@@ -209,7 +210,7 @@ fn function_view(cx: &mut Cx<'_, '_>, def: &StmtFunctionDef) {
             Expr::Call(call) => call.arguments.args.first(),
             _ => None,
         };
-        match last_name(expr) {
+        match called_name(expr) {
             Some("require_POST") => verbs = vec!["POST".to_owned()],
             Some("require_GET" | "require_safe") => verbs = vec!["GET".to_owned()],
             Some("require_http_methods") => verbs = arguments.map(methods).unwrap_or(verbs),
@@ -243,7 +244,7 @@ fn decorator_middleware(cx: &Cx<'_, '_>, expr: &Expr) -> Vec<Value> {
         Expr::Call(call) => call.arguments.args.first(),
         _ => None,
     };
-    let mut found = match last_name(expr) {
+    let mut found = match called_name(expr) {
         Some("throttle_classes") => {
             first.map(list).unwrap_or_default().into_iter().map(|class| cx.ex.value(class)).collect()
         }
@@ -270,7 +271,7 @@ fn view_class(cx: &mut Cx<'_, '_>, class: &StmtClassDef) {
     let viewset = class.name.as_str().ends_with("ViewSet")
         || bases
             .iter()
-            .filter_map(|base| last_name(base))
+            .filter_map(|base| called_name(base))
             .any(|base| base.contains("ViewSet") || base.contains("Mixin"));
     let bases: Vec<(String, String)> = bases
         .into_iter()
@@ -280,7 +281,7 @@ fn view_class(cx: &mut Cx<'_, '_>, class: &StmtClassDef) {
     let mut named: Vec<(String, Vec<Value>)> = Vec::new();
     for decorator in &class.decorator_list {
         if let Expr::Call(call) = &decorator.expression
-            && last_name(&call.func) == Some("method_decorator")
+            && called_name(&call.func) == Some("method_decorator")
             && let Some(method) = keyword(call, "name").and_then(string)
         {
             named.push((method.to_owned(), decorator_middleware(cx, &decorator.expression)));
@@ -307,7 +308,7 @@ fn view_class(cx: &mut Cx<'_, '_>, class: &StmtClassDef) {
                 let mut middleware = in_front(name);
                 for decorator in &def.decorator_list {
                     let expr = &decorator.expression;
-                    match (last_name(expr), expr) {
+                    match (called_name(expr), expr) {
                         (Some("action"), Expr::Call(call)) => {
                             let path = keyword(call, "url_path").and_then(string).unwrap_or(name);
                             let detail = crate::syntax::is_true(keyword(call, "detail"));

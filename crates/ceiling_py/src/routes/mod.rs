@@ -139,16 +139,6 @@ fn imported(value: &Value) -> Option<(&str, &str)> {
     }
 }
 
-/// The last name of a callee: `ratelimit` of `ratelimit(...)`, `limit` of `limiter.limit(...)`.
-fn last_name(expr: &Expr) -> Option<&str> {
-    match expr {
-        Expr::Name(name) => Some(name.id.as_str()),
-        Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
-        Expr::Call(call) => last_name(&call.func),
-        _ => None,
-    }
-}
-
 /// `/api` + `/users`, as a router adds its prefix to its routes.
 fn join(prefix: &str, path: &str) -> String {
     match (prefix.trim_end_matches('/'), path) {
