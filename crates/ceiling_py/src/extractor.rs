@@ -451,17 +451,7 @@ impl<'s> Extractor<'s> {
         // `order.items.all()`: a related manager, which queries whatever the schema says.
         let operation = if manager { ceiling_facts::Operation::ReadMany } else { ceiling_facts::Operation::ReadOne };
         let shape = ceiling_facts::QueryShape::new(ceiling_facts::QueryApi::RecordMethod, relation, operation);
-        let query = Query {
-            span: self.span(inner),
-            receiver: self.name(row.id.as_str()),
-            shape,
-            deferred: false,
-            fallback: self.rarely > 0,
-            guard: None,
-            func: self.functions.last().copied(),
-            iteration,
-            uses: None,
-        };
+        let query = self.query_here(self.span(inner), self.name(row.id.as_str()), shape);
         self.facts.queries.push(query);
     }
 
@@ -491,8 +481,13 @@ impl<'s> Extractor<'s> {
         if receiver.is_unknown() {
             return None;
         }
-        Some(Query {
-            span: self.span(call),
+        Some(self.query_here(self.span(call), receiver, shape))
+    }
+
+    /// A query run at `span`, in the function and loop being walked.
+    fn query_here(&self, span: ceiling_facts::Span, receiver: Value, shape: ceiling_facts::QueryShape) -> Query {
+        Query {
+            span,
             receiver,
             shape,
             deferred: false,
@@ -501,7 +496,7 @@ impl<'s> Extractor<'s> {
             func: self.functions.last().copied(),
             iteration: self.loops.last().copied(),
             uses: None,
-        })
+        }
     }
 
     /// A query of this function and loop.
@@ -512,17 +507,7 @@ impl<'s> Extractor<'s> {
         shape: ceiling_facts::QueryShape,
         deferred: bool,
     ) {
-        let query = Query {
-            span,
-            receiver,
-            shape,
-            deferred,
-            fallback: self.rarely > 0,
-            guard: None,
-            func: self.functions.last().copied(),
-            iteration: self.loops.last().copied(),
-            uses: None,
-        };
+        let query = Query { deferred, ..self.query_here(span, receiver, shape) };
         self.facts.queries.push(query);
     }
 
@@ -541,10 +526,8 @@ impl<'s> Extractor<'s> {
 
     /// Records the query a queryset bound to a name runs where `expr` evaluates it.
     fn run_queryset(&mut self, expr: &Expr) {
-        let Some(Rows { query: Some(mut query), .. }) = self.queryset(expr) else { return };
-        query.func = self.functions.last().copied();
-        query.iteration = self.loops.last().copied();
-        self.facts.queries.push(*query);
+        let Some(Rows { query: Some(query), .. }) = self.queryset(expr) else { return };
+        self.push_query(query.span, query.receiver, query.shape, false);
     }
 
     /// A call that runs a queryset bound to a name: `orders.count()`, `orders.filter(...)
@@ -565,10 +548,7 @@ impl<'s> Extractor<'s> {
         }
         let Some(Rows { query: Some(mut query), .. }) = self.queryset(root) else { return };
         crate::django::refine(&mut query.shape, delta);
-        query.span = self.span(call);
-        query.func = self.functions.last().copied();
-        query.iteration = self.loops.last().copied();
-        self.facts.queries.push(*query);
+        self.push_query(self.span(call), query.receiver, query.shape, false);
     }
 
     /// A SQLAlchemy query run by this expression (`session.execute(stmt)`, `q.all()`), or a row
