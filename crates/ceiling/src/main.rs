@@ -1,14 +1,15 @@
 //! The `ceiling` binary: arguments in, engines wired, exit code out. Engines live in library
-//! crates (`ceiling_scan`, `ceiling_rules`, `ceiling_report`) and do not depend on this one.
+//! crates (`ceiling_scan`, `ceiling_db`, `ceiling_rules`, `ceiling_report`) and do not depend on this one.
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
+use ceiling_db::{DbOptions, audit};
 use ceiling_report::{
-    SkippedFile, Summary, render_human, render_json, render_routes_human, render_routes_json, render_schema_human,
-    render_schema_json,
+    DbSummary, SkippedFile, Summary, render_db_human, render_db_json, render_human, render_json, render_routes_human,
+    render_routes_json, render_schema_human, render_schema_json,
 };
 use ceiling_rules::Severity;
 use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, write_migration};
@@ -38,6 +39,32 @@ enum Command {
     /// Supabase functions, Django and DRF, FastAPI, Flask): method, full path, handler, and the rate limiter that
     /// covers each.
     Routes(SchemaArgs),
+    /// Audit a live PostgreSQL database, read-only: unindexed foreign keys, unused and duplicate
+    /// indexes, tables without primary keys, row-level security, and more.
+    Db(DbArgs),
+}
+
+#[derive(clap::Args)]
+struct DbArgs {
+    /// The connection URL (`postgres://user:password@host:5432/db?sslmode=require`); defaults to
+    /// the DATABASE_URL environment variable. Never printed.
+    #[arg(long)]
+    url: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Exit with 1 when a finding has at least this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    /// Colour the human output: auto, always, never.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Each statement's time limit, in seconds.
+    #[arg(long, default_value_t = 5.0)]
+    statement_timeout: f64,
+    /// Usage statistics younger than this many days are too young to call an index unused.
+    #[arg(long, default_value_t = 7.0)]
+    min_stats_age: f64,
 }
 
 #[derive(clap::Args)]
@@ -107,7 +134,73 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(&args),
         Command::Schema(args) => run_schema(&args),
         Command::Routes(args) => run_routes(&args),
+        Command::Db(args) => run_db(args),
     }
+}
+
+fn run_db(args: DbArgs) -> ExitCode {
+    let Some(url) = args.url.or_else(|| std::env::var("DATABASE_URL").ok()).filter(|url| !url.trim().is_empty()) else {
+        eprintln!("ceiling: no database to read: pass --url or set DATABASE_URL");
+        return ExitCode::from(2);
+    };
+    let seconds = |value: f64| std::time::Duration::from_secs_f64(value.max(0.0));
+    let options = DbOptions {
+        statement_timeout: seconds(args.statement_timeout),
+        min_stats_age: seconds(args.min_stats_age * 86_400.0),
+        ..DbOptions::new(url)
+    };
+    let started = std::time::Instant::now();
+    let audit = match audit(&options) {
+        Ok(audit) => audit,
+        Err(error) => {
+            eprintln!("ceiling: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let summary = DbSummary {
+        target: audit.target.clone(),
+        server_version: audit.catalog.server.version.clone(),
+        tables: audit.catalog.tables.len(),
+        indexes: audit.catalog.indexes.len(),
+        foreign_keys: audit.catalog.foreign_keys.len(),
+        notes: audit.notes.clone(),
+        elapsed: Some(started.elapsed()),
+    };
+    let output = match args.format {
+        Format::Json => render_db_json(&audit.findings, &summary),
+        Format::Human => render_db_human(&audit.findings, &summary, use_color(args.color)),
+    };
+    if !print(&output) {
+        return ExitCode::from(2);
+    }
+    exit_code(&audit.findings, args.fail_on)
+}
+
+fn use_color(color: Color) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// Writes the report; false when stdout is gone (`ceiling scan | head`), which is not an error of
+/// the run but still ends it.
+fn print(output: &str) -> bool {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()).is_ok()
+}
+
+/// 1 when a finding reaches `--fail-on`, else 0.
+fn exit_code(findings: &[ceiling_rules::Finding], fail_on: FailOn) -> ExitCode {
+    let threshold = match fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let failed = threshold.is_some_and(|threshold| findings.iter().any(|f| f.severity >= threshold));
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
 fn run_schema(args: &SchemaArgs) -> ExitCode {
@@ -136,9 +229,7 @@ fn print_project_view(args: &SchemaArgs, render: impl Fn(&ScanResult, Format) ->
             return ExitCode::from(2);
         }
     };
-    let output = render(&result, args.format);
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+    if !print(&render(&result, args.format)) {
         return ExitCode::from(2);
     }
     ExitCode::SUCCESS
@@ -158,34 +249,21 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     let output = match args.format {
         Format::Json => render_json(&result.findings, &summary),
         Format::Human => {
-            let color = match args.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            };
             let root = result.root.clone();
             let sources = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
-            render_human(&result.findings, &summary, &sources, color)
+            render_human(&result.findings, &summary, &sources, use_color(args.color))
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    if stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()).is_err() {
-        // A closed pipe (`ceiling scan | head`) is not an error of the scan.
+    if !print(&output) {
         return ExitCode::from(2);
     }
     if args.fix_indexes && !fix_indexes(&result, args.dry_run) {
         return ExitCode::from(2);
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let failed = threshold.is_some_and(|threshold| result.findings.iter().any(|f| f.severity >= threshold));
+    let code = exit_code(&result.findings, args.fail_on);
     // The process ends here: freeing every fact one by one would cost a twentieth of the scan.
     std::mem::forget(result);
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    code
 }
 
 /// Writes (or with `dry_run` prints) the migration of the proposed indexes; false when writing failed.

@@ -8,6 +8,7 @@
 //!
 //! This crate knows no parser, no file system walking and no rule.
 
+pub mod catalog;
 mod facts;
 mod lines;
 pub mod outbound;

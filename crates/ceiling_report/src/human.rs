@@ -4,12 +4,19 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use ceiling_rules::{Finding, Severity};
 
 use crate::{SourceLoader, Summary, count};
 
 pub fn render_human(findings: &[Finding], summary: &Summary, sources: SourceLoader<'_>, color: bool) -> String {
+    let mut out = render_findings(findings, sources, color);
+    out.push_str(&summary_line(findings, summary));
+    out
+}
+
+/// Every finding as a diagnostic, each followed by a blank line.
+pub(crate) fn render_findings(findings: &[Finding], sources: SourceLoader<'_>, color: bool) -> String {
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let mut out = String::new();
     let mut cache: BTreeMap<String, Option<String>> = BTreeMap::new();
@@ -35,10 +42,10 @@ pub fn render_human(findings: &[Finding], summary: &Summary, sources: SourceLoad
             continue;
         }
         let members: Vec<usize> = match &finding.index {
-            Some(index) => (at..findings.len())
+            Some(index) if finding.object.is_none() => (at..findings.len())
                 .filter(|&other| findings[other].index.as_ref().is_some_and(|o| o.name == index.name))
                 .collect(),
-            None => vec![at],
+            _ => vec![at],
         };
         for &member in &members {
             shown[member] = true;
@@ -49,7 +56,6 @@ pub fn render_human(findings: &[Finding], summary: &Summary, sources: SourceLoad
         };
         let _ = writeln!(out, "{}\n", renderer.render(&groups));
     }
-    out.push_str(&summary_line(findings, summary));
     out
 }
 
@@ -63,6 +69,10 @@ fn level(severity: Severity) -> Level<'static> {
 
 fn report<'s>(finding: &'s Finding, sources: &'s BTreeMap<String, Option<String>>) -> Vec<Group<'s>> {
     let mut group = Group::with_title(level(finding.severity).primary_title(finding.message.as_str()).id(finding.rule));
+    // A database object stands where code findings show their file.
+    if let Some(object) = &finding.object {
+        group = group.element(Origin::path(format!("{} {}", object.kind.as_str(), object.name)));
+    }
     // The finding's own file first, then each other file of the chain in the order it is reached.
     let mut files: Vec<&str> = vec![finding.file.as_str()];
     for link in &finding.chain {
@@ -173,6 +183,13 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
         let _ = write!(line, "; {} suppressed by ceiling-ignore", summary.suppressed);
     }
     line.push_str(".\n");
+    line.push_str(&findings_line(findings));
+    line
+}
+
+/// `Found 3 findings: 1 error, 2 warnings.`, or `No findings.`
+pub(crate) fn findings_line(findings: &[Finding]) -> String {
+    let mut line = String::new();
     if findings.is_empty() {
         line.push_str("No findings.\n");
     } else {

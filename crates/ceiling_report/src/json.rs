@@ -18,9 +18,13 @@ struct Report<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool {
+pub(crate) struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+impl Tool {
+    pub(crate) const CEILING: Tool = Tool { name: "ceiling", version: env!("CARGO_PKG_VERSION") };
 }
 
 #[derive(Serialize)]
@@ -36,13 +40,19 @@ struct JsonSummary {
 }
 
 #[derive(Serialize)]
-struct JsonFinding<'a> {
+pub(crate) struct JsonFinding<'a> {
     rule: &'a str,
     family: ceiling_rules::Family,
     severity: Severity,
-    file: &'a str,
-    line: u32,
-    column: u32,
+    /// Code findings: where. Database findings have `object` instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<&'a ceiling_rules::DbObject>,
     message: &'a str,
     chain: Vec<JsonLink<'a>>,
     why: &'a str,
@@ -60,10 +70,32 @@ struct JsonLink<'a> {
     note: &'a str,
 }
 
+pub(crate) fn json_finding(finding: &Finding) -> JsonFinding<'_> {
+    let code = finding.object.is_none();
+    JsonFinding {
+        rule: finding.rule,
+        family: finding.family,
+        severity: finding.severity,
+        file: code.then_some(finding.file.as_str()),
+        line: code.then_some(finding.span.line),
+        column: code.then_some(finding.span.col),
+        object: finding.object.as_ref(),
+        message: &finding.message,
+        chain: finding
+            .chain
+            .iter()
+            .map(|link| JsonLink { file: &link.file, line: link.span.line, column: link.span.col, note: &link.note })
+            .collect(),
+        why: &finding.why,
+        fix: &finding.fix,
+        index: finding.index.as_ref(),
+    }
+}
+
 pub fn render_json(findings: &[Finding], summary: &Summary) -> String {
     let report = Report {
         version: JSON_SCHEMA_VERSION,
-        tool: Tool { name: "ceiling", version: env!("CARGO_PKG_VERSION") },
+        tool: Tool::CEILING,
         summary: JsonSummary {
             files_scanned: summary.files_scanned,
             lines_scanned: summary.lines_scanned,
@@ -74,31 +106,7 @@ pub fn render_json(findings: &[Finding], summary: &Summary) -> String {
             warnings: count(findings, Severity::Warning),
             infos: count(findings, Severity::Info),
         },
-        findings: findings
-            .iter()
-            .map(|finding| JsonFinding {
-                rule: finding.rule,
-                family: finding.family,
-                severity: finding.severity,
-                file: &finding.file,
-                line: finding.span.line,
-                column: finding.span.col,
-                message: &finding.message,
-                chain: finding
-                    .chain
-                    .iter()
-                    .map(|link| JsonLink {
-                        file: &link.file,
-                        line: link.span.line,
-                        column: link.span.col,
-                        note: &link.note,
-                    })
-                    .collect(),
-                why: &finding.why,
-                fix: &finding.fix,
-                index: finding.index.as_ref(),
-            })
-            .collect(),
+        findings: findings.iter().map(json_finding).collect(),
         skipped: &summary.skipped,
     };
     let mut text = serde_json::to_string_pretty(&report).expect("the report serialises");

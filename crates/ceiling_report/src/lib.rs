@@ -3,6 +3,7 @@
 //! Every ceiling command reports [`Finding`]s and a [`Summary`]; this crate knows nothing of
 //! how they were found.
 
+mod db;
 mod human;
 mod json;
 mod routes;
@@ -10,6 +11,7 @@ mod schema;
 
 use ceiling_rules::{Finding, Severity};
 
+pub use db::{DbSummary, render_db_human, render_db_json};
 pub use human::render_human;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use routes::{render_routes_human, render_routes_json};

@@ -74,6 +74,48 @@ pub struct Finding {
     /// mask them.
     #[serde(skip)]
     pub redact: Vec<Span>,
+    /// For findings of a live database (`ceiling db`): the object, in place of `file` and `span`,
+    /// which are empty.
+    pub object: Option<DbObject>,
+}
+
+/// An object of a live database that a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct DbObject {
+    pub kind: ObjectKind,
+    /// Qualified as the database spells it: `public.posts`, `public.posts_author_id_idx`; for a
+    /// policy, `public.posts: owners read`.
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ObjectKind {
+    Database,
+    Table,
+    View,
+    Index,
+    Constraint,
+    Policy,
+    Function,
+    Extension,
+    Statement,
+}
+
+impl ObjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Database => "database",
+            ObjectKind::Table => "table",
+            ObjectKind::View => "view",
+            ObjectKind::Index => "index",
+            ObjectKind::Constraint => "constraint",
+            ObjectKind::Policy => "policy",
+            ObjectKind::Function => "function",
+            ObjectKind::Extension => "extension",
+            ObjectKind::Statement => "statement",
+        }
+    }
 }
 
 /// An index to create, with the statement that creates it and the line that declares it in the

@@ -1,4 +1,5 @@
-//! ceiling's rules: each reads the project model and reports findings.
+//! ceiling's rules: each reads the project model, a live database's catalog, or both, and reports
+//! findings.
 //!
 //! One rule, one file, under `src/rules/<family>/<rule_id>.rs`, holding a `pub static RULE: Rule`
 //! with its metadata, its documentation and its check. The registry is generated from those files
@@ -14,9 +15,10 @@ mod serializers;
 mod tables;
 mod webhooks;
 
-pub use finding::{ChainLink, Declaration, Family, Finding, Severity, SuggestedIndex};
+pub use finding::{ChainLink, DbObject, Declaration, Family, Finding, ObjectKind, Severity, SuggestedIndex};
 
 use ceiling_facts::Project;
+use ceiling_facts::catalog::Catalog;
 
 /// A rule: what it is, what it says to users, and its check.
 pub struct Rule {
@@ -29,7 +31,43 @@ pub struct Rule {
     /// One line: what the rule finds.
     pub summary: &'static str,
     pub docs: Docs,
-    pub check: fn(&Project, &mut Vec<Finding>),
+    /// The Supabase advisor (supabase/splinter) lint this rule matches, for rules of the live
+    /// database: `0001_unindexed_foreign_keys`.
+    pub splinter: Option<&'static str>,
+    pub check: Check,
+}
+
+/// What a rule reads: the code (`ceiling scan`), a live database (`ceiling db`), or both, when
+/// one problem shows in each (an unindexed foreign key is in the schema files and in the catalog).
+pub enum Check {
+    Code(fn(&Project, &mut Vec<Finding>)),
+    Database(fn(&Catalog, &mut Vec<Finding>)),
+    Both { code: fn(&Project, &mut Vec<Finding>), database: fn(&Catalog, &mut Vec<Finding>) },
+}
+
+impl Check {
+    fn code(&self) -> Option<fn(&Project, &mut Vec<Finding>)> {
+        match *self {
+            Check::Code(check) | Check::Both { code: check, .. } => Some(check),
+            Check::Database(_) => None,
+        }
+    }
+
+    fn database(&self) -> Option<fn(&Catalog, &mut Vec<Finding>)> {
+        match *self {
+            Check::Database(check) | Check::Both { database: check, .. } => Some(check),
+            Check::Code(_) => None,
+        }
+    }
+
+    /// `code`, `database` or `code, database`: where the rule looks, for its docs.
+    pub fn sources(&self) -> &'static str {
+        match self {
+            Check::Code(_) => "code",
+            Check::Database(_) => "database",
+            Check::Both { .. } => "code, database",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -73,20 +111,40 @@ impl Rule {
             fix,
             index: None,
             redact: Vec::new(),
+            object: None,
+        }
+    }
+
+    /// A finding of this rule on an object of a live database.
+    pub fn db_finding(&self, object: DbObject, message: String, why: String, fix: String) -> Finding {
+        Finding {
+            object: Some(object),
+            ..self.finding(String::new(), ceiling_facts::Span::default(), message, why, fix)
         }
     }
 }
 
 include!(concat!(env!("OUT_DIR"), "/registry.rs"));
 
-/// Runs every rule over the project and returns the findings, sorted by place.
+/// Runs every rule of the code over the project and returns the findings, sorted by place.
 pub fn check(project: &Project) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for rule in RULES {
-        (rule.check)(project, &mut findings);
+    for check in RULES.iter().filter_map(|rule| rule.check.code()) {
+        check(project, &mut findings);
     }
     findings.sort_by(|a, b| (&a.file, a.span.start, a.rule).cmp(&(&b.file, b.span.start, b.rule)));
     findings.dedup_by(|a, b| a.rule == b.rule && a.file == b.file && a.span == b.span);
+    findings
+}
+
+/// Runs every rule of the live database over its catalog and returns the findings, sorted by
+/// object.
+pub fn check_catalog(catalog: &Catalog) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for check in RULES.iter().filter_map(|rule| rule.check.database()) {
+        check(catalog, &mut findings);
+    }
+    findings.sort_by(|a, b| (&a.object, a.rule, &a.message).cmp(&(&b.object, b.rule, &b.message)));
     findings
 }
 

@@ -277,5 +277,6 @@ pub fn finding(rule: &Rule, project: &Project, found: PerElement, message: Strin
         fix,
         index: None,
         redact: Vec::new(),
+        object: None,
     }
 }

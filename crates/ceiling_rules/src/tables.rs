@@ -205,6 +205,20 @@ pub fn fix_text(index: &SuggestedIndex) -> String {
 }
 
 /// `{table}_{columns}_idx`, as Prisma names indexes, cut to PostgreSQL's 63 bytes.
+/// The index for `columns` of a live database's table: no schema file declares it, so the fix is
+/// the statement alone.
+pub fn suggest_live(schema: &str, table: &str, columns: &[String]) -> SuggestedIndex {
+    let name = index_name(table, columns);
+    let sql = format!(
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS {} ON {}.{} ({});",
+        quote(&name),
+        quote(schema),
+        quote(table),
+        columns.iter().map(|name| quote(name)).collect::<Vec<_>>().join(", ")
+    );
+    SuggestedIndex { table: table.to_owned(), columns: columns.to_vec(), name, sql, declaration: None }
+}
+
 fn index_name(table: &str, columns: &[String]) -> String {
     let mut name = format!("{table}_{}_idx", columns.join("_"));
     if name.len() > 63 {

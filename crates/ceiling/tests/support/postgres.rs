@@ -61,11 +61,18 @@ pub struct TempPostgres {
     log: PathBuf,
     /// Whether `pg_ctl start` was called, so that `Drop` has something to stop.
     started: bool,
+    /// Server settings given at start (`-c name=value`).
+    settings: Vec<(String, String)>,
 }
 
 impl TempPostgres {
     /// Initialise and start a server; `Err` carries the failing tool's output and the log's tail.
     pub fn start() -> Result<TempPostgres, String> {
+        TempPostgres::start_with(&[])
+    }
+
+    /// Start with server settings, such as `("shared_preload_libraries", "pg_stat_statements")`.
+    pub fn start_with(settings: &[(&str, &str)]) -> Result<TempPostgres, String> {
         let bin = find_bindir().ok_or_else(|| {
             format!(
                 "{NOT_INSTALLED}: no initdb and pg_ctl found via `pg_config --bindir`, \
@@ -100,7 +107,8 @@ impl TempPostgres {
             check("chown", &output)?;
         }
 
-        let mut server = TempPostgres { dir, port: 0, bin, user, data, socket, log, started: false };
+        let settings = settings.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+        let mut server = TempPostgres { dir, port: 0, bin, user, data, socket, log, started: false, settings };
         server.initdb()?;
         server.start_server()?;
         Ok(server)
@@ -108,7 +116,12 @@ impl TempPostgres {
 
     /// `postgres://ceiling@127.0.0.1:<port>/postgres`
     pub fn url(&self) -> String {
-        format!("postgres://{SUPERUSER}@127.0.0.1:{}/postgres", self.port)
+        self.url_of("postgres")
+    }
+
+    /// The URL of another database of this server.
+    pub fn url_of(&self, database: &str) -> String {
+        format!("postgres://{SUPERUSER}@127.0.0.1:{}/{database}", self.port)
     }
 
     pub fn port(&self) -> u16 {
@@ -118,14 +131,24 @@ impl TempPostgres {
     /// Run an SQL file with psql, statement by statement and outside a transaction (as
     /// `CREATE INDEX CONCURRENTLY` needs), stopping at the first error. Ok(stdout) or Err(stderr).
     pub fn psql_file(&self, path: &Path) -> Result<String, String> {
-        self.run_psql(|command| {
+        self.psql_file_in("postgres", path)
+    }
+
+    /// `psql_file` in another database of this server.
+    pub fn psql_file_in(&self, database: &str, path: &Path) -> Result<String, String> {
+        self.run_psql(database, |command| {
             command.arg("-f").arg(path);
         })
     }
 
     /// Run SQL text with `psql -At -c`; Ok(stdout: tuples only, unaligned, `|` between columns).
     pub fn psql(&self, sql: &str) -> Result<String, String> {
-        self.run_psql(|command| {
+        self.psql_in("postgres", sql)
+    }
+
+    /// `psql` in another database of this server.
+    pub fn psql_in(&self, database: &str, sql: &str) -> Result<String, String> {
+        self.run_psql(database, |command| {
             command.arg("-At").arg("-c").arg(sql);
         })
     }
@@ -137,11 +160,11 @@ impl TempPostgres {
         lines[lines.len().saturating_sub(LOG_TAIL_LINES)..].join("\n")
     }
 
-    fn run_psql(&self, add_args: impl FnOnce(&mut Command)) -> Result<String, String> {
+    fn run_psql(&self, database: &str, add_args: impl FnOnce(&mut Command)) -> Result<String, String> {
         let psql = self.bin.join("psql");
         let mut command = Command::new(if psql.is_file() { psql } else { PathBuf::from("psql") });
         command.args(["-v", "ON_ERROR_STOP=1", "-X", "-q", "-h", "127.0.0.1", "-p"]);
-        command.arg(self.port.to_string()).args(["-U", SUPERUSER, "-d", "postgres"]);
+        command.arg(self.port.to_string()).args(["-U", SUPERUSER, "-d", database]);
         add_args(&mut command);
         clear_foreign_env(&mut command).env("PGCONNECT_TIMEOUT", "10");
         let output = command.output().map_err(|err| format!("cannot run psql: {err}"))?;
@@ -187,7 +210,10 @@ impl TempPostgres {
             attempt += 1;
             let port = free_port()?;
             // pg_ctl hands these to a shell, hence the quotes around the socket dir.
-            let options = format!("-F -p {port} -k '{}' -c listen_addresses=127.0.0.1", self.socket.display());
+            let mut options = format!("-F -p {port} -k '{}' -c listen_addresses=127.0.0.1", self.socket.display());
+            for (name, value) in &self.settings {
+                options.push_str(&format!(" -c {name}={value}"));
+            }
             self.started = true;
             let output = self
                 .tool("pg_ctl")
@@ -249,7 +275,12 @@ impl Drop for TempPostgres {
 /// A server for a test, or `None` (after saying why) when PostgreSQL is not installed and
 /// `CEILING_SKIP_POSTGRES=1` allows skipping. Every other failure panics: CI proves the real thing.
 pub fn start_or_skip(test: &str) -> Option<TempPostgres> {
-    match TempPostgres::start() {
+    start_with_or_skip(test, &[])
+}
+
+/// `start_or_skip` with server settings.
+pub fn start_with_or_skip(test: &str, settings: &[(&str, &str)]) -> Option<TempPostgres> {
+    match TempPostgres::start_with(settings) {
         Ok(server) => Some(server),
         Err(err) if err.starts_with(NOT_INSTALLED) && std::env::var(SKIP_ENV).is_ok_and(|value| value == "1") => {
             println!("skipping {test}: {err}");

@@ -3,7 +3,7 @@
 
 use ceiling_facts::{FileRole, Framework, Project, RouteRow, in_package};
 
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "auth-no-rate-limit",
@@ -39,7 +39,8 @@ takes the route.",
             "Tests, scripts and generated files.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 /// Path segments and handler names of credential and account flows, lower case, with `-`

@@ -4,7 +4,7 @@
 use ceiling_facts::{FileId, FileRole, FnRef, Framework, Project, Resolved, Span, Timer, TimerKind, Value};
 
 use crate::loops::describe;
-use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
+use crate::{ChainLink, Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "client-polling",
@@ -41,7 +41,8 @@ server-sent events, a WebSocket, Supabase Realtime.",
             "Tests, scripts and generated files.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 /// Below this period a timer that polls every open tab fires.

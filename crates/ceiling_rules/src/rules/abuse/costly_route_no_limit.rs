@@ -4,7 +4,7 @@
 use ceiling_facts::{FileRole, Project, in_package};
 
 use crate::outbound::PAID_APIS;
-use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
+use crate::{ChainLink, Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "costly-route-no-limit",
@@ -36,7 +36,8 @@ and set a spending cap with the provider.",
             "Tests, scripts and generated files.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

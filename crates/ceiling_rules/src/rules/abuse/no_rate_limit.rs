@@ -2,7 +2,7 @@
 
 use ceiling_facts::{FileRole, LIMITER_PACKAGES, Project, in_package};
 
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "no-rate-limit",
@@ -32,7 +32,8 @@ Per-route limits on the sensitive routes come first (`auth-no-rate-limit`, \
             "Apps with only reads; tests, scripts and generated files.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

@@ -2,7 +2,7 @@
 
 use ceiling_facts::{FileRole, Project, Span};
 
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "secret-fallback",
@@ -43,7 +43,8 @@ return jwt.sign({ sub: userId }, secret);\n}\n```",
             "Names that are not secrets (`PORT`, `DATABASE_URL`), public ones (`NEXT_PUBLIC_*`, `VITE_*`) and settings about a secret (`JWT_EXPIRES_IN`, `SESSION_COOKIE_NAME`, `GOOGLE_CLIENT_ID`).",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 /// Words that make a variable a secret.
@@ -218,6 +219,7 @@ fn finding(path: &str, span: Span, fallback: Span, secrets: &[(&str, Kind)]) -> 
         ),
         index: None,
         redact: vec![fallback],
+        object: None,
     }
 }
 

@@ -4,7 +4,7 @@
 use ceiling_facts::{Policy, PolicyCommand, Project, SchemaSource, Table};
 
 use crate::tables::span_of;
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "supabase-rls-disabled",
@@ -47,7 +47,8 @@ server writes needs no write policy at all.",
             "A policy a later migration drops (`DROP POLICY`) or narrows (`ALTER POLICY ... USING (...)`); a policy sqlparser cannot read is not guessed at.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

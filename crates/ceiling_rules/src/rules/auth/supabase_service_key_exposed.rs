@@ -3,7 +3,7 @@
 
 use ceiling_facts::{FileRole, Project, SecretKind};
 
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "supabase-service-key-exposed",
@@ -34,7 +34,8 @@ in every bundle already served.",
             "Tests, scripts and generated files.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 /// Prefixes that make a framework inline a variable into the browser bundle.
@@ -93,6 +94,7 @@ already served."
             let SecretKind::SupabaseServiceRole = secret.kind;
             findings.push(Finding {
                 redact: vec![secret.span],
+                object: None,
                 ..RULE.finding(
                     facts.path.clone(),
                     secret.span,

@@ -3,7 +3,7 @@
 use ceiling_facts::{Operation, Project, RowsUseKind};
 
 use crate::tables::{scoped, table_queries};
-use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
+use crate::{ChainLink, Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "app-side-filter",
@@ -32,7 +32,8 @@ request, and the memory and latency grow with the table.",
             "Tables the schema does not declare, tests, scripts, seeds and migrations.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

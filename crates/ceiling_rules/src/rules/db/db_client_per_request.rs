@@ -4,7 +4,7 @@
 use ceiling_facts::{FileRole, ImportedName, Project, Value, in_package};
 
 use crate::outbound::PerRequest;
-use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
+use crate::{ChainLink, Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "db-client-per-request",
@@ -38,7 +38,8 @@ Supavisor, Neon's pooled URL, Prisma Accelerate) with a module-level client.",
             "Tests, scripts and generated files.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 /// Constructors and factories of clients that hold database connections: `(package, export,

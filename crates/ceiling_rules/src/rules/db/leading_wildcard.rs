@@ -4,7 +4,7 @@
 use ceiling_facts::{FilterOp, Project};
 
 use crate::tables::{indexable_columns, is_lookup, quote, table_queries, written_tables};
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "leading-wildcard",
@@ -37,7 +37,8 @@ search (`to_tsvector`, a GIN index, Prisma `search`). When users only need prefi
             "Lookup tables (filled by the migrations, never written by the app), tables the schema does not declare, tests and scripts.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

@@ -3,7 +3,7 @@
 use ceiling_facts::{Orm, Project, ReachKind};
 
 use crate::loops::{Handful, finding, per_element_queries, with_article};
-use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
+use crate::{ChainLink, Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "n-plus-one",
@@ -47,7 +47,8 @@ resolvers, batch with DataLoader.",
             "Test files are not scanned; seeds and scripts are reported as `info`, not as request-path warnings.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 /// A read per row of a list capped by a literal (`take: 30`) is a fixed number of queries, not one

@@ -3,7 +3,7 @@
 use ceiling_facts::{Operation, Orm, Project};
 
 use crate::tables::{is_lookup, table_queries, written_tables};
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "offset-pagination",
@@ -31,7 +31,8 @@ Drizzle/Kysely/Knex: `where(gt(t.id, lastId)).orderBy(t.id).limit(n)`; supabase-
             "Reported as `info`: offset paging is fine for the first pages of a small list; it is a ceiling, not a bug.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

@@ -3,7 +3,7 @@
 use ceiling_facts::{Operation, Orm, Project, ReachKind};
 
 use crate::loops::{Handful, finding, per_element_queries, with_article};
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "query-in-loop-write",
@@ -36,7 +36,8 @@ values, one `UPDATE ... FROM (VALUES ...)` statement or at least one transaction
             "Test files are not scanned; seeds and scripts are reported as `info`.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 /// A job that writes back the at most 50 rows it picked (`take: 50`) is bounded work per run.

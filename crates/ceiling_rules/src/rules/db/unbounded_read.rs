@@ -3,7 +3,7 @@
 use ceiling_facts::{Operation, Orm, Project, RowsUseKind};
 
 use crate::tables::{scoped, table_queries, written_tables};
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "unbounded-read",
@@ -33,7 +33,8 @@ owner (`where: { teamId }`). When every row is needed (an export, a job), stream
             "Tables the app never writes to (lookup tables, tables filled by another service), tables the schema does not declare, tests, scripts, seeds and migrations.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

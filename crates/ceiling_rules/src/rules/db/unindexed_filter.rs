@@ -3,7 +3,7 @@
 use ceiling_facts::{Operation, Project};
 
 use crate::tables::{column_list, fix_text, indexable_columns, is_lookup, suggest, table_queries, written_tables};
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "unindexed-filter",
@@ -37,7 +37,8 @@ column): a Prisma `@@index([...])`, a Drizzle `index().on(...)`, or the migratio
             "Only app code: tests, scripts, seeds and migrations are not judged.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

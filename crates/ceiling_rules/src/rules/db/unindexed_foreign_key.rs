@@ -3,8 +3,10 @@
 use ceiling_facts::{Operation, Project};
 use rustc_hash::FxHashSet;
 
-use crate::tables::{column_list, fix_text, indexable_columns, span_of, suggest, table_queries};
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use ceiling_facts::catalog::Catalog;
+
+use crate::tables::{column_list, fix_text, indexable_columns, span_of, suggest, suggest_live, table_queries};
+use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "unindexed-foreign-key",
@@ -32,10 +34,53 @@ migration in the finding. `ceiling scan --fix-indexes` writes it.",
             "Audit stamps (`createdBy`, `updated_by`, `creatorId`, `deletedBy`) that no query filters on: written once, looked up only when a user is deleted.",
             "Tables the app's code never reads, writes or loads as a relation, and whose parents it never deletes (legacy tables, tables moved out of use, seed-only data): their keys cost nothing today.",
             "Reported as `warning` when a query of the app filters on the key with no index serving it, `info` otherwise (joins, includes and cascades still scan).",
+            "In a live database (`ceiling db`): only valid btree indexes count, in any column order (a composite primary key covers its leading column, unlike splinter before its fix of issue #90); a partial index counts only when its predicate is `key IS NOT NULL`; partitions are reported through their parent; extension-owned tables are skipped; `warning` from 10,000 estimated rows, `info` below.",
         ],
     },
-    check,
+    splinter: Some("0001_unindexed_foreign_keys"),
+    check: Check::Both { code: check, database: check_database },
 };
+
+/// Child tables of this many estimated rows or more make the finding a warning in a live database.
+const LARGE_TABLE_ROWS: f64 = 10_000.0;
+
+/// The live database's foreign keys, against its real indexes.
+fn check_database(catalog: &Catalog, findings: &mut Vec<Finding>) {
+    for key in &catalog.foreign_keys {
+        let Some(table) = catalog.table(key.table_oid) else { continue };
+        // A partition repeats its parent's key and index: the parent is reported once. Objects of an
+        // extension are not the app's to change.
+        if table.is_partition || table.from_extension || key.columns.is_empty() {
+            continue;
+        }
+        if catalog.indexes_of(table.oid).any(|index| catalog.serves_key(index, &key.columns)) {
+            continue;
+        }
+        let columns = catalog.column_names(table.oid, &key.columns);
+        let large = table.estimated_rows >= LARGE_TABLE_ROWS;
+        let index = suggest_live(&table.schema, &table.name, &columns);
+        let fix = format!("Create the index without locking writes: `{}`", index.sql);
+        findings.push(Finding {
+            severity: if large { Severity::Warning } else { Severity::Info },
+            index: Some(index),
+            ..RULE.db_finding(
+                DbObject { kind: ObjectKind::Constraint, name: format!("{}: {}", table.qualified(), key.name) },
+                format!(
+                    "foreign key `{}` of `{}`.{} → `{}` has no index ({} rows estimated)",
+                    key.name,
+                    table.qualified(),
+                    column_list(&columns),
+                    catalog.table_name(key.referenced_oid),
+                    table.estimated_rows.max(0.0) as i64,
+                ),
+                "PostgreSQL does not index the referencing side of a foreign key: every join from the \
+parent and every delete or key update of a parent scans this whole table, under a lock."
+                    .to_owned(),
+                fix,
+            )
+        });
+    }
+}
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     let queries = table_queries(project);

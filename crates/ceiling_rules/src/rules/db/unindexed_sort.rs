@@ -4,7 +4,7 @@
 use ceiling_facts::{Operation, Project};
 
 use crate::tables::{fix_text, indexable_columns, is_lookup, suggest, table_queries, written_tables};
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "unindexed-sort",
@@ -30,7 +30,8 @@ migration in the finding): PostgreSQL scans an index in either direction, so one
             "Sorts without a limit read every row anyway (`unbounded-read` judges those), sorts on relations or unknown columns, lookup tables, tests and scripts.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

@@ -4,7 +4,7 @@
 use ceiling_facts::{FileFacts, FileId, FileRole, Iteration, Over, Project, RetryWait, Span, Target};
 
 use crate::outbound::{owners, remote_call_by, remote_sdk, third_party_host, within};
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "outbound-no-backoff",
@@ -41,7 +41,8 @@ work and send it at the rate the provider allows.",
             "Tests, scripts and generated files.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 /// Hosts whose rate limit is shared by every user of the app, because the app calls them with its

@@ -4,7 +4,7 @@
 use ceiling_facts::{FileRole, Project};
 
 use crate::outbound::{PerRequest, third_party_host};
-use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
+use crate::{ChainLink, Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "outbound-no-timeout",
@@ -35,7 +35,8 @@ quickly when it fires: a cached value, a 503, a retry later.",
             "Tests, scripts and generated files.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

@@ -4,7 +4,7 @@
 use ceiling_facts::{CollectionOrigin, FileRole, Project};
 
 use crate::outbound::{from_any, remote_call_by, remote_sdk, third_party_host, within};
-use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
+use crate::{ChainLink, Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "unbounded-fanout",
@@ -37,7 +37,8 @@ entered around each call, or send in batches; for large lists, use the provider'
             "Tests, scripts and generated files.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 /// Packages that cap how many promises run at once.

@@ -5,7 +5,7 @@ use ceiling_facts::{ChainStep, FileId, FileRole, FnRef, Project, ReachKind, Reso
 
 use crate::loops::describe;
 use crate::outbound::{from_any, owners};
-use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
+use crate::{ChainLink, Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "job-overlap",
@@ -47,7 +47,8 @@ after each run ends.",
             "Tests, scripts and generated files.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 /// Schedules this slow or slower are left alone.

@@ -4,7 +4,7 @@
 use ceiling_facts::{Operation, Project};
 
 use crate::webhooks::{DEPTH, receivers};
-use crate::{ChainLink, Docs, Family, Finding, Rule, Severity, Status};
+use crate::{ChainLink, Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "webhook-no-idempotency",
@@ -35,7 +35,8 @@ NOTHING` (skip when nothing was inserted), or an `upsert` keyed by the provider'
             "A create into a table the handler also reads: a find-or-create, or rows skipped when their hash or key already exists, deduplicate by content.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

@@ -3,7 +3,7 @@
 use ceiling_facts::Project;
 
 use crate::webhooks::{receivers, verified};
-use crate::{Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "webhook-unverified",
@@ -35,7 +35,8 @@ body compared with `crypto.timingSafeEqual`. Reject with 400 when it fails.",
             "Tests, scripts and generated files.",
         ],
     },
-    check,
+    splinter: None,
+    check: Check::Code(check),
 };
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {

@@ -1,0 +1,151 @@
+//! Runs every database fixture under `crates/ceiling_rules/fixtures/<rule-id>/db/{fire,pass}/*.sql`
+//! against a real PostgreSQL.
+//!
+//! One server serves the whole run (with `pg_stat_statements` preloaded and autovacuum off, so
+//! that statistics hold still); each case gets a fresh database, runs its script with `psql`
+//! (schema, rows, a workload), and is then audited by `ceiling_db::audit`. A script documents
+//! itself: `-- expect: <rule-id> <object>` lines name each finding expected, by the object it is
+//! about (`public.posts`, `public.posts: posts_author_id_fkey`).
+//!
+//! A `-- audit-as: <role>` line runs the audit as that role (which the script creates) instead of
+//! the superuser, and `case_DATABASE` in an expected object stands for the case's database.
+//!
+//! Compared are the findings of the case's own rule and of every rule its markers name: a case of
+//! `unused-index` need not mark the `no-primary-key` of a helper table. A `fire` case expects its
+//! rule at least once; a `pass` case never does.
+
+#[path = "../../ceiling/tests/support/mod.rs"]
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ceiling_db::{DbOptions, audit};
+use support::postgres::{TempPostgres, start_with_or_skip};
+
+/// Settings of the fixture server: `pg_stat_statements` for the workload rules, and no
+/// autovacuum or background analyze to move statistics under a test.
+pub const SETTINGS: &[(&str, &str)] = &[
+    ("shared_preload_libraries", "pg_stat_statements"),
+    ("pg_stat_statements.track", "all"),
+    ("autovacuum", "off"),
+    ("track_io_timing", "on"),
+];
+
+#[test]
+fn database_fixtures() {
+    let Some(server) = start_with_or_skip("database_fixtures", SETTINGS) else { return };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ceiling_rules/fixtures");
+    let mut cases = Vec::new();
+    for rule in sorted_entries(&root).into_iter().filter(|path| path.is_dir()) {
+        for kind in ["fire", "pass"] {
+            let dir = rule.join("db").join(kind);
+            cases.extend(
+                sorted_entries(&dir)
+                    .into_iter()
+                    .filter(|path| path.extension().is_some_and(|ext| ext == "sql"))
+                    .map(|case| (kind, case)),
+            );
+        }
+    }
+    assert!(!cases.is_empty(), "no database fixtures under {}", root.display());
+    let mut failures = Vec::new();
+    for (number, (kind, case)) in cases.iter().enumerate() {
+        let rule_id = case.ancestors().nth(3).and_then(Path::file_name).unwrap().to_string_lossy().into_owned();
+        let name = case.strip_prefix(&root).unwrap().display().to_string();
+        assert!(ceiling_rules::rule(&rule_id).is_some(), "{name}: no rule has the id {rule_id}");
+        let database = format!("case_{number}");
+        let expected: BTreeSet<(String, String)> = expectations(case)
+            .into_iter()
+            .map(|(rule, object)| (rule, object.replace("case_DATABASE", &database)))
+            .collect();
+        let expects_its_rule = expected.iter().any(|(rule, _)| *rule == rule_id);
+        if *kind == "fire" && !expects_its_rule {
+            failures.push(format!("{name}: a fire case with no `-- expect: {rule_id} <object>` line"));
+        }
+        if *kind == "pass" && expects_its_rule {
+            failures.push(format!("{name}: a pass case that expects its own rule"));
+        }
+        let found = match run_case(&server, &database, case) {
+            Ok(found) => found,
+            Err(err) => {
+                failures.push(format!("{name}: {err}"));
+                continue;
+            }
+        };
+        let judged: BTreeSet<&str> = expected.iter().map(|(rule, _)| rule.as_str()).chain([rule_id.as_str()]).collect();
+        let found: BTreeSet<(String, String)> =
+            found.into_iter().filter(|(rule, _)| judged.contains(rule.as_str())).collect();
+        for missing in expected.difference(&found) {
+            failures.push(format!("{name}: expected {} on {}, not reported", missing.0, missing.1));
+        }
+        for extra in found.difference(&expected) {
+            failures.push(format!("{name}: unexpected {} on {}", extra.0, extra.1));
+        }
+    }
+    assert!(failures.is_empty(), "{} database fixture problems:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Creates the case's database, runs its script, waits for its statistics, audits it: the
+/// `(rule, object)` of every finding.
+fn run_case(server: &TempPostgres, database: &str, script: &Path) -> Result<Vec<(String, String)>, String> {
+    server.psql(&format!("create database {database}"))?;
+    server.psql_file_in(database, script).map_err(|err| format!("the script failed: {err}"))?;
+    wait_for_other_sessions(server, database)?;
+    let mut url = server.url_of(database);
+    if let Some(role) = marker(script, "-- audit-as:") {
+        url = url.replacen(support::postgres::SUPERUSER, &role, 1);
+    }
+    let options = DbOptions { min_stats_age: Duration::ZERO, ..DbOptions::new(url) };
+    let audit = audit(&options).map_err(|err| format!("the audit failed: {err}"))?;
+    Ok(audit
+        .findings
+        .into_iter()
+        .map(|finding| (finding.rule.to_owned(), finding.object.map(|object| object.name).unwrap_or_default()))
+        .collect())
+}
+
+/// Statistics reach the shared views when a backend ends, which happens after `psql` has
+/// returned: wait until the case's database has no other session.
+fn wait_for_other_sessions(server: &TempPostgres, database: &str) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let others = server.psql(&format!(
+            "select count(*) from pg_stat_activity where datname = '{database}' and pid <> pg_backend_pid()"
+        ))?;
+        if others.trim() == "0" {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("sessions of {database} did not end"));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The value of the first line starting with `prefix`.
+fn marker(script: &Path, prefix: &str) -> Option<String> {
+    let text = std::fs::read_to_string(script).ok()?;
+    text.lines().find_map(|line| line.trim().strip_prefix(prefix)).map(|value| value.trim().to_owned())
+}
+
+/// `-- expect: <rule> <object>` lines.
+fn expectations(script: &Path) -> BTreeSet<(String, String)> {
+    let text = std::fs::read_to_string(script).unwrap_or_else(|err| panic!("{}: {err}", script.display()));
+    text.lines()
+        .filter_map(|line| line.split_once("-- expect:").map(|(_, rest)| rest))
+        .map(|rest| {
+            let (rule, object) = rest.trim().split_once(' ').unwrap_or((rest.trim(), ""));
+            (rule.to_owned(), object.trim().to_owned())
+        })
+        .collect()
+}
+
+fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|entry| entry.ok().map(|entry| entry.path())).collect())
+        .unwrap_or_default();
+    entries.sort();
+    entries
+}
