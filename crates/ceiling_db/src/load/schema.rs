@@ -1,6 +1,6 @@
 //! Tables, columns, indexes and foreign keys, with their usage statistics.
 
-use ceiling_facts::catalog::{Catalog, Column, ForeignKey, Index, RelationKind, Table, TableStats};
+use ceiling_facts::catalog::{Catalog, Column, ForeignKey, Index, PLATFORM_SCHEMAS, RelationKind, Table, TableStats};
 
 use super::{SYSTEM_SCHEMAS, oid, read};
 use crate::session::Session;
@@ -76,7 +76,7 @@ pub fn load(session: &mut Session, catalog: &mut Catalog) {
         size_bytes: row.get(5),
         is_partition: row.get(6),
         rls_enabled: row.get(7),
-        from_extension: row.get(8),
+        managed: row.get::<_, bool>(8) || PLATFORM_SCHEMAS.contains(&row.get::<_, &str>(1)),
         stats: TableStats {
             seq_scan: row.get(9),
             seq_tup_read: row.get(10),

@@ -11,6 +11,38 @@ mod workload;
 pub use security::*;
 pub use workload::*;
 
+/// Schemas that hosted platforms and extensions manage themselves (the list of Supabase's advisor,
+/// splinter): their tables are read, for the rules that need them (`auth.users`), but never judged
+/// as the app's.
+pub const PLATFORM_SCHEMAS: &[&str] = &[
+    "_analytics",
+    "_realtime",
+    "_timescaledb_cache",
+    "_timescaledb_catalog",
+    "_timescaledb_config",
+    "_timescaledb_internal",
+    "auth",
+    "cron",
+    "extensions",
+    "graphql",
+    "graphql_public",
+    "net",
+    "pgbouncer",
+    "pgmq",
+    "pgroonga",
+    "pgsodium",
+    "pgsodium_masks",
+    "pgtle",
+    "realtime",
+    "repack",
+    "storage",
+    "supabase_functions",
+    "supabase_migrations",
+    "tiger",
+    "topology",
+    "vault",
+];
+
 /// Everything `ceiling db` read, in one consistent snapshot.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
@@ -78,8 +110,9 @@ pub struct Table {
     pub is_partition: bool,
     /// Row-level security is enabled (`relrowsecurity`).
     pub rls_enabled: bool,
-    /// The object belongs to an extension (`pg_depend` deptype `e`): not the app's to change.
-    pub from_extension: bool,
+    /// Not the app's to change: the object belongs to an extension (`pg_depend` deptype `e`) or
+    /// sits in a schema the platform manages ([`PLATFORM_SCHEMAS`]: Supabase's `auth`, `storage`...).
+    pub managed: bool,
     pub stats: TableStats,
 }
 

@@ -39,7 +39,7 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
     let mut groups: Vec<Vec<&Index>> = groups.into_values().filter(|group| group.len() > 1).collect();
     groups.sort_by(|a, b| (&a[0].schema, &a[0].name).cmp(&(&b[0].schema, &b[0].name)));
     for mut group in groups {
-        if catalog.table(group[0].table_oid).is_some_and(|table| table.from_extension) {
+        if catalog.table(group[0].table_oid).is_some_and(|table| table.managed) {
             continue;
         }
         // Keep the one a constraint needs, then the most used, then the first by name.

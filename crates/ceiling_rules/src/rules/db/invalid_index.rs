@@ -29,7 +29,7 @@ insert and update keeps writing to it. A migration tool that checks for the inde
 
 fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
     for index in catalog.indexes.iter().filter(|index| !index.valid) {
-        if catalog.table(index.table_oid).is_some_and(|table| table.from_extension) {
+        if catalog.table(index.table_oid).is_some_and(|table| table.managed) {
             continue;
         }
         let name = format!("{}.{}", index.schema, index.name);

@@ -34,7 +34,7 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
     for table in &catalog.tables {
         if !matches!(table.kind, RelationKind::Table | RelationKind::PartitionedTable)
             || table.is_partition
-            || table.from_extension
+            || table.managed
             || catalog.indexes_of(table.oid).any(|index| index.primary)
         {
             continue;

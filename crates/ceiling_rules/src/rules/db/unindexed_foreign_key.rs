@@ -50,7 +50,7 @@ fn check_database(catalog: &Catalog, findings: &mut Vec<Finding>) {
         let Some(table) = catalog.table(key.table_oid) else { continue };
         // A partition repeats its parent's key and index: the parent is reported once. Objects of an
         // extension are not the app's to change.
-        if table.is_partition || table.from_extension || key.columns.is_empty() {
+        if table.is_partition || table.managed || key.columns.is_empty() {
             continue;
         }
         if catalog.indexes_of(table.oid).any(|index| catalog.serves_key(index, &key.columns)) {

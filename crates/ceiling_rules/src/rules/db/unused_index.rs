@@ -59,7 +59,7 @@ fn is_candidate(catalog: &Catalog, index: &Index) -> bool {
         return false;
     }
     let Some(table) = catalog.table(index.table_oid) else { return false };
-    if table.from_extension || !matches!(table.kind, RelationKind::Table | RelationKind::MaterializedView) {
+    if table.managed || !matches!(table.kind, RelationKind::Table | RelationKind::MaterializedView) {
         return false;
     }
     let duplicated = catalog
