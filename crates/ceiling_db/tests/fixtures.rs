@@ -7,7 +7,8 @@
 //! itself: `-- expect: <rule-id> <object>` lines name each finding expected, by the object it is
 //! about (`public.posts`, `public.posts: posts_author_id_fkey`).
 //!
-//! A `-- audit-as: <role>` line runs the audit as that role (which the script creates) instead of
+//! A `-- hold-sessions: <n>` line keeps n sessions idle inside a transaction during the audit. A
+//! `-- audit-as: <role>` line runs the audit as that role (which the script creates) instead of
 //! the superuser, and `case_DATABASE` in an expected object stands for the case's database.
 //!
 //! Compared are the findings of the case's own rule and of every rule its markers name: a case of
@@ -31,6 +32,9 @@ pub const SETTINGS: &[(&str, &str)] = &[
     ("pg_stat_statements.track", "all"),
     ("autovacuum", "off"),
     ("track_io_timing", "on"),
+    // Small enough for a fixture to outgrow the cache or the connection limit.
+    ("shared_buffers", "16MB"),
+    ("max_connections", "20"),
 ];
 
 #[test]
@@ -98,7 +102,18 @@ fn run_case(server: &TempPostgres, database: &str, script: &Path) -> Result<Vec<
         url = url.replacen(support::postgres::SUPERUSER, &role, 1);
     }
     let options = DbOptions { min_stats_age: Duration::ZERO, ..DbOptions::new(url) };
-    let audit = audit(&options).map_err(|err| format!("the audit failed: {err}"))?;
+    let held = marker(script, "-- hold-sessions:").map_or(0, |n| n.parse().expect("a number of sessions"));
+    let mut sessions = Vec::new();
+    for _ in 0..held {
+        sessions.push(server.idle_transaction(database)?);
+    }
+    wait_for_idle_sessions(server, database, held)?;
+    let audit = audit(&options);
+    for mut session in sessions {
+        let _ = session.kill();
+        let _ = session.wait();
+    }
+    let audit = audit.map_err(|err| format!("the audit failed: {err}"))?;
     Ok(audit
         .findings
         .into_iter()
@@ -128,6 +143,23 @@ fn wait_for_other_sessions(server: &TempPostgres, database: &str) -> Result<(), 
 fn marker(script: &Path, prefix: &str) -> Option<String> {
     let text = std::fs::read_to_string(script).ok()?;
     text.lines().find_map(|line| line.trim().strip_prefix(prefix)).map(|value| value.trim().to_owned())
+}
+
+/// Waits until `count` sessions of `database` sit idle inside a transaction.
+fn wait_for_idle_sessions(server: &TempPostgres, database: &str, count: usize) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let idle = server.psql(&format!(
+            "select count(*) from pg_stat_activity where datname = '{database}' and state = 'idle in transaction'"
+        ))?;
+        if idle.trim() == count.to_string() {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("{count} idle sessions of {database} did not appear (saw {})", idle.trim()));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// `-- expect: <rule> <object>` lines.

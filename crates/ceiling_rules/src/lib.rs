@@ -12,6 +12,7 @@ mod finding;
 mod loops;
 mod outbound;
 mod serializers;
+mod sizes;
 mod tables;
 mod webhooks;
 

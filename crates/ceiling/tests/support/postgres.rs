@@ -160,13 +160,35 @@ impl TempPostgres {
         lines[lines.len().saturating_sub(LOG_TAIL_LINES)..].join("\n")
     }
 
-    fn run_psql(&self, database: &str, add_args: impl FnOnce(&mut Command)) -> Result<String, String> {
+    /// A session left idle inside a transaction until the returned child is killed: a `psql`
+    /// that ran `begin; select 1;` and waits on its open stdin.
+    pub fn idle_transaction(&self, database: &str) -> Result<std::process::Child, String> {
+        use std::io::Write;
+        let mut child = self
+            .psql_command(database)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|err| format!("cannot run psql: {err}"))?;
+        let stdin = child.stdin.as_mut().expect("piped stdin");
+        stdin.write_all(b"begin;\nselect 1;\n").map_err(|err| format!("cannot talk to psql: {err}"))?;
+        stdin.flush().map_err(|err| format!("cannot talk to psql: {err}"))?;
+        Ok(child)
+    }
+
+    fn psql_command(&self, database: &str) -> Command {
         let psql = self.bin.join("psql");
         let mut command = Command::new(if psql.is_file() { psql } else { PathBuf::from("psql") });
         command.args(["-v", "ON_ERROR_STOP=1", "-X", "-q", "-h", "127.0.0.1", "-p"]);
         command.arg(self.port.to_string()).args(["-U", SUPERUSER, "-d", database]);
-        add_args(&mut command);
         clear_foreign_env(&mut command).env("PGCONNECT_TIMEOUT", "10");
+        command
+    }
+
+    fn run_psql(&self, database: &str, add_args: impl FnOnce(&mut Command)) -> Result<String, String> {
+        let mut command = self.psql_command(database);
+        add_args(&mut command);
         let output = command.output().map_err(|err| format!("cannot run psql: {err}"))?;
         if output.status.success() {
             Ok(String::from_utf8_lossy(&output.stdout).into_owned())

@@ -17,8 +17,14 @@ fn tables_sql() -> String {
          coalesce(s.idx_tup_fetch, 0)::int8, coalesce(s.n_live_tup, 0)::int8, coalesce(s.n_dead_tup, 0)::int8, \
          s.last_autovacuum::text, coalesce(s.autovacuum_count, 0)::int8, \
          coalesce(io.heap_blks_hit, 0)::int8, coalesce(io.heap_blks_read, 0)::int8, \
-         coalesce(io.idx_blks_hit, 0)::int8, coalesce(io.idx_blks_read, 0)::int8 \
+         coalesce(io.idx_blks_hit, 0)::int8, coalesce(io.idx_blks_read, 0)::int8, \
+         w.width, c.relnatts::int8, \
+         coalesce((select substr(o, 12)::int8 from unnest(c.reloptions) o where o like 'fillfactor=%'), 100), \
+         coalesce('autovacuum_enabled=false' = any(c.reloptions), false) \
          from pg_class c join pg_namespace n on n.oid = c.relnamespace \
+         left join (select s.schemaname, s.tablename, sum((1 - s.null_frac) * s.avg_width)::float8 as width \
+                    from pg_stats s where not s.inherited group by 1, 2) w \
+           on w.schemaname = n.nspname and w.tablename = c.relname \
          left join pg_stat_user_tables s on s.relid = c.oid \
          left join pg_statio_user_tables io on io.relid = c.oid \
          where c.relkind in ('r', 'p', 'v', 'm', 'f') and {SYSTEM_SCHEMAS} order by 2, 3"
@@ -91,6 +97,10 @@ pub fn load(session: &mut Session, catalog: &mut Catalog) {
             index_blocks_hit: row.get(19),
             index_blocks_read: row.get(20),
         },
+        row_width: row.get(21),
+        column_count: row.get(22),
+        fillfactor: row.get(23),
+        autovacuum_disabled: row.get(24),
     });
     catalog.columns = read(session, catalog, "columns", &columns_sql(), |row| Column {
         table_oid: oid(row, 0),

@@ -12,7 +12,8 @@ const SERVER: &str = "select current_setting('server_version_num')::int4, curren
         pg_postmaster_start_time()))::float8, \
     current_setting('max_connections')::int8, current_setting('superuser_reserved_connections')::int8, \
     (select reset_val::int8 from pg_settings where name = 'idle_in_transaction_session_timeout'), \
-    current_setting('shared_buffers'), pg_database_size(current_database())::int8";
+    current_setting('shared_buffers'), pg_database_size(current_database())::int8, \
+    current_setting('autovacuum')::bool";
 
 /// Client sessions, ours included. Without `pg_read_all_stats`, other roles' `state` reads null:
 /// their idle transactions are then not counted.
@@ -37,6 +38,7 @@ pub fn load(session: &mut Session, options: &DbOptions, catalog: &mut Catalog) -
     server.settings.idle_in_transaction_timeout_ms = row.get::<_, Option<i64>>(7).unwrap_or(0);
     server.settings.shared_buffers = row.get(8);
     server.settings.database_size_bytes = row.get(9);
+    server.settings.autovacuum = row.get(10);
     let connections = read(session, catalog, "pg_stat_activity", CONNECTIONS, |row| {
         (row.get::<_, i64>(0), row.get::<_, i64>(1), row.get::<_, Option<f64>>(2))
     });

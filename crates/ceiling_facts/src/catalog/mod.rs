@@ -83,6 +83,8 @@ pub struct Settings {
     pub idle_in_transaction_timeout_ms: i64,
     /// `shared_buffers` as the server shows it (`128MB`).
     pub shared_buffers: String,
+    /// Whether the autovacuum launcher runs at all (`autovacuum`).
+    pub autovacuum: bool,
     pub database_size_bytes: i64,
 }
 
@@ -114,6 +116,15 @@ pub struct Table {
     /// sits in a schema the platform manages ([`PLATFORM_SCHEMAS`]: Supabase's `auth`, `storage`...).
     pub managed: bool,
     pub stats: TableStats,
+    /// Average bytes of a row's data, from `pg_stats` (`avg_width` and `null_frac` of each
+    /// column); `None` when the table was never analyzed.
+    pub row_width: Option<f64>,
+    /// Columns of the row, for the size of its null bitmap.
+    pub column_count: i64,
+    /// `fillfactor` of the table's storage options, 100 by default.
+    pub fillfactor: i64,
+    /// `autovacuum_enabled = false` in the table's storage options.
+    pub autovacuum_disabled: bool,
 }
 
 impl Table {

@@ -3,6 +3,7 @@
 use ceiling_facts::catalog::{Catalog, Index};
 use rustc_hash::FxHashMap;
 
+use crate::sizes::bytes;
 use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -56,10 +57,10 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
             findings.push(RULE.db_finding(
                 DbObject { kind: ObjectKind::Index, name: name.clone() },
                 format!(
-                    "index `{name}` on `{}` duplicates `{}` ({} bytes)",
+                    "index `{name}` on `{}` duplicates `{}` ({})",
                     catalog.table_name(extra.table_oid),
                     kept.name,
-                    extra.size_bytes
+                    bytes(extra.size_bytes)
                 ),
                 "Every write maintains both indexes and both take memory; queries only need one.".to_owned(),
                 format!("Keep `{}` and drop this one: `DROP INDEX CONCURRENTLY {name};`", kept.name),

@@ -2,6 +2,7 @@
 
 use ceiling_facts::catalog::{Catalog, Index, RelationKind};
 
+use crate::sizes::{bytes, duration};
 use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
@@ -43,10 +44,10 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
         findings.push(RULE.db_finding(
             DbObject { kind: ObjectKind::Index, name: name.clone() },
             format!(
-                "index `{name}` on `{}` has not been used in {} of statistics ({} bytes)",
+                "index `{name}` on `{}` has not been used in {} of statistics ({})",
                 catalog.table_name(index.table_oid),
                 duration(age),
-                index.size_bytes
+                bytes(index.size_bytes)
             ),
             "Every write maintains it and it takes memory, yet no query has read it.".to_owned(),
             format!("If no rare job or replica needs it: `DROP INDEX CONCURRENTLY {name};`"),
@@ -76,17 +77,4 @@ fn sole_cover_of_a_foreign_key(catalog: &Catalog, index: &Index) -> bool {
                 .indexes_of(index.table_oid)
                 .any(|other| other.oid != index.oid && catalog.serves_key(other, &key.columns))
     })
-}
-
-/// `3 days`, `5 hours`, `40 minutes`.
-fn duration(secs: f64) -> String {
-    let (value, unit) = if secs >= 86_400.0 {
-        (secs / 86_400.0, "day")
-    } else if secs >= 3_600.0 {
-        (secs / 3_600.0, "hour")
-    } else {
-        (secs / 60.0, "minute")
-    };
-    let value = value.floor() as u64;
-    format!("{value} {unit}{}", if value == 1 { "" } else { "s" })
 }
