@@ -145,7 +145,10 @@ pub(crate) fn describe(err: &tokio_postgres::Error) -> String {
         }
         source = cause.source();
     }
-    if text.contains("unexpected message") || text.contains("invalid message") || text.contains("unexpected EOF") {
+    // What the driver says when the other end speaks another protocol (HTTP, Redis...).
+    let garbled =
+        ["unexpected message", "invalid message", "unexpected EOF", "bytes remaining on stream", "unexpected response"];
+    if garbled.iter().any(|sign| text.contains(sign)) {
         text.push_str(" (is this a PostgreSQL server?)");
     }
     text

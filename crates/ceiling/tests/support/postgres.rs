@@ -361,6 +361,11 @@ fn find_bindir() -> Option<PathBuf> {
     })
 }
 
+/// The user the server runs as when it is not us (when the tests run as root), for files it must own.
+pub fn server_user() -> Option<String> {
+    running_as_root().then(unprivileged_user)
+}
+
 /// Whether the effective user is root, asked of `id -u` once per test binary.
 fn running_as_root() -> bool {
     static ROOT: OnceLock<bool> = OnceLock::new();

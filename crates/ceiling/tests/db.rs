@@ -1,0 +1,309 @@
+//! `ceiling db` end to end: the real binary against a real PostgreSQL started for the test.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use support::postgres::{TempPostgres, start_or_skip, start_with_or_skip};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn ceiling_db(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ceiling"))
+        .arg("db")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// A database loaded with the shipped example.
+fn shop(server: &TempPostgres) -> String {
+    server.psql("create database shop").unwrap();
+    let script = workspace().join("examples/shop-database/setup.sql");
+    server.psql_file_in("shop", &script).unwrap_or_else(|err| panic!("setup failed: {err}"));
+    server.url_of("shop")
+}
+
+/// The header names the server's port and version and the run's time, which differ per machine.
+fn stable(text: &str, server: &TempPostgres) -> String {
+    text.lines()
+        .map(|line| match line.strip_prefix("Read ") {
+            Some(_) => {
+                let tables = line.find("): ").map_or("", |at| &line[at + 3..]);
+                let tables = tables.find(" in ").map_or(tables, |at| &tables[..at]);
+                format!("Read 127.0.0.1:<port>/shop (PostgreSQL <version>): {tables} in <elapsed>.")
+            }
+            None => line.replace(&server.port().to_string(), "<port>"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn shop_example_human() {
+    let Some(server) = start_or_skip("shop_example_human") else { return };
+    let url = shop(&server);
+    let output = ceiling_db(&["--url", &url]);
+    assert_eq!(output.status.code(), Some(1), "a warning fails the run: {}", stderr(&output));
+    insta::assert_snapshot!(stable(&stdout(&output), &server));
+}
+
+#[test]
+fn shop_example_json_reads_database_url() {
+    let Some(server) = start_or_skip("shop_example_json_reads_database_url") else { return };
+    let url = shop(&server);
+    let output = Command::new(env!("CARGO_BIN_EXE_ceiling"))
+        .args(["db", "--format", "json", "--fail-on", "never"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["database"]["tables"], 5);
+    let findings: Vec<(String, String)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap().to_owned(), f["object"]["name"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            ("no-primary-key".to_owned(), "public.page_views".to_owned()),
+            ("duplicate-index".to_owned(), "public.customers_email_idx".to_owned()),
+            ("unindexed-foreign-key".to_owned(), "public.orders: orders_customer_id_fkey".to_owned()),
+        ]
+    );
+    let fk = &json["findings"][2];
+    assert_eq!(fk["severity"], "warning", "20,000 orders");
+    assert!(fk.get("file").is_none(), "database findings have an object, not a file");
+    assert_eq!(
+        fk["index"]["sql"],
+        r#"CREATE INDEX CONCURRENTLY IF NOT EXISTS "orders_customer_id_idx" ON "public"."orders" ("customer_id");"#
+    );
+}
+
+/// The tables' contents, the write counters and the next transaction id, before and after a run.
+fn fingerprint(server: &TempPostgres, database: &str) -> String {
+    let tables = server
+        .psql_in(database, "select format('%I.%I', schemaname, relname) from pg_stat_user_tables order by 1")
+        .unwrap();
+    let mut sums = Vec::new();
+    for table in tables.lines() {
+        let sum = server
+            .psql_in(
+                database,
+                &format!("select md5(coalesce(string_agg(t::text, ',' order by t::text), '')) from {table} t"),
+            )
+            .unwrap();
+        sums.push(format!("{table} {}", sum.trim()));
+    }
+    let counters = server
+        .psql_in(
+            database,
+            "select tup_inserted, tup_updated, tup_deleted, temp_files from pg_stat_database \
+             where datname = current_database()",
+        )
+        .unwrap();
+    let catalog = server
+        .psql_in(
+            database,
+            "select string_agg(format('%s:%s', oid, relfilenode), ',' order by oid) from pg_class \
+             where relnamespace = 'public'::regnamespace",
+        )
+        .unwrap();
+    let next_xid = server.psql_in(database, "select pg_snapshot_xmax(pg_current_snapshot())").unwrap();
+    format!("{}\ncounters {counters}catalog {catalog}next xid {next_xid}", sums.join("\n"))
+}
+
+/// Statistics of a session reach the shared views when it ends: wait for every other session of
+/// the database to be gone.
+fn quiesce(server: &TempPostgres, database: &str) {
+    for _ in 0..500 {
+        let others = server
+            .psql(&format!(
+                "select count(*) from pg_stat_activity where datname = '{database}' and pid <> pg_backend_pid()"
+            ))
+            .unwrap();
+        if others.trim() == "0" {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("sessions of {database} did not end");
+}
+
+#[test]
+fn a_full_run_writes_nothing() {
+    let Some(server) = start_with_or_skip("a_full_run_writes_nothing", &[("autovacuum", "off")]) else { return };
+    let url = shop(&server);
+    quiesce(&server, "shop");
+    let before = fingerprint(&server, "shop");
+    quiesce(&server, "shop");
+    let output = ceiling_db(&["--url", &url, "--fail-on", "never"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    quiesce(&server, "shop");
+    let after = fingerprint(&server, "shop");
+    // Reading the fingerprint itself takes no transaction id (psql's reads are read-only), so the
+    // next xid moving would mean the audit wrote.
+    assert_eq!(before, after, "the audit changed the database");
+    assert!(before.contains("public.orders "), "{before}");
+}
+
+#[test]
+fn bad_input_is_one_line_without_the_password() {
+    let Some(server) = start_or_skip("bad_input_is_one_line_without_the_password") else { return };
+    // Nothing listens on a port we just released.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // A server that is not PostgreSQL: it answers with HTTP and hangs up.
+    let http = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let http_port = http.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in http.incoming().flatten().take(4) {
+            let mut stream = stream;
+            let mut buffer = [0u8; 64];
+            let _ = stream.read(&mut buffer);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+        }
+    });
+    let port = server.port();
+    let cases = [
+        (format!("postgres://app:hunter2@127.0.0.1:{closed}/shop"), format!("cannot connect to 127.0.0.1:{closed}")),
+        (format!("postgres://app:hunter2@127.0.0.1:{http_port}/shop"), "is this a PostgreSQL server?".to_owned()),
+        (
+            format!("postgres://ceiling:hunter2@127.0.0.1:{port}/no_such_db"),
+            "database \"no_such_db\" does not exist".to_owned(),
+        ),
+        ("postgres://app:hunter2@127.0.0.1:notaport/shop".to_owned(), "bad database URL".to_owned()),
+        ("hunter2".to_owned(), "bad database URL".to_owned()),
+    ];
+    for (url, expected) in cases {
+        let output = ceiling_db(&["--url", &url]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(2), "{url}: {err}");
+        assert!(err.contains(&expected), "{url}: expected {expected:?} in {err:?}");
+        assert!(!err.contains("hunter2"), "{url}: the password leaked: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{url}: one line: {err}");
+        assert!(stdout(&output).is_empty());
+    }
+    let output = ceiling_db(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("pass --url or set DATABASE_URL"), "{}", stderr(&output));
+}
+
+#[test]
+fn wrong_password_says_so() {
+    // Password authentication for every role but the test's superuser.
+    let dir = tempfile::tempdir().unwrap();
+    let hba = dir.path().join("pg_hba.conf");
+    std::fs::write(
+        &hba,
+        "local all all trust\nhost all ceiling 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n",
+    )
+    .unwrap();
+    readable_by_all(dir.path(), &hba);
+    let hba_setting = format!("'{}'", hba.display());
+    let Some(server) = start_with_or_skip("wrong_password_says_so", &[("hba_file", &hba_setting)]) else { return };
+    server.psql("create role app login password 'right-horse-battery'").unwrap();
+    let url = format!("postgres://app:hunter2@127.0.0.1:{}/postgres", server.port());
+    let output = ceiling_db(&["--url", &url]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    assert!(err.contains("password authentication failed for user \"app\" (wrong password?)"), "{err}");
+    assert!(!err.contains("hunter2") && !err.contains("right-horse"), "{err}");
+    let good = format!("postgres://app:right-horse-battery@127.0.0.1:{}/postgres", server.port());
+    let output = ceiling_db(&["--url", &good, "--fail-on", "never"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn tls_require_encrypts_and_verify_full_checks_the_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("server.crt"), dir.path().join("server.key"));
+    let made = Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        // A leaf certificate for `localhost` (webpki wants the name in subjectAltName and no CA flag).
+        .args(["-addext", "subjectAltName=DNS:localhost", "-addext", "basicConstraints=critical,CA:FALSE", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl is installed");
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    readable_by_all(dir.path(), &cert);
+    server_owned_key(dir.path(), &key);
+    // TCP connections must be encrypted: a run that connects proves TLS was used.
+    let hba = dir.path().join("pg_hba.conf");
+    std::fs::write(&hba, "local all all trust\nhostssl all all 127.0.0.1/32 trust\n").unwrap();
+    readable_by_all(dir.path(), &hba);
+    let (cert_setting, key_setting, hba_setting) =
+        (format!("'{}'", cert.display()), format!("'{}'", key.display()), format!("'{}'", hba.display()));
+    let settings = [
+        ("ssl", "on"),
+        ("ssl_cert_file", cert_setting.as_str()),
+        ("ssl_key_file", key_setting.as_str()),
+        ("hba_file", hba_setting.as_str()),
+    ];
+    let Some(server) = start_with_or_skip("tls", &settings) else { return };
+    let base = server.url();
+
+    let output = ceiling_db(&["--url", &format!("{base}?sslmode=require"), "--fail-on", "never"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = ceiling_db(&["--url", &format!("{base}?sslmode=disable")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("no encryption (add ?sslmode=require to the URL)"), "{}", stderr(&output));
+
+    // The self-signed certificate is no public CA's.
+    let output = ceiling_db(&["--url", &format!("{base}?sslmode=verify-full")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("certificate"), "{}", stderr(&output));
+
+    // Trusted as its own root, it passes, under the name it was made for.
+    let rooted = format!(
+        "postgres://ceiling@localhost:{}/postgres?sslmode=verify-full&sslrootcert={}",
+        server.port(),
+        cert.display()
+    );
+    let output = ceiling_db(&["--url", &rooted, "--fail-on", "never"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // verify-ca does not check the name: 127.0.0.1 is not `localhost`, and still passes.
+    let by_address = format!("{base}?sslmode=verify-ca&sslrootcert={}", cert.display());
+    let output = ceiling_db(&["--url", &by_address, "--fail-on", "never"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let by_address = format!("{base}?sslmode=verify-full&sslrootcert={}", cert.display());
+    let output = ceiling_db(&["--url", &by_address]);
+    assert_eq!(output.status.code(), Some(2), "verify-full checks the name");
+}
+
+/// The server runs as another user when the tests run as root: let it read `file`.
+fn readable_by_all(dir: &Path, file: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644)).unwrap();
+}
+
+/// PostgreSQL refuses a key file that others can read, or that another user owns.
+fn server_owned_key(dir: &Path, key: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    if let Some(user) = support::postgres::server_user() {
+        let chowned = Command::new("chown").arg(&user).arg(key).output().unwrap();
+        assert!(chowned.status.success());
+    }
+}
