@@ -65,6 +65,10 @@ struct DbArgs {
     /// Usage statistics younger than this many days are too young to call an index unused.
     #[arg(long, default_value_t = 7.0)]
     min_stats_age: f64,
+    /// Also scan the app at this path and check its index findings against the live database:
+    /// the table's real size, and whether the database already has the index.
+    #[arg(long, value_name = "PATH")]
+    code: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -150,13 +154,31 @@ fn run_db(args: DbArgs) -> ExitCode {
         ..DbOptions::new(url)
     };
     let started = std::time::Instant::now();
-    let audit = match audit(&options) {
+    let code = match &args.code {
+        Some(path) => match scan(path, &ScanOptions::default()) {
+            Ok(result) => {
+                report_skipped(&result, false);
+                Some(result)
+            }
+            Err(error) => {
+                eprintln!("ceiling: {error}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let mut audit = match audit(&options) {
         Ok(audit) => audit,
         Err(error) => {
             eprintln!("ceiling: {error}");
             return ExitCode::from(2);
         }
     };
+    if let Some(code) = &code {
+        let mut findings = code.findings.clone();
+        ceiling_rules::corroborate(&audit.catalog, &mut findings);
+        audit.findings.extend(findings);
+    }
     let summary = DbSummary {
         target: audit.target.clone(),
         server_version: audit.catalog.server.version.clone(),
@@ -164,11 +186,17 @@ fn run_db(args: DbArgs) -> ExitCode {
         indexes: audit.catalog.indexes.len(),
         foreign_keys: audit.catalog.foreign_keys.len(),
         notes: audit.notes.clone(),
+        code_files: code.as_ref().map(|code| code.files_scanned),
         elapsed: Some(started.elapsed()),
     };
     let output = match args.format {
         Format::Json => render_db_json(&audit.findings, &summary),
-        Format::Human => render_db_human(&audit.findings, &summary, use_color(args.color)),
+        Format::Human => {
+            let root = code.as_ref().map(|code| code.root.clone());
+            let sources =
+                move |file: &str| root.as_ref().and_then(|root| std::fs::read_to_string(root.join(file)).ok());
+            render_db_human(&audit.findings, &summary, &sources, use_color(args.color))
+        }
     };
     if !print(&output) {
         return ExitCode::from(2);

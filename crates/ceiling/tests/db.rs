@@ -307,3 +307,30 @@ fn server_owned_key(dir: &Path, key: &Path) {
         assert!(chowned.status.success());
     }
 }
+
+#[test]
+fn code_findings_are_checked_against_the_live_database() {
+    let Some(server) = start_or_skip("code_findings_are_checked_against_the_live_database") else { return };
+    server.psql("create database app").unwrap();
+    let migration = workspace().join("examples/next-prisma-app/prisma/migrations/20240101000000_init/migration.sql");
+    server.psql_file_in("app", &migration).unwrap();
+    // Production got the notifications index by hand; the schema files never did.
+    server.psql_in("app", r#"create index "Notification_userId_by_hand" on "Notification" ("userId")"#).unwrap();
+    let app = workspace().join("examples/next-prisma-app");
+    let output = ceiling_db(&["--url", &server.url_of("app"), "--code", app.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let indexed: Vec<&serde_json::Value> =
+        findings.iter().filter(|f| f["index"]["table"] == "Notification" && f.get("file").is_some()).collect();
+    assert_eq!(indexed.len(), 2, "the scan's foreign-key and filter findings on Notification");
+    for finding in indexed {
+        assert_eq!(finding["severity"], "info", "{finding}");
+        let evidence = finding["evidence"].to_string();
+        assert!(evidence.contains("`Notification_userId_by_hand` already serves these columns"), "{evidence}");
+    }
+    let sort = findings.iter().find(|f| f["rule"] == "unindexed-sort").expect("the Post sort finding");
+    assert_eq!(sort["severity"], "warning");
+    assert!(sort["evidence"][0].as_str().unwrap().starts_with("live database: `public.Post` holds 0 rows"), "{sort}");
+    assert!(json["database"]["code_files"].as_u64().unwrap() > 10);
+}

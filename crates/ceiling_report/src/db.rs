@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::human::{findings_line, render_findings};
 use crate::json::{JsonFinding, json_finding};
-use crate::{JSON_SCHEMA_VERSION, count};
+use crate::{JSON_SCHEMA_VERSION, SourceLoader, count};
 
 /// What was read, for the header and the closing line.
 #[derive(Debug, Clone, Serialize)]
@@ -21,12 +21,16 @@ pub struct DbSummary {
     pub foreign_keys: usize,
     /// Things to know that are not findings (ignored URL keys, missing extensions).
     pub notes: Vec<String>,
+    /// With `--code`: the files of the app that were scanned and checked against the database.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_files: Option<usize>,
     #[serde(skip)]
     pub elapsed: Option<std::time::Duration>,
 }
 
-pub fn render_db_human(findings: &[Finding], summary: &DbSummary, color: bool) -> String {
-    let mut out = render_findings(findings, &|_| None, color);
+/// `sources` reads the files of code findings (`ceiling db --code`); database findings have none.
+pub fn render_db_human(findings: &[Finding], summary: &DbSummary, sources: SourceLoader<'_>, color: bool) -> String {
+    let mut out = render_findings(findings, sources, color);
     for note in &summary.notes {
         let _ = writeln!(out, "note: {note}");
     }
@@ -35,6 +39,9 @@ pub fn render_db_human(findings: &[Finding], summary: &DbSummary, color: bool) -
         "Read {} (PostgreSQL {}): {} tables, {} indexes, {} foreign keys",
         summary.target, summary.server_version, summary.tables, summary.indexes, summary.foreign_keys
     );
+    if let Some(files) = summary.code_files {
+        let _ = write!(out, ", and {files} files of the app's code");
+    }
     if let Some(elapsed) = summary.elapsed {
         let _ = write!(out, " in {:.2}s", elapsed.as_secs_f64());
     }

@@ -109,8 +109,9 @@ fn report<'s>(finding: &'s Finding, sources: &'s BTreeMap<String, Option<String>
         group = group.element(snippet);
     }
     let notes = Group::with_title(Level::NOTE.secondary_title(finding.why.as_str()));
+    let evidence = finding.evidence.iter().map(|line| Group::with_title(Level::NOTE.secondary_title(line.as_str())));
     let help = Group::with_title(Level::HELP.secondary_title(finding.fix.as_str()));
-    vec![group, notes, help]
+    [group, notes].into_iter().chain(evidence).chain([help]).collect()
 }
 
 /// Several findings fixed by one index: each site marked with its own message, the reason and the
@@ -145,8 +146,9 @@ fn index_report<'s>(members: &[&'s Finding], sources: &'s BTreeMap<String, Optio
         group = group.element(snippet);
     }
     let notes = Group::with_title(Level::NOTE.secondary_title(first.why.as_str()));
+    let evidence = first.evidence.iter().map(|line| Group::with_title(Level::NOTE.secondary_title(line.as_str())));
     let help = Group::with_title(Level::HELP.secondary_title(first.fix.as_str()));
-    vec![group, notes, help]
+    [group, notes].into_iter().chain(evidence).chain([help]).collect()
 }
 
 /// Replaces `start..end` of `source` with `*`, one per byte.

@@ -60,6 +60,9 @@ pub(crate) struct JsonFinding<'a> {
     /// For index findings: the index that fixes them.
     #[serde(skip_serializing_if = "Option::is_none")]
     index: Option<&'a ceiling_rules::SuggestedIndex>,
+    /// What a live database says about a finding of the code (`ceiling db --code`).
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    evidence: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -89,6 +92,7 @@ pub(crate) fn json_finding(finding: &Finding) -> JsonFinding<'_> {
         why: &finding.why,
         fix: &finding.fix,
         index: finding.index.as_ref(),
+        evidence: &finding.evidence,
     }
 }
 

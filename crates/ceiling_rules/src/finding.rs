@@ -77,6 +77,9 @@ pub struct Finding {
     /// For findings of a live database (`ceiling db`): the object, in place of `file` and `span`,
     /// which are empty.
     pub object: Option<DbObject>,
+    /// What a live database says about a finding of the code (`ceiling db --code`): the table's
+    /// size, the index it already has.
+    pub evidence: Vec<String>,
 }
 
 /// An object of a live database that a finding is about.

@@ -9,6 +9,7 @@
 
 pub mod docs;
 mod finding;
+mod live;
 mod loops;
 mod outbound;
 mod serializers;
@@ -17,6 +18,7 @@ mod tables;
 mod webhooks;
 
 pub use finding::{ChainLink, DbObject, Declaration, Family, Finding, ObjectKind, Severity, SuggestedIndex};
+pub use live::corroborate;
 
 use ceiling_facts::Project;
 use ceiling_facts::catalog::Catalog;
@@ -113,6 +115,7 @@ impl Rule {
             index: None,
             redact: Vec::new(),
             object: None,
+            evidence: Vec::new(),
         }
     }
 

@@ -278,5 +278,6 @@ pub fn finding(rule: &Rule, project: &Project, found: PerElement, message: Strin
         index: None,
         redact: Vec::new(),
         object: None,
+        evidence: Vec::new(),
     }
 }

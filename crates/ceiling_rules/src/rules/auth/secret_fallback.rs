@@ -220,6 +220,7 @@ fn finding(path: &str, span: Span, fallback: Span, secrets: &[(&str, Kind)]) -> 
         index: None,
         redact: vec![fallback],
         object: None,
+        evidence: Vec::new(),
     }
 }
 

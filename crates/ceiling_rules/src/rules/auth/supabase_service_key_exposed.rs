@@ -95,6 +95,7 @@ already served."
             findings.push(Finding {
                 redact: vec![secret.span],
                 object: None,
+                evidence: Vec::new(),
                 ..RULE.finding(
                     facts.path.clone(),
                     secret.span,

@@ -1,0 +1,62 @@
+//! Findings of the code checked against a live database (`ceiling db --code PATH`).
+//!
+//! An index finding of the scan names a table and columns from the schema files. The live
+//! database says how big that table really is, whether it already has the index (created by hand,
+//! or by a migration the scan did not read), and how it has been read. A finding whose index the
+//! live database already has is no longer a problem in that database: it becomes `info` and says
+//! so. Findings on tables the database does not have are left as they are.
+
+use ceiling_facts::catalog::{Catalog, RelationKind, Table};
+
+use crate::sizes::bytes;
+use crate::{Finding, Severity};
+
+pub fn corroborate(catalog: &Catalog, findings: &mut [Finding]) {
+    for finding in findings.iter_mut().filter(|finding| finding.object.is_none()) {
+        let Some(index) = &finding.index else { continue };
+        let Some(table) = live_table(catalog, &index.table) else { continue };
+        finding.evidence.push(format!(
+            "live database: `{}` holds {} rows (estimated), {}",
+            table.qualified(),
+            table.estimated_rows.max(0.0) as i64,
+            bytes(table.size_bytes)
+        ));
+        let numbers: Option<Vec<i16>> = index
+            .columns
+            .iter()
+            .map(|name| catalog.columns.iter().find(|c| c.table_oid == table.oid && &c.name == name).map(|c| c.number))
+            .collect();
+        let Some(numbers) = numbers else { continue };
+        if let Some(existing) = catalog.indexes_of(table.oid).find(|existing| catalog.serves_key(existing, &numbers)) {
+            finding.evidence.push(format!(
+                "live database: index `{}` already serves these columns: the schema files lack it, the database does not",
+                existing.name
+            ));
+            finding.severity = Severity::Info;
+            continue;
+        }
+        let stats = &table.stats;
+        if stats.seq_scan > 0 {
+            finding.evidence.push(format!(
+                "live database: `{}` was read whole {} times since the statistics reset ({} rows per scan)",
+                table.qualified(),
+                stats.seq_scan,
+                stats.seq_tup_read / stats.seq_scan
+            ));
+        }
+    }
+}
+
+/// The app's table of that name: in `public` first, else in the only other schema that has it.
+fn live_table<'c>(catalog: &'c Catalog, name: &str) -> Option<&'c Table> {
+    let candidates: Vec<&Table> = catalog
+        .tables
+        .iter()
+        .filter(|table| !table.managed && table.name == name)
+        .filter(|table| matches!(table.kind, RelationKind::Table | RelationKind::PartitionedTable))
+        .collect();
+    candidates.iter().find(|table| table.schema == "public").copied().or(match candidates.as_slice() {
+        [only] => Some(*only),
+        _ => None,
+    })
+}
