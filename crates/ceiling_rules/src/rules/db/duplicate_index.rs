@@ -25,7 +25,7 @@ the write rate.",
         passes: "```sql\ncreate index posts_author on posts (author_id);\ncreate index posts_author_recent on posts (author_id, created_at);\n```",
         guards: &[
             "Indexes that differ in anything but their name (operator class such as `text_pattern_ops`, collation, predicate, method, `INCLUDE` columns) are not duplicates.",
-            "The index kept is the one backing a primary key, unique or exclusion constraint, else the one with the most scans: dropping the finding's index loses nothing.",
+            "The index kept is the one backing a primary key, unique or exclusion constraint, else a unique index, else the one with the most scans: dropping the finding's index loses nothing. A unique index is never the one reported: dropping it would drop a rule the data obeys.",
         ],
     },
     splinter: Some("0009_duplicate_index"),
@@ -43,14 +43,22 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
         if catalog.table(group[0].table_oid).is_some_and(|table| table.managed) {
             continue;
         }
-        // Keep the one a constraint needs, then the most used, then the first by name.
+        // Keep the one a constraint needs, then a unique one, then the most used, then the first by
+        // name.
         group.sort_by(|a, b| {
-            (b.primary, b.backs_constraint, b.scans, &a.name).cmp(&(a.primary, a.backs_constraint, a.scans, &b.name))
+            (b.primary, b.backs_constraint, b.unique, b.scans, &a.name).cmp(&(
+                a.primary,
+                a.backs_constraint,
+                a.unique,
+                a.scans,
+                &b.name,
+            ))
         });
         let kept = group[0];
         for extra in &group[1..] {
-            // Two constraints on the same columns: dropping either means dropping a constraint.
-            if extra.backs_constraint {
+            // Two constraints or unique indexes on the same columns: dropping either drops a rule
+            // the data obeys, which is a decision for a person, not a cleanup.
+            if extra.backs_constraint || extra.unique {
                 continue;
             }
             let name = format!("{}.{}", extra.schema, extra.name);
