@@ -25,7 +25,8 @@ the write rate.",
         passes: "```sql\ncreate index posts_author on posts (author_id);\ncreate index posts_author_recent on posts (author_id, created_at);\n```",
         guards: &[
             "Indexes that differ in anything but their name (operator class such as `text_pattern_ops`, collation, predicate, method, `INCLUDE` columns) are not duplicates.",
-            "The index kept is the one backing a primary key, unique or exclusion constraint, else a unique index, else the one with the most scans: dropping the finding's index loses nothing. A unique index is never the one reported: dropping it would drop a rule the data obeys.",
+            "The index kept is the one backing a primary key, unique or exclusion constraint, else a unique index, else the one with the most scans: dropping the finding's index loses nothing. A unique index is reported only beside another unique one (a `@unique` on the primary key), so uniqueness stays enforced.",
+            "An index that backs a constraint, or that a foreign key references, is never the one reported: it cannot simply be dropped.",
         ],
     },
     splinter: Some("0009_duplicate_index"),
@@ -56,9 +57,10 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
         });
         let kept = group[0];
         for extra in &group[1..] {
-            // Two constraints or unique indexes on the same columns: dropping either drops a rule
-            // the data obeys, which is a decision for a person, not a cleanup.
-            if extra.backs_constraint || extra.unique {
+            // An index behind a constraint goes with `ALTER TABLE ... DROP CONSTRAINT`, and one that
+            // a foreign key references cannot be dropped at all: neither is a cleanup to propose.
+            // (A unique extra is fine: the kept one is unique too, sorted first.)
+            if extra.backs_constraint || catalog.foreign_keys.iter().any(|key| key.referenced_index_oid == extra.oid) {
                 continue;
             }
             let name = format!("{}.{}", extra.schema, extra.name);
