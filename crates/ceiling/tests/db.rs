@@ -190,6 +190,11 @@ fn bad_input_is_one_line_without_the_password() {
             "database \"no_such_db\" does not exist".to_owned(),
         ),
         ("postgres://app:hunter2@127.0.0.1:notaport/shop".to_owned(), "bad database URL".to_owned()),
+        // `.invalid` never resolves (RFC 2606).
+        (
+            "postgres://app:hunter2@no-such-host.invalid:5432/shop".to_owned(),
+            "cannot connect to no-such-host.invalid:5432 (database shop, user app)".to_owned(),
+        ),
         ("hunter2".to_owned(), "bad database URL".to_owned()),
     ];
     for (url, expected) in cases {
