@@ -84,7 +84,7 @@ impl Session {
             let rows = self
                 .runtime
                 .block_on(
-                    self.client.query_typed(&format!("{MARKER} select pg_current_xact_id_if_assigned()::text"), &[]),
+                    self.client.query_typed(&format!("{MARKER} select txid_current_if_assigned()::text"), &[]),
                 )
                 .map_err(|err| DbError::Query(describe(&err)))?;
             let assigned: Option<String> = rows.first().and_then(|row| row.get(0));

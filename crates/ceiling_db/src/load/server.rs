@@ -28,6 +28,13 @@ pub fn load(session: &mut Session, options: &DbOptions, catalog: &mut Catalog) -
     let row = rows.first().ok_or_else(|| DbError::Query("the server returned no row".to_owned()))?;
     let server = &mut catalog.server;
     server.version_num = row.get::<_, i32>(0) as u32;
+    // The catalog columns read (`relispartition`, `txid_current_if_assigned()`) exist from 10 on.
+    if server.version_num < 100_000 {
+        return Err(DbError::Query(format!(
+            "PostgreSQL {} is older than 10, the oldest version ceiling db reads",
+            row.get::<_, String>(1)
+        )));
+    }
     server.version = row.get(1);
     server.database = row.get(2);
     server.user = row.get(3);
