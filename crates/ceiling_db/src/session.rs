@@ -83,9 +83,7 @@ impl Session {
         if self.in_transaction {
             let rows = self
                 .runtime
-                .block_on(
-                    self.client.query_typed(&format!("{MARKER} select txid_current_if_assigned()::text"), &[]),
-                )
+                .block_on(self.client.query_typed(&format!("{MARKER} select txid_current_if_assigned()::text"), &[]))
                 .map_err(|err| DbError::Query(describe(&err)))?;
             let assigned: Option<String> = rows.first().and_then(|row| row.get(0));
             if let Some(xid) = assigned {

@@ -1,0 +1,423 @@
+//! A real, throwaway PostgreSQL server, started from the binaries installed on this machine.
+//!
+//! ceiling's tests and benchmarks use it, and so will `ceiling grow`, which measures queries on a
+//! database it made and may destroy. `TempPostgres::start()` runs `initdb` into a fresh temp dir, starts the server on a free port of
+//! 127.0.0.1 with its socket in that dir, and waits until it accepts connections. Dropping the value
+//! stops the server (`pg_ctl stop -m immediate`) and removes the dir.
+//!
+//! `initdb` refuses to run as root, so when the tests run as root the server tools run as an
+//! unprivileged user (`postgres` if it exists, else `nobody`) through `runuser`, and the temp dir is
+//! chowned to that user. `psql` is only a client: it always runs as the current user and connects
+//! over TCP as the `ceiling` superuser, which `-A trust` lets in without a password.
+//!
+//! When no PostgreSQL is installed, `start()` fails with an error starting with [`NOT_INSTALLED`].
+//! Tests should then fail, not pass quietly; [`start_or_skip`] allows a skip only when
+//! `CEILING_SKIP_POSTGRES=1` is set.
+//!
+//! The server runs with `fsync` off (`-F`): its data is thrown away, and durability would only
+//! slow loading it.
+
+use std::fs;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+/// How the error of `start()` begins when no PostgreSQL binaries are found.
+pub const NOT_INSTALLED: &str = "PostgreSQL not installed";
+/// Set to `1` to let tests skip when PostgreSQL is not installed.
+pub const SKIP_ENV: &str = "CEILING_SKIP_POSTGRES";
+/// The superuser `initdb` creates, and the role every connection uses.
+pub const SUPERUSER: &str = "ceiling";
+
+/// Connection settings from the environment that would point our tools somewhere else.
+const FOREIGN_ENV: &[&str] = &[
+    "PGDATA",
+    "PGHOST",
+    "PGHOSTADDR",
+    "PGPORT",
+    "PGUSER",
+    "PGDATABASE",
+    "PGPASSWORD",
+    "PGPASSFILE",
+    "PGOPTIONS",
+    "PGSERVICE",
+    "PGSERVICEFILE",
+    "PGSSLMODE",
+    "PGTZ",
+    "PGCLIENTENCODING",
+];
+
+/// Start attempts; a retry happens only when the picked port was taken in the meantime.
+const START_ATTEMPTS: usize = 3;
+/// Lines of the server log quoted in errors.
+const LOG_TAIL_LINES: usize = 40;
+
+pub struct TempPostgres {
+    dir: tempfile::TempDir,
+    port: u16,
+    /// The directory holding `initdb`, `pg_ctl`, `postgres` (symlinks resolved).
+    bin: PathBuf,
+    /// The unprivileged user the server runs as when we are root; `None` runs it as ourselves.
+    user: Option<String>,
+    data: PathBuf,
+    socket: PathBuf,
+    log: PathBuf,
+    /// Whether `pg_ctl start` was called, so that `Drop` has something to stop.
+    started: bool,
+    /// Server settings given at start (`-c name=value`).
+    settings: Vec<(String, String)>,
+}
+
+impl TempPostgres {
+    /// Initialise and start a server; `Err` carries the failing tool's output and the log's tail.
+    pub fn start() -> Result<TempPostgres, String> {
+        TempPostgres::start_with(&[])
+    }
+
+    /// Start with server settings, such as `("shared_preload_libraries", "pg_stat_statements")`.
+    pub fn start_with(settings: &[(&str, &str)]) -> Result<TempPostgres, String> {
+        let bin = find_bindir().ok_or_else(|| {
+            format!(
+                "{NOT_INSTALLED}: no initdb and pg_ctl found via `pg_config --bindir`, \
+                 /usr/lib/postgresql/*/bin or PATH (install the `postgresql` package, \
+                 or set {SKIP_ENV}=1 to skip these tests)"
+            )
+        })?;
+        let user = if running_as_root() { Some(unprivileged_user()) } else { None };
+
+        let dir = tempfile::Builder::new()
+            .prefix("ceiling-pg-")
+            .tempdir_in(temp_root())
+            .map_err(|err| format!("cannot create a temp dir for PostgreSQL: {err}"))?;
+        let data = dir.path().join("data");
+        let socket = dir.path().join("socket");
+        let log = dir.path().join("log");
+        fs::create_dir(&data).map_err(|err| format!("cannot create {}: {err}", data.display()))?;
+        fs::create_dir(&socket).map_err(|err| format!("cannot create {}: {err}", socket.display()))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&data, fs::Permissions::from_mode(0o700))
+                .map_err(|err| format!("cannot chmod {}: {err}", data.display()))?;
+        }
+        if let Some(user) = &user {
+            let output = Command::new("chown")
+                .arg("-R")
+                .arg(user)
+                .arg(dir.path())
+                .output()
+                .map_err(|err| format!("cannot run chown: {err}"))?;
+            check("chown", &output)?;
+        }
+
+        let settings = settings.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
+        let mut server = TempPostgres { dir, port: 0, bin, user, data, socket, log, started: false, settings };
+        server.initdb()?;
+        server.start_server()?;
+        Ok(server)
+    }
+
+    /// `postgres://ceiling@127.0.0.1:<port>/postgres`
+    pub fn url(&self) -> String {
+        self.url_of("postgres")
+    }
+
+    /// The URL of another database of this server.
+    pub fn url_of(&self, database: &str) -> String {
+        format!("postgres://{SUPERUSER}@127.0.0.1:{}/{database}", self.port)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Run an SQL file with psql, statement by statement and outside a transaction (as
+    /// `CREATE INDEX CONCURRENTLY` needs), stopping at the first error. Ok(stdout) or Err(stderr).
+    pub fn psql_file(&self, path: &Path) -> Result<String, String> {
+        self.psql_file_in("postgres", path)
+    }
+
+    /// `psql_file` in another database of this server.
+    pub fn psql_file_in(&self, database: &str, path: &Path) -> Result<String, String> {
+        self.run_psql(database, |command| {
+            command.arg("-f").arg(path);
+        })
+    }
+
+    /// Run SQL text with `psql -At -c`; Ok(stdout: tuples only, unaligned, `|` between columns).
+    pub fn psql(&self, sql: &str) -> Result<String, String> {
+        self.psql_in("postgres", sql)
+    }
+
+    /// `psql` in another database of this server.
+    pub fn psql_in(&self, database: &str, sql: &str) -> Result<String, String> {
+        self.run_psql(database, |command| {
+            command.arg("-At").arg("-c").arg(sql);
+        })
+    }
+
+    /// The last lines of the server log.
+    pub fn log_tail(&self) -> String {
+        let text = fs::read(&self.log).map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        lines[lines.len().saturating_sub(LOG_TAIL_LINES)..].join("\n")
+    }
+
+    /// A session left idle inside a transaction until the returned child is killed: a `psql`
+    /// that ran `begin; select 1;` and waits on its open stdin.
+    pub fn idle_transaction(&self, database: &str) -> Result<std::process::Child, String> {
+        use std::io::Write;
+        let mut child = self
+            .psql_command(database)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .map_err(|err| format!("cannot run psql: {err}"))?;
+        let stdin = child.stdin.as_mut().expect("piped stdin");
+        stdin.write_all(b"begin;\nselect 1;\n").map_err(|err| format!("cannot talk to psql: {err}"))?;
+        stdin.flush().map_err(|err| format!("cannot talk to psql: {err}"))?;
+        Ok(child)
+    }
+
+    fn psql_command(&self, database: &str) -> Command {
+        let psql = self.bin.join("psql");
+        let mut command = Command::new(if psql.is_file() { psql } else { PathBuf::from("psql") });
+        command.args(["-v", "ON_ERROR_STOP=1", "-X", "-q", "-h", "127.0.0.1", "-p"]);
+        command.arg(self.port.to_string()).args(["-U", SUPERUSER, "-d", database]);
+        clear_foreign_env(&mut command).env("PGCONNECT_TIMEOUT", "10");
+        command
+    }
+
+    fn run_psql(&self, database: &str, add_args: impl FnOnce(&mut Command)) -> Result<String, String> {
+        let mut command = self.psql_command(database);
+        add_args(&mut command);
+        let output = command.output().map_err(|err| format!("cannot run psql: {err}"))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+            Err(if stderr.trim().is_empty() { format!("psql failed ({})", output.status) } else { stderr })
+        }
+    }
+
+    /// A server tool from the bin dir, run as the unprivileged user when there is one.
+    fn tool(&self, name: &str) -> Command {
+        let program = self.bin.join(name);
+        let mut command = match &self.user {
+            Some(user) => {
+                let mut command = Command::new("runuser");
+                command.args(["-u", user, "--"]).arg(program);
+                command
+            }
+            None => Command::new(program),
+        };
+        // The unprivileged user may not be able to enter our working directory.
+        command.current_dir(self.dir.path());
+        clear_foreign_env(&mut command);
+        command
+    }
+
+    fn initdb(&self) -> Result<(), String> {
+        let output = self
+            .tool("initdb")
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-A", "trust", "-U", SUPERUSER, "--no-sync", "-E", "UTF8", "--locale=C"])
+            .output()
+            .map_err(|err| format!("cannot run initdb: {err}"))?;
+        check("initdb", &output)
+    }
+
+    fn start_server(&mut self) -> Result<(), String> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let port = free_port()?;
+            // pg_ctl hands these to a shell, hence the quotes around the socket dir.
+            let mut options = format!("-F -p {port} -k '{}' -c listen_addresses=127.0.0.1", self.socket.display());
+            for (name, value) in &self.settings {
+                options.push_str(&format!(" -c {name}={value}"));
+            }
+            self.started = true;
+            let output = self
+                .tool("pg_ctl")
+                .arg("-D")
+                .arg(&self.data)
+                .arg("-o")
+                .arg(options)
+                .args(["-w", "-t", "30", "start", "-l"])
+                .arg(&self.log)
+                .output()
+                .map_err(|err| format!("cannot run pg_ctl: {err}"))?;
+            if output.status.success() {
+                self.port = port;
+                return Ok(());
+            }
+            let tail = self.log_tail();
+            if attempt < START_ATTEMPTS && tail.contains("Address already in use") {
+                self.stop();
+                continue;
+            }
+            return Err(format!(
+                "{}\n--- server log ({}) ---\n{tail}",
+                describe_failure("pg_ctl start", &output),
+                self.log.display()
+            ));
+        }
+    }
+
+    fn stop(&mut self) {
+        if !std::mem::take(&mut self.started) {
+            return;
+        }
+        let stopped = self
+            .tool("pg_ctl")
+            .arg("-D")
+            .arg(&self.data)
+            .args(["-m", "immediate", "-w", "-t", "10", "stop"])
+            .output()
+            .is_ok_and(|output| output.status.success());
+        if !stopped {
+            // Last resort: the postmaster's pid is the first line of its lock file.
+            let pid = fs::read_to_string(self.data.join("postmaster.pid"))
+                .ok()
+                .and_then(|text| text.lines().next().and_then(|line| line.trim().parse::<u32>().ok()));
+            if let Some(pid) = pid {
+                let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).output();
+            }
+        }
+    }
+}
+
+impl Drop for TempPostgres {
+    fn drop(&mut self) {
+        self.stop();
+        // `self.dir` goes afterwards, removing the data dir, socket and log.
+    }
+}
+
+/// A server for a test, or `None` (after saying why) when PostgreSQL is not installed and
+/// `CEILING_SKIP_POSTGRES=1` allows skipping. Every other failure panics: CI proves the real thing.
+pub fn start_or_skip(test: &str) -> Option<TempPostgres> {
+    start_with_or_skip(test, &[])
+}
+
+/// `start_or_skip` with server settings.
+pub fn start_with_or_skip(test: &str, settings: &[(&str, &str)]) -> Option<TempPostgres> {
+    match TempPostgres::start_with(settings) {
+        Ok(server) => Some(server),
+        Err(err) if err.starts_with(NOT_INSTALLED) && std::env::var(SKIP_ENV).is_ok_and(|value| value == "1") => {
+            println!("skipping {test}: {err}");
+            None
+        }
+        Err(err) => panic!("{test}: cannot start PostgreSQL: {err}"),
+    }
+}
+
+/// `pg_config --bindir` if it holds the server tools, else the highest `/usr/lib/postgresql/*/bin`,
+/// else the directory `initdb` on PATH really lives in (it is often a symlink into the versioned dir).
+fn find_bindir() -> Option<PathBuf> {
+    fn has_tools(dir: &Path) -> bool {
+        dir.join("initdb").is_file() && dir.join("pg_ctl").is_file()
+    }
+
+    if let Ok(output) = Command::new("pg_config").arg("--bindir").output()
+        && output.status.success()
+    {
+        let dir = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+        if has_tools(&dir) {
+            return Some(dir);
+        }
+    }
+
+    let versioned = fs::read_dir("/usr/lib/postgresql").ok().and_then(|entries| {
+        entries
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                let version = entry
+                    .file_name()
+                    .to_str()?
+                    .split('.')
+                    .map(|part| part.parse::<u32>().ok())
+                    .collect::<Option<Vec<u32>>>()?;
+                let bin = entry.path().join("bin");
+                has_tools(&bin).then_some((version, bin))
+            })
+            .max()
+            .map(|(_, bin)| bin)
+    });
+    if versioned.is_some() {
+        return versioned;
+    }
+
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).find_map(|dir| {
+        let initdb = dir.join("initdb");
+        if !initdb.is_file() {
+            return None;
+        }
+        match initdb.canonicalize().ok().and_then(|real| real.parent().map(Path::to_path_buf)) {
+            Some(real_dir) if has_tools(&real_dir) => Some(real_dir),
+            _ => has_tools(&dir).then_some(dir),
+        }
+    })
+}
+
+/// The user the server runs as when it is not us (when the tests run as root), for files it must own.
+pub fn server_user() -> Option<String> {
+    running_as_root().then(unprivileged_user)
+}
+
+/// Whether the effective user is root, asked of `id -u` once per test binary.
+fn running_as_root() -> bool {
+    static ROOT: OnceLock<bool> = OnceLock::new();
+    *ROOT.get_or_init(|| {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|output| output.status.success() && String::from_utf8_lossy(&output.stdout).trim() == "0")
+    })
+}
+
+/// `postgres` (the Debian package creates it) if it exists, else `nobody`.
+fn unprivileged_user() -> String {
+    let postgres_exists =
+        Command::new("id").args(["-u", "postgres"]).output().is_ok_and(|output| output.status.success());
+    if postgres_exists { "postgres" } else { "nobody" }.to_owned()
+}
+
+/// `/tmp`: every user can traverse it, and its short path keeps the socket path under the limit.
+fn temp_root() -> PathBuf {
+    let tmp = PathBuf::from("/tmp");
+    if tmp.is_dir() { tmp } else { std::env::temp_dir() }
+}
+
+/// A port that was free a moment ago (bound to 127.0.0.1:0, then released).
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .map_err(|err| format!("cannot find a free port: {err}"))
+}
+
+fn clear_foreign_env(command: &mut Command) -> &mut Command {
+    for name in FOREIGN_ENV {
+        command.env_remove(name);
+    }
+    command
+}
+
+fn check(what: &str, output: &Output) -> Result<(), String> {
+    if output.status.success() { Ok(()) } else { Err(describe_failure(what, output)) }
+}
+
+fn describe_failure(what: &str, output: &Output) -> String {
+    format!(
+        "{what} failed ({}):\n{}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
