@@ -133,7 +133,7 @@ fn fingerprint(server: &TempPostgres, database: &str) -> String {
 /// Statistics of a session reach the shared views when it ends: wait for every other session of
 /// the database to be gone.
 fn quiesce(server: &TempPostgres, database: &str) {
-    for _ in 0..500 {
+    for _ in 0..1500 {
         let others = server
             .psql(&format!(
                 "select count(*) from pg_stat_activity where datname = '{database}' and pid <> pg_backend_pid()"
