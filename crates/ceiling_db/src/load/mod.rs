@@ -6,6 +6,7 @@
 mod schema;
 mod security;
 mod server;
+mod statement;
 mod workload;
 
 use ceiling_facts::catalog::{Catalog, Unchecked};
