@@ -29,7 +29,9 @@ fn hypothetical_indexes_verify_the_suggestions() {
     let Some(server) = start_with_or_skip("hypothetical_indexes_verify_the_suggestions", &settings) else { return };
     let available = server.psql("select count(*) from pg_available_extensions where name = 'hypopg'").unwrap();
     if available.trim() != "1" {
-        println!("skipping hypothetical_indexes_verify_the_suggestions: HypoPG is not installed (postgresql-15-hypopg)");
+        println!(
+            "skipping hypothetical_indexes_verify_the_suggestions: HypoPG is not installed (postgresql-15-hypopg)"
+        );
         return;
     }
     server.psql("create database hypo").unwrap();

@@ -126,7 +126,11 @@ fn resolve(catalog: &Catalog, name: &ObjectName) -> Option<u32> {
         [schema, table] => catalog.tables.iter().find(|t| t.schema == *schema && t.name == *table).map(|t| t.oid),
         [table] => {
             let named: Vec<_> = catalog.tables.iter().filter(|t| t.name == *table).collect();
-            named.iter().find(|t| t.schema == "public").or(if named.len() == 1 { named.first() } else { None }).map(|t| t.oid)
+            named
+                .iter()
+                .find(|t| t.schema == "public")
+                .or(if named.len() == 1 { named.first() } else { None })
+                .map(|t| t.oid)
         }
         _ => None,
     }
@@ -172,9 +176,7 @@ fn equalities(expr: &Expr, each: &mut impl FnMut(&Expr, &Expr) -> Option<()>) ->
             equalities(left, each)?;
             equalities(right, each)
         }
-        Expr::BinaryOp { left, op: BinaryOperator::Eq, right } => {
-            each(left, right).or_else(|| each(right, left))
-        }
+        Expr::BinaryOp { left, op: BinaryOperator::Eq, right } => each(left, right).or_else(|| each(right, left)),
         _ => None,
     }
 }
@@ -301,7 +303,8 @@ mod tests {
     #[test]
     fn a_lookup_by_parameters_names_its_table_and_columns() {
         let catalog = catalog();
-        let shape = shape(&catalog, "SELECT a.* FROM authors a WHERE a.id = $1 AND (email = $2::text) LIMIT $3", &volatile());
+        let shape =
+            shape(&catalog, "SELECT a.* FROM authors a WHERE a.id = $1 AND (email = $2::text) LIMIT $3", &volatile());
         assert_eq!(shape.lookup, Some(Lookup { table_oid: 1, columns: vec![1, 2] }));
         assert!(shape.plain_select);
         assert_eq!(shape.tables, vec![1]);

@@ -185,12 +185,8 @@ fn with_hypothetical_index(
     let table = catalog.table(scan.table_oid)?;
     let columns: Vec<String> =
         catalog.column_names(table.oid, &scan.index_columns).iter().map(|c| quote_ident(c)).collect();
-    let create = format!(
-        "create index on {}.{} ({})",
-        quote_ident(&table.schema),
-        quote_ident(&table.name),
-        columns.join(", ")
-    );
+    let create =
+        format!("create index on {}.{} ({})", quote_ident(&table.schema), quote_ident(&table.name), columns.join(", "));
     let schema = quote_ident(schema);
     let hypothetical = format!("select indexrelid from {schema}.hypopg_create_index({})", quote_literal(&create));
     let plan = explain(session, query, generic_plan, &[hypothetical.as_str()]);

@@ -171,7 +171,7 @@ fn check_database(catalog: &Catalog, findings: &mut Vec<Finding>) {
         findings.push(RULE.db_finding(
             DbObject { kind: ObjectKind::Statement, name: statement.short() },
             format!(
-                "`{}` ran {} times ({:.3} ms each), about once per row of `{}` ({} rows in {} calls): one round \
+                "`{}` ran {} times ({:.3} ms each), about once per row of `{}` ({} rows in {} call{}): one round \
 trip per row to read `{}`",
                 statement.short(),
                 statement.calls,
@@ -179,6 +179,7 @@ trip per row to read `{}`",
                 list.short(),
                 list.rows,
                 list.calls,
+                if list.calls == 1 { "" } else { "s" },
                 table.qualified()
             ),
             WHY.to_owned(),

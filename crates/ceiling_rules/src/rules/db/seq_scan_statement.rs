@@ -69,8 +69,9 @@ fn worth_an_index<'a>(catalog: &'a Catalog, scan: &SeqScan) -> Option<&'a Table>
     if table.managed || table.estimated_rows < LARGE_TABLE_ROWS {
         return None;
     }
-    let led_by_first =
-        catalog.indexes_of(table.oid).any(|index| index.valid && index.method == "btree" && index.keys.first() == Some(&first));
+    let led_by_first = catalog
+        .indexes_of(table.oid)
+        .any(|index| index.valid && index.method == "btree" && index.keys.first() == Some(&first));
     let helps = scan.cost_with_index.is_none_or(|with| with < scan.cost * WORTHWHILE);
     (!led_by_first && helps).then_some(table)
 }

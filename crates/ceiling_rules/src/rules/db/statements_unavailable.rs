@@ -37,14 +37,16 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
     if catalog.workload.extension_schema.is_some() {
         return;
     }
-    findings.push(RULE.db_finding(
-        DbObject { kind: ObjectKind::Database, name: catalog.server.database.clone() },
-        "`pg_stat_statements` is not installed: the statements the app runs were not checked".to_owned(),
-        "N+1 lookups, the statements that take the database's time and the filters that scan large \
+    findings.push(
+        RULE.db_finding(
+            DbObject { kind: ObjectKind::Database, name: catalog.server.database.clone() },
+            "`pg_stat_statements` is not installed: the statements the app runs were not checked".to_owned(),
+            "N+1 lookups, the statements that take the database's time and the filters that scan large \
 tables show only in the workload statistics."
-            .to_owned(),
-        "Add `pg_stat_statements` to `shared_preload_libraries` (a restart; on RDS, the parameter group; \
+                .to_owned(),
+            "Add `pg_stat_statements` to `shared_preload_libraries` (a restart; on RDS, the parameter group; \
 on Supabase it is on), run `CREATE EXTENSION pg_stat_statements;`, let the app run, then audit again."
-            .to_owned(),
-    ));
+                .to_owned(),
+        ),
+    );
 }

@@ -46,7 +46,9 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
         .workload
         .statements
         .iter()
-        .filter(|statement| statement.share >= MIN_SHARE && statement.total_ms >= MIN_TOTAL_MS && reads_or_writes(statement))
+        .filter(|statement| {
+            statement.share >= MIN_SHARE && statement.total_ms >= MIN_TOTAL_MS && reads_or_writes(statement)
+        })
         .take(MAX_FINDINGS);
     for statement in heavy {
         findings.push(RULE.db_finding(
