@@ -65,6 +65,10 @@ struct DbArgs {
     /// Usage statistics younger than this many days are too young to call an index unused.
     #[arg(long, default_value_t = 7.0)]
     min_stats_age: f64,
+    /// Measure the statements whose plans scan a large table with EXPLAIN ANALYZE: plain SELECTs
+    /// only, run with NULL parameters inside the read-only transaction that is rolled back.
+    #[arg(long)]
+    analyze: bool,
 }
 
 #[derive(clap::Args)]
@@ -147,6 +151,7 @@ fn run_db(args: DbArgs) -> ExitCode {
     let options = DbOptions {
         statement_timeout: seconds(args.statement_timeout),
         min_stats_age: seconds(args.min_stats_age * 86_400.0),
+        analyze: args.analyze,
         ..DbOptions::new(url)
     };
     let started = std::time::Instant::now();

@@ -24,7 +24,7 @@ pub fn load(session: &mut Session, options: &DbOptions) -> Result<Catalog, DbErr
     server::load(session, options, &mut catalog)?;
     schema::load(session, &mut catalog);
     security::load(session, &mut catalog);
-    workload::load(session, &mut catalog);
+    workload::load(session, &mut catalog, options.analyze);
     Ok(catalog)
 }
 

@@ -7,7 +7,7 @@
 //! is installed, an index suggested for a sequential scan is made hypothetically (in the backend's
 //! memory, never on disk) and the statement planned again.
 
-use ceiling_facts::catalog::{Catalog, SeqScan, Statement, Unchecked};
+use ceiling_facts::catalog::{Catalog, Measured, SeqScan, Statement, Unchecked};
 use rustc_hash::FxHashSet;
 use serde_json::Value;
 
@@ -28,7 +28,7 @@ const PLAN_NAME: &str = "ceiling_plan";
 const EXTENSIONS: &str = "select e.extname::text, n.nspname::text from pg_extension e \
     join pg_namespace n on n.oid = e.extnamespace where e.extname in ('pg_stat_statements', 'hypopg')";
 
-pub fn load(session: &mut Session, catalog: &mut Catalog) {
+pub fn load(session: &mut Session, catalog: &mut Catalog, analyze: bool) {
     let extensions = read(session, catalog, "installed extensions", EXTENSIONS, |row| {
         (row.get::<_, String>(0), row.get::<_, String>(1))
     });
@@ -77,7 +77,7 @@ pub fn load(session: &mut Session, catalog: &mut Catalog) {
         });
     }
     catalog.workload.statements_available = true;
-    explain_heaviest(session, catalog, hypopg.as_deref());
+    explain_heaviest(session, catalog, hypopg.as_deref(), analyze);
 }
 
 /// The names of volatile functions: a statement that calls one is never explained.
@@ -113,9 +113,21 @@ fn statements_sql(session: &mut Session, catalog: &mut Catalog, schema: &str) ->
     ))
 }
 
-/// Plans the heaviest plain SELECTs that read tables, and records their filtered sequential scans.
-fn explain_heaviest(session: &mut Session, catalog: &mut Catalog, hypopg: Option<&str>) {
-    let generic_plan = catalog.server.version_num >= 160_000;
+/// How a statement is planned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    /// `EXPLAIN (GENERIC_PLAN)`, PostgreSQL 16 and later.
+    Generic,
+    /// `PREPARE` under `force_generic_plan`, then `EXPLAIN EXECUTE` with NULLs: before 16.
+    Prepared,
+    /// The prepared generic plan run under `EXPLAIN (ANALYZE, BUFFERS)`: `--analyze` only.
+    Analyzed,
+}
+
+/// Plans the heaviest plain SELECTs that read tables, and records their filtered sequential scans;
+/// with `analyze`, runs those that have one to measure it.
+fn explain_heaviest(session: &mut Session, catalog: &mut Catalog, hypopg: Option<&str>, analyze: bool) {
+    let plan = if catalog.server.version_num >= 160_000 { Plan::Generic } else { Plan::Prepared };
     let chosen: Vec<usize> = (0..catalog.workload.statements.len())
         .filter(|&at| {
             let statement = &catalog.workload.statements[at];
@@ -125,37 +137,48 @@ fn explain_heaviest(session: &mut Session, catalog: &mut Catalog, hypopg: Option
         .collect();
     for at in chosen {
         let query = catalog.workload.statements[at].query.clone();
-        let Some(plan) = explain(session, &query, generic_plan, &[]) else { continue };
+        let Some(json) = explain(session, &query, plan, &[]) else { continue };
         let mut scans = Vec::new();
-        seq_scans(catalog, &plan, &mut scans);
-        let cost = total_cost(&plan);
+        seq_scans(catalog, &json, &mut scans);
+        let cost = total_cost(&json);
         for scan in &mut scans {
             scan.cost = cost;
             if let Some(schema) = hypopg
                 && !scan.index_columns.is_empty()
             {
-                scan.cost_with_index = with_hypothetical_index(session, catalog, schema, scan, &query, generic_plan);
+                scan.cost_with_index = with_hypothetical_index(session, catalog, schema, scan, &query, plan);
+            }
+        }
+        // Only statements with a scan an index could serve are run: the measure is the scan's.
+        if analyze
+            && scans.iter().any(|scan| !scan.index_columns.is_empty())
+            && let Some(json) = explain(session, &query, Plan::Analyzed, &[])
+        {
+            for scan in &mut scans {
+                scan.measured = measure(catalog, &json, scan.table_oid);
             }
         }
         catalog.workload.statements[at].seq_scans = scans;
     }
 }
 
-/// The generic plan of `query` as JSON, with `before` run first in the same transaction (HypoPG's
-/// index). A statement that does not plan (a parameter whose type cannot be inferred) is skipped.
-fn explain(session: &mut Session, query: &str, generic_plan: bool, before: &[&str]) -> Option<Value> {
-    let params = parameters(query);
+/// The plan of `query` as JSON, with `before` run first in the same transaction (HypoPG's index). A
+/// statement that does not plan (a parameter whose type cannot be inferred) is skipped.
+fn explain(session: &mut Session, query: &str, plan: Plan, before: &[&str]) -> Option<Value> {
     // The statement names its tables as the app's `search_path` finds them, not ours (empty): the
     // role's own default is the closest to the app's.
     let mut statements = vec!["set local search_path to default".to_owned()];
     statements.extend(before.iter().map(|s| (*s).to_owned()));
-    if generic_plan {
+    if plan == Plan::Generic {
         statements.push(format!("explain (generic_plan, verbose, format json) {query}"));
     } else {
+        let params = parameters(query);
         let nulls = if params == 0 { String::new() } else { format!("({})", vec!["null"; params].join(", ")) };
+        let options =
+            if plan == Plan::Analyzed { "analyze, buffers, verbose, format json" } else { "verbose, format json" };
         statements.push("set local plan_cache_mode = force_generic_plan".to_owned());
         statements.push(format!("prepare {PLAN_NAME} as {query}"));
-        statements.push(format!("explain (verbose, format json) execute {PLAN_NAME}{nulls}"));
+        statements.push(format!("explain ({options}) execute {PLAN_NAME}{nulls}"));
         statements.push(format!("deallocate {PLAN_NAME}"));
     }
     let borrowed: Vec<&str> = statements.iter().map(String::as_str).collect();
@@ -180,7 +203,7 @@ fn with_hypothetical_index(
     schema: &str,
     scan: &SeqScan,
     query: &str,
-    generic_plan: bool,
+    plan: Plan,
 ) -> Option<f64> {
     let table = catalog.table(scan.table_oid)?;
     let columns: Vec<String> =
@@ -189,11 +212,29 @@ fn with_hypothetical_index(
         format!("create index on {}.{} ({})", quote_ident(&table.schema), quote_ident(&table.name), columns.join(", "));
     let schema = quote_ident(schema);
     let hypothetical = format!("select indexrelid from {schema}.hypopg_create_index({})", quote_literal(&create));
-    let plan = explain(session, query, generic_plan, &[hypothetical.as_str()]);
+    let json = explain(session, query, plan, &[hypothetical.as_str()]);
     // Hypothetical indexes live in the backend, not the transaction: drop them whether the plan
     // came or not.
     let _ = session.script(&[format!("select {schema}.hypopg_reset()").as_str()]);
-    plan.as_ref().map(total_cost)
+    json.as_ref().map(total_cost)
+}
+
+/// The `Seq Scan` nodes of `table_oid` in an analyzed plan, summed over their loops.
+fn measure(catalog: &Catalog, json: &Value, table_oid: u32) -> Option<Measured> {
+    let mut measured: Option<Measured> = None;
+    for node in nodes(json) {
+        if node["Node Type"].as_str() != Some("Seq Scan") || node_table(catalog, node) != Some(table_oid) {
+            continue;
+        }
+        let loops = node["Actual Loops"].as_f64().unwrap_or(1.0);
+        let rows = node["Actual Rows"].as_f64().unwrap_or(0.0) + node["Rows Removed by Filter"].as_f64().unwrap_or(0.0);
+        let blocks = node["Shared Hit Blocks"].as_i64().unwrap_or(0) + node["Shared Read Blocks"].as_i64().unwrap_or(0);
+        let total = measured.get_or_insert_with(Measured::default);
+        total.rows_read += (rows * loops).round() as i64;
+        total.blocks += blocks;
+        total.ms += node["Actual Total Time"].as_f64().unwrap_or(0.0) * loops;
+    }
+    measured
 }
 
 fn total_cost(plan: &Value) -> f64 {
@@ -201,29 +242,36 @@ fn total_cost(plan: &Value) -> f64 {
 }
 
 /// `Seq Scan` nodes with a `Filter`, anywhere in the plan, on a table of the catalog.
-fn seq_scans(catalog: &Catalog, plan: &Value, found: &mut Vec<SeqScan>) {
-    let mut pending: Vec<&Value> = plan.as_array().into_iter().flatten().map(|entry| &entry["Plan"]).collect();
-    while let Some(node) = pending.pop() {
-        if let Some(children) = node["Plans"].as_array() {
-            pending.extend(children);
-        }
+fn seq_scans(catalog: &Catalog, json: &Value, found: &mut Vec<SeqScan>) {
+    for node in nodes(json) {
         if node["Node Type"].as_str() != Some("Seq Scan") {
             continue;
         }
-        let (Some(schema), Some(name), Some(filter)) =
-            (node["Schema"].as_str(), node["Relation Name"].as_str(), node["Filter"].as_str())
-        else {
-            continue;
-        };
-        let Some(table) = catalog.tables.iter().find(|t| t.schema == schema && t.name == name) else { continue };
+        let (Some(table_oid), Some(filter)) = (node_table(catalog, node), node["Filter"].as_str()) else { continue };
         found.push(SeqScan {
-            table_oid: table.oid,
+            table_oid,
             filter: filter.to_owned(),
-            index_columns: index_columns(catalog, table.oid, filter),
-            cost: 0.0,
-            cost_with_index: None,
+            index_columns: index_columns(catalog, table_oid, filter),
+            ..SeqScan::default()
         });
     }
+}
+
+/// Every node of an `EXPLAIN (FORMAT JSON)` result.
+fn nodes(json: &Value) -> Vec<&Value> {
+    let mut pending: Vec<&Value> = json.as_array().into_iter().flatten().map(|entry| &entry["Plan"]).collect();
+    let mut all = Vec::new();
+    while let Some(node) = pending.pop() {
+        pending.extend(node["Plans"].as_array().into_iter().flatten());
+        all.push(node);
+    }
+    all
+}
+
+/// The catalog's table a node scans (`VERBOSE` names its schema).
+fn node_table(catalog: &Catalog, node: &Value) -> Option<u32> {
+    let (schema, name) = (node["Schema"].as_str()?, node["Relation Name"].as_str()?);
+    catalog.tables.iter().find(|t| t.schema == schema && t.name == name).map(|t| t.oid)
 }
 
 fn quote_ident(name: &str) -> String {

@@ -65,6 +65,18 @@ pub struct SeqScan {
     /// The plan's total cost with the suggested index made hypothetically by HypoPG; `None` when
     /// HypoPG is not installed or the suggestion could not be tried.
     pub cost_with_index: Option<f64>,
+    /// What the scan did when run under `EXPLAIN ANALYZE` (`ceiling db --analyze`).
+    pub measured: Option<Measured>,
+}
+
+/// A sequential scan as `EXPLAIN (ANALYZE, BUFFERS)` saw it, over all its loops.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Measured {
+    /// Rows the scan read: those it returned and those its filter removed.
+    pub rows_read: i64,
+    /// Shared buffers it hit or read, 8 kB pages by default.
+    pub blocks: i64,
+    pub ms: f64,
 }
 
 impl Statement {

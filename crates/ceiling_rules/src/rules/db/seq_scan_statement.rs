@@ -35,6 +35,7 @@ with no index on `customer_id`.",
             "A table with a valid btree index led by the first suggested column: the planner chose the scan over it, so another index on the same column would not help.",
             "With HypoPG: a suggestion that does not cut the plan's cost by at least a tenth is dropped.",
             "Only the 50 heaviest plain SELECTs by total time are planned.",
+            "`--analyze` runs only the statements whose plan has such a scan, with NULL for each parameter, inside the read-only transaction that is rolled back, under `--statement-timeout`: the measure is the scan's (rows and buffers read), not the statement's usual result.",
         ],
     },
     splinter: None,
@@ -83,13 +84,19 @@ fn finding(catalog: &Catalog, statement: &Statement, table: &Table, scan: &SeqSc
         Some(with) => format!("HypoPG: plan cost {:.0} → {:.0} with the index", scan.cost, with),
         None => "unverified: HypoPG is not installed in this database".to_owned(),
     };
+    let measured = scan.measured.as_ref().map_or_else(String::new, |measured| {
+        format!(
+            "; run with NULL parameters (`--analyze`), it read {} rows ({} buffers) in {:.1} ms",
+            measured.rows_read, measured.blocks, measured.ms
+        )
+    });
     Finding {
         index: Some(index.clone()),
         ..RULE.db_finding(
             DbObject { kind: ObjectKind::Statement, name: statement.short() },
             format!(
                 "`{}` ({} calls, {:.2} ms on average) scans all of `{}` ({} rows estimated) to filter `{}`; \
-suggested index on ({}), {verdict}",
+suggested index on ({}), {verdict}{measured}",
                 statement.short(),
                 statement.calls,
                 statement.mean_ms,
