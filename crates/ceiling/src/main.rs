@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use ceiling_db::{DbOptions, attach_live_evidence, audit};
+use ceiling_db::{DbOptions, audit};
 use ceiling_report::{
     DbSummary, SkippedFile, Summary, render_db_human, render_db_json, render_human, render_json, render_routes_human,
     render_routes_json, render_schema_human, render_schema_json,
@@ -69,10 +69,6 @@ struct DbArgs {
     /// only, run with NULL parameters inside the read-only transaction that is rolled back.
     #[arg(long)]
     analyze: bool,
-    /// The app's directory: its code is scanned too, and each code finding that suggests an index
-    /// says what the live database has of its table.
-    #[arg(long)]
-    code: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -166,19 +162,6 @@ fn run_db(args: DbArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut scanned = match &args.code {
-        None => None,
-        Some(path) => match scan(path, &ScanOptions::default()) {
-            Ok(result) => Some(result),
-            Err(error) => {
-                eprintln!("ceiling: {error}");
-                return ExitCode::from(2);
-            }
-        },
-    };
-    let mut code_findings = scanned.as_mut().map(|result| std::mem::take(&mut result.findings)).unwrap_or_default();
-    attach_live_evidence(&mut code_findings, &audit.catalog);
-    let scan_summary = scanned.as_ref().map(summary);
     let summary = DbSummary {
         target: audit.target.clone(),
         server_version: audit.catalog.server.version.clone(),
@@ -188,26 +171,14 @@ fn run_db(args: DbArgs) -> ExitCode {
         notes: audit.notes.clone(),
         elapsed: Some(started.elapsed()),
     };
-    let all: Vec<ceiling_rules::Finding> = audit.findings.iter().chain(&code_findings).cloned().collect();
     let output = match args.format {
-        Format::Json => render_db_json(&all, &summary),
-        Format::Human => {
-            // The code's findings first, with their sources, as `ceiling scan` shows them.
-            let code = match (&scanned, &scan_summary) {
-                (Some(result), Some(scan_summary)) => {
-                    let root = result.root.clone();
-                    let sources = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
-                    render_human(&code_findings, scan_summary, &sources, use_color(args.color)) + "\n"
-                }
-                _ => String::new(),
-            };
-            code + &render_db_human(&audit.findings, &summary, use_color(args.color))
-        }
+        Format::Json => render_db_json(&audit.findings, &summary),
+        Format::Human => render_db_human(&audit.findings, &summary, use_color(args.color)),
     };
     if !print(&output) {
         return ExitCode::from(2);
     }
-    exit_code(&all, args.fail_on)
+    exit_code(&audit.findings, args.fail_on)
 }
 
 fn use_color(color: Color) -> bool {

@@ -6,7 +6,6 @@
 //! and `ceiling_rules` decides what is a finding. The [`session`] keeps every statement inside a
 //! read-only transaction that is rolled back, and proves that no write happened.
 
-mod evidence;
 mod load;
 mod session;
 mod target;
@@ -17,7 +16,6 @@ use std::time::Duration;
 use ceiling_facts::catalog::Catalog;
 use ceiling_rules::Finding;
 
-pub use evidence::attach_live_evidence;
 pub use target::{BadTarget, Target, Tls};
 
 /// What `ceiling db` was asked to do.
