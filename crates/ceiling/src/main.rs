@@ -69,6 +69,10 @@ struct DbArgs {
     /// the table's real size, and whether the database already has the index.
     #[arg(long, value_name = "PATH")]
     code: Option<PathBuf>,
+    /// Measure the statements whose plans scan a large table with EXPLAIN ANALYZE: plain SELECTs
+    /// only, run with NULL parameters inside the read-only transaction that is rolled back.
+    #[arg(long)]
+    analyze: bool,
 }
 
 #[derive(clap::Args)]
@@ -151,6 +155,7 @@ fn run_db(args: DbArgs) -> ExitCode {
     let options = DbOptions {
         statement_timeout: seconds(args.statement_timeout),
         min_stats_age: seconds(args.min_stats_age * 86_400.0),
+        analyze: args.analyze,
         ..DbOptions::new(url)
     };
     let started = std::time::Instant::now();

@@ -83,12 +83,13 @@ fn shop_example_json_reads_database_url() {
     assert_eq!(
         findings,
         [
+            ("statements-unavailable".to_owned(), "shop".to_owned()),
             ("no-primary-key".to_owned(), "public.page_views".to_owned()),
             ("duplicate-index".to_owned(), "public.customers_email_idx".to_owned()),
             ("unindexed-foreign-key".to_owned(), "public.orders: orders_customer_id_fkey".to_owned()),
         ]
     );
-    let fk = &json["findings"][2];
+    let fk = &json["findings"][3];
     assert_eq!(fk["severity"], "warning", "20,000 orders");
     assert!(fk.get("file").is_none(), "database findings have an object, not a file");
     assert_eq!(
@@ -149,13 +150,27 @@ fn quiesce(server: &TempPostgres, database: &str) {
 
 #[test]
 fn a_full_run_writes_nothing() {
-    let Some(server) = start_with_or_skip("a_full_run_writes_nothing", &[("autovacuum", "off")]) else { return };
+    let settings = [("autovacuum", "off"), ("shared_preload_libraries", "pg_stat_statements")];
+    let Some(server) = start_with_or_skip("a_full_run_writes_nothing", &settings) else { return };
     let url = shop(&server);
+    // Every path of a run: the workload read from pg_stat_statements, generic plans, HypoPG's
+    // hypothetical indexes where it is installed, and EXPLAIN ANALYZE.
+    server.psql_in("shop", "create extension pg_stat_statements").unwrap();
+    let hypopg = server.psql_in("shop", "create extension hypopg").is_ok();
+    let workload = "select format('select id, status from orders where customer_id = %s', g) from generate_series(1, 40) g \\gexec";
+    let script = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(script.path(), workload).unwrap();
+    server.psql_file_in("shop", script.path()).unwrap();
     quiesce(&server, "shop");
     let before = fingerprint(&server, "shop");
     quiesce(&server, "shop");
-    let output = ceiling_db(&["--url", &url, "--fail-on", "never"]);
+    let output = ceiling_db(&["--url", &url, "--fail-on", "never", "--analyze", "--format", "json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report = stdout(&output);
+    assert!(report.contains("\"seq-scan-statement\""), "the plans were read and a scan found: {report}");
+    if hypopg {
+        assert!(report.contains("HypoPG"), "the suggestion was verified: {report}");
+    }
     quiesce(&server, "shop");
     let after = fingerprint(&server, "shop");
     // Reading the fingerprint itself takes no transaction id (psql's reads are read-only), so the

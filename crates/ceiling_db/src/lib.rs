@@ -27,11 +27,19 @@ pub struct DbOptions {
     pub statement_timeout: Duration,
     /// Usage statistics younger than this are too young to call an index unused.
     pub min_stats_age: Duration,
+    /// Run the statements whose plans scan a table under `EXPLAIN ANALYZE` (plain SELECTs only,
+    /// inside the read-only transaction that is rolled back), to measure the scan.
+    pub analyze: bool,
 }
 
 impl DbOptions {
     pub fn new(url: String) -> DbOptions {
-        DbOptions { url, statement_timeout: Duration::from_secs(5), min_stats_age: Duration::from_secs(7 * 24 * 3600) }
+        DbOptions {
+            url,
+            statement_timeout: Duration::from_secs(5),
+            min_stats_age: Duration::from_secs(7 * 24 * 3600),
+            analyze: false,
+        }
     }
 }
 

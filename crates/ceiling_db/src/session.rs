@@ -16,7 +16,7 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
-use tokio_postgres::{Client, NoTls, Row};
+use tokio_postgres::{Client, NoTls, Row, SimpleQueryMessage};
 
 use crate::DbError;
 use crate::target::{Target, Tls};
@@ -76,6 +76,33 @@ impl Session {
             let _ = self.rollback();
             reason
         })
+    }
+
+    /// Runs `statements` in one round trip of the simple protocol, inside the same read-only
+    /// transaction, each marked as ours: what the extended protocol cannot carry (`SET LOCAL`,
+    /// `PREPARE`, `EXPLAIN EXECUTE`). Returns each statement's rows, as text. On an error the
+    /// transaction is rolled back, as [`Session::read`] does.
+    pub fn script(&mut self, statements: &[&str]) -> Result<Vec<Vec<Vec<Option<String>>>>, String> {
+        self.begin()?;
+        let text: Vec<String> = statements.iter().map(|statement| format!("{MARKER} {statement}")).collect();
+        let result = self.runtime.block_on(self.client.simple_query(&text.join(";\n")));
+        let messages = result.map_err(|err| {
+            let reason = describe(&err);
+            let _ = self.rollback();
+            reason
+        })?;
+        let mut results = Vec::new();
+        let mut rows = Vec::new();
+        for message in messages {
+            match message {
+                SimpleQueryMessage::Row(row) => {
+                    rows.push((0..row.len()).map(|at| row.get(at).map(str::to_owned)).collect());
+                }
+                SimpleQueryMessage::CommandComplete(_) => results.push(std::mem::take(&mut rows)),
+                _ => {}
+            }
+        }
+        Ok(results)
     }
 
     /// Ends the session: checks that the transaction wrote nothing, then rolls it back.

@@ -6,6 +6,7 @@
 mod schema;
 mod security;
 mod server;
+mod statement;
 mod workload;
 
 use ceiling_facts::catalog::{Catalog, Unchecked};
@@ -23,7 +24,7 @@ pub fn load(session: &mut Session, options: &DbOptions) -> Result<Catalog, DbErr
     server::load(session, options, &mut catalog)?;
     schema::load(session, &mut catalog);
     security::load(session, &mut catalog);
-    workload::load(session, &mut catalog);
+    workload::load(session, &mut catalog, options.analyze);
     Ok(catalog)
 }
 

@@ -1,9 +1,10 @@
 //! `n-plus-one`: a database read executed once per element of a collection.
 
+use ceiling_facts::catalog::{Catalog, Lookup, Statement};
 use ceiling_facts::{Orm, Project, ReachKind};
 
 use crate::loops::{Handful, finding, per_element_queries, with_article};
-use crate::{ChainLink, Check, Docs, Family, Finding, Rule, Severity, Status};
+use crate::{ChainLink, Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "n-plus-one",
@@ -17,7 +18,9 @@ collection: written inside a `for`/`for...of`/`while` loop or a `.map`/`.forEach
 (including `Promise.all(xs.map(...))`), or reached from such a loop through calls to helpers in \
 the same file or in other modules. Lazy loading counts: a method of a loaded record that queries \
 (Sequelize `post.getComments()`, Mongoose `doc.populate()`, Objection `build.$fetchGraph()`, or a \
-model method that calls one). The finding shows the chain from the loop to the query.",
+model method that calls one). The finding shows the chain from the loop to the query. In a live \
+database (`ceiling db`), the same pattern shows in `pg_stat_statements`: a lookup by key run \
+hundreds of times, about once per row that another statement (the list) returned.",
         why: "The number of queries grows with the data: 11 queries for 10 posts, 501 for 500. Each \
 is a network round trip and a connection held from the pool, so a page that takes 50 ms with \
 test data takes seconds in production, and concurrent requests exhaust the pool.",
@@ -45,10 +48,11 @@ resolvers, batch with DataLoader.",
             "Functions defined in a loop but not called in it; helpers that run no query.",
             "Serializers (Django REST Framework): a nested serializer over a relation the queryset `select_related`s or `prefetch_related`s (the path too: `project__workspace`); fields that are not relations of the model; rows that are not a queryset the code shows.",
             "Test files are not scanned; seeds and scripts are reported as `info`, not as request-path warnings.",
+            "In a live database: only a SELECT of one table whose `WHERE` is equalities of columns to parameters that cover a unique key (at most one row per call) or a foreign key; run at least 100 times, under 1 ms on average; and whose calls are 0.5 to 2 times the rows of another SELECT of the app's tables (the list it runs for). Batches (`IN (...)`, `= ANY($1)`), lookups that no list accounts for and lookups run a handful of times are not reported.",
         ],
     },
     splinter: None,
-    check: Check::Code(check),
+    check: Check::Both { code: check, database: check_database },
 };
 
 /// A read per row of a list capped by a literal (`take: 30`) is a fixed number of queries, not one
@@ -139,6 +143,101 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         }
         findings.push(found);
     }
+}
+
+/// A lookup run this many times or more can be a loop's; fewer is a handful.
+const MIN_LOOKUPS: i64 = 100;
+
+/// A lookup by key takes well under a millisecond; a slower statement is a problem of its own.
+const MAX_LOOKUP_MS: f64 = 1.0;
+
+/// The lookup's calls, against the rows of the list it runs for.
+const PAIRED: std::ops::RangeInclusive<f64> = 0.5..=2.0;
+
+/// The live database's workload: a lookup by key whose calls match the rows of another statement.
+fn check_database(catalog: &Catalog, findings: &mut Vec<Finding>) {
+    for statement in &catalog.workload.statements {
+        let Some(lookup) = &statement.shape.lookup else { continue };
+        if statement.calls < MIN_LOOKUPS || statement.mean_ms >= MAX_LOOKUP_MS {
+            continue;
+        }
+        let Some(table) = catalog.table(lookup.table_oid) else { continue };
+        let by_key = by_unique_key(catalog, lookup) && statement.rows <= statement.calls;
+        if table.managed || !(by_key || by_foreign_key(catalog, lookup)) {
+            continue;
+        }
+        let Some(list) = list_of(catalog, statement, lookup) else { continue };
+        let column = catalog.column_names(table.oid, &lookup.columns[..1]).remove(0);
+        findings.push(RULE.db_finding(
+            DbObject { kind: ObjectKind::Statement, name: statement.short() },
+            format!(
+                "`{}` ran {} times ({:.3} ms each), about once per row of `{}` ({} rows in {} call{}): one round \
+trip per row to read `{}`",
+                statement.short(),
+                statement.calls,
+                statement.mean_ms,
+                list.short(),
+                list.rows,
+                list.calls,
+                if list.calls == 1 { "" } else { "s" },
+                table.qualified()
+            ),
+            WHY.to_owned(),
+            format!(
+                "Read the rows of `{}` in one statement: `WHERE {column} = ANY($1)` with the keys of the list's \
+rows, or a JOIN (the ORM's eager loading: `include`, `with`, `select_related`, `selectinload`) in the \
+list's query.",
+                table.qualified()
+            ),
+        ));
+    }
+}
+
+/// The lookup's columns cover a unique key of the table: one row per call.
+fn by_unique_key(catalog: &Catalog, lookup: &Lookup) -> bool {
+    catalog.indexes_of(lookup.table_oid).any(|index| {
+        index.valid
+            && index.unique
+            && index.predicate.is_none()
+            && !index.keys.is_empty()
+            && index.keys.iter().all(|key| *key != 0 && lookup.columns.contains(key))
+    })
+}
+
+/// The lookup's columns cover a foreign key of the table: the children of one parent per call.
+fn by_foreign_key(catalog: &Catalog, lookup: &Lookup) -> bool {
+    catalog.foreign_keys.iter().any(|key| {
+        key.table_oid == lookup.table_oid
+            && !key.columns.is_empty()
+            && key.columns.iter().all(|column| lookup.columns.contains(column))
+    })
+}
+
+/// The SELECT whose rows the lookup's calls follow: a statement of the app's tables, called less
+/// often, whose rows are 0.5 to 2 times the lookup's calls. One that reads a table related to the
+/// looked-up one by a foreign key is preferred, then the closest count.
+fn list_of<'a>(catalog: &'a Catalog, lookup_statement: &Statement, lookup: &Lookup) -> Option<&'a Statement> {
+    let related = |list: &Statement| -> bool {
+        list.shape.tables.iter().any(|&table| {
+            catalog.foreign_keys.iter().any(|key| {
+                (key.table_oid == table && key.referenced_oid == lookup.table_oid)
+                    || (key.table_oid == lookup.table_oid && key.referenced_oid == table)
+            })
+        })
+    };
+    catalog
+        .workload
+        .statements
+        .iter()
+        .filter(|list| {
+            list.query_id != lookup_statement.query_id
+                && list.shape.plain_select
+                && !list.shape.tables.is_empty()
+                && list.rows > 0
+                && list.calls < lookup_statement.calls
+                && PAIRED.contains(&(lookup_statement.calls as f64 / list.rows as f64))
+        })
+        .min_by_key(|list| (!related(list), (lookup_statement.calls - list.rows).abs()))
 }
 
 fn fix(orm: Orm) -> &'static str {
