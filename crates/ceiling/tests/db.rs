@@ -354,3 +354,39 @@ fn code_findings_are_checked_against_the_live_database() {
     assert!(sort["evidence"][0].as_str().unwrap().starts_with("live database: `public.Post` holds 0 rows"), "{sort}");
     assert!(json["database"]["code_files"].as_u64().unwrap() > 10);
 }
+
+#[test]
+fn code_findings_name_the_statements_whose_plans_scan_their_table() {
+    let settings = [("shared_preload_libraries", "pg_stat_statements")];
+    let Some(server) = start_with_or_skip("code_findings_name_the_statements", &settings) else { return };
+    server.psql("create database app").unwrap();
+    let migration = workspace().join("examples/next-prisma-app/prisma/migrations/20240101000000_init/migration.sql");
+    server.psql_file_in("app", &migration).unwrap();
+    let workload = r#"create extension pg_stat_statements;
+insert into "User" (id, email) values ('u1', 'a@example.com');
+insert into "Notification" (id, "userId", message) select 'n' || g, 'u1', 'hi' from generate_series(1, 2000) g;
+analyze;
+select format('select id from "Notification" where "userId" = %L', 'u' || g) from generate_series(1, 20) g \gexec
+"#;
+    let script = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(script.path(), workload).unwrap();
+    server.psql_file_in("app", script.path()).unwrap_or_else(|err| panic!("{err}"));
+    quiesce(&server, "app");
+    let app = workspace().join("examples/next-prisma-app");
+    let output = ceiling_db(&["--url", &server.url_of("app"), "--code", app.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let filter = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "unindexed-filter" && f["index"]["table"] == "Notification")
+        .expect("the scan's filter finding");
+    assert_eq!(filter["severity"], "warning");
+    let evidence = filter["evidence"].to_string();
+    assert!(
+        evidence.contains(
+            r#"`select id from \"Notification\" where \"userId\" = $1` ran 20 times; its plan scans the whole table"#
+        ),
+        "{evidence}"
+    );
+}

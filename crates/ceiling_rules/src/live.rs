@@ -2,7 +2,9 @@
 //!
 //! An index finding of the scan names a table and columns from the schema files. The live
 //! database says how big that table really is, whether it already has the index (created by hand,
-//! or by a migration the scan did not read), and how it has been read. A finding whose index the
+//! or by a migration the scan did not read), how it has been read, and which of the statements
+//! `pg_stat_statements` lists scan it where the index would serve (with the cost the index would
+//! bring, where HypoPG verified it). A finding whose index the
 //! live database already has is no longer a problem in that database: it becomes `info` and says
 //! so. Findings on tables the database does not have are left as they are.
 
@@ -34,6 +36,25 @@ pub fn corroborate(catalog: &Catalog, findings: &mut [Finding]) {
             ));
             finding.severity = Severity::Info;
             continue;
+        }
+        // The app's own statements whose plans scan the table where these columns would serve.
+        for statement in &catalog.workload.statements {
+            let Some(scan) = statement.seq_scans.iter().find(|scan| {
+                scan.table_oid == table.oid && numbers.iter().all(|column| scan.index_columns.contains(column))
+            }) else {
+                continue;
+            };
+            let verified = match scan.cost_with_index {
+                Some(cost) => format!(", {:.0} with the index (HypoPG)", cost),
+                None => String::new(),
+            };
+            finding.evidence.push(format!(
+                "live database: `{}` ran {} times; its plan scans the whole table (filter {}, cost {:.0}{verified})",
+                statement.short(),
+                statement.calls,
+                scan.filter,
+                scan.cost
+            ));
         }
         let stats = &table.stats;
         if stats.seq_scan > 0 {
