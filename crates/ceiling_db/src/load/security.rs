@@ -29,9 +29,20 @@ fn roles_where(roles: &[String], privilege: &str) -> String {
     format!("array_remove(array[null::text{cases}], null)")
 }
 
+/// Table-level grants first; the columns an API role may select are listed only for a relation
+/// it reaches through column grants alone.
 fn grants_sql(roles: &[String]) -> String {
+    let table_level = roles_where(roles, "has_table_privilege('{role}', c.oid, 'SELECT')");
+    let column = roles
+        .iter()
+        .map(|role| format!("has_column_privilege('{role}', c.oid, a.attnum, 'SELECT')"))
+        .collect::<Vec<_>>()
+        .join(" or ");
     format!(
-        "select c.oid::int8, {} from pg_class c join pg_namespace n on n.oid = c.relnamespace \
+        "select c.oid::int8, {}, case when cardinality({table_level}) = 0 then array(select a.attnum \
+         from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and ({column}) \
+         order by 1) end \
+         from pg_class c join pg_namespace n on n.oid = c.relnamespace \
          where c.relkind in ('r', 'p', 'v', 'm', 'f') and {SYSTEM_SCHEMAS}",
         roles_where(roles, "has_any_column_privilege('{role}', c.oid, 'SELECT')")
     )
@@ -100,6 +111,7 @@ pub fn load(session: &mut Session, catalog: &mut Catalog) {
         catalog.security.grants = read(session, catalog, "API roles' privileges", &grants_sql(&roles), |row| Grant {
             oid: oid(row, 0),
             roles: row.get(1),
+            columns: row.get(2),
         })
         .into_iter()
         .filter(|grant| !grant.roles.is_empty())

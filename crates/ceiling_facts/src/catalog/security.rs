@@ -27,6 +27,9 @@ pub struct Grant {
     pub oid: u32,
     /// `anon`, `authenticated`, in that order.
     pub roles: Vec<String>,
+    /// `None` when a role can select the whole relation; else the columns (`attnum`) that
+    /// column grants let the API roles select.
+    pub columns: Option<Vec<i16>>,
 }
 
 /// A row-level security policy (`pg_policy`), with what the loader found in its expressions.
@@ -153,6 +156,14 @@ impl Security {
     /// The API roles that can select `oid`.
     pub fn selectable_by(&self, oid: u32) -> &[String] {
         self.grants.iter().find(|grant| grant.oid == oid).map_or(&[], |grant| &grant.roles)
+    }
+
+    /// An API role can select this column of `oid`.
+    pub fn column_selectable(&self, oid: u32, number: i16) -> bool {
+        self.grants
+            .iter()
+            .find(|grant| grant.oid == oid)
+            .is_some_and(|grant| grant.columns.as_ref().is_none_or(|columns| columns.contains(&number)))
     }
 
     pub fn view(&self, oid: u32) -> Option<&View> {
