@@ -15,9 +15,18 @@ use crate::session::Session;
 
 /// The roles Supabase and PostgREST run requests as (`anon` holds the public key, `authenticated`
 /// any signed-in user), the schemas PostgREST serves, and whether Supabase Storage is there.
+///
+/// PostgREST reads `pgrst.db_schemas` in its own session, as `authenticator`: that role's setting
+/// (for this database first) wins over the database's, which is what our session sees.
 const SETUP_SQL: &str = "select array_remove(array[case when to_regrole('anon') is not null then 'anon' end, \
      case when to_regrole('authenticated') is not null then 'authenticated' end], null)::text[], \
-     current_setting('pgrst.db_schemas', true), to_regclass('storage.buckets') is not null";
+     coalesce((select substr(s, length('pgrst.db_schemas=') + 1) \
+               from pg_db_role_setting d cross join unnest(d.setconfig) s \
+               where d.setrole = to_regrole('authenticator') and s like 'pgrst.db\\_schemas=%' \
+               and d.setdatabase in (0, (select oid from pg_database where datname = current_database())) \
+               order by d.setdatabase desc limit 1), \
+              current_setting('pgrst.db_schemas', true)), \
+     to_regclass('storage.buckets') is not null";
 
 /// `array['anon', ...]` of the API roles for which `privilege` (an SQL condition with `{role}`)
 /// holds; an empty array when no API role exists.

@@ -8,7 +8,8 @@ use super::{Catalog, Table};
 pub struct Security {
     /// API roles that exist in this database: `anon`, `authenticated` (Supabase, PostgREST).
     pub api_roles: Vec<String>,
-    /// Schemas served by the API: `pgrst.db_schemas`, else `public` when API roles exist.
+    /// Schemas served by the API: `pgrst.db_schemas` (the `authenticator` role's, else the
+    /// database's), else `public` when API roles exist.
     pub exposed_schemas: Vec<String>,
     /// Relations that some API role can select from (a table grant or a column grant), in any
     /// schema; whether the REST API serves them depends on [`Security::exposed_schemas`].
