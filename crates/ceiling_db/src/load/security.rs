@@ -86,12 +86,15 @@ fn functions_sql(roles: &[String]) -> String {
         "select p.oid::int8, n.nspname::text, p.proname::text, pg_get_function_identity_arguments(p.oid), \
          p.prosecdef, exists (select 1 from unnest(coalesce(p.proconfig, '{{}}')) s where s like 'search_path=%'), \
          {}, exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid \
-                     and d.deptype = 'e') \
+                     and d.deptype = 'e'), \
+         p.prorettype in ('pg_catalog.trigger'::regtype, 'pg_catalog.event_trigger'::regtype) \
          from pg_proc p join pg_namespace n on n.oid = p.pronamespace \
          where p.prokind in ('f', 'p') and {SYSTEM_SCHEMAS} order by 2, 3, 4",
         roles_where(roles, "has_function_privilege('{role}', p.oid, 'EXECUTE')")
     )
 }
+
+const BYPASS_RLS_SQL: &str = "select rolname::text from pg_roles where rolbypassrls or rolsuper order by 1";
 
 const EXTENSIONS_SQL: &str = "select e.extname::text, n.nspname::text, e.extversion::text, a.default_version::text \
      from pg_extension e join pg_namespace n on n.oid = e.extnamespace \
@@ -127,6 +130,8 @@ pub fn load(session: &mut Session, catalog: &mut Catalog) {
         .collect();
     }
     catalog.security.api_roles = roles.clone();
+    catalog.security.bypass_rls_roles =
+        read(session, catalog, "roles that bypass row-level security", BYPASS_RLS_SQL, |row| row.get(0));
     load_policies(session, catalog);
     catalog.security.views = read(session, catalog, "views", &views_sql(), |row| View {
         oid: oid(row, 0),
@@ -144,6 +149,7 @@ pub fn load(session: &mut Session, catalog: &mut Catalog) {
             security_definer: row.get(4),
             pins_search_path: row.get(5),
             executable_by: row.get(6),
+            is_trigger: row.get(8),
         }
     });
     catalog.security.extensions = read(session, catalog, "extensions", EXTENSIONS_SQL, |row| Extension {

@@ -18,6 +18,9 @@ pub struct Security {
     pub views: Vec<View>,
     pub functions: Vec<Function>,
     pub extensions: Vec<Extension>,
+    /// Roles that row-level security never applies to (`rolbypassrls`, superusers): Supabase's
+    /// `service_role`, `postgres`.
+    pub bypass_rls_roles: Vec<String>,
     /// Supabase Storage buckets marked `public` (`storage.buckets`, when that table exists).
     pub public_buckets: Vec<Bucket>,
 }
@@ -65,6 +68,12 @@ impl Policy {
     /// Applies to `role`: names it, or names none (PUBLIC).
     pub fn applies_to(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r == role || r == "public")
+    }
+
+    /// Applies to some role that row-level security applies to: a policy only for roles that
+    /// bypass it (`to service_role`) never runs.
+    pub fn runs_for_someone(&self, bypass_rls_roles: &[String]) -> bool {
+        self.roles.iter().any(|role| !bypass_rls_roles.contains(role))
     }
 
     /// Applies to a caller of the API: `anon`, `authenticated`, or every role.
@@ -126,6 +135,9 @@ pub struct Function {
     pub pins_search_path: bool,
     /// API roles that may `EXECUTE` it.
     pub executable_by: Vec<String>,
+    /// Returns `trigger` or `event_trigger`: PostgreSQL refuses to call it but as a trigger, so
+    /// no API caller can run it.
+    pub is_trigger: bool,
     /// Belongs to an extension or sits in a platform schema.
     pub managed: bool,
 }

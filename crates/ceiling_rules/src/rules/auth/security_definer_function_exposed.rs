@@ -26,6 +26,7 @@ make it `security invoker` and rely on the caller's grants and policies.",
         passes: "```sql\ncreate function public.delete_user(id uuid) returns void language sql security definer\n  set search_path = '' as $$ delete from auth.users where id = $1 $$;\nrevoke execute on function public.delete_user(uuid) from public, anon, authenticated;\n```",
         guards: &[
             "`SECURITY INVOKER` functions (the default): they run with the caller's privileges.",
+            "Trigger functions (`returns trigger`, like Supabase's `handle_new_user()`): PostgreSQL refuses to call them outside a trigger, so the API cannot.",
             "Functions whose `EXECUTE` is revoked from the API roles (and from `public`).",
             "Functions in schemas PostgREST does not serve, in Supabase's own schemas, and of extensions.",
         ],
@@ -38,6 +39,7 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
     for function in &catalog.security.functions {
         if function.managed
             || !function.security_definer
+            || function.is_trigger
             || function.executable_by.is_empty()
             || !catalog.security.exposed_schemas.contains(&function.schema)
         {

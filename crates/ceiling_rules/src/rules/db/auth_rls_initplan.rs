@@ -32,6 +32,7 @@ speedups of 100x and more on large tables.",
         guards: &[
             "Calls already wrapped in a bare `(select f(...) [as x])`, also inside an `IN (select ... where user_id = (select auth.uid()))`.",
             "Policies of tables with row-level security off (they never run: `policy-rls-disabled`), and of Supabase's own schemas.",
+            "Policies only for roles that bypass row-level security (`to service_role`, a superuser): they never run.",
             "A policy fixed with `alter policy` stops firing: the live expression is read, not a cached lint result.",
             "A policy whose expression cannot be parsed is reported by `could-not-check`, never passed silently.",
         ],
@@ -43,7 +44,11 @@ speedups of 100x and more on large tables.",
 fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
     for policy in &catalog.security.policies {
         let Some(table) = catalog.table(policy.table_oid) else { continue };
-        if table.managed || !table.rls_enabled || policy.per_row_calls.is_empty() {
+        if table.managed
+            || !table.rls_enabled
+            || policy.per_row_calls.is_empty()
+            || !policy.runs_for_someone(&catalog.security.bypass_rls_roles)
+        {
             continue;
         }
         let calls: Vec<String> = policy.per_row_calls.iter().map(|call| format!("`{call}`")).collect();

@@ -30,6 +30,7 @@ auth.uid()) = user_id)`), or give each policy a distinct role or command (`for s
         guards: &[
             "Restrictive policies: they are combined with `AND` and narrow, they are not alternatives.",
             "Policies for different roles, or for different commands (`for select` and `for update`).",
+            "Roles that bypass row-level security (`service_role`, superusers): policies never run for them.",
             "Supabase's own schemas and tables of extensions.",
         ],
     },
@@ -53,6 +54,8 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
         // every role (PUBLIC) reaches too; `public` stands for any other role.
         let mut roles: Vec<&str> = policies.iter().flat_map(|policy| policy.roles.iter().map(String::as_str)).collect();
         roles.extend(catalog.security.api_roles.iter().map(String::as_str));
+        // Roles that bypass row-level security never evaluate a policy.
+        roles.retain(|role| !catalog.security.bypass_rls_roles.iter().any(|bypass| bypass == role));
         roles.sort_unstable();
         roles.dedup();
         // Overlapping policy names → the (role, command) pairs where they overlap.
