@@ -258,6 +258,38 @@ mod tests {
         assert!(calls("(( SELECT (auth.jwt() ->> 'role'::text)) = 'admin'::text)").is_empty());
     }
 
+    /// Policies as PostgreSQL 15 prints them (`LIKE` as `~~`, `ANY (ARRAY(...))`, `CASE` on lines
+    /// of their own): all of them parse.
+    #[test]
+    fn deparsed_policies_parse() {
+        let cases: [(&str, &[&str]); 9] = [
+            ("((public.storage_fold(name))[1] = (( SELECT auth.uid() AS uid))::text)", &[]),
+            ("((auth.jwt() ->> 'email'::text) ~~ '%@example.com'::text)", &["auth.jwt()"]),
+            (
+                "(team_id = ANY (ARRAY( SELECT t0.id\n   FROM public.t0\n  WHERE (t0.user_id = ( SELECT auth.uid() AS uid)))))",
+                &[],
+            ),
+            (
+                "((email ~~* 'a%'::text) AND (name !~~ 'b%'::text) AND (tags @> ARRAY['x'::text]) AND (data ? 'k'::text))",
+                &[],
+            ),
+            (
+                "((at > (now() - '1 day'::interval)) AND ((id >= 1) AND (id <= 10)) AND (name IS DISTINCT FROM 'x'::text))",
+                &[],
+            ),
+            ("\nCASE\n    WHEN (auth.role() = 'authenticated'::text) THEN true\n    ELSE false\nEND", &["auth.role()"]),
+            ("(COALESCE(((data ->> 'public'::text))::boolean, false) AND (name ~ similar_to_escape('a%'::text)))", &[]),
+            (
+                "(((data #>> '{a,b}'::text[]) = 'x'::text) AND (EXTRACT(year FROM at) = (2024)::numeric) AND (name ~* 'x'::text))",
+                &[],
+            ),
+            ("(( SELECT ((auth.jwt() -> 'app_metadata'::text) -> 'roles'::text)) ? 'admin'::text)", &[]),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(calls(text), expected, "{text}");
+        }
+    }
+
     #[test]
     fn constant_conditions_and_user_metadata() {
         assert!(analyse(Some("true"), None).unwrap().using_always_true);
