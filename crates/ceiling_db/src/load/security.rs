@@ -38,13 +38,22 @@ fn roles_where(roles: &[String], privilege: &str) -> String {
     format!("array_remove(array[null::text{cases}], null)")
 }
 
-/// Table-level grants first; the columns an API role may select are listed only for a relation
-/// it reaches through column grants alone.
+/// A role reaches a relation with `USAGE` on its schema and a grant on it (of the table, or of
+/// some column). The columns an API role may select are listed only for a relation it reaches
+/// through column grants alone.
 fn grants_sql(roles: &[String]) -> String {
-    let table_level = roles_where(roles, "has_table_privilege('{role}', c.oid, 'SELECT')");
+    let table_level = roles_where(
+        roles,
+        "has_schema_privilege('{role}', n.oid, 'USAGE') and has_table_privilege('{role}', c.oid, 'SELECT')",
+    );
     let column = roles
         .iter()
-        .map(|role| format!("has_column_privilege('{role}', c.oid, a.attnum, 'SELECT')"))
+        .map(|role| {
+            format!(
+                "(has_schema_privilege('{role}', n.oid, 'USAGE') \
+                 and has_column_privilege('{role}', c.oid, a.attnum, 'SELECT'))"
+            )
+        })
         .collect::<Vec<_>>()
         .join(" or ");
     format!(
@@ -53,7 +62,10 @@ fn grants_sql(roles: &[String]) -> String {
          order by 1) end \
          from pg_class c join pg_namespace n on n.oid = c.relnamespace \
          where c.relkind in ('r', 'p', 'v', 'm', 'f') and {SYSTEM_SCHEMAS}",
-        roles_where(roles, "has_any_column_privilege('{role}', c.oid, 'SELECT')")
+        roles_where(
+            roles,
+            "has_schema_privilege('{role}', n.oid, 'USAGE') and has_any_column_privilege('{role}', c.oid, 'SELECT')"
+        )
     )
 }
 
@@ -90,7 +102,10 @@ fn functions_sql(roles: &[String]) -> String {
          p.prorettype in ('pg_catalog.trigger'::regtype, 'pg_catalog.event_trigger'::regtype) \
          from pg_proc p join pg_namespace n on n.oid = p.pronamespace \
          where p.prokind in ('f', 'p') and {SYSTEM_SCHEMAS} order by 2, 3, 4",
-        roles_where(roles, "has_function_privilege('{role}', p.oid, 'EXECUTE')")
+        roles_where(
+            roles,
+            "has_schema_privilege('{role}', n.oid, 'USAGE') and has_function_privilege('{role}', p.oid, 'EXECUTE')"
+        )
     )
 }
 

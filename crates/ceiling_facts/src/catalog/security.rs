@@ -11,8 +11,8 @@ pub struct Security {
     /// Schemas served by the API: `pgrst.db_schemas` (the `authenticator` role's, else the
     /// database's), else `public` when API roles exist.
     pub exposed_schemas: Vec<String>,
-    /// Relations that some API role can select from (a table grant or a column grant), in any
-    /// schema; whether the REST API serves them depends on [`Security::exposed_schemas`].
+    /// Relations that some API role can select from (`USAGE` on the schema, and a table grant or
+    /// a column grant), in any schema; whether the REST API serves them depends on [`Security::exposed_schemas`].
     pub grants: Vec<Grant>,
     pub policies: Vec<Policy>,
     pub views: Vec<View>,
@@ -133,7 +133,7 @@ pub struct Function {
     pub security_definer: bool,
     /// `SET search_path = ...` is part of its definition (`proconfig`).
     pub pins_search_path: bool,
-    /// API roles that may `EXECUTE` it.
+    /// API roles that may `EXECUTE` it (and use its schema).
     pub executable_by: Vec<String>,
     /// Returns `trigger` or `event_trigger`: PostgreSQL refuses to call it but as a trigger, so
     /// no API caller can run it.
