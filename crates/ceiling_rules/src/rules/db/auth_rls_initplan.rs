@@ -21,9 +21,9 @@ search path, not matched as text: a policy that wraps one call and not another, 
 correlated subquery, `exists (select 1 from members m where m.user_id = auth.uid() ...)`.",
         why: "These functions return the same value for the whole statement, but PostgreSQL calls \
 them for every row the policy filters: a query that scans 100,000 rows makes 100,000 calls \
-(each `auth.uid()` parses the JWT from a setting). Wrapped in a scalar subquery, the planner \
-runs it once as an initPlan and compares each row to the cached value; Supabase measures \
-speedups of 100x and more on large tables.",
+(each `auth.uid()` reads and parses the JWT claims from a setting), and a call inside a \
+correlated subquery repeats the subquery's work too. Wrapped in a scalar subquery, the planner \
+runs it once as an initPlan and compares each row to the cached value.",
         fix: "Wrap each call in a subquery: `using ((select auth.uid()) = user_id)`, \
 `(select auth.jwt()) ->> 'role'`, `(select current_setting('app.tenant_id'))`. Apply it with \
 `alter policy \"name\" on public.t using (...)`; the finding shows the rewritten call.",
