@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
     summary: "An extension is installed in the `public` schema: its functions and tables sit in the API's schema.",
     docs: Docs {
         what: "An extension of the live database whose objects live in `public` \
-(`pg_extension.extnamespace`), other than `plpgsql`.",
+(`pg_extension.extnamespace`), other than `plpgsql`, while the REST API serves `public` (it is \
+in `pgrst.db_schemas`, or that is unset and the API roles `anon`/`authenticated` exist).",
         why: "Everything the extension creates lands in `public`: its functions become callable \
 over the REST API's RPC, its tables and views are served next to the app's, and its names \
 collide with the app's. Supabase installs extensions in a dedicated `extensions` schema for \
@@ -25,6 +26,7 @@ extensions;` (for extensions that support relocation; otherwise drop and re-crea
         guards: &[
             "`plpgsql`, which every database has and which creates nothing callable.",
             "Extensions in any other schema (`extensions`, `pg_catalog`).",
+            "Databases whose API does not serve `public` (no `anon`/`authenticated` role, or `pgrst.db_schemas` without it): there the extension's objects are only clutter.",
         ],
     },
     splinter: Some("0014_extension_in_public"),
@@ -32,6 +34,9 @@ extensions;` (for extensions that support relocation; otherwise drop and re-crea
 };
 
 fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
+    if !catalog.security.exposed_schemas.iter().any(|schema| schema == "public") {
+        return;
+    }
     for extension in &catalog.security.extensions {
         if extension.schema != "public" || extension.name == "plpgsql" {
             continue;
