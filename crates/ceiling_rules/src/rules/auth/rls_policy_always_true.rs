@@ -32,7 +32,7 @@ server writes needs no write policy at all: the service role bypasses row-level 
         guards: &[
             "`FOR SELECT ... USING (true)`: public reads are often the point (profiles, posts).",
             "Restrictive policies, which never grant anything, and policies only for roles the API does not carry (`service_role`, an app's own role).",
-            "Databases without API roles (`anon`, `authenticated`): no caller of an API stands behind `public`.",
+            "Databases without API roles (`anon`, `authenticated`): no caller of an API stands behind `public` (pinned by a unit test: the fixture server's roles are shared by every case).",
             "Tables with row-level security off (`policy-rls-disabled`), and Supabase's own schemas.",
             "A policy whose expression cannot be parsed is reported by `could-not-check`, never taken as true or false.",
         ],
@@ -104,4 +104,46 @@ fn open_clauses(policy: &Policy) -> (bool, bool) {
         }
     };
     (using_open, check_open)
+}
+
+#[cfg(test)]
+mod tests {
+    use ceiling_facts::catalog::{Security, Table};
+
+    use super::*;
+
+    /// The fixture server's roles are shared by every case, so a database without `anon` and
+    /// `authenticated` is pinned here, on a hand-built catalog.
+    #[test]
+    fn a_policy_for_every_role_is_open_only_where_an_api_has_callers() {
+        let mut catalog = Catalog {
+            tables: vec![Table {
+                oid: 1,
+                schema: "public".into(),
+                name: "comments".into(),
+                rls_enabled: true,
+                ..Table::default()
+            }],
+            security: Security {
+                policies: vec![Policy {
+                    table_oid: 1,
+                    name: "anyone edits".into(),
+                    permissive: true,
+                    command: PolicyCommand::Update,
+                    roles: vec!["public".into()],
+                    using: Some("true".into()),
+                    using_always_true: true,
+                    ..Policy::default()
+                }],
+                ..Security::default()
+            },
+            ..Catalog::default()
+        };
+        let mut findings = Vec::new();
+        check(&catalog, &mut findings);
+        assert!(findings.is_empty());
+        catalog.security.api_roles = vec!["anon".into(), "authenticated".into()];
+        check(&catalog, &mut findings);
+        assert_eq!(findings.len(), 1);
+    }
 }
