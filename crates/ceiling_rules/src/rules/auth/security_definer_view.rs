@@ -26,7 +26,7 @@ select on public.v from anon, authenticated;` if only the server reads it.",
         guards: &[
             "Views with `security_invoker = true` (or `on`, `yes`, `1`).",
             "Views no API role can select, views in schemas PostgREST does not serve, Supabase's own schemas and views of extensions.",
-            "Servers before PostgreSQL 15, where `security_invoker` does not exist.",
+            "Servers before PostgreSQL 15, where `security_invoker` does not exist (pinned by a unit test: the fixture server is 15).",
         ],
     },
     splinter: Some("0010_security_definer_view"),
@@ -63,5 +63,41 @@ apply to what it returns."
                 table.qualified()
             ),
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ceiling_facts::catalog::{Grant, Security, Server, Table, View};
+
+    use super::*;
+
+    /// The fixture server is PostgreSQL 15: a server without `security_invoker` is pinned here.
+    #[test]
+    fn servers_before_15_have_no_fix_to_ask_for() {
+        let mut catalog = Catalog {
+            server: Server { version_num: 140_011, ..Server::default() },
+            tables: vec![Table {
+                oid: 1,
+                schema: "public".into(),
+                name: "totals".into(),
+                kind: RelationKind::View,
+                ..Table::default()
+            }],
+            security: Security {
+                api_roles: vec!["anon".into()],
+                exposed_schemas: vec!["public".into()],
+                grants: vec![Grant { oid: 1, roles: vec!["anon".into()], columns: None }],
+                views: vec![View { oid: 1, ..View::default() }],
+                ..Security::default()
+            },
+            ..Catalog::default()
+        };
+        let mut findings = Vec::new();
+        check(&catalog, &mut findings);
+        assert!(findings.is_empty());
+        catalog.server.version_num = 150_018;
+        check(&catalog, &mut findings);
+        assert_eq!(findings.len(), 1);
     }
 }
