@@ -1,10 +1,12 @@
 //! `supabase-rls-disabled`: a table of the `public` schema, created by Supabase migrations,
-//! without row-level security, or with a permissive policy that lets anyone write every row.
+//! without row-level security, or with a permissive policy that lets anyone write every row; in a
+//! live database, a table the API serves without row-level security.
 
+use ceiling_facts::catalog::{Catalog, RelationKind};
 use ceiling_facts::{Policy, PolicyCommand, Project, SchemaSource, Table};
 
 use crate::tables::span_of;
-use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
+use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
 
 pub static RULE: Rule = Rule {
     id: "supabase-rls-disabled",
@@ -18,7 +20,9 @@ for which no migration runs `ALTER TABLE ... ENABLE ROW LEVEL SECURITY` (or a la
 disables it); or whose row-level security is enabled but a permissive policy for `anon`, \
 `authenticated` or `public` (no `TO` clause) lets them write every row: `FOR INSERT ... WITH \
 CHECK (true)`, or `FOR UPDATE`, `DELETE` or `ALL ... USING (true)`. One finding per such \
-policy, at its `CREATE POLICY`.",
+policy, at its `CREATE POLICY`. In a live database (`ceiling db`): a table that the REST API \
+serves (in a schema of `pgrst.db_schemas`, selectable by `anon` or `authenticated`) with \
+row-level security off.",
         why: "Supabase serves every table of the `public` schema over its REST API. The anon key \
 that the browser uses is public by design, so without row-level security anyone can read every \
 row, change or delete them, with a `curl`: the data of every user of the app, not only the \
@@ -45,11 +49,45 @@ server writes needs no write policy at all.",
             "`FOR SELECT ... USING (true)`: public reads are often the point (profiles, posts); only policies that write are reported.",
             "Policies with a real condition (`auth.uid() = user_id`), policies only for `service_role` or other roles the API key does not carry, and `AS RESTRICTIVE` policies, which never grant anything.",
             "A policy a later migration drops (`DROP POLICY`) or narrows (`ALTER POLICY ... USING (...)`); a policy sqlparser cannot read is not guessed at.",
+            "In a live database (`ceiling db`), only tables the API serves count: a table or partition in a schema of `pgrst.db_schemas` (`public` when unset) that `anon` or `authenticated` can select, by a table or column grant. Tables no API role can select (no such role, no `USAGE` on the schema, or no grant), schemas PostgREST does not serve, and Supabase's own schemas (`auth`, `storage`...) are quiet; policies that open a table live there under `rls-policy-always-true`.",
         ],
     },
-    splinter: None,
-    check: Check::Code(check),
+    splinter: Some("0013_rls_disabled_in_public"),
+    check: Check::Both { code: check, database: check_database },
 };
+
+/// splinter 0013: a table the API serves with row-level security off.
+fn check_database(catalog: &Catalog, findings: &mut Vec<Finding>) {
+    for table in &catalog.tables {
+        if !matches!(table.kind, RelationKind::Table | RelationKind::PartitionedTable)
+            || table.rls_enabled
+            || !catalog.exposed(table)
+        {
+            continue;
+        }
+        let roles = catalog.security.selectable_by(table.oid).join("`, `");
+        findings.push(RULE.db_finding(
+            DbObject { kind: ObjectKind::Table, name: table.qualified() },
+            format!(
+                "table `{}` has no row-level security and the API serves it: `{roles}` can read it, and write it as \
+far as their grants go",
+                table.qualified()
+            ),
+            format!(
+                "`{}` is in a schema the REST API serves and `{roles}` can select it. The anon key ships in the \
+browser: without row-level security, nothing but the grants stands between any visitor and every row.",
+                table.schema
+            ),
+            format!(
+                "`alter table {} enable row level security;` then add a policy per role that needs access (e.g. \
+`using ((select auth.uid()) = user_id)`); a table only the server uses needs no policy, or `revoke all on {} from \
+anon, authenticated;`.",
+                table.qualified(),
+                table.qualified()
+            ),
+        ));
+    }
+}
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     for table in &project.schema.tables {
