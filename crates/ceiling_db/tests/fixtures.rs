@@ -7,6 +7,7 @@
 //! itself: `-- expect: <rule-id> <object>` lines name each finding expected, by the object it is
 //! about (`public.posts`, `public.posts: posts_author_id_fkey`).
 //!
+//! A `-- expect-message: <rule-id> <text>` line asks that some finding of that rule says the text.
 //! A `-- hold-sessions: <n>` line keeps n sessions idle inside a transaction during the audit. A
 //! `-- audit-as: <role>` line runs the audit as that role (which the script creates) instead of
 //! the superuser, and `case_DATABASE` in an expected object stands for the case's database.
@@ -78,9 +79,19 @@ fn database_fixtures() {
                 continue;
             }
         };
+        for (rule, text) in message_expectations(case) {
+            if !found.iter().any(|(r, _, message)| *r == rule && message.contains(&text)) {
+                let messages: Vec<&str> =
+                    found.iter().filter(|(r, _, _)| *r == rule).map(|(_, _, m)| m.as_str()).collect();
+                failures.push(format!("{name}: no {rule} message contains {text:?}; its messages: {messages:?}"));
+            }
+        }
         let judged: BTreeSet<&str> = expected.iter().map(|(rule, _)| rule.as_str()).chain([rule_id.as_str()]).collect();
-        let found: BTreeSet<(String, String)> =
-            found.into_iter().filter(|(rule, _)| judged.contains(rule.as_str())).collect();
+        let found: BTreeSet<(String, String)> = found
+            .into_iter()
+            .filter(|(rule, _, _)| judged.contains(rule.as_str()))
+            .map(|(rule, object, _)| (rule, object))
+            .collect();
         for missing in expected.difference(&found) {
             failures.push(format!("{name}: expected {} on {}, not reported", missing.0, missing.1));
         }
@@ -92,8 +103,8 @@ fn database_fixtures() {
 }
 
 /// Creates the case's database, runs its script, waits for its statistics, audits it: the
-/// `(rule, object)` of every finding.
-fn run_case(server: &TempPostgres, database: &str, script: &Path) -> Result<Vec<(String, String)>, String> {
+/// `(rule, object, message)` of every finding.
+fn run_case(server: &TempPostgres, database: &str, script: &Path) -> Result<Vec<(String, String, String)>, String> {
     server.psql(&format!("create database {database}"))?;
     server.psql_file_in(database, script).map_err(|err| format!("the script failed: {err}"))?;
     wait_for_other_sessions(server, database)?;
@@ -117,7 +128,10 @@ fn run_case(server: &TempPostgres, database: &str, script: &Path) -> Result<Vec<
     Ok(audit
         .findings
         .into_iter()
-        .map(|finding| (finding.rule.to_owned(), finding.object.map(|object| object.name).unwrap_or_default()))
+        .map(|finding| {
+            let object = finding.object.map(|object| object.name).unwrap_or_default();
+            (finding.rule.to_owned(), object, finding.message)
+        })
         .collect())
 }
 
@@ -160,6 +174,16 @@ fn wait_for_idle_sessions(server: &TempPostgres, database: &str, count: usize) -
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// `-- expect-message: <rule> <text>` lines: some finding of the rule says that text.
+fn message_expectations(script: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(script).unwrap_or_else(|err| panic!("{}: {err}", script.display()));
+    text.lines()
+        .filter_map(|line| line.trim().strip_prefix("-- expect-message:"))
+        .filter_map(|rest| rest.trim().split_once(' '))
+        .map(|(rule, text)| (rule.to_owned(), text.trim().to_owned()))
+        .collect()
 }
 
 /// `-- expect: <rule> <object>` lines.

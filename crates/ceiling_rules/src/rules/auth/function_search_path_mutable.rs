@@ -27,6 +27,7 @@ pg_temp`.",
             "Functions with `SET search_path` in their definition, to any value (`''`, `public, pg_temp`).",
             "Functions of extensions (`pg_depend`), and functions in Supabase's own schemas (`auth.uid()`).",
             "Aggregates and window functions, which take no `SET` clause.",
+            "Reported as `warning` for `SECURITY DEFINER` functions, which run with their owner's rights; `info` for the others, which a hijacked path can only turn against their own caller.",
         ],
     },
     splinter: Some("0011_function_search_path_mutable"),
@@ -39,8 +40,12 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
             continue;
         }
         let definer = if function.security_definer { "`SECURITY DEFINER` function" } else { "function" };
-        findings.push(
-            RULE.db_finding(
+        // A function that runs with its caller's rights can only be turned against that caller;
+        // one that runs with its owner's (often the superuser's) is the escalation splinter warns of.
+        let severity = if function.security_definer { Severity::Warning } else { Severity::Info };
+        findings.push(Finding {
+            severity,
+            ..RULE.db_finding(
                 DbObject { kind: ObjectKind::Function, name: function.signature() },
                 format!("{definer} `{}` does not set its search_path", function.signature()),
                 "Unqualified names in its body resolve through the caller's search_path, which a role able to create \
@@ -50,7 +55,7 @@ objects earlier on that path can use to substitute its own."
                     "`alter function {}.{}({}) set search_path = '';` and qualify the names its body uses.",
                     function.schema, function.name, function.arguments
                 ),
-            ),
-        );
+            )
+        });
     }
 }
