@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 
-use ceiling_db::{DbOptions, audit};
+use ceiling_db::{CodeQuery, DbOptions, audit};
 use ceiling_report::{
     DbSummary, SkippedFile, Summary, render_db_human, render_db_json, render_human, render_json, render_routes_human,
     render_routes_json, render_schema_human, render_schema_json,
@@ -151,13 +151,6 @@ fn run_db(args: DbArgs) -> ExitCode {
         eprintln!("ceiling: no database to read: pass --url or set DATABASE_URL");
         return ExitCode::from(2);
     };
-    let seconds = |value: f64| std::time::Duration::from_secs_f64(value.max(0.0));
-    let options = DbOptions {
-        statement_timeout: seconds(args.statement_timeout),
-        min_stats_age: seconds(args.min_stats_age * 86_400.0),
-        analyze: args.analyze,
-        ..DbOptions::new(url)
-    };
     let started = std::time::Instant::now();
     let code = match &args.code {
         Some(path) => match scan(path, &ScanOptions::default()) {
@@ -171,6 +164,14 @@ fn run_db(args: DbArgs) -> ExitCode {
             }
         },
         None => None,
+    };
+    let seconds = |value: f64| std::time::Duration::from_secs_f64(value.max(0.0));
+    let options = DbOptions {
+        statement_timeout: seconds(args.statement_timeout),
+        min_stats_age: seconds(args.min_stats_age * 86_400.0),
+        analyze: args.analyze,
+        code_queries: code.as_ref().map(|code| code_queries(&code.findings)).unwrap_or_default(),
+        ..DbOptions::new(url)
     };
     let mut audit = match audit(&options) {
         Ok(audit) => audit,
@@ -207,6 +208,23 @@ fn run_db(args: DbArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     exit_code(&audit.findings, args.fail_on)
+}
+
+/// The queries behind the scan's index findings, once each, for the database to plan.
+fn code_queries(findings: &[ceiling_rules::Finding]) -> Vec<CodeQuery> {
+    let mut queries: Vec<CodeQuery> = Vec::new();
+    for finding in findings {
+        let Some(index) = &finding.index else { continue };
+        let query = CodeQuery {
+            table: index.table.clone(),
+            columns: index.columns.clone(),
+            sort: finding.rule == "unindexed-sort",
+        };
+        if !queries.contains(&query) {
+            queries.push(query);
+        }
+    }
+    queries
 }
 
 fn use_color(color: Color) -> bool {

@@ -371,6 +371,7 @@ select format('select id from "Notification" where "userId" = %L', 'u' || g) fro
     let script = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(script.path(), workload).unwrap();
     server.psql_file_in("app", script.path()).unwrap_or_else(|err| panic!("{err}"));
+    let hypopg = server.psql_in("app", "create extension hypopg").is_ok();
     quiesce(&server, "app");
     let app = workspace().join("examples/next-prisma-app");
     let output = ceiling_db(&["--url", &server.url_of("app"), "--code", app.to_str().unwrap(), "--format", "json"]);
@@ -389,4 +390,9 @@ select format('select id from "Notification" where "userId" = %L', 'u' || g) fro
         ),
         "{evidence}"
     );
+    assert!(evidence.contains("it plans this query as a Seq Scan on `public.Notification`, cost "), "{evidence}");
+    // Where HypoPG is installed, the suggested index is tried on the code's own query.
+    assert_eq!(evidence.contains("; with the index, "), hypopg, "{evidence}");
+    let sort = json["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "unindexed-sort").unwrap();
+    assert!(sort["evidence"].to_string().contains("it plans this query as a Seq Scan on `public.Post`"), "{sort}");
 }

@@ -30,6 +30,18 @@ pub struct DbOptions {
     /// Run the statements whose plans scan a table under `EXPLAIN ANALYZE` (plain SELECTs only,
     /// inside the read-only transaction that is rolled back), to measure the scan.
     pub analyze: bool,
+    /// Queries of the app's code to plan (`--code`): the shapes of the scan's index findings.
+    pub code_queries: Vec<CodeQuery>,
+}
+
+/// A query of the app's code, as an index finding of the scan describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeQuery {
+    /// The table and columns as the schema files name them.
+    pub table: String,
+    pub columns: Vec<String>,
+    /// A "latest N" sort by the columns rather than a filter on them.
+    pub sort: bool,
 }
 
 impl DbOptions {
@@ -39,6 +51,7 @@ impl DbOptions {
             statement_timeout: Duration::from_secs(5),
             min_stats_age: Duration::from_secs(7 * 24 * 3600),
             analyze: false,
+            code_queries: Vec::new(),
         }
     }
 }

@@ -36,7 +36,7 @@ fn hypothetical_indexes_verify_the_suggestions() {
         return;
     }
     let audit = replay(&server, "hypo", &format!("create extension hypopg;\n{ORDERS}"), false);
-    assert!(audit.catalog.workload.hypopg);
+    assert!(audit.catalog.workload.hypopg.is_some());
     let scans: Vec<_> = audit.findings.iter().filter(|finding| finding.rule == "seq-scan-statement").collect();
     // The customer's orders are a 40-row needle in 20,000: the index is kept. Half the table has
     // each status: the planner would still scan, so that suggestion is dropped.

@@ -8,7 +8,7 @@
 //! live database already has is no longer a problem in that database: it becomes `info` and says
 //! so. Findings on tables the database does not have are left as they are.
 
-use ceiling_facts::catalog::{Catalog, RelationKind, Table};
+use ceiling_facts::catalog::Catalog;
 
 use crate::sizes::bytes;
 use crate::{Finding, Severity};
@@ -16,19 +16,14 @@ use crate::{Finding, Severity};
 pub fn corroborate(catalog: &Catalog, findings: &mut [Finding]) {
     for finding in findings.iter_mut().filter(|finding| finding.object.is_none()) {
         let Some(index) = &finding.index else { continue };
-        let Some(table) = live_table(catalog, &index.table) else { continue };
+        let Some(table) = catalog.app_table(&index.table) else { continue };
         finding.evidence.push(format!(
             "live database: `{}` holds {} rows (estimated), {}",
             table.qualified(),
             table.estimated_rows.max(0.0) as i64,
             bytes(table.size_bytes)
         ));
-        let numbers: Option<Vec<i16>> = index
-            .columns
-            .iter()
-            .map(|name| catalog.columns.iter().find(|c| c.table_oid == table.oid && &c.name == name).map(|c| c.number))
-            .collect();
-        let Some(numbers) = numbers else { continue };
+        let Some(numbers) = catalog.column_numbers(table.oid, &index.columns) else { continue };
         if let Some(existing) = catalog.indexes_of(table.oid).find(|existing| catalog.serves_key(existing, &numbers)) {
             finding.evidence.push(format!(
                 "live database: index `{}` already serves these columns: the schema files lack it, the database does not",
@@ -36,6 +31,24 @@ pub fn corroborate(catalog: &Catalog, findings: &mut [Finding]) {
             ));
             finding.severity = Severity::Info;
             continue;
+        }
+        let sort = finding.rule == "unindexed-sort";
+        if let Some(plan) = catalog
+            .workload
+            .code_plans
+            .iter()
+            .find(|plan| plan.table == index.table && plan.columns == index.columns && plan.sort == sort)
+        {
+            let verified = match plan.cost_with_index {
+                Some(cost) => format!("; with the index, {cost:.0} (HypoPG)"),
+                None => String::new(),
+            };
+            finding.evidence.push(format!(
+                "live database: it plans this query as a {} on `{}`, cost {:.0}{verified}",
+                plan.access,
+                table.qualified(),
+                plan.cost
+            ));
         }
         // The app's own statements whose plans scan the table where these columns would serve.
         for statement in &catalog.workload.statements {
@@ -66,18 +79,4 @@ pub fn corroborate(catalog: &Catalog, findings: &mut [Finding]) {
             ));
         }
     }
-}
-
-/// The app's table of that name: in `public` first, else in the only other schema that has it.
-fn live_table<'c>(catalog: &'c Catalog, name: &str) -> Option<&'c Table> {
-    let candidates: Vec<&Table> = catalog
-        .tables
-        .iter()
-        .filter(|table| !table.managed && table.name == name)
-        .filter(|table| matches!(table.kind, RelationKind::Table | RelationKind::PartitionedTable))
-        .collect();
-    candidates.iter().find(|table| table.schema == "public").copied().or(match candidates.as_slice() {
-        [only] => Some(*only),
-        _ => None,
-    })
 }

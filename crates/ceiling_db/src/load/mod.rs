@@ -3,6 +3,7 @@
 //! A query that fails (a privilege the role lacks, a timeout) does not end the run: what it would
 //! have read is recorded in [`Catalog::unchecked`], and the `could-not-check` rule says so.
 
+mod code;
 mod schema;
 mod security;
 mod server;
@@ -25,6 +26,7 @@ pub fn load(session: &mut Session, options: &DbOptions) -> Result<Catalog, DbErr
     schema::load(session, &mut catalog);
     security::load(session, &mut catalog);
     workload::load(session, &mut catalog, options.analyze);
+    code::load(session, &mut catalog, &options.code_queries);
     Ok(catalog)
 }
 

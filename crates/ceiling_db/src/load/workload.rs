@@ -34,10 +34,10 @@ pub fn load(session: &mut Session, catalog: &mut Catalog, analyze: bool) {
         (row.get::<_, String>(0), row.get::<_, String>(1))
     });
     let schema_of = |name: &str| extensions.iter().find(|(ext, _)| ext == name).map(|(_, schema)| schema.clone());
-    let Some(schema) = schema_of("pg_stat_statements") else { return };
     let hypopg = schema_of("hypopg");
+    catalog.workload.hypopg = hypopg.clone();
+    let Some(schema) = schema_of("pg_stat_statements") else { return };
     catalog.workload.extension_schema = Some(schema.clone());
-    catalog.workload.hypopg = hypopg.is_some();
     let Some(sql) = statements_sql(session, catalog, &schema) else { return };
     let rows = match session.read(&sql) {
         Ok(rows) => rows,
@@ -120,7 +120,7 @@ fn statements_sql(session: &mut Session, catalog: &mut Catalog, schema: &str) ->
 
 /// How a statement is planned.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Plan {
+pub(super) enum Plan {
     /// `EXPLAIN (GENERIC_PLAN)`, PostgreSQL 16 and later.
     Generic,
     /// `PREPARE` under `force_generic_plan`, then `EXPLAIN EXECUTE` with NULLs: before 16.
@@ -151,7 +151,15 @@ fn explain_heaviest(session: &mut Session, catalog: &mut Catalog, hypopg: Option
             if let Some(schema) = hypopg
                 && !scan.index_columns.is_empty()
             {
-                scan.cost_with_index = with_hypothetical_index(session, catalog, schema, scan, &query, plan);
+                scan.cost_with_index = with_hypothetical_index(
+                    session,
+                    catalog,
+                    schema,
+                    scan.table_oid,
+                    &scan.index_columns,
+                    &query,
+                    plan,
+                );
             }
         }
         // Only statements with a scan an index could serve are run: the measure is the scan's.
@@ -169,7 +177,7 @@ fn explain_heaviest(session: &mut Session, catalog: &mut Catalog, hypopg: Option
 
 /// The plan of `query` as JSON, with `before` run first in the same transaction (HypoPG's index). A
 /// statement that does not plan (a parameter whose type cannot be inferred) is skipped.
-fn explain(session: &mut Session, query: &str, plan: Plan, before: &[&str]) -> Option<Value> {
+pub(super) fn explain(session: &mut Session, query: &str, plan: Plan, before: &[&str]) -> Option<Value> {
     // The statement names its tables as the app's `search_path` finds them, not ours (empty): the
     // role's own default is the closest to the app's.
     let mut statements = vec!["set local search_path to default".to_owned()];
@@ -202,17 +210,17 @@ fn explain(session: &mut Session, query: &str, plan: Plan, before: &[&str]) -> O
 }
 
 /// The plan with the suggested index made by HypoPG, then HypoPG's indexes dropped: its total cost.
-fn with_hypothetical_index(
+pub(super) fn with_hypothetical_index(
     session: &mut Session,
     catalog: &Catalog,
     schema: &str,
-    scan: &SeqScan,
+    table_oid: u32,
+    index_columns: &[i16],
     query: &str,
     plan: Plan,
 ) -> Option<f64> {
-    let table = catalog.table(scan.table_oid)?;
-    let columns: Vec<String> =
-        catalog.column_names(table.oid, &scan.index_columns).iter().map(|c| quote_ident(c)).collect();
+    let table = catalog.table(table_oid)?;
+    let columns: Vec<String> = catalog.column_names(table.oid, index_columns).iter().map(|c| quote_ident(c)).collect();
     let create =
         format!("create index on {}.{} ({})", quote_ident(&table.schema), quote_ident(&table.name), columns.join(", "));
     let schema = quote_ident(schema);
@@ -242,7 +250,7 @@ fn measure(catalog: &Catalog, json: &Value, table_oid: u32) -> Option<Measured> 
     measured
 }
 
-fn total_cost(plan: &Value) -> f64 {
+pub(super) fn total_cost(plan: &Value) -> f64 {
     plan[0]["Plan"]["Total Cost"].as_f64().unwrap_or(0.0)
 }
 
@@ -263,7 +271,7 @@ fn seq_scans(catalog: &Catalog, json: &Value, found: &mut Vec<SeqScan>) {
 }
 
 /// Every node of an `EXPLAIN (FORMAT JSON)` result.
-fn nodes(json: &Value) -> Vec<&Value> {
+pub(super) fn nodes(json: &Value) -> Vec<&Value> {
     let mut pending: Vec<&Value> = json.as_array().into_iter().flatten().map(|entry| &entry["Plan"]).collect();
     let mut all = Vec::new();
     while let Some(node) = pending.pop() {
@@ -274,15 +282,15 @@ fn nodes(json: &Value) -> Vec<&Value> {
 }
 
 /// The catalog's table a node scans (`VERBOSE` names its schema).
-fn node_table(catalog: &Catalog, node: &Value) -> Option<u32> {
+pub(super) fn node_table(catalog: &Catalog, node: &Value) -> Option<u32> {
     let (schema, name) = (node["Schema"].as_str()?, node["Relation Name"].as_str()?);
     catalog.tables.iter().find(|t| t.schema == schema && t.name == name).map(|t| t.oid)
 }
 
-fn quote_ident(name: &str) -> String {
+pub(super) fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-fn quote_literal(text: &str) -> String {
+pub(super) fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }

@@ -262,6 +262,29 @@ impl Catalog {
         }
     }
 
+    /// The app's table that code names `name`: in `public` first, else in the only other schema
+    /// that has one (tables of platform schemas and extensions are not the app's).
+    pub fn app_table(&self, name: &str) -> Option<&Table> {
+        let candidates: Vec<&Table> = self
+            .tables
+            .iter()
+            .filter(|table| !table.managed && table.name == name)
+            .filter(|table| matches!(table.kind, RelationKind::Table | RelationKind::PartitionedTable))
+            .collect();
+        candidates.iter().find(|table| table.schema == "public").copied().or(match candidates.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        })
+    }
+
+    /// The `attnum`s of `names` in the table, or `None` when one is missing.
+    pub fn column_numbers(&self, table_oid: u32, names: &[String]) -> Option<Vec<i16>> {
+        names
+            .iter()
+            .map(|name| self.columns.iter().find(|c| c.table_oid == table_oid && &c.name == name).map(|c| c.number))
+            .collect()
+    }
+
     pub fn indexes_of(&self, table_oid: u32) -> impl Iterator<Item = &Index> {
         self.indexes.iter().filter(move |index| index.table_oid == table_oid)
     }

@@ -8,11 +8,30 @@ pub struct Workload {
     pub extension_schema: Option<String>,
     /// Whether its statements could be read (installed, preloaded, and visible to the role).
     pub statements_available: bool,
-    /// HypoPG is installed in this database: suggested indexes were tried as hypothetical ones.
-    pub hypopg: bool,
+    /// The schema HypoPG is installed in, in this database: suggested indexes were tried as
+    /// hypothetical ones.
+    pub hypopg: Option<String>,
     /// Statements of this database, heaviest total time first; ours and transaction noise
     /// (`BEGIN`, `SET`...) left out.
     pub statements: Vec<Statement>,
+    /// Plans of the queries of the app's code that `--code` asked about.
+    pub code_plans: Vec<CodePlan>,
+}
+
+/// How the live database plans a query the app's code makes (`ceiling db --code`): the shape of an
+/// index finding of the scan, written as SQL and explained with a generic plan.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CodePlan {
+    /// The table and columns of the finding, as the scan named them.
+    pub table: String,
+    pub columns: Vec<String>,
+    /// A sort (`ORDER BY columns DESC LIMIT 20`) rather than a filter (`WHERE column = $n`).
+    pub sort: bool,
+    /// The node that reads the table: `Seq Scan`, `Index Scan`, `Bitmap Heap Scan`...
+    pub access: String,
+    /// The plan's total cost, and with the finding's index made by HypoPG (where installed).
+    pub cost: f64,
+    pub cost_with_index: Option<f64>,
 }
 
 /// One normalised statement of `pg_stat_statements` (`$1` for each constant).
