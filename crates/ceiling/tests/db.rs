@@ -131,21 +131,8 @@ fn fingerprint(server: &TempPostgres, database: &str) -> String {
     format!("{}\ncounters {counters}catalog {catalog}next xid {next_xid}", sums.join("\n"))
 }
 
-/// Statistics of a session reach the shared views when it ends: wait for every other session of
-/// the database to be gone.
 fn quiesce(server: &TempPostgres, database: &str) {
-    for _ in 0..1500 {
-        let others = server
-            .psql(&format!(
-                "select count(*) from pg_stat_activity where datname = '{database}' and pid <> pg_backend_pid()"
-            ))
-            .unwrap();
-        if others.trim() == "0" {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    panic!("sessions of {database} did not end");
+    server.wait_for_sessions_to_end(database).unwrap();
 }
 
 #[test]

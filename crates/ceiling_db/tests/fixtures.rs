@@ -107,7 +107,7 @@ fn database_fixtures() {
 fn run_case(server: &TempPostgres, database: &str, script: &Path) -> Result<Vec<(String, String, String)>, String> {
     server.psql(&format!("create database {database}"))?;
     server.psql_file_in(database, script).map_err(|err| format!("the script failed: {err}"))?;
-    wait_for_other_sessions(server, database)?;
+    server.wait_for_sessions_to_end(database)?;
     let mut url = server.url_of(database);
     if let Some(role) = marker(script, "-- audit-as:") {
         url = url.replacen(support::postgres::SUPERUSER, &role, 1);
@@ -133,24 +133,6 @@ fn run_case(server: &TempPostgres, database: &str, script: &Path) -> Result<Vec<
             (finding.rule.to_owned(), object, finding.message)
         })
         .collect())
-}
-
-/// Statistics reach the shared views when a backend ends, which happens after `psql` has
-/// returned: wait until the case's database has no other session.
-fn wait_for_other_sessions(server: &TempPostgres, database: &str) -> Result<(), String> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let others = server.psql(&format!(
-            "select count(*) from pg_stat_activity where datname = '{database}' and pid <> pg_backend_pid()"
-        ))?;
-        if others.trim() == "0" {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!("sessions of {database} did not end"));
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// The value of the first line starting with `prefix`.

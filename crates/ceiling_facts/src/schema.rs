@@ -268,10 +268,12 @@ pub struct Policy {
     pub origin: Origin,
 }
 
-/// The command a policy applies to; `ALL` when it names none.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// The command a policy applies to; `ALL` when it names none. Shared by the policies of schema
+/// files and those of a live database's catalog.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum PolicyCommand {
+    #[default]
     All,
     Select,
     Insert,

@@ -157,6 +157,25 @@ impl TempPostgres {
         })
     }
 
+    /// Waits (up to 30 s) until `database` has no session but psql's own. A session's statistics
+    /// reach the shared views when it ends, which happens after the client has returned: read
+    /// them before, and the counts may still move.
+    pub fn wait_for_sessions_to_end(&self, database: &str) -> Result<(), String> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let others = self.psql(&format!(
+                "select count(*) from pg_stat_activity where datname = '{database}' and pid <> pg_backend_pid()"
+            ))?;
+            if others.trim() == "0" {
+                return Ok(());
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(format!("the sessions of {database} did not end"));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// The last lines of the server log.
     pub fn log_tail(&self) -> String {
         let text = fs::read(&self.log).map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default();

@@ -1,6 +1,8 @@
 //! Who can reach what: the roles an API exposes tables to (Supabase's `anon` and `authenticated`),
 //! row-level security policies, views, functions and extensions.
 
+pub use crate::schema::PolicyCommand;
+
 use super::{Catalog, Table};
 
 /// The security side of the catalog.
@@ -84,29 +86,6 @@ impl Policy {
     /// Covers `command`: names it, or is `ALL`.
     pub fn covers(&self, command: PolicyCommand) -> bool {
         self.command == command || self.command == PolicyCommand::All
-    }
-}
-
-/// The command a policy applies to (`polcmd`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PolicyCommand {
-    #[default]
-    All,
-    Select,
-    Insert,
-    Update,
-    Delete,
-}
-
-impl PolicyCommand {
-    pub fn as_sql(self) -> &'static str {
-        match self {
-            PolicyCommand::All => "ALL",
-            PolicyCommand::Select => "SELECT",
-            PolicyCommand::Insert => "INSERT",
-            PolicyCommand::Update => "UPDATE",
-            PolicyCommand::Delete => "DELETE",
-        }
     }
 }
 
