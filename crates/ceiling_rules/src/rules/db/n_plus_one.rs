@@ -48,7 +48,7 @@ resolvers, batch with DataLoader.",
             "Functions defined in a loop but not called in it; helpers that run no query.",
             "Serializers (Django REST Framework): a nested serializer over a relation the queryset `select_related`s or `prefetch_related`s (the path too: `project__workspace`); fields that are not relations of the model; rows that are not a queryset the code shows.",
             "Test files are not scanned; seeds and scripts are reported as `info`, not as request-path warnings.",
-            "In a live database: only a SELECT of one table whose `WHERE` is equalities of columns to parameters that cover a unique key (at most one row per call) or a foreign key; run at least 100 times, under 1 ms on average; and whose calls are 0.5 to 2 times the rows of another SELECT of the app's tables (the list it runs for). Batches (`IN (...)`, `= ANY($1)`), lookups that no list accounts for and lookups run a handful of times are not reported.",
+            "In a live database: only a SELECT of one table whose `WHERE` is equalities of columns to parameters that cover a unique key (at most one row per call) or a foreign key; run at least 100 times, under 1 ms on average; and whose calls are 0.5 to 2 times the rows of another SELECT (the list it runs for) that reads a table related to the looked-up one by a foreign key: counts alone pair by chance in a busy database. Batches (`IN (...)`, `= ANY($1)`), lookups that no related list accounts for and lookups run a handful of times are not reported.",
         ],
     },
     splinter: None,
@@ -213,9 +213,10 @@ fn by_foreign_key(catalog: &Catalog, lookup: &Lookup) -> bool {
     })
 }
 
-/// The SELECT whose rows the lookup's calls follow: a statement of the app's tables, called less
-/// often, whose rows are 0.5 to 2 times the lookup's calls. One that reads a table related to the
-/// looked-up one by a foreign key is preferred, then the closest count.
+/// The SELECT whose rows the lookup's calls follow: a statement called less often, whose rows are
+/// 0.5 to 2 times the lookup's calls, and that reads a table related to the looked-up one by a
+/// foreign key; the closest count wins. Counts alone pair by chance in a busy database (a user
+/// lookup per request and any list of as many rows), so an unrelated list is never the partner.
 fn list_of<'a>(catalog: &'a Catalog, lookup_statement: &Statement, lookup: &Lookup) -> Option<&'a Statement> {
     let related = |list: &Statement| -> bool {
         list.shape.tables.iter().any(|&table| {
@@ -236,8 +237,9 @@ fn list_of<'a>(catalog: &'a Catalog, lookup_statement: &Statement, lookup: &Look
                 && list.rows > 0
                 && list.calls < lookup_statement.calls
                 && PAIRED.contains(&(lookup_statement.calls as f64 / list.rows as f64))
+                && related(list)
         })
-        .min_by_key(|list| (!related(list), (lookup_statement.calls - list.rows).abs()))
+        .min_by_key(|list| (lookup_statement.calls - list.rows).abs())
 }
 
 fn fix(orm: Orm) -> &'static str {
