@@ -206,19 +206,23 @@ fn tls_config(target: &Target) -> Result<rustls::ClientConfig, String> {
         .map_err(|err| format!("TLS setup: {err}"))?;
     let verifier: Arc<dyn ServerCertVerifier> = match target.tls {
         Tls::VerifyFull => webpki,
-        Tls::VerifyCa => Arc::new(ChainOnly { inner: webpki }),
-        Tls::Disable | Tls::Prefer | Tls::Require => Arc::new(Unverified { provider }),
+        Tls::VerifyCa => Arc::new(Lenient { inner: webpki, check_chain: true }),
+        Tls::Disable | Tls::Prefer | Tls::Require => Arc::new(Lenient { inner: webpki, check_chain: false }),
     };
     Ok(builder.dangerous().with_custom_certificate_verifier(verifier).with_no_client_auth())
 }
 
-/// `verify-ca`: the chain must be trusted; a certificate for another name is accepted.
+/// libpq's lenient modes over the full check: `verify-ca` trusts the chain but not the name,
+/// `require`/`prefer` accept any certificate. Either way the handshake's signatures are checked, so
+/// the session is encrypted with the key of the certificate the server sent.
 #[derive(Debug)]
-struct ChainOnly {
+struct Lenient {
     inner: Arc<rustls::client::WebPkiServerVerifier>,
+    /// `verify-ca`: the certificate must chain to a trusted root.
+    check_chain: bool,
 }
 
-impl ServerCertVerifier for ChainOnly {
+impl ServerCertVerifier for Lenient {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -227,6 +231,9 @@ impl ServerCertVerifier for ChainOnly {
         ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        if !self.check_chain {
+            return Ok(ServerCertVerified::assertion());
+        }
         match self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
@@ -255,47 +262,5 @@ impl ServerCertVerifier for ChainOnly {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.inner.supported_verify_schemes()
-    }
-}
-
-/// `require`/`prefer`: encrypted, but any certificate is accepted (the handshake's signatures are
-/// still checked), as libpq does.
-#[derive(Debug)]
-struct Unverified {
-    provider: Arc<rustls::crypto::CryptoProvider>,
-}
-
-impl ServerCertVerifier for Unverified {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }

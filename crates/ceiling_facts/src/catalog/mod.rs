@@ -131,6 +131,12 @@ impl Table {
     pub fn qualified(&self) -> String {
         format!("{}.{}", self.schema, self.name)
     }
+
+    /// The app's own storage: a table or materialized view (what has heap pages, statistics and
+    /// vacuum) that no extension or platform manages.
+    pub fn is_app_storage(&self) -> bool {
+        !self.managed && matches!(self.kind, RelationKind::Table | RelationKind::MaterializedView)
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! `dead-tuples`: a table whose dead rows pile up because vacuum is not keeping up.
 
-use ceiling_facts::catalog::{Catalog, RelationKind};
+use ceiling_facts::catalog::Catalog;
 
 use crate::sizes::bytes;
 use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
@@ -42,8 +42,7 @@ cleanup (`idle in transaction` sessions).",
 fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
     for table in &catalog.tables {
         let stats = &table.stats;
-        if table.managed
-            || !matches!(table.kind, RelationKind::Table | RelationKind::MaterializedView)
+        if !table.is_app_storage()
             || stats.dead_tuples < MIN_DEAD_ROWS
             || (stats.dead_tuples as f64) <= DEAD_SHARE * stats.live_tuples as f64
         {

@@ -1,6 +1,6 @@
 //! `seq-scan-heavy`: a large table that the live database mostly reads by scanning it whole.
 
-use ceiling_facts::catalog::{Catalog, RelationKind};
+use ceiling_facts::catalog::Catalog;
 
 use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
 
@@ -41,8 +41,7 @@ whose plan scans this table) and index the columns it filters on: `CREATE INDEX 
 fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
     for table in &catalog.tables {
         let stats = &table.stats;
-        if table.managed
-            || !matches!(table.kind, RelationKind::Table | RelationKind::MaterializedView)
+        if !table.is_app_storage()
             || stats.live_tuples < MIN_LIVE_ROWS
             || stats.seq_scan < MIN_SEQ_SCANS
             || stats.seq_scan <= stats.idx_scan

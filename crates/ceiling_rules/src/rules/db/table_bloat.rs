@@ -1,6 +1,6 @@
 //! `table-bloat`: a table that takes far more pages than its rows need.
 
-use ceiling_facts::catalog::{Catalog, RelationKind, Table};
+use ceiling_facts::catalog::{Catalog, Table};
 
 use crate::sizes::bytes;
 use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
@@ -46,7 +46,7 @@ the table while it runs). Then keep vacuum ahead of the churn that made the hole
 
 fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
     for table in &catalog.tables {
-        if table.managed || !matches!(table.kind, RelationKind::Table | RelationKind::MaterializedView) {
+        if !table.is_app_storage() {
             continue;
         }
         let Some(needed) = needed_bytes(table) else { continue };

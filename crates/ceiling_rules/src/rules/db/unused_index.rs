@@ -1,6 +1,6 @@
 //! `unused-index`: an index of a live database that no query has used since the statistics reset.
 
-use ceiling_facts::catalog::{Catalog, Index, RelationKind};
+use ceiling_facts::catalog::{Catalog, Index};
 
 use crate::sizes::{bytes, duration};
 use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
@@ -60,7 +60,7 @@ fn is_candidate(catalog: &Catalog, index: &Index) -> bool {
         return false;
     }
     let Some(table) = catalog.table(index.table_oid) else { return false };
-    if table.managed || !matches!(table.kind, RelationKind::Table | RelationKind::MaterializedView) {
+    if !table.is_app_storage() {
         return false;
     }
     let duplicated = catalog
