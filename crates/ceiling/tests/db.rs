@@ -383,3 +383,35 @@ select format('select id from "Notification" where "userId" = %L', 'u' || g) fro
     let sort = json["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "unindexed-sort").unwrap();
     assert!(sort["evidence"].to_string().contains("it plans this query as a Seq Scan on `public.Post`"), "{sort}");
 }
+
+#[test]
+fn fixes_run_as_written_on_names_that_need_quotes() {
+    let Some(server) = start_or_skip("fixes_run_as_written_on_names_that_need_quotes") else { return };
+    server.psql("create database prisma_app").unwrap();
+    // Prisma's names: CamelCase tables and indexes, which unquoted SQL folds to lower case.
+    let setup = r#"create table "Post" ("id" text primary key, "title" text);
+create index "Post_title_idx" on "Post" ("title");
+create index "Post_title_again" on "Post" ("title");
+create table "AuditLog" ("at" timestamptz, "Event Kind" text);"#;
+    let script = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(script.path(), setup).unwrap();
+    server.psql_file_in("prisma_app", script.path()).unwrap();
+    let output = ceiling_db(&["--url", &server.url_of("prisma_app"), "--format", "json", "--fail-on", "never"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let fix_of = |rule: &str| -> String {
+        let finding = json["findings"].as_array().unwrap().iter().find(|f| f["rule"] == rule).unwrap();
+        let fix = finding["fix"].as_str().unwrap();
+        // The statement: the `...` span of the fix that is SQL (an ALTER, or one ending in `;`).
+        let sql = |part: &&str| part.starts_with("ALTER") || (part.contains(' ') && part.ends_with(';'));
+        fix.split('`').rfind(sql).unwrap().to_owned()
+    };
+    for (rule, statement) in
+        [("duplicate-index", fix_of("duplicate-index")), ("no-primary-key", fix_of("no-primary-key"))]
+    {
+        server.psql_in("prisma_app", &statement).unwrap_or_else(|err| panic!("{rule}: `{statement}` fails: {err}"));
+    }
+    let output = ceiling_db(&["--url", &server.url_of("prisma_app"), "--format", "json", "--fail-on", "never"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let rules: Vec<&str> = json["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(!rules.contains(&"duplicate-index") && !rules.contains(&"no-primary-key"), "fixed: {rules:?}");
+}

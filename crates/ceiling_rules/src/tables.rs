@@ -232,9 +232,7 @@ fn index_name(table: &str, columns: &[String]) -> String {
 }
 
 /// A double-quoted SQL identifier: the name exactly as the schema has it.
-pub fn quote(identifier: &str) -> String {
-    format!("\"{}\"", identifier.replace('"', "\"\""))
-}
+pub use ceiling_facts::catalog::quote_ident as quote;
 
 /// The span of a schema declaration, for findings that point into a schema file.
 pub fn span_of(origin: &Origin) -> Span {

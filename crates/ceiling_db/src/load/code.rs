@@ -5,9 +5,9 @@
 //! how the database reads that table today, and HypoPG, where installed, what the suggested index
 //! would change. Only planned, never run.
 
-use ceiling_facts::catalog::{Catalog, CodePlan};
+use ceiling_facts::catalog::{Catalog, CodePlan, quote_ident};
 
-use super::workload::{Plan, explain, node_table, nodes, quote_ident, total_cost, with_hypothetical_index};
+use super::workload::{Plan, explain, node_table, nodes, total_cost, with_hypothetical_index};
 use crate::CodeQuery;
 use crate::session::Session;
 
@@ -19,7 +19,7 @@ pub fn load(session: &mut Session, catalog: &mut Catalog, queries: &[CodeQuery])
     for query in queries {
         let Some(table) = catalog.app_table(&query.table) else { continue };
         let Some(numbers) = catalog.column_numbers(table.oid, &query.columns) else { continue };
-        let (table_oid, name) = (table.oid, format!("{}.{}", quote_ident(&table.schema), quote_ident(&table.name)));
+        let (table_oid, name) = (table.oid, table.sql_name());
         let columns: Vec<String> = query.columns.iter().map(|column| quote_ident(column)).collect();
         let sql = if query.sort {
             let order: Vec<String> = columns.iter().map(|column| format!("{column} desc")).collect();

@@ -8,7 +8,7 @@
 //! transaction. Where HypoPG is installed, an index suggested for a sequential scan is made
 //! hypothetically (in the backend's memory, never on disk) and the statement planned again.
 
-use ceiling_facts::catalog::{Catalog, Measured, SeqScan, Statement, Unchecked};
+use ceiling_facts::catalog::{Catalog, Measured, SeqScan, Statement, Unchecked, quote_ident};
 use rustc_hash::FxHashSet;
 use serde_json::Value;
 
@@ -221,8 +221,7 @@ pub(super) fn with_hypothetical_index(
 ) -> Option<f64> {
     let table = catalog.table(table_oid)?;
     let columns: Vec<String> = catalog.column_names(table.oid, index_columns).iter().map(|c| quote_ident(c)).collect();
-    let create =
-        format!("create index on {}.{} ({})", quote_ident(&table.schema), quote_ident(&table.name), columns.join(", "));
+    let create = format!("create index on {} ({})", table.sql_name(), columns.join(", "));
     let schema = quote_ident(schema);
     let hypothetical = format!("select indexrelid from {schema}.hypopg_create_index({})", quote_literal(&create));
     let json = explain(session, query, plan, &[hypothetical.as_str()]);
@@ -286,11 +285,6 @@ pub(super) fn node_table(catalog: &Catalog, node: &Value) -> Option<u32> {
     let (schema, name) = (node["Schema"].as_str()?, node["Relation Name"].as_str()?);
     catalog.tables.iter().find(|t| t.schema == schema && t.name == name).map(|t| t.oid)
 }
-
-pub(super) fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
 pub(super) fn quote_literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }

@@ -132,6 +132,12 @@ impl Table {
         format!("{}.{}", self.schema, self.name)
     }
 
+    /// `"public"."Post"`: the name as SQL must spell it to mean this table, whatever its case or
+    /// characters. Fix texts use it; messages show [`Table::qualified`].
+    pub fn sql_name(&self) -> String {
+        sql_name(&self.schema, &self.name)
+    }
+
     /// The app's own storage: a table or materialized view (what has heap pages, statistics and
     /// vacuum) that no extension or platform manages.
     pub fn is_app_storage(&self) -> bool {
@@ -203,6 +209,23 @@ pub struct Index {
     pub size_bytes: i64,
     /// `idx_scan` since the statistics reset.
     pub scans: i64,
+}
+
+impl Index {
+    /// `"public"."Post_title_idx"`, as SQL must spell it.
+    pub fn sql_name(&self) -> String {
+        sql_name(&self.schema, &self.name)
+    }
+}
+
+/// `"schema"."name"`, each part a quoted identifier.
+pub fn sql_name(schema: &str, name: &str) -> String {
+    format!("{}.{}", quote_ident(schema), quote_ident(name))
+}
+
+/// A double-quoted SQL identifier: `Post` stays `Post`, where unquoted it would fold to `post`.
+pub fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 #[derive(Debug, Clone, Default)]

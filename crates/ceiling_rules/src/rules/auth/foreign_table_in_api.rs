@@ -43,7 +43,7 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
                     .to_owned(),
                 format!(
                     "Move it out of the API's schemas, or `revoke select on {} from anon, authenticated;`.",
-                    table.qualified()
+                    table.sql_name()
                 ),
             ),
         );

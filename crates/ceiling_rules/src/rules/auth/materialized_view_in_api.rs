@@ -42,7 +42,7 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
                 format!("materialized view `{}` is served by the API to `{roles}`", table.qualified()),
                 "A materialized view has no row-level security: every caller with the anon key reads all its rows."
                     .to_owned(),
-                format!("`revoke select on {} from anon, authenticated;`", table.qualified()),
+                format!("`revoke select on {} from anon, authenticated;`", table.sql_name()),
             ),
         );
     }

@@ -51,7 +51,7 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
                 "PostgreSQL ignores policies while row-level security is disabled: every role with a grant reads and \
 writes every row."
                     .to_owned(),
-                format!("`alter table {} enable row level security;`", table.qualified()),
+                format!("`alter table {} enable row level security;`", table.sql_name()),
             ),
         );
     }

@@ -50,7 +50,7 @@ the API and writes fail."
             format!(
                 "Add a policy for each role that needs access, or `revoke all on {} from anon, authenticated;` if only \
 the server uses it.",
-                table.qualified()
+                table.sql_name()
             ),
         ));
     }

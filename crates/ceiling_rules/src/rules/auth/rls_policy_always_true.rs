@@ -1,7 +1,7 @@
 //! `rls-policy-always-true`: a permissive policy for an API role whose condition is constant
 //! true for writes: anyone the API lets in can change every row.
 
-use ceiling_facts::catalog::{Catalog, Policy, PolicyCommand, RelationKind};
+use ceiling_facts::catalog::{Catalog, Policy, PolicyCommand, RelationKind, quote_ident};
 
 use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
 
@@ -82,10 +82,10 @@ holding the public anon key (or any signed-up user, for `authenticated`) can.",
                 table.qualified()
             ),
             format!(
-                "`alter policy \"{}\" on {} using ((select auth.uid()) = user_id) with check ((select auth.uid()) = \
+                "`alter policy {} on {} using ((select auth.uid()) = user_id) with check ((select auth.uid()) = \
 user_id);` with the table's owner column, or drop the policy if only the server writes.",
-                policy.name,
-                table.qualified()
+                quote_ident(&policy.name),
+                table.sql_name()
             ),
         ));
     }

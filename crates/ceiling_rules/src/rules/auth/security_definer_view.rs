@@ -59,8 +59,8 @@ apply to what it returns."
                 .to_owned(),
             format!(
                 "`alter view {} set (security_invoker = true);`, or `revoke select on {} from anon, authenticated;`.",
-                table.qualified(),
-                table.qualified()
+                table.sql_name(),
+                table.sql_name()
             ),
         ));
     }

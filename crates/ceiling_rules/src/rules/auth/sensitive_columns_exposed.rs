@@ -1,7 +1,7 @@
 //! `sensitive-columns-exposed`: a table the API serves without row-level security has columns
 //! named like secrets or personal data.
 
-use ceiling_facts::catalog::{Catalog, RelationKind};
+use ceiling_facts::catalog::{Catalog, RelationKind, quote_ident};
 
 use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
 
@@ -136,9 +136,9 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
             format!(
                 "`alter table {} enable row level security;` with policies, or `revoke select ({}) on {} from anon, \
 authenticated;`.",
-                table.qualified(),
-                sensitive.join(", "),
-                table.qualified()
+                table.sql_name(),
+                sensitive.iter().map(|column| quote_ident(column)).collect::<Vec<_>>().join(", "),
+                table.sql_name()
             ),
         ));
     }

@@ -82,8 +82,8 @@ browser: without row-level security, nothing but the grants stands between any v
                 "`alter table {} enable row level security;` then add a policy per role that needs access (e.g. \
 `using ((select auth.uid()) = user_id)`); a table only the server uses needs no policy, or `revoke all on {} from \
 anon, authenticated;`.",
-                table.qualified(),
-                table.qualified()
+                table.sql_name(),
+                table.sql_name()
             ),
         ));
     }

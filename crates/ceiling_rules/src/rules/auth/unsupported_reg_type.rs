@@ -1,6 +1,6 @@
 //! `unsupported-reg-type`: a column typed with a `reg*` type that `pg_upgrade` cannot carry.
 
-use ceiling_facts::catalog::Catalog;
+use ceiling_facts::catalog::{Catalog, quote_ident};
 
 use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
 
@@ -59,9 +59,9 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
                 .to_owned(),
             format!(
                 "`alter table {} alter column {} type text using {}::text;`",
-                table.qualified(),
-                column.name,
-                column.name
+                table.sql_name(),
+                quote_ident(&column.name),
+                quote_ident(&column.name)
             ),
         ));
     }

@@ -1,7 +1,7 @@
 //! `auth-rls-initplan`: a row-level security policy calls `auth.uid()` (or another per-request
 //! function) once per row instead of once per statement.
 
-use ceiling_facts::catalog::Catalog;
+use ceiling_facts::catalog::{Catalog, quote_ident};
 
 use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
 
@@ -68,9 +68,9 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
 once per statement (an initPlan) and each row compares to the cached value."
                     .to_owned(),
                 format!(
-                    "In `alter policy \"{}\" on {} ...`, rewrite {}.",
-                    policy.name,
-                    table.qualified(),
+                    "In `alter policy {} on {} ...`, rewrite {}.",
+                    quote_ident(&policy.name),
+                    table.sql_name(),
                     rewrites.join(", ")
                 ),
             ),

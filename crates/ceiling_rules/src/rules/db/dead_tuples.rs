@@ -74,7 +74,7 @@ keep growing, and every query on it slows."
                 format!(
                     "`VACUUM (ANALYZE) {}`, then let autovacuum keep up: enable it, and for a hot table lower \
 `autovacuum_vacuum_scale_factor`.",
-                    table.qualified()
+                    table.sql_name()
                 ),
             ),
         );

@@ -64,6 +64,7 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
                 continue;
             }
             let name = format!("{}.{}", extra.schema, extra.name);
+            let sql_name = extra.sql_name();
             findings.push(RULE.db_finding(
                 DbObject { kind: ObjectKind::Index, name: name.clone() },
                 format!(
@@ -73,7 +74,7 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
                     bytes(extra.size_bytes)
                 ),
                 "Every write maintains both indexes and both take memory; queries only need one.".to_owned(),
-                format!("Keep `{}` and drop this one: `DROP INDEX CONCURRENTLY {name};`", kept.name),
+                format!("Keep `{}` and drop this one: `DROP INDEX CONCURRENTLY {sql_name};`", kept.name),
             ));
         }
     }

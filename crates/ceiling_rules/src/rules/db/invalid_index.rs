@@ -41,7 +41,8 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
 `IF NOT EXISTS` migrations will not rebuild it."
                     .to_owned(),
                 format!(
-                    "`DROP INDEX CONCURRENTLY {name};` then recreate it: `{}`",
+                    "`DROP INDEX CONCURRENTLY {};` then recreate it: `{}`",
+                    index.sql_name(),
                     index.definition.replacen("INDEX", "INDEX CONCURRENTLY", 1)
                 ),
             ),

@@ -1,6 +1,6 @@
 //! `no-primary-key`: a table of a live database with no primary key.
 
-use ceiling_facts::catalog::{Catalog, RelationKind};
+use ceiling_facts::catalog::{Catalog, RelationKind, quote_ident};
 
 use crate::{Check, DbObject, Docs, Family, Finding, ObjectKind, Rule, Severity, Status};
 
@@ -45,12 +45,12 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
             Some(index) => format!(
                 "Promote the unique index `{}` (its columns must be NOT NULL): `ALTER TABLE {} ADD PRIMARY KEY USING INDEX {}`",
                 index.name,
-                table.qualified(),
-                index.name
+                table.sql_name(),
+                quote_ident(&index.name)
             ),
             None => format!(
                 "Add a key: `ALTER TABLE {} ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`",
-                table.qualified()
+                table.sql_name()
             ),
         };
         findings.push(

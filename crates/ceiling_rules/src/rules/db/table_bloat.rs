@@ -70,7 +70,7 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
                 "Rewrite it online with `pg_repack --table {}`, or with `VACUUM FULL {}` in a maintenance window \
 (it locks the table).",
                 table.qualified(),
-                table.qualified()
+                table.sql_name()
             ),
         ));
     }

@@ -50,7 +50,7 @@ fn check(catalog: &Catalog, findings: &mut Vec<Finding>) {
                 bytes(index.size_bytes)
             ),
             "Every write maintains it and it takes memory, yet no query has read it.".to_owned(),
-            format!("If no rare job or replica needs it: `DROP INDEX CONCURRENTLY {name};`"),
+            format!("If no rare job or replica needs it: `DROP INDEX CONCURRENTLY {};`", index.sql_name()),
         ));
     }
 }
