@@ -5,6 +5,13 @@
 //! 127.0.0.1 with its socket in that dir, and waits until it accepts connections. Dropping the value
 //! stops the server (`pg_ctl stop -m immediate`) and removes the dir.
 //!
+//! A signal does not run destructors, and the postmaster runs in a session of its own, so a Ctrl-C
+//! in the terminal does not reach it: without help, an interrupted program would leave the server
+//! running and its dir behind. [`TempPostgres::cleanup_handle`] gives a [`Cleanup`], which does
+//! what dropping does, at most once, from any thread; [`Cleanup::run_on_signal`] runs it from a
+//! handler for SIGINT, SIGTERM and SIGHUP (one per process, through `ctrlc`), which then ends the
+//! process with exit code 130, even while the main thread is blocked in a long query.
+//!
 //! `initdb` refuses to run as root, so when the tests run as root the server tools run as an
 //! unprivileged user (`postgres` if it exists, else `nobody`) through `runuser`, and the temp dir is
 //! chowned to that user. `psql` is only a client: it always runs as the current user and connects
@@ -18,10 +25,13 @@
 //! slow loading it.
 
 use std::fs;
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 /// How the error of `start()` begins when no PostgreSQL binaries are found.
 pub const NOT_INSTALLED: &str = "PostgreSQL not installed";
@@ -52,21 +62,49 @@ const FOREIGN_ENV: &[&str] = &[
 const START_ATTEMPTS: usize = 3;
 /// Lines of the server log quoted in errors.
 const LOG_TAIL_LINES: usize = 40;
+/// The exit code after a signal: 128 + SIGINT, what shells report for a Ctrl-C.
+const INTERRUPTED_EXIT_CODE: i32 = 130;
+/// How long a thread that meets the signal's cleanup waits for the handler to end the process.
+const HANDLER_EXIT_WAIT: Duration = Duration::from_secs(30);
+
+/// Set by the signal handler before it cleans up; see [`interrupted`].
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Set by the first [`Cleanup::run_on_signal`]: `ctrlc` takes one handler per process.
+static HANDLER_INSTALLED: AtomicBool = AtomicBool::new(false);
 
 pub struct TempPostgres {
-    dir: tempfile::TempDir,
     port: u16,
+    socket: PathBuf,
+    log: PathBuf,
+    /// Server settings given at start (`-c name=value`).
+    settings: Vec<(String, String)>,
+    /// The dir, the tools and the user: what stopping and removing needs, shared with [`Cleanup`]s.
+    scratch: Arc<Scratch>,
+}
+
+/// Stops the server and removes its dir, once: what dropping a [`TempPostgres`] does, available
+/// to other threads and to a signal handler. `Send + Sync`; clones share the one cleanup.
+///
+/// It does not keep the server alive: dropping the `TempPostgres` still cleans up, and a
+/// `Cleanup` run afterwards (or again) does nothing more and returns the first run's outcome.
+#[derive(Clone, Debug)]
+pub struct Cleanup {
+    scratch: Arc<Scratch>,
+}
+
+#[derive(Debug)]
+struct Scratch {
+    /// The temp dir holding `data`, the socket dir and the log.
+    dir: PathBuf,
+    data: PathBuf,
     /// The directory holding `initdb`, `pg_ctl`, `postgres` (symlinks resolved).
     bin: PathBuf,
     /// The unprivileged user the server runs as when we are root; `None` runs it as ourselves.
     user: Option<String>,
-    data: PathBuf,
-    socket: PathBuf,
-    log: PathBuf,
-    /// Whether `pg_ctl start` was called, so that `Drop` has something to stop.
-    started: bool,
-    /// Server settings given at start (`-c name=value`).
-    settings: Vec<(String, String)>,
+    /// Whether `pg_ctl start` was called since the last stop, so that there is something to stop.
+    started: AtomicBool,
+    /// The outcome of the one cleanup; a second caller waits for the first to finish.
+    cleaned: OnceLock<Result<(), String>>,
 }
 
 impl TempPostgres {
@@ -112,7 +150,16 @@ impl TempPostgres {
         }
 
         let settings = settings.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect();
-        let mut server = TempPostgres { dir, port: 0, bin, user, data, socket, log, started: false, settings };
+        // From here on the dir is ours to remove: `Drop` does it, through the same cleanup as signals.
+        let scratch = Arc::new(Scratch {
+            dir: dir.keep(),
+            data,
+            bin,
+            user,
+            started: AtomicBool::new(false),
+            cleaned: OnceLock::new(),
+        });
+        let mut server = TempPostgres { port: 0, socket, log, settings, scratch };
         server.initdb()?;
         server.start_server()?;
         Ok(server)
@@ -130,6 +177,17 @@ impl TempPostgres {
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The temp dir holding the data dir, the socket dir and the log; gone after the cleanup.
+    pub fn dir(&self) -> &Path {
+        &self.scratch.dir
+    }
+
+    /// A handle that stops this server and removes its dir, for another thread or a signal
+    /// handler ([`Cleanup::run_on_signal`]). Dropping the server runs the same cleanup.
+    pub fn cleanup_handle(&self) -> Cleanup {
+        Cleanup { scratch: Arc::clone(&self.scratch) }
     }
 
     /// Run an SQL file with psql, statement by statement and outside a transaction (as
@@ -186,7 +244,6 @@ impl TempPostgres {
     /// A session left idle inside a transaction until the returned child is killed: a `psql`
     /// that ran `begin; select 1;` and waits on its open stdin.
     pub fn idle_transaction(&self, database: &str) -> Result<std::process::Child, String> {
-        use std::io::Write;
         let mut child = self
             .psql_command(database)
             .stdin(std::process::Stdio::piped())
@@ -201,7 +258,7 @@ impl TempPostgres {
     }
 
     fn psql_command(&self, database: &str) -> Command {
-        let psql = self.bin.join("psql");
+        let psql = self.scratch.bin.join("psql");
         let mut command = Command::new(if psql.is_file() { psql } else { PathBuf::from("psql") });
         command.args(["-v", "ON_ERROR_STOP=1", "-X", "-q", "-h", "127.0.0.1", "-p"]);
         command.arg(self.port.to_string()).args(["-U", SUPERUSER, "-d", database]);
@@ -216,33 +273,20 @@ impl TempPostgres {
         if output.status.success() {
             Ok(String::from_utf8_lossy(&output.stdout).into_owned())
         } else {
+            // A signal cancels psql's query or stops the server under it: the error is the
+            // interruption's, and the handler is about to end the process with its own message.
+            wait_for_the_signal_handler();
             let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
             Err(if stderr.trim().is_empty() { format!("psql failed ({})", output.status) } else { stderr })
         }
     }
 
-    /// A server tool from the bin dir, run as the unprivileged user when there is one.
-    fn tool(&self, name: &str) -> Command {
-        let program = self.bin.join(name);
-        let mut command = match &self.user {
-            Some(user) => {
-                let mut command = Command::new("runuser");
-                command.args(["-u", user, "--"]).arg(program);
-                command
-            }
-            None => Command::new(program),
-        };
-        // The unprivileged user may not be able to enter our working directory.
-        command.current_dir(self.dir.path());
-        clear_foreign_env(&mut command);
-        command
-    }
-
     fn initdb(&self) -> Result<(), String> {
-        let output = self
+        let scratch = &self.scratch;
+        let output = scratch
             .tool("initdb")
             .arg("-D")
-            .arg(&self.data)
+            .arg(&scratch.data)
             .args(["-A", "trust", "-U", SUPERUSER, "--no-sync", "-E", "UTF8", "--locale=C"])
             .output()
             .map_err(|err| format!("cannot run initdb: {err}"))?;
@@ -259,11 +303,12 @@ impl TempPostgres {
             for (name, value) in &self.settings {
                 options.push_str(&format!(" -c {name}={value}"));
             }
-            self.started = true;
-            let output = self
+            let scratch = &self.scratch;
+            scratch.started.store(true, Ordering::SeqCst);
+            let output = scratch
                 .tool("pg_ctl")
                 .arg("-D")
-                .arg(&self.data)
+                .arg(&scratch.data)
                 .arg("-o")
                 .arg(options)
                 .args(["-w", "-t", "30", "start", "-l"])
@@ -276,7 +321,7 @@ impl TempPostgres {
             }
             let tail = self.log_tail();
             if attempt < START_ATTEMPTS && tail.contains("Address already in use") {
-                self.stop();
+                scratch.stop_server();
                 continue;
             }
             return Err(format!(
@@ -286,9 +331,124 @@ impl TempPostgres {
             ));
         }
     }
+}
 
-    fn stop(&mut self) {
-        if !std::mem::take(&mut self.started) {
+impl Drop for TempPostgres {
+    fn drop(&mut self) {
+        // An error here (a dir that would not go) has no one to go to.
+        let _ = self.cleanup_handle().run();
+    }
+}
+
+impl Cleanup {
+    /// The temp dir it removes (the server's data dir, socket dir and log are inside).
+    pub fn dir(&self) -> &Path {
+        &self.scratch.dir
+    }
+
+    /// Stop the server (`pg_ctl stop -m immediate`, else kill the postmaster) and remove the dir.
+    /// Runs once per server, whichever handle or thread comes first; a caller that comes while it
+    /// runs waits for it, and every caller gets its outcome: `Err` only when the dir could not be
+    /// removed. A dir already gone is fine. As root the files belong to the server's unprivileged
+    /// user, which does not stop root from removing them.
+    ///
+    /// After a signal reached the handler of [`Cleanup::run_on_signal`], this does not return
+    /// (unless the handler fails to end the process within 30 s): the handler exits with 130.
+    pub fn run(&self) -> Result<(), String> {
+        let outcome = self.scratch.clean_up();
+        wait_for_the_signal_handler();
+        outcome
+    }
+
+    /// Install a handler for SIGINT (Ctrl-C), SIGTERM and SIGHUP that runs this cleanup, prints
+    /// one line to stderr (`ceiling: interrupted; removed the scratch PostgreSQL at <dir>`) and
+    /// ends the process with exit code 130, whichever the signal. The handler runs on a thread of
+    /// its own, so it works while the main thread is blocked in a query; when the main thread
+    /// then fails (its query was cancelled, or its server stopped), this crate's calls wait for
+    /// the handler instead of returning the error, and so does [`Cleanup::run`] (and the drop of
+    /// the `TempPostgres`). Other errors can be recognised with [`interrupted`].
+    ///
+    /// The handler goes through the `ctrlc` crate, which allows one handler per process: call this
+    /// once, for the one server that must not outlive the program. A second call, or a call after
+    /// something else installed a `ctrlc` handler, returns `Err` and changes nothing.
+    ///
+    /// A signal before this call (say, during [`TempPostgres::start`]) still has its default
+    /// effect: the process ends without cleaning up.
+    pub fn run_on_signal(self) -> Result<(), String> {
+        if HANDLER_INSTALLED.swap(true, Ordering::SeqCst) {
+            return Err("a signal handler is already installed: Cleanup::run_on_signal works once per \
+                        process (ctrlc allows one handler)"
+                .to_owned());
+        }
+        let installed = ctrlc::set_handler(move || {
+            INTERRUPTED.store(true, Ordering::SeqCst);
+            let dir = self.dir().display();
+            let line = match self.scratch.clean_up() {
+                Ok(()) => format!("ceiling: interrupted; removed the scratch PostgreSQL at {dir}"),
+                Err(err) => format!("ceiling: interrupted; could not remove the scratch PostgreSQL at {dir}: {err}"),
+            };
+            // Not eprintln!: it panics when stderr is gone, and the exit below must happen.
+            let _ = writeln!(std::io::stderr(), "{line}");
+            std::process::exit(INTERRUPTED_EXIT_CODE);
+        });
+        installed.map_err(|err| {
+            HANDLER_INSTALLED.store(false, Ordering::SeqCst);
+            match err {
+                ctrlc::Error::MultipleHandlers => "cannot install the cleanup on signals: another ctrlc handler is \
+                                                   already installed in this process (ctrlc allows one)"
+                    .to_owned(),
+                err => format!("cannot install the cleanup on signals: {err}"),
+            }
+        })
+    }
+}
+
+/// Whether a signal reached the handler of [`Cleanup::run_on_signal`], which is then stopping the
+/// server and about to end the process: an error seen now is most likely the interruption's, and
+/// not worth reporting.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// After a signal, give the handler time to end the process rather than let this thread go on
+/// (and report errors, or exit with another code).
+fn wait_for_the_signal_handler() {
+    if interrupted() {
+        std::thread::sleep(HANDLER_EXIT_WAIT);
+    }
+}
+
+impl Scratch {
+    /// A server tool from the bin dir, run as the unprivileged user when there is one.
+    fn tool(&self, name: &str) -> Command {
+        let program = self.bin.join(name);
+        let mut command = match &self.user {
+            Some(user) => {
+                let mut command = Command::new("runuser");
+                command.args(["-u", user, "--"]).arg(program);
+                command
+            }
+            None => Command::new(program),
+        };
+        // The unprivileged user may not be able to enter our working directory.
+        command.current_dir(&self.dir);
+        clear_foreign_env(&mut command);
+        command
+    }
+
+    /// Stop the server and remove the dir, the first time; later calls return the first outcome.
+    fn clean_up(&self) -> Result<(), String> {
+        self.cleaned
+            .get_or_init(|| {
+                self.stop_server();
+                self.remove_dir()
+            })
+            .clone()
+    }
+
+    /// Stop the server if one was started since the last stop.
+    fn stop_server(&self) {
+        if !self.started.swap(false, Ordering::SeqCst) {
             return;
         }
         let stopped = self
@@ -308,12 +468,23 @@ impl TempPostgres {
             }
         }
     }
-}
 
-impl Drop for TempPostgres {
-    fn drop(&mut self) {
-        self.stop();
-        // `self.dir` goes afterwards, removing the data dir, socket and log.
+    /// Remove the dir, which may already be gone. A few tries: a server killed a moment ago may
+    /// still be writing into it.
+    fn remove_dir(&self) -> Result<(), String> {
+        const ATTEMPTS: usize = 3;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match fs::remove_dir_all(&self.dir) {
+                Ok(()) => return Ok(()),
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+                Err(err) if attempt >= ATTEMPTS => {
+                    return Err(format!("cannot remove {}: {err}", self.dir.display()));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(200)),
+            }
+        }
     }
 }
 
@@ -439,4 +610,49 @@ fn describe_failure(what: &str, output: &Output) -> String {
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch_at(dir: PathBuf, started: bool) -> Scratch {
+        Scratch {
+            data: dir.join("data"),
+            dir,
+            bin: PathBuf::from("/nonexistent/ceiling-pg-bin"),
+            user: None,
+            started: AtomicBool::new(started),
+            cleaned: OnceLock::new(),
+        }
+    }
+
+    #[test]
+    fn cleaning_up_a_dir_already_gone_is_fine() {
+        let dir = tempfile::tempdir().unwrap().path().to_path_buf(); // removed when the TempDir drops
+        assert!(!dir.exists());
+        assert_eq!(scratch_at(dir.clone(), false).clean_up(), Ok(()));
+        // With a server marked started, pg_ctl cannot even run there, and no lock file names a pid.
+        assert_eq!(scratch_at(dir, true).clean_up(), Ok(()));
+    }
+
+    #[test]
+    fn cleaning_up_removes_a_dir_with_contents_once() {
+        let dir = tempfile::tempdir().unwrap().keep();
+        fs::create_dir_all(dir.join("data/base")).unwrap();
+        fs::write(dir.join("log"), "log").unwrap();
+        let scratch = scratch_at(dir.clone(), false);
+        assert_eq!(scratch.clean_up(), Ok(()));
+        assert!(!dir.exists());
+        fs::create_dir(&dir).unwrap();
+        assert_eq!(scratch.clean_up(), Ok(()), "a second call returns the first outcome");
+        assert!(dir.exists(), "and does nothing");
+        fs::remove_dir(&dir).unwrap();
+    }
+
+    #[test]
+    fn cleanup_is_send_sync_and_clone() {
+        fn check<T: Send + Sync + Clone + 'static>() {}
+        check::<Cleanup>();
+    }
 }
