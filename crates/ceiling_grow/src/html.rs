@@ -1,0 +1,322 @@
+//! The `ceiling grow` report as one self-contained HTML page: inline CSS and SVG charts drawn here, with no
+//! JavaScript and no external URL, so the file opens offline, from a CI artifact or a mail attachment alike.
+
+use std::fmt::Write;
+
+use crate::units::{format_ms, format_rows};
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub title: String,
+    pub intro: Vec<String>,
+    /// The first row is the header.
+    pub table: Vec<Vec<String>>,
+    pub charts: Vec<Chart>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Chart {
+    pub title: String,
+    pub subtitle: String,
+    pub series: Vec<Series>,
+    pub target_rows: Option<f64>,
+    pub budget_ms: Option<f64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Series {
+    pub label: String,
+    pub kind: SeriesKind,
+    pub points: Vec<ChartPoint>,
+    /// (rows, ms) at the target size, drawn dashed from the last measured point.
+    pub projection: Option<(f64, f64)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeriesKind {
+    /// As the app is today: red.
+    Before,
+    /// With the suggested fix: green.
+    After,
+}
+
+#[derive(Debug, Clone)]
+pub struct ChartPoint {
+    pub rows: f64,
+    pub ms: f64,
+    /// What the plan did there, e.g. "Seq Scan".
+    pub note: String,
+}
+
+/// The plot box inside the 480×300 canvas, leaving room for the axis labels and the legend.
+const LEFT: f64 = 60.0;
+const RIGHT: f64 = 460.0;
+const TOP: f64 = 20.0;
+const BOTTOM: f64 = 260.0;
+/// Log axes cannot show 0 ms (a timing below EXPLAIN's resolution), so such times are drawn at this floor.
+const MIN_MS: f64 = 0.001;
+
+const STYLE: &str = "\
+body{font:14px/1.45 system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:1em 0}
+th,td{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f4f4f4}
+figure{display:inline-block;margin:1em 1em 1em 0;vertical-align:top}
+figcaption small{color:#666}
+svg text{font-size:11px;fill:#555;stroke:none}
+.grid{stroke:#eee}
+.frame{fill:none;stroke:#bbb}
+.before{stroke:#c0392b;fill:#c0392b}
+.after{stroke:#1e8449;fill:#1e8449}
+polyline{fill:none;stroke-width:2}
+line.proj{stroke-dasharray:5 4}
+circle.proj{fill:#fff}
+.budget{stroke:#888;stroke-dasharray:6 3}
+.target{stroke:#aaa;stroke-dasharray:2 3}
+";
+
+pub fn render(page: &Page) -> String {
+    let title = esc(&page.title);
+    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    let _ = write!(out, "<title>{title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n");
+    for paragraph in &page.intro {
+        let _ = writeln!(out, "<p>{}</p>", esc(paragraph));
+    }
+    if let Some((header, body)) = page.table.split_first() {
+        out.push_str("<table>\n");
+        let row = |out: &mut String, cells: &[String], tag: &str| {
+            let cells: String = cells.iter().map(|cell| format!("<{tag}>{}</{tag}>", esc(cell))).collect();
+            let _ = writeln!(out, "<tr>{cells}</tr>");
+        };
+        row(&mut out, header, "th");
+        body.iter().for_each(|cells| row(&mut out, cells, "td"));
+        out.push_str("</table>\n");
+    }
+    page.charts.iter().for_each(|chart| render_chart(&mut out, chart));
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+fn render_chart(out: &mut String, chart: &Chart) {
+    let (title, subtitle) = (esc(&chart.title), esc(&chart.subtitle));
+    let _ = writeln!(out, "<figure>\n<figcaption><strong>{title}</strong><br><small>{subtitle}</small></figcaption>");
+    let _ = writeln!(out, r#"<svg viewBox="0 0 480 300" width="480" height="300" role="img" aria-label="{title}">"#);
+    let Some(axes) = Axes::new(chart) else {
+        out.push_str("<rect class=\"frame\" x=\"60\" y=\"20\" width=\"400\" height=\"240\"/>\n");
+        out.push_str("<text x=\"260\" y=\"144\" text-anchor=\"middle\">no measurements</text>\n</svg>\n</figure>\n");
+        return;
+    };
+    // Grid first, so that everything else is drawn over it.
+    for decade in axes.x_lo..=axes.x_hi {
+        let x = axes.x(10f64.powi(decade));
+        let _ = writeln!(out, r#"<line class="grid" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{BOTTOM}"/>"#);
+        let label = format_rows(10f64.powi(decade));
+        let _ = writeln!(out, r#"<text x="{x:.1}" y="276" text-anchor="middle">{label}</text>"#);
+    }
+    for decade in axes.y_lo..=axes.y_hi {
+        let y = axes.y(10f64.powi(decade));
+        let _ = writeln!(out, r#"<line class="grid" x1="{LEFT}" y1="{y:.1}" x2="{RIGHT}" y2="{y:.1}"/>"#);
+        let label = format_ms(10f64.powi(decade));
+        let _ = writeln!(out, r#"<text x="54" y="{:.1}" text-anchor="end">{label}</text>"#, y + 4.0);
+    }
+    out.push_str("<rect class=\"frame\" x=\"60\" y=\"20\" width=\"400\" height=\"240\"/>\n");
+    if let Some(rows) = chart.target_rows {
+        let x = axes.x(rows);
+        let _ = writeln!(out, r#"<line class="target" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{BOTTOM}"/>"#);
+        // Under the row labels, where no line of the plot can cover it.
+        let _ = writeln!(out, r#"<text x="{x:.1}" y="291" text-anchor="middle">target</text>"#);
+    }
+    if let Some(ms) = chart.budget_ms {
+        let y = axes.y(ms);
+        let _ = writeln!(out, r#"<line class="budget" x1="{LEFT}" y1="{y:.1}" x2="{RIGHT}" y2="{y:.1}"/>"#);
+        let _ = writeln!(out, r#"<text x="64" y="{:.1}">budget {}</text>"#, y - 4.0, esc(&format_ms(ms)));
+    }
+    let mut legend_x = LEFT;
+    for series in &chart.series {
+        let class = match series.kind {
+            SeriesKind::Before => "before",
+            SeriesKind::After => "after",
+        };
+        let mut points: Vec<&ChartPoint> = series.points.iter().collect();
+        points.sort_by(|a, b| a.rows.total_cmp(&b.rows));
+        let _ = writeln!(out, r#"<g class="{class}">"#);
+        let coords: Vec<String> = points.iter().map(|p| format!("{:.1},{:.1}", axes.x(p.rows), axes.y(p.ms))).collect();
+        let _ = writeln!(out, r#"<polyline points="{}"/>"#, coords.join(" "));
+        if let (Some((rows, ms)), Some(last)) = (series.projection, points.last()) {
+            let (x1, y1, x2, y2) = (axes.x(last.rows), axes.y(last.ms), axes.x(rows), axes.y(ms));
+            let _ = writeln!(out, r#"<line class="proj" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}"/>"#);
+            let tip = tooltip(rows, ms, "projected");
+            let _ =
+                writeln!(out, r#"<circle class="proj" cx="{x2:.1}" cy="{y2:.1}" r="3"><title>{tip}</title></circle>"#);
+        }
+        for point in &points {
+            let (x, y, tip) = (axes.x(point.rows), axes.y(point.ms), tooltip(point.rows, point.ms, &point.note));
+            let _ = writeln!(out, r#"<circle cx="{x:.1}" cy="{y:.1}" r="3"><title>{tip}</title></circle>"#);
+        }
+        // The legend runs along the top margin, one short line and the label per series.
+        let _ = writeln!(out, r#"<line x1="{legend_x}" y1="9" x2="{}" y2="9" stroke-width="2"/>"#, legend_x + 16.0);
+        let _ = writeln!(out, r#"<text x="{}" y="13">{}</text>"#, legend_x + 20.0, esc(&series.label));
+        legend_x += 36.0 + 6.0 * series.label.chars().count() as f64;
+        out.push_str("</g>\n");
+    }
+    out.push_str("</svg>\n</figure>\n");
+}
+
+/// "100k rows: 11 ms (Seq Scan)", escaped.
+fn tooltip(rows: f64, ms: f64, note: &str) -> String {
+    let note = if note.is_empty() { String::new() } else { format!(" ({note})") };
+    esc(&format!("{} rows: {}{note}", format_rows(rows), format_ms(ms)))
+}
+
+/// Whole decades on both log axes, so that every grid line is a round number.
+struct Axes {
+    x_lo: i32,
+    x_hi: i32,
+    y_lo: i32,
+    y_hi: i32,
+}
+
+impl Axes {
+    /// `None` when no series has a point: there is nothing to scale the axes to.
+    fn new(chart: &Chart) -> Option<Axes> {
+        let points = chart.series.iter().flat_map(|s| &s.points);
+        let projections = chart.series.iter().filter_map(|s| s.projection);
+        let rows: Vec<f64> = points.clone().map(|p| p.rows).collect();
+        let x_lo = decade_floor(rows.iter().copied().map(clean_rows).reduce(f64::min)?);
+        let all_rows = rows.into_iter().chain(projections.clone().map(|p| p.0)).chain(chart.target_rows);
+        let x_hi = decade_ceil(all_rows.map(clean_rows).fold(1.0, f64::max)).max(x_lo + 1);
+        let all_ms: Vec<f64> =
+            points.map(|p| p.ms).chain(projections.map(|p| p.1)).chain(chart.budget_ms).map(clean_ms).collect();
+        let y_lo = decade_floor(all_ms.iter().copied().fold(f64::INFINITY, f64::min));
+        let y_hi = decade_ceil(all_ms.iter().copied().fold(MIN_MS, f64::max)).max(y_lo + 1);
+        Some(Axes { x_lo, x_hi, y_lo, y_hi })
+    }
+
+    fn x(&self, rows: f64) -> f64 {
+        let share = (clean_rows(rows).log10() - f64::from(self.x_lo)) / f64::from(self.x_hi - self.x_lo);
+        LEFT + share * (RIGHT - LEFT)
+    }
+
+    fn y(&self, ms: f64) -> f64 {
+        let share = (clean_ms(ms).log10() - f64::from(self.y_lo)) / f64::from(self.y_hi - self.y_lo);
+        BOTTOM - share * (BOTTOM - TOP)
+    }
+}
+
+/// Row counts below 1 (or not numbers) have no logarithm; they are drawn at 1.
+fn clean_rows(rows: f64) -> f64 {
+    if rows.is_finite() { rows.max(1.0) } else { 1.0 }
+}
+
+fn clean_ms(ms: f64) -> f64 {
+    if ms.is_finite() { ms.max(MIN_MS) } else { MIN_MS }
+}
+
+// The nudge keeps log10(1000) = 2.9999… from putting an exact power of ten a decade off.
+fn decade_floor(value: f64) -> i32 {
+    (value.log10() + 1e-9).floor() as i32
+}
+
+fn decade_ceil(value: f64) -> i32 {
+    (value.log10() - 1e-9).ceil() as i32
+}
+
+/// HTML-escapes text; an "http" in it (a URL in a query, say) gets its h as a character reference, so that the
+/// page keeps its promise of not a single `http` in the file, while it reads the same.
+fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (at, c) in text.char_indices() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            'h' | 'H' if text[at + 1..].get(..3).is_some_and(|rest| rest.eq_ignore_ascii_case("ttp")) => {
+                let _ = write!(out, "&#{};", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn points(ms: [f64; 4], note: &str) -> Vec<ChartPoint> {
+        let rows = [1e3, 1e4, 1e5, 1e6];
+        rows.into_iter().zip(ms).map(|(rows, ms)| ChartPoint { rows, ms, note: note.to_string() }).collect()
+    }
+
+    fn chart(title: &str) -> Chart {
+        let before = Series {
+            label: "today".to_string(),
+            kind: SeriesKind::Before,
+            points: points([0.077, 0.787, 11.24, 78.39], "Seq Scan"),
+            projection: Some((1e7, 828.0)),
+        };
+        let after = Series {
+            label: "with the index".to_string(),
+            kind: SeriesKind::After,
+            points: points([0.016, 0.011, 0.013, 0.012], "Index Scan"),
+            projection: Some((1e7, 0.012)),
+        };
+        Chart {
+            title: title.to_string(),
+            subtitle: "SELECT * FROM posts WHERE author_id = $1".to_string(),
+            series: vec![before, after],
+            target_rows: Some(1e7),
+            budget_ms: Some(100.0),
+        }
+    }
+
+    fn page(title: &str, charts: Vec<Chart>) -> Page {
+        Page {
+            title: title.to_string(),
+            intro: vec!["Synthetic data at 1k, 10k, 100k and 1M rows; median of 5 runs.".to_string()],
+            table: vec![
+                vec!["query".to_string(), "growth".to_string(), "at 10M rows".to_string()],
+                vec!["posts by author".to_string(), "linear".to_string(), "828 ms".to_string()],
+            ],
+            charts,
+        }
+    }
+
+    #[test]
+    fn snapshot_of_a_page_with_one_chart() {
+        insta::assert_snapshot!(render(&page("ceiling grow", vec![chart("posts by author")])));
+    }
+
+    #[test]
+    fn self_contained_one_svg_per_chart_and_deterministic() {
+        let empty = Chart { series: vec![], target_rows: None, budget_ms: None, ..chart("nothing measured") };
+        let mut with_url = chart("links");
+        with_url.subtitle = "SELECT * FROM links WHERE url LIKE 'https://%' OR url LIKE 'HTTP://%'".to_string();
+        let page = page("ceiling grow", vec![chart("posts by author"), empty, with_url]);
+        let html = render(&page);
+        assert!(!html.to_ascii_lowercase().contains("http"), "{html}");
+        assert!(!html.contains("<script"));
+        assert_eq!(html.matches("<svg").count(), 3);
+        assert_eq!(html.matches("no measurements").count(), 1);
+        assert_eq!(html, render(&page));
+    }
+
+    #[test]
+    fn titles_are_escaped() {
+        let html = render(&page("<b>&", vec![chart("<b>&\"'")]));
+        assert!(!html.contains("<b>&"), "{html}");
+        assert!(html.contains("<title>&lt;b&gt;&amp;</title>"));
+        assert!(html.contains("<strong>&lt;b&gt;&amp;&quot;&#39;</strong>"));
+    }
+
+    #[test]
+    fn zero_and_broken_values_are_clamped_not_panicking() {
+        let mut broken = chart("broken");
+        broken.series[0].points = points([0.0, -1.0, f64::NAN, f64::INFINITY], "");
+        broken.series[1].points.truncate(1);
+        let html = render(&page("t", vec![broken]));
+        assert!(!html.contains("NaN") && !html.contains("inf"), "{html}");
+    }
+}
