@@ -2,3 +2,5 @@
 //!
 //! It builds a throwaway PostgreSQL with the app's own schema, fills it with synthetic data at
 //! growing sizes, times the app's own queries at each size, and fits the growth.
+
+pub mod ddl;
