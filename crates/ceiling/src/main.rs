@@ -7,6 +7,9 @@ use std::process::ExitCode;
 use std::time::SystemTime;
 
 use ceiling_db::{CodeQuery, DbOptions, audit};
+use ceiling_grow::report::{render_human as render_grow_human, render_json as render_grow_json};
+use ceiling_grow::run::GrowOptions;
+use ceiling_grow::scratch::Scratch;
 use ceiling_report::{
     DbSummary, SkippedFile, Summary, render_db_human, render_db_json, render_human, render_json, render_routes_human,
     render_routes_json, render_schema_human, render_schema_json,
@@ -14,6 +17,8 @@ use ceiling_report::{
 use ceiling_rules::Severity;
 use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, write_migration};
 use clap::{Parser, Subcommand, ValueEnum};
+
+mod grow_progress;
 
 // Parsing allocates many small, short-lived objects on every thread; mimalloc serves those
 // faster than the system allocator (as oxlint does).
@@ -42,6 +47,86 @@ enum Command {
     /// Audit a live PostgreSQL database, read-only: unindexed foreign keys, unused and duplicate
     /// indexes, tables without primary keys, row-level security, and more.
     Db(DbArgs),
+    /// Build a throwaway PostgreSQL with the app's schema, fill it with synthetic data at growing
+    /// sizes, and time the app's own queries at each size: which grow, how fast, and what the
+    /// suggested indexes change.
+    Grow(GrowArgs),
+}
+
+#[derive(clap::Args)]
+struct GrowArgs {
+    /// The app's directory.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    /// Rows of the largest table at each step (`1k`, `250k`, `1M`); other tables follow by fan-out.
+    #[arg(long, value_delimiter = ',', value_parser = parse_count, default_value = "1k,10k,100k,1M")]
+    scales: Vec<u64>,
+    /// The table size each query's time is projected to.
+    #[arg(long, value_parser = parse_count, default_value = "1M")]
+    target_rows: u64,
+    /// One query's share of a request's time, in ms: the report says at what size a query spends it.
+    #[arg(long, default_value_t = 100.0)]
+    budget_ms: f64,
+    /// Rows of a table per row of its parent, `table=N` (default 10, 20 for comments and messages).
+    #[arg(long = "fan-out", value_parser = parse_fan_out)]
+    fan_outs: Vec<(String, f64)>,
+    /// Foreign-key skew: 0 spreads children evenly, 1 is Zipf (a few parents own most).
+    #[arg(long, default_value_t = 0.8)]
+    skew: f64,
+    /// Seed of the synthetic data: the same seed gives the same rows.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Also time this SQL, as written (repeatable).
+    #[arg(long = "query")]
+    queries: Vec<String>,
+    /// Timed runs of each query per step (after one warm-up); the median is reported.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+    /// A network round trip in ms, added per query when pricing N+1 pages.
+    #[arg(long, default_value_t = 1.0)]
+    round_trip_ms: f64,
+    /// Each statement's time limit, in seconds.
+    #[arg(long, default_value_t = 30.0)]
+    statement_timeout: f64,
+    /// Let PostgreSQL plan parallel workers (off by default: they make timings noisy on small machines).
+    #[arg(long)]
+    parallel: bool,
+    /// Use this database instead of starting one: ceiling creates the schema `ceiling_grow` in it,
+    /// refuses if a schema of that name exists and is not its own, and drops it at the end.
+    #[arg(long, value_name = "URL")]
+    scratch_url: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Also write a self-contained HTML report with one chart per query.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+}
+
+/// `1000`, `1k`, `2.5M`.
+fn parse_count(text: &str) -> Result<u64, String> {
+    let text = text.trim().replace('_', "");
+    let (number, unit) = match text.char_indices().last() {
+        Some((at, 'k' | 'K')) => (&text[..at], 1e3),
+        Some((at, 'm' | 'M')) => (&text[..at], 1e6),
+        _ => (text.as_str(), 1.0),
+    };
+    let value: f64 = number.parse().map_err(|_| format!("not a row count: {text} (try 1000, 10k or 1M)"))?;
+    let rows = (value * unit).round();
+    if !(1.0..=1e10).contains(&rows) {
+        return Err(format!("{text} is out of range (1 to 10 billion rows)"));
+    }
+    Ok(rows as u64)
+}
+
+/// `comments=20`.
+fn parse_fan_out(text: &str) -> Result<(String, f64), String> {
+    let (table, ratio) = text.split_once('=').ok_or_else(|| format!("expected table=N, got {text}"))?;
+    let ratio: f64 = ratio.trim().parse().map_err(|_| format!("not a number: {ratio}"))?;
+    if !(ratio > 0.0 && ratio.is_finite()) {
+        return Err(format!("the fan-out of {table} must be positive"));
+    }
+    Ok((table.trim().to_owned(), ratio))
 }
 
 #[derive(clap::Args)]
@@ -143,7 +228,84 @@ fn main() -> ExitCode {
         Command::Schema(args) => run_schema(&args),
         Command::Routes(args) => run_routes(&args),
         Command::Db(args) => run_db(args),
+        Command::Grow(args) => run_grow(args),
     }
+}
+
+fn run_grow(args: GrowArgs) -> ExitCode {
+    let mut scales = args.scales.clone();
+    scales.sort_unstable();
+    scales.dedup();
+    let result = match scan(&args.path, &ScanOptions::default()) {
+        Ok(result) => result,
+        Err(error) => {
+            eprintln!("ceiling: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    report_skipped(&result, false);
+    let options = GrowOptions {
+        scales,
+        target_rows: args.target_rows,
+        budget_ms: args.budget_ms,
+        fan_outs: args.fan_outs,
+        skew: args.skew,
+        seed: args.seed,
+        queries: args.queries,
+        round_trip_ms: args.round_trip_ms,
+        runs: args.runs.max(1),
+        parallel: args.parallel,
+        statement_timeout: args.statement_timeout,
+    };
+    let scratch = match &args.scratch_url {
+        Some(url) => Scratch::claim(url).map(|(scratch, _)| scratch),
+        None => Scratch::start(),
+    };
+    let scratch = match scratch {
+        Ok(scratch) => scratch,
+        Err(error) => {
+            eprintln!("ceiling: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Scratch::Own(server) = &scratch {
+        // A Ctrl-C while a query runs must still stop the server and remove its files.
+        if let Err(error) = server.cleanup_handle().run_on_signal() {
+            eprintln!("ceiling: {error}");
+            return ExitCode::from(2);
+        }
+        eprintln!("ceiling: scratch PostgreSQL at {} (removed at the end)", server.dir().display());
+    }
+    let mut progress = grow_progress::Bar::new();
+    let outcome = ceiling_grow::run::run(&result, &scratch, &options, &mut progress);
+    progress.finish();
+    let cleanup = scratch.finish();
+    let report = match outcome {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("ceiling: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(error) = cleanup {
+        eprintln!("ceiling: could not drop the scratch schema: {error}");
+    }
+    if let Some(path) = &args.html {
+        let page = ceiling_grow::chart::page(&report);
+        if let Err(error) = std::fs::write(path, page) {
+            eprintln!("ceiling: cannot write {}: {error}", path.display());
+            return ExitCode::from(2);
+        }
+        eprintln!("ceiling: wrote {}", path.display());
+    }
+    let output = match args.format {
+        Format::Json => render_grow_json(&report),
+        Format::Human => render_grow_human(&report),
+    };
+    if !print(&output) {
+        return ExitCode::from(2);
+    }
+    ExitCode::SUCCESS
 }
 
 fn run_db(args: DbArgs) -> ExitCode {

@@ -34,34 +34,7 @@ pub struct Session {
 
 impl Session {
     pub fn connect(target: &Target, statement_timeout: Duration) -> Result<Session, DbError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|err| DbError::Runtime(err.to_string()))?;
-        let cannot = |reason: String| DbError::Connect {
-            at: target.host_port(),
-            database: target.database().to_owned(),
-            user: target.user().to_owned(),
-            reason,
-        };
-        let client = runtime.block_on(async {
-            // The connection task ends with the client; its error, if any, surfaces on the next query.
-            let client = match target.tls {
-                Tls::Disable => {
-                    let (client, connection) = target.config.connect(NoTls).await.map_err(|e| cannot(describe(&e)))?;
-                    tokio::spawn(connection);
-                    client
-                }
-                _ => {
-                    let connector = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config(target).map_err(cannot)?);
-                    let (client, connection) =
-                        target.config.connect(connector).await.map_err(|e| cannot(describe(&e)))?;
-                    tokio::spawn(connection);
-                    client
-                }
-            };
-            Ok::<Client, DbError>(client)
-        })?;
+        let (runtime, client) = connect(target)?;
         Ok(Session { runtime, client, statement_timeout, in_transaction: false })
     }
 
@@ -143,9 +116,42 @@ impl Session {
     }
 }
 
+/// Connects to `target` as libpq would (its TLS mode included), on a current-thread runtime
+/// that the caller keeps to drive the client. `ceiling grow` uses it for the scratch database.
+pub fn connect(target: &Target) -> Result<(tokio::runtime::Runtime, Client), DbError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| DbError::Runtime(err.to_string()))?;
+    let cannot = |reason: String| DbError::Connect {
+        at: target.host_port(),
+        database: target.database().to_owned(),
+        user: target.user().to_owned(),
+        reason,
+    };
+    let client = runtime.block_on(async {
+        // The connection task ends with the client; its error, if any, surfaces on the next query.
+        let client = match target.tls {
+            Tls::Disable => {
+                let (client, connection) = target.config.connect(NoTls).await.map_err(|e| cannot(describe(&e)))?;
+                tokio::spawn(connection);
+                client
+            }
+            _ => {
+                let connector = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config(target).map_err(cannot)?);
+                let (client, connection) = target.config.connect(connector).await.map_err(|e| cannot(describe(&e)))?;
+                tokio::spawn(connection);
+                client
+            }
+        };
+        Ok::<Client, DbError>(client)
+    })?;
+    Ok((runtime, client))
+}
+
 /// The driver's error as one line: the server's message and hint, or the I/O cause, with our
 /// reading of what it means when the raw text would puzzle.
-pub(crate) fn describe(err: &tokio_postgres::Error) -> String {
+pub fn describe(err: &tokio_postgres::Error) -> String {
     use std::error::Error;
     if let Some(db) = err.as_db_error() {
         let mut text = db.message().to_owned();

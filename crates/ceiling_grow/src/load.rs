@@ -1,0 +1,148 @@
+//! Loading one step: from the rows already there to the step's row counts.
+//!
+//! Foreign keys, secondary indexes and checks are dropped first and re-created after the COPY:
+//! building an index once is several times faster than maintaining it row by row, and re-adding
+//! each foreign key validates every row against its parent (the proof that the data is
+//! consistent). Primary keys and unique constraints stay, so that a generator that repeats a key
+//! fails loudly, naming the constraint. Then sequences move past the loaded keys and
+//! `VACUUM (ANALYZE)` gives the planner statistics and the visibility map a production table has.
+
+use std::time::{Duration, Instant};
+
+use bytes::BytesMut;
+use ceiling_facts::catalog::{quote_ident, sql_name};
+
+use crate::db::Db;
+use crate::model::Model;
+use crate::synth::Synth;
+
+/// COPY data goes to the server in chunks of this size.
+const CHUNK: usize = 64 * 1024;
+
+/// What loading one step did.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub rows: u64,
+    pub copy: Duration,
+    /// Re-creating indexes and constraints, `VACUUM (ANALYZE)`.
+    pub rebuild: Duration,
+    /// Checks the data broke, re-added `NOT VALID`.
+    pub unchecked: Vec<String>,
+}
+
+pub struct Loader {
+    /// Rows present per table.
+    pub loaded: Vec<u64>,
+}
+
+impl Loader {
+    pub fn new(model: &Model) -> Loader {
+        Loader { loaded: vec![0; model.tables.len()] }
+    }
+
+    /// Appends rows until each table has `target` rows; `progress` hears rows written so far.
+    pub fn grow(
+        &mut self,
+        db: &Db,
+        model: &Model,
+        synth: &mut Synth,
+        target: &[u64],
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<Loaded, String> {
+        let started = Instant::now();
+        synth.set_rows(target);
+        let schema = &model.schema;
+        let mut drop = Vec::new();
+        for table in &model.tables {
+            let name = sql_name(schema, &table.name);
+            for fk in &table.foreign_keys {
+                drop.push(format!("alter table {name} drop constraint {}", quote_ident(&fk.name)));
+            }
+            for check in &table.checks {
+                drop.push(format!("alter table {name} drop constraint {}", quote_ident(&check.name)));
+            }
+            for index in &table.secondary_indexes {
+                drop.push(format!("drop index {}", sql_name(schema, &index.name)));
+            }
+        }
+        if !drop.is_empty() {
+            db.execute(&drop.join(";\n"))?;
+        }
+
+        let mut written = 0u64;
+        for (at, table) in model.tables.iter().enumerate() {
+            let from = self.loaded[at] + 1;
+            let to = target[at];
+            if from > to {
+                continue;
+            }
+            let columns: Vec<String> =
+                synth.tables[at].copied.iter().map(|&c| quote_ident(&table.columns[c].name)).collect();
+            let statement =
+                format!("copy {} ({}) from stdin (format binary)", sql_name(schema, &table.name), columns.join(", "));
+            let mut n = from;
+            let mut header = true;
+            let mut done = false;
+            let mut buffer = BytesMut::with_capacity(CHUNK * 2);
+            db.copy_in(&statement, || {
+                if done {
+                    return Ok(None);
+                }
+                if header {
+                    buffer.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+                    buffer.extend_from_slice(&[0; 8]);
+                    header = false;
+                }
+                while buffer.len() < CHUNK && n <= to {
+                    synth.write_row(model, at, n, &mut buffer);
+                    n += 1;
+                    written += 1;
+                }
+                if n > to {
+                    buffer.extend_from_slice(&(-1i16).to_be_bytes());
+                    done = true;
+                }
+                progress(written);
+                Ok(Some(buffer.split().freeze()))
+            })
+            .map_err(|err| format!("loading {}: {err}", table.name))?;
+            self.loaded[at] = to;
+        }
+        let copy = started.elapsed();
+
+        let rebuilt = Instant::now();
+        let mut unchecked = Vec::new();
+        for table in &model.tables {
+            let name = sql_name(schema, &table.name);
+            for index in &table.secondary_indexes {
+                db.execute(&index.sql).map_err(|err| format!("re-creating index {}: {err}", index.name))?;
+            }
+            for fk in &table.foreign_keys {
+                db.execute(&format!("alter table {name} add constraint {} {}", quote_ident(&fk.name), fk.sql))
+                    .map_err(|err| format!("re-adding foreign key {} of {}: {err}", fk.name, table.name))?;
+            }
+            for check in &table.checks {
+                let add = format!("alter table {name} add constraint {} {}", quote_ident(&check.name), check.sql);
+                if db.execute(&add).is_err() {
+                    db.execute(&format!("{add} not valid"))
+                        .map_err(|err| format!("re-adding check {} of {}: {err}", check.name, table.name))?;
+                    unchecked.push(format!("{}.{}", table.name, check.name));
+                }
+            }
+            for column in &table.columns {
+                if let Some(sequence) = &column.sequence {
+                    db.execute(&format!(
+                        "select setval('{}', greatest((select max({}) from {name}), 1))",
+                        sequence.replace('\'', "''"),
+                        quote_ident(&column.name)
+                    ))?;
+                }
+            }
+        }
+        let tables: Vec<String> = model.tables.iter().map(|table| sql_name(schema, &table.name)).collect();
+        if !tables.is_empty() {
+            db.execute(&format!("vacuum (analyze) {}", tables.join(", ")))?;
+        }
+        Ok(Loaded { rows: written, copy, rebuild: rebuilt.elapsed(), unchecked })
+    }
+}

@@ -1,0 +1,200 @@
+//! The terminal and JSON views of a run.
+
+use std::fmt::Write as _;
+
+use crate::fit::Growth;
+use crate::run::{Measured, Point, Report};
+use crate::units::{format_ms, format_rows};
+
+/// The JSON report's format version: bumped when a field changes meaning or goes away.
+pub const JSON_VERSION: u32 = 1;
+
+pub fn render_json(report: &Report) -> String {
+    let value = serde_json::json!({ "version": JSON_VERSION, "grow": report });
+    let mut text = serde_json::to_string_pretty(&value).expect("the report serialises");
+    text.push('\n');
+    text
+}
+
+/// Queries that grow come first, worst projection first, each with its curve; those that stay
+/// flat are listed in one line each after them.
+pub fn render_human(report: &Report) -> String {
+    let mut out = String::new();
+    let steps: Vec<String> = report.steps.iter().map(|step| format_rows(step.largest as f64)).collect();
+    let loaded: u64 = report.steps.iter().map(|step| step.rows_loaded).sum();
+    let copy: f64 = report.steps.iter().map(|step| step.copy_seconds).sum();
+    let _ = writeln!(out, "schema: {} · PostgreSQL {}", report.source.describe(), report.server_version);
+    let _ = writeln!(
+        out,
+        "data: {} steps ({} rows in the largest table), {} rows loaded by COPY in {:.1} s ({:.2}M rows/s)\n",
+        steps.len(),
+        steps.join(", "),
+        loaded,
+        copy,
+        loaded as f64 / copy.max(1e-9) / 1e6
+    );
+
+    let mut order: Vec<&Measured> = report.queries.iter().collect();
+    order.sort_by(|a, b| b.projected_ms.unwrap_or(0.0).total_cmp(&a.projected_ms.unwrap_or(0.0)));
+    let growing: Vec<&Measured> =
+        order.iter().copied().filter(|m| m.fit.is_some_and(|fit| fit.growth != Growth::Constant)).collect();
+    let flat: Vec<&Measured> =
+        order.iter().copied().filter(|m| m.fit.is_some_and(|fit| fit.growth == Growth::Constant)).collect();
+    let unclassified: Vec<&Measured> = order.iter().copied().filter(|m| m.fit.is_none()).collect();
+    for measured in &growing {
+        render_query(&mut out, measured, report);
+    }
+    if !unclassified.is_empty() {
+        let _ = writeln!(
+            out,
+            "Not classified ({}): fewer than 3 steps with 100+ rows in their table and one plan; try larger --scales:",
+            unclassified.len()
+        );
+        for measured in &unclassified {
+            let last = measured.points.last();
+            let timing = last.and_then(|p| p.timing.as_ref());
+            let _ = writeln!(
+                out,
+                "  {}  {}  {} at {} rows ({})",
+                measured.query.location,
+                measured.query.label,
+                timing.map_or("n/a".to_owned(), |t| format_ms(t.exec_ms)),
+                format_rows(last.map_or(0, |p| p.rows) as f64),
+                timing.map_or("", |t| t.node.as_str())
+            );
+        }
+        out.push('\n');
+    }
+    if !flat.is_empty() {
+        let _ = writeln!(out, "Flat at every size ({}):", flat.len());
+        for measured in &flat {
+            let last = measured.points.last().and_then(|p| p.timing.as_ref());
+            let _ = writeln!(
+                out,
+                "  {}  {}  {} ({})",
+                measured.query.location,
+                measured.query.label,
+                last.map_or("n/a".to_owned(), |t| format_ms(t.exec_ms)),
+                last.map_or("", |t| t.node.as_str())
+            );
+        }
+        out.push('\n');
+    }
+    if !report.n_plus_one.is_empty() {
+        let _ = writeln!(
+            out,
+            "N+1 pages at the last step (each query plus a {} round trip):",
+            format_ms(report.round_trip_ms)
+        );
+        for cost in &report.n_plus_one {
+            let _ = writeln!(
+                out,
+                "  {}: one query per item, {} each: {}",
+                cost.location,
+                format_ms(cost.per_item_ms),
+                cost.query
+            );
+            let pages: Vec<String> = cost
+                .pages
+                .iter()
+                .map(|page| {
+                    let batched = page.batched_ms.map_or(String::new(), |ms| format!(" (batched: {})", format_ms(ms)));
+                    format!("{} items {}{batched}", page.items, format_ms(page.n_plus_one_ms))
+                })
+                .collect();
+            let _ = writeln!(out, "    {}", pages.join(" · "));
+        }
+        out.push('\n');
+    }
+    if !report.unmeasured.is_empty() {
+        let _ = writeln!(out, "Not measured ({}): their shape could not be rebuilt as SQL", report.unmeasured.len());
+        for unmeasured in report.unmeasured.iter().take(10) {
+            let _ = writeln!(out, "  {}: {}", unmeasured.location, unmeasured.reason);
+        }
+        if report.unmeasured.len() > 10 {
+            let _ = writeln!(out, "  ... and {} more (--format json lists them all)", report.unmeasured.len() - 10);
+        }
+        out.push('\n');
+    }
+    for note in &report.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    let _ = writeln!(
+        out,
+        "{} queries timed ({} growing, {} flat, {} not classified), median of each query's runs by EXPLAIN ANALYZE.",
+        report.queries.len(),
+        growing.len(),
+        flat.len(),
+        unclassified.len()
+    );
+    out
+}
+
+fn render_query(out: &mut String, measured: &Measured, report: &Report) {
+    let findings =
+        if measured.findings.is_empty() { String::new() } else { format!("  [{}]", measured.findings.join(", ")) };
+    let _ = writeln!(out, "{}  {}{findings}", measured.query.label, measured.query.location);
+    let _ = writeln!(out, "  {}", measured.query.sql);
+    let rows: Vec<String> = measured.points.iter().map(|p| format_rows(p.rows as f64)).collect();
+    let _ = writeln!(out, "  {:<12}{}", "rows", columns(&rows));
+    let _ = writeln!(out, "  {:<12}{}", "time", columns(&times(&measured.points)));
+    let plans: Vec<String> =
+        measured.points.iter().map(|p| p.timing.as_ref().map_or("-".to_owned(), |t| t.node.clone())).collect();
+    let _ = writeln!(out, "  {:<12}{}", "plan", plans.join(" → "));
+    if measured.points.iter().any(|p| p.hot_ms.is_some()) {
+        let hot: Vec<String> = measured.points.iter().map(|p| p.hot_ms.map_or("-".to_owned(), format_ms)).collect();
+        let _ = writeln!(out, "  {:<12}{}", "hottest key", columns(&hot));
+    }
+    if let (Some(fit), Some(projected)) = (measured.fit, measured.projected_ms) {
+        let mut line = format!(
+            "{}: {} at {} rows",
+            fit.growth.label(),
+            format_ms(projected),
+            format_rows(report.target_rows as f64)
+        );
+        if let Some(rows) = measured.budget_rows {
+            let _ = write!(
+                line,
+                "; spends the {} budget at {} rows",
+                format_ms(report.budget_ms),
+                format_rows(rows as f64)
+            );
+        }
+        let _ = writeln!(out, "  {:<12}{line}", "growth");
+    }
+    if let Some(with) = &measured.with_index {
+        let _ = writeln!(out, "  with index {}:", with.index);
+        let _ = writeln!(out, "  {:<12}{}", "time", columns(&times(&with.points)));
+        let plans: Vec<String> =
+            with.points.iter().map(|p| p.timing.as_ref().map_or("-".to_owned(), |t| t.node.clone())).collect();
+        let _ = writeln!(out, "  {:<12}{}", "plan", plans.join(" → "));
+        if let (Some(fit), Some(after), Some(before)) = (with.fit, with.projected_ms, measured.projected_ms) {
+            let _ = writeln!(
+                out,
+                "  {:<12}{}: {} at {} rows ({:.0}x faster)",
+                "growth",
+                fit.growth.label(),
+                format_ms(after),
+                format_rows(report.target_rows as f64),
+                before / after.max(1e-6)
+            );
+        }
+        let _ = writeln!(out, "  {:<12}{}", "fix", with.sql);
+    }
+    out.push('\n');
+}
+
+fn times(points: &[Point]) -> Vec<String> {
+    points
+        .iter()
+        .map(|p| match (&p.timing, &p.error) {
+            (Some(timing), _) => format_ms(timing.exec_ms),
+            (None, Some(error)) if error.contains("timed out") => "timeout".to_owned(),
+            _ => "error".to_owned(),
+        })
+        .collect()
+}
+
+fn columns(cells: &[String]) -> String {
+    cells.iter().map(|cell| format!("{cell:<11}")).collect::<String>().trim_end().to_owned()
+}

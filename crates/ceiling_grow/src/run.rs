@@ -1,0 +1,497 @@
+//! One `ceiling grow` run: schema in, data grown step by step, every query timed at every step,
+//! growth fitted, suggested indexes measured, N+1 pages priced.
+
+use ceiling_facts::catalog::{quote_ident, sql_name};
+use ceiling_scan::ScanResult;
+
+use crate::db::Db;
+use crate::fit::{Fit, fit};
+use crate::load::Loader;
+use crate::measure::{self, Timing};
+use crate::model::{self, Model};
+use crate::query::{self, Keys, Query, Unmeasured};
+use crate::scale::row_counts;
+use crate::scratch::{Scratch, fingerprint};
+use crate::source::{self, Source};
+use crate::synth::Synth;
+
+/// What `ceiling grow` was asked to do.
+#[derive(Debug, Clone)]
+pub struct GrowOptions {
+    /// Rows of the largest table at each step, ascending.
+    pub scales: Vec<u64>,
+    /// The table size each query's time is projected to.
+    pub target_rows: u64,
+    /// A query's share of a request's time budget, in ms: the report says at what size it is spent.
+    pub budget_ms: f64,
+    /// `--fan-out table=N`: rows of `table` per row of its parent.
+    pub fan_outs: Vec<(String, f64)>,
+    pub skew: f64,
+    pub seed: u64,
+    /// Hand-given SQL, measured as it is (`--query`).
+    pub queries: Vec<String>,
+    /// A network round trip, added per query when pricing N+1 pages.
+    pub round_trip_ms: f64,
+    pub runs: usize,
+    /// Let PostgreSQL use parallel workers (off by default: on a laptop they make timings noisy
+    /// and flip plans between steps).
+    pub parallel: bool,
+    /// Each statement's time limit, in seconds; a slower run counts as "over the limit".
+    pub statement_timeout: f64,
+}
+
+impl Default for GrowOptions {
+    fn default() -> GrowOptions {
+        GrowOptions {
+            scales: vec![1_000, 10_000, 100_000, 1_000_000],
+            target_rows: 1_000_000,
+            budget_ms: 100.0,
+            fan_outs: Vec::new(),
+            skew: crate::synth::DEFAULT_SKEW,
+            seed: 42,
+            queries: Vec::new(),
+            round_trip_ms: 1.0,
+            runs: measure::RUNS,
+            parallel: false,
+            statement_timeout: 30.0,
+        }
+    }
+}
+
+/// What the run tells the caller as it goes (a progress bar, a log line).
+pub trait Progress {
+    fn stage(&mut self, _text: &str) {}
+    /// A step starts loading `rows` rows in total.
+    fn load_started(&mut self, _step: u64, _rows: u64) {}
+    fn rows_loaded(&mut self, _rows: u64) {}
+    fn load_finished(&mut self) {}
+}
+
+/// Progress that says nothing.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    pub source: Source,
+    pub server_version: String,
+    pub steps: Vec<Step>,
+    pub queries: Vec<Measured>,
+    pub unmeasured: Vec<Unmeasured>,
+    pub n_plus_one: Vec<PageCost>,
+    pub target_rows: u64,
+    pub budget_ms: f64,
+    pub round_trip_ms: f64,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Step {
+    /// Rows of the largest table.
+    pub largest: u64,
+    pub tables: Vec<TableRows>,
+    /// Rows this step appended, and the time COPY took.
+    pub rows_loaded: u64,
+    pub copy_seconds: f64,
+    pub rebuild_seconds: f64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TableRows {
+    pub table: String,
+    pub rows: u64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Measured {
+    #[serde(flatten)]
+    pub query: Query,
+    /// One per step: the query's table size then, and the timing.
+    pub points: Vec<Point>,
+    pub fit: Option<Fit>,
+    /// The fitted time when the table has `target_rows` rows.
+    pub projected_ms: Option<f64>,
+    /// The table size at which the fitted time reaches the budget, when it does below 1e9 rows.
+    pub budget_rows: Option<u64>,
+    /// The same query with each index the scan suggests for its table.
+    pub with_index: Option<WithIndex>,
+    /// Rules of the scan that point at this query.
+    pub findings: Vec<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Point {
+    pub rows: u64,
+    #[serde(flatten)]
+    pub timing: Option<Timing>,
+    /// The hottest key's time, where it differs from the typical key's query.
+    pub hot_ms: Option<f64>,
+    /// Why there is no timing (over the time limit, an error).
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct WithIndex {
+    pub index: String,
+    /// The migration statement, as `ceiling scan --fix-indexes` writes it.
+    pub sql: String,
+    pub points: Vec<Point>,
+    pub fit: Option<Fit>,
+    pub projected_ms: Option<f64>,
+}
+
+/// An N+1 finding priced at the last step: a page of `items` rows costs one per-item query and
+/// a round trip each, against one batched query.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PageCost {
+    pub location: String,
+    /// The per-item query (its label and location).
+    pub query: String,
+    pub per_item_ms: f64,
+    pub pages: Vec<Page>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page {
+    pub items: u64,
+    pub n_plus_one_ms: f64,
+    pub batched_ms: Option<f64>,
+}
+
+/// Sizes of the N+1 pages priced.
+const PAGE_ITEMS: [u64; 3] = [10, 100, 500];
+
+/// Applies the schema, grows the data through every step and times every query.
+pub fn run(
+    scan: &ScanResult,
+    scratch: &Scratch,
+    options: &GrowOptions,
+    progress: &mut dyn Progress,
+) -> Result<Report, String> {
+    let schema = scratch.schema();
+    let db = Db::connect(&scratch.url())?;
+    let parallel = if options.parallel { "2" } else { "0" };
+    db.execute(&format!(
+        "set search_path = {}; set timezone = 'UTC'; set jit = off; set max_parallel_workers_per_gather = {parallel}; \
+         set statement_timeout = '{}ms'; set synchronous_commit = off; set maintenance_work_mem = '256MB'",
+        quote_ident(schema),
+        (options.statement_timeout * 1000.0) as u64
+    ))?;
+    let server_version: String = db.query("show server_version")?.first().map(|row| row.get(0)).unwrap_or_default();
+
+    progress.stage("applying the schema");
+    let mut notes = Vec::new();
+    let source = apply_schema(&db, scan, schema, &mut notes)?;
+    let model = model::read(&db, schema)?;
+    if model.tables.is_empty() {
+        return Err(format!("the schema ({}) creates no table", source.describe()));
+    }
+
+    let counts: Vec<Vec<u64>> =
+        options.scales.iter().map(|&largest| row_counts(&model, largest, &options.fan_outs)).collect();
+    let final_rows = counts.last().cloned().unwrap_or_default();
+    let mut synth = Synth::new(&model, options.seed, options.skew, final_rows)?;
+    let mut loader = Loader::new(&model);
+
+    let (code_queries, unmeasured) = query::from_scan(scan, &model);
+    let mut queries: Vec<Measured> = code_queries
+        .into_iter()
+        .map(|query| Measured {
+            findings: findings_at(scan, &query),
+            query,
+            points: Vec::new(),
+            fit: None,
+            projected_ms: None,
+            budget_rows: None,
+            with_index: None,
+        })
+        .collect();
+    let hand_given: Vec<Query> =
+        options.queries.iter().enumerate().map(|(at, sql)| Query::hand_given(at, sql)).collect();
+    queries.extend(hand_given.into_iter().map(|query| Measured {
+        query,
+        points: Vec::new(),
+        fit: None,
+        projected_ms: None,
+        budget_rows: None,
+        with_index: None,
+        findings: Vec::new(),
+    }));
+    let suggestions = suggestions(scan, &model, &queries);
+
+    let mut steps = Vec::new();
+    for (step, target) in options.scales.iter().zip(&counts) {
+        let total: u64 = target.iter().zip(&loader.loaded).map(|(to, from)| to.saturating_sub(*from)).sum();
+        progress.load_started(*step, total);
+        let loaded = loader.grow(&db, &model, &mut synth, target, &mut |rows| progress.rows_loaded(rows))?;
+        progress.load_finished();
+        for check in &loaded.unchecked {
+            let note = format!("check {check} does not hold on the synthetic rows; it was re-added NOT VALID");
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+        steps.push(Step {
+            largest: *step,
+            tables: model
+                .tables
+                .iter()
+                .zip(target)
+                .map(|(t, rows)| TableRows { table: t.name.clone(), rows: *rows })
+                .collect(),
+            rows_loaded: loaded.rows,
+            copy_seconds: loaded.copy.as_secs_f64(),
+            rebuild_seconds: loaded.rebuild.as_secs_f64(),
+        });
+
+        progress.stage(&format!("timing {} queries at {} rows", queries.len(), step));
+        for measured in &mut queries {
+            let point = point(&db, &model, &synth, target, &measured.query, options.runs, true);
+            measured.points.push(point);
+        }
+        for (index, affected) in &suggestions {
+            progress.stage(&format!("timing with {}", index.name));
+            let create = format!(
+                "create index {} on {} ({})",
+                quote_ident(&index.name),
+                sql_name(schema, &index.table),
+                index.columns.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ")
+            );
+            db.execute(&create).map_err(|err| format!("creating the suggested index {}: {err}", index.name))?;
+            for &at in affected {
+                let point = point(&db, &model, &synth, target, &queries[at].query, options.runs, false);
+                let with = queries[at].with_index.get_or_insert_with(|| WithIndex {
+                    index: index.name.clone(),
+                    sql: index.sql.clone(),
+                    points: Vec::new(),
+                    fit: None,
+                    projected_ms: None,
+                });
+                with.points.push(point);
+            }
+            db.execute(&format!("drop index {}", sql_name(schema, &index.name)))?;
+        }
+    }
+
+    for measured in &mut queries {
+        measured.fit = fit_points(&measured.points);
+        measured.projected_ms = measured.fit.map(|fit| fit.at(options.target_rows as f64));
+        measured.budget_rows = measured.fit.and_then(|fit| crossing(&fit, options.budget_ms));
+        if let Some(with) = &mut measured.with_index {
+            with.fit = fit_points(&with.points);
+            with.projected_ms = with.fit.map(|fit| fit.at(options.target_rows as f64));
+        }
+    }
+    let last = counts.last().cloned().unwrap_or_default();
+    let n_plus_one = price_n_plus_one(scan, &db, &model, &synth, &last, &queries, options)?;
+    for (table, plan) in model.tables.iter().zip(&synth.tables) {
+        if plan.dropped > 0 {
+            notes.push(format!("{}: {} row(s) left out, their unique keys kept colliding", table.name, plan.dropped));
+        }
+    }
+    Ok(Report {
+        source,
+        server_version,
+        steps,
+        queries,
+        unmeasured,
+        n_plus_one,
+        target_rows: options.target_rows,
+        budget_ms: options.budget_ms,
+        round_trip_ms: options.round_trip_ms,
+        notes,
+    })
+}
+
+/// Puts the app's schema into the scratch schema: its migrations, else DDL from its models. In a
+/// shared database it all happens in one transaction, rolled back if anything outside our schema
+/// changed.
+fn apply_schema(db: &Db, scan: &ScanResult, schema: &str, notes: &mut Vec<String>) -> Result<Source, String> {
+    let shared = schema != "public";
+    let before = if shared { Some(fingerprint(db, schema)?) } else { None };
+    if shared {
+        db.execute("begin")?;
+    }
+    let result = (|| match source::find_migrations(&scan.schema_files) {
+        Some(Source::Migrations { files }) => {
+            source::apply_migrations(db, &scan.root, &files, schema, !shared)?;
+            Ok(Source::Migrations { files })
+        }
+        _ => {
+            if scan.project.schema.is_empty() {
+                return Err("no schema found: no SQL migrations and no models (Prisma, Drizzle, Django...)".to_owned());
+            }
+            let ddl = crate::ddl::ddl_from_schema(&scan.project.schema);
+            notes.extend(ddl.notes.iter().cloned());
+            for statement in &ddl.statements {
+                db.execute(statement)
+                    .map_err(|err| format!("the DDL generated from the models failed: {err}\n{statement}"))?;
+            }
+            Ok(Source::Models)
+        }
+    })();
+    if let Some(before) = before {
+        let outcome = result.and_then(|source| {
+            if fingerprint(db, schema)? != before {
+                return Err(format!(
+                    "the schema would change objects outside the schema {schema} (an extension, a type or a table in \
+                     another schema); nothing was kept"
+                ));
+            }
+            Ok(source)
+        });
+        db.execute(if outcome.is_ok() { "commit" } else { "rollback" })?;
+        return outcome;
+    }
+    result
+}
+
+/// Times one query at this step; an error (a timeout) is kept in the point, not raised.
+fn point(db: &Db, model: &Model, synth: &Synth, rows: &[u64], query: &Query, runs: usize, hot: bool) -> Point {
+    let table_rows = query.table_at.map_or(0, |at| rows[at]);
+    let sql = query.sql(model, synth, rows, Keys::Typical);
+    match measure::time(db, &sql, &query.table, runs) {
+        Ok(timing) => {
+            let hot_sql = query.sql(model, synth, rows, Keys::Hot);
+            let hot_ms = (hot && hot_sql != sql)
+                .then(|| measure::time(db, &hot_sql, &query.table, runs).ok().map(|t| t.exec_ms))
+                .flatten();
+            Point { rows: table_rows, timing: Some(timing), hot_ms, error: None }
+        }
+        Err(error) => Point { rows: table_rows, timing: None, hot_ms: None, error: Some(error) },
+    }
+}
+
+/// Tables smaller than this are read whole whatever the indexes: their timings say nothing about
+/// how the query grows.
+const MIN_FIT_ROWS: u64 = 100;
+
+/// The growth of the points that share the last step's plan, on tables of at least
+/// [`MIN_FIT_ROWS`]: a curve that changes plan on the way (a seq scan that becomes an index
+/// scan as the table grows) cannot be extended past where it was measured.
+fn fit_points(points: &[Point]) -> Option<Fit> {
+    let last_node = &points.last()?.timing.as_ref()?.node;
+    let measured: Vec<(f64, f64)> = points
+        .iter()
+        .rev()
+        .map_while(|p| {
+            p.timing
+                .as_ref()
+                .filter(|t| &t.node == last_node && p.rows >= MIN_FIT_ROWS)
+                .map(|t| (p.rows as f64, t.exec_ms))
+        })
+        .collect();
+    // Two points fit every two-parameter model exactly: a class needs a third.
+    if measured.len() < 3 {
+        return None;
+    }
+    fit(&measured)
+}
+
+/// The smallest table size (up to a billion rows) at which `fit` reaches `budget_ms`.
+fn crossing(fit: &Fit, budget_ms: f64) -> Option<u64> {
+    let (mut low, mut high) = (1u64, 1_000_000_000u64);
+    if fit.at(high as f64) < budget_ms {
+        return None;
+    }
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if fit.at(middle as f64) >= budget_ms { high = middle } else { low = middle + 1 }
+    }
+    Some(low)
+}
+
+/// The rules of the scan whose finding sits on one of the query's lines.
+fn findings_at(scan: &ScanResult, query: &Query) -> Vec<String> {
+    let mut rules: Vec<String> = Vec::new();
+    for finding in &scan.findings {
+        let here = format!("{}:{}", finding.file, finding.span.line);
+        let on_query = here == query.location
+            || query.also_at.contains(&here)
+            || finding.chain.last().is_some_and(|link| {
+                let at = format!("{}:{}", link.file, link.span.line);
+                at == query.location || query.also_at.contains(&at)
+            });
+        if on_query && !rules.iter().any(|rule| rule == finding.rule) {
+            rules.push(finding.rule.to_owned());
+        }
+    }
+    rules
+}
+
+/// Each index the scan suggests, once, with the queries it could serve: those on its table that
+/// filter or sort on its leading column.
+fn suggestions(
+    scan: &ScanResult,
+    model: &Model,
+    queries: &[Measured],
+) -> Vec<(ceiling_rules::SuggestedIndex, Vec<usize>)> {
+    let mut out: Vec<(ceiling_rules::SuggestedIndex, Vec<usize>)> = Vec::new();
+    for finding in &scan.findings {
+        let Some(index) = &finding.index else { continue };
+        if out.iter().any(|(known, _)| known.table == index.table && known.columns == index.columns) {
+            continue;
+        }
+        let Some(table) = model.tables.iter().find(|t| t.name == index.table) else { continue };
+        if !index.columns.iter().all(|c| table.columns.iter().any(|column| &column.name == c)) {
+            continue;
+        }
+        let affected: Vec<usize> = queries
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.query.table == index.table && m.query.columns.first() == index.columns.first())
+            .map(|(at, _)| at)
+            .collect();
+        if !affected.is_empty() {
+            out.push((index.clone(), affected));
+        }
+    }
+    // A query served by two suggestions keeps the first.
+    let mut taken = Vec::new();
+    for (_, affected) in &mut out {
+        affected.retain(|at| !taken.contains(at));
+        taken.extend(affected.iter().copied());
+    }
+    out.retain(|(_, affected)| !affected.is_empty());
+    out
+}
+
+/// Prices each N+1 finding whose per-item query was measured, at the last step.
+fn price_n_plus_one(
+    scan: &ScanResult,
+    db: &Db,
+    model: &Model,
+    synth: &Synth,
+    rows: &[u64],
+    queries: &[Measured],
+    options: &GrowOptions,
+) -> Result<Vec<PageCost>, String> {
+    let mut out = Vec::new();
+    for finding in scan.findings.iter().filter(|f| f.rule == "n-plus-one") {
+        let Some(link) = finding.chain.last() else { continue };
+        let at = format!("{}:{}", link.file, link.span.line);
+        let Some(measured) = queries.iter().find(|m| m.query.location == at || m.query.also_at.contains(&at)) else {
+            continue;
+        };
+        let Some(per_item) = measured.points.last().and_then(|p| p.timing.as_ref()).map(|t| t.exec_ms) else {
+            continue;
+        };
+        let mut pages = Vec::new();
+        for items in PAGE_ITEMS {
+            let batched_ms = match measured.query.batched_sql(model, synth, rows, items) {
+                Some(sql) => {
+                    Some(measure::time(db, &sql, &measured.query.table, options.runs)?.exec_ms + options.round_trip_ms)
+                }
+                None => None,
+            };
+            pages.push(Page { items, n_plus_one_ms: items as f64 * (per_item + options.round_trip_ms), batched_ms });
+        }
+        out.push(PageCost {
+            location: format!("{}:{}", finding.file, finding.span.line),
+            query: format!("{} ({})", measured.query.label, measured.query.location),
+            per_item_ms: per_item,
+            pages,
+        });
+    }
+    Ok(out)
+}
