@@ -287,9 +287,11 @@ fn literal(
             let row = ((rows[table] as f64 * 0.99) as u64).max(1);
             typed(model, table, column, synth.text_value(model, table, column, row))
         }
-        // A search for one row's whole value: what a user types matches few rows.
+        // A search for the first two words of one row's value: what a user types matches few rows.
         FilterOp::Unanchored => {
-            quote(&format!("%{}%", value_of(model, synth, rows, table, column, keys).unwrap_or_default()))
+            let text = value_of(model, synth, rows, table, column, keys).unwrap_or_default();
+            let words: Vec<&str> = text.split(' ').take(2).collect();
+            quote(&format!("%{}%", words.join(" ")))
         }
         FilterOp::Prefix => {
             let text = value_of(model, synth, rows, table, column, keys).unwrap_or_default();

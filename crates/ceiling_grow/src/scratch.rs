@@ -12,7 +12,7 @@ const MARKER: &str = "ceiling-grow v1: created by ceiling grow; dropped when it 
 
 /// Server settings for a database that is loaded in bulk, then timed: durability off (the data
 /// is thrown away), no autovacuum or JIT to add noise to timings.
-const SETTINGS: &[(&str, &str)] = &[
+pub const SERVER_SETTINGS: &[(&str, &str)] = &[
     ("synchronous_commit", "off"),
     ("full_page_writes", "off"),
     ("wal_level", "minimal"),
@@ -33,7 +33,7 @@ pub enum Scratch {
 
 impl Scratch {
     pub fn start() -> Result<Scratch, String> {
-        TempPostgres::start_with(SETTINGS).map(Scratch::Own)
+        TempPostgres::start_with(SERVER_SETTINGS).map(Scratch::Own)
     }
 
     /// Claims the schema `ceiling_grow` in the database at `url`: refused when a schema of that
