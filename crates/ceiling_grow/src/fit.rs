@@ -37,9 +37,6 @@ pub enum Growth {
 }
 
 impl Growth {
-    /// Simplest first: the order the fit walks them in.
-    const ALL: [Growth; 5] = [Growth::Constant, Growth::Logarithmic, Growth::Linear, Growth::NLogN, Growth::Quadratic];
-
     pub fn label(self) -> &'static str {
         match self {
             Growth::Constant => "constant",
