@@ -1,0 +1,231 @@
+//! `ceiling grow` end to end: the real binary, its own throwaway PostgreSQL (gone after success,
+//! an error or Ctrl-C), and `--scratch-url`, which must never touch anything but its own schema.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use support::postgres::{TempPostgres, start_or_skip};
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+}
+
+fn ceiling_grow(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ceiling")).arg("grow").args(args).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// The scratch dir the run announced on stderr.
+fn scratch_dir(stderr: &str) -> PathBuf {
+    let line = stderr.lines().find(|line| line.contains("scratch PostgreSQL at")).expect("the run names its dir");
+    let rest = line.split("scratch PostgreSQL at ").nth(1).unwrap();
+    PathBuf::from(rest.split(" (").next().unwrap())
+}
+
+/// No process runs a server on `dir`, and `dir` is gone.
+fn assert_gone(dir: &Path) {
+    assert!(!dir.exists(), "{} still exists", dir.display());
+    let needle = dir.to_string_lossy().into_owned();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else { continue };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        assert!(!cmdline.contains(&needle) || cmdline.contains("cargo"), "still running: {cmdline}");
+    }
+}
+
+/// A throwaway app whose only schema is `sql`, as a plain migrations folder.
+fn app_with_migration(sql: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("migrations")).unwrap();
+    std::fs::write(dir.path().join("migrations/0001_init.sql"), sql).unwrap();
+    dir
+}
+
+#[test]
+fn json_and_html_reports_of_the_drizzle_example_and_the_cluster_is_gone_after() {
+    if start_or_skip("grow-json").is_none() {
+        return;
+    }
+    let html = tempfile::tempdir().unwrap();
+    let html_path = html.path().join("grow.html");
+    let output = ceiling_grow(&[
+        example("express-drizzle-app").to_str().unwrap(),
+        "--scales",
+        "1k,10k,50k",
+        "--runs",
+        "2",
+        "--format",
+        "json",
+        "--html",
+        html_path.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["version"], 1);
+    let grow = &json["grow"];
+    assert_eq!(grow["source"]["kind"], "migrations");
+    assert_eq!(grow["steps"].as_array().unwrap().len(), 3);
+    assert_eq!(grow["steps"][2]["largest"], 50_000);
+    let queries = grow["queries"].as_array().unwrap();
+    let planted =
+        queries.iter().find(|q| q["location"] == "src/jobs/process-pending.ts:19").expect("the planted query");
+    assert_eq!(planted["points"].as_array().unwrap().len(), 3);
+    assert_eq!(planted["points"][2]["node"], "Seq Scan");
+    assert_eq!(planted["fit"]["growth"], "linear");
+    assert_eq!(planted["with_index"]["index"], "order_items_order_id_idx");
+    assert!(planted["findings"].as_array().unwrap().iter().any(|rule| rule == "unindexed-filter"));
+
+    let page = std::fs::read_to_string(&html_path).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(!page.contains("http"), "the page must not reach the network");
+    assert!(!page.contains("<script"));
+    let charts = page.matches("<svg").count();
+    assert!(charts >= 1, "at least the planted query has a chart");
+    assert!(page.contains("order_items_order_id_idx"));
+
+    assert_gone(&scratch_dir(&stderr(&output)));
+}
+
+#[test]
+fn the_human_report_shows_the_planted_query_going_flat_with_its_index() {
+    if start_or_skip("grow-human").is_none() {
+        return;
+    }
+    let output =
+        ceiling_grow(&[example("express-drizzle-app").to_str().unwrap(), "--scales", "1k,10k,50k", "--runs", "2"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    let block = text.split("\n\n").find(|block| block.contains("src/jobs/process-pending.ts:19")).expect("planted");
+    assert!(block.contains("linear:"), "{block}");
+    assert!(block.contains("with index order_items_order_id_idx"), "{block}");
+    assert!(block.contains("Seq Scan → Seq Scan → Seq Scan"), "{block}");
+}
+
+#[test]
+fn a_broken_migration_is_an_error_and_the_cluster_is_gone() {
+    if start_or_skip("grow-error").is_none() {
+        return;
+    }
+    let app = app_with_migration("create table t (id int primary key);\ncreate tabel oops (id int);\n");
+    let output = ceiling_grow(&[app.path().to_str().unwrap(), "--scales", "1k"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("migrations/0001_init.sql failed"), "{err}");
+    assert!(err.contains("syntax error"), "{err}");
+    assert_gone(&scratch_dir(&err));
+}
+
+#[test]
+fn ctrl_c_while_loading_stops_the_cluster_and_removes_it() {
+    if start_or_skip("grow-sigint").is_none() {
+        return;
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ceiling"))
+        .args(["grow", example("express-drizzle-app").to_str().unwrap(), "--scales", "1k,5M"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let announced = lines.by_ref().map_while(Result::ok).find(|line| line.contains("scratch PostgreSQL at")).unwrap();
+    let dir = scratch_dir(&announced);
+    // Into the load of the 5M step.
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(dir.exists());
+    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "ceiling did not stop after SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(130), "{rest:?}");
+    assert!(rest.iter().any(|line| line.contains("interrupted")), "{rest:?}");
+    assert_gone(&dir);
+}
+
+/// Everything outside `ceiling_grow` that a run could touch: objects, and the rows of the user's table.
+fn outside(server: &TempPostgres, database: &str) -> String {
+    server
+        .psql_in(
+            database,
+            "select string_agg(x, ',' order by x) from (
+               select n.nspname || '.' || c.relname || ':' || c.relkind::text from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+               union all select 'type ' || t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace
+                where n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+               union all select 'ext ' || extname from pg_extension
+               union all select 'schema ' || nspname from pg_namespace
+               union all select 'rows ' || count(*) || ' ' || md5(string_agg(email, ',' order by id)) from public.users) s(x)",
+        )
+        .unwrap()
+}
+
+#[test]
+fn scratch_url_uses_its_own_schema_only_and_drops_it() {
+    let Some(server) = start_or_skip("grow-scratch-url") else { return };
+    server.psql("create database app").unwrap();
+    // The user's own table of the same name as one the example creates.
+    server
+        .psql_in("app", "create table public.users (id serial primary key, email text); insert into public.users (email) select 'u' || g from generate_series(1, 50) g")
+        .unwrap();
+    let before = outside(&server, "app");
+    let output = ceiling_grow(&[
+        example("express-drizzle-app").to_str().unwrap(),
+        "--scales",
+        "1k,5k",
+        "--scratch-url",
+        &server.url_of("app"),
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("src/jobs/process-pending.ts:19"), "{}", stdout(&output));
+    assert_eq!(outside(&server, "app"), before, "objects or rows outside ceiling_grow changed");
+    let left = server.psql_in("app", "select count(*) from pg_namespace where nspname = 'ceiling_grow'").unwrap();
+    assert_eq!(left.trim(), "0", "the scratch schema was not dropped");
+}
+
+#[test]
+fn scratch_url_refuses_a_schema_it_did_not_create() {
+    let Some(server) = start_or_skip("grow-foreign-schema") else { return };
+    server.psql("create schema ceiling_grow; create table ceiling_grow.keep (id int); insert into ceiling_grow.keep values (1)").unwrap();
+    let output = ceiling_grow(&[
+        example("express-drizzle-app").to_str().unwrap(),
+        "--scales",
+        "1k",
+        "--scratch-url",
+        &server.url(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("ceiling did not create"), "{}", stderr(&output));
+    assert_eq!(server.psql("select count(*) from ceiling_grow.keep").unwrap().trim(), "1");
+}
+
+#[test]
+fn scratch_url_rolls_back_a_schema_that_reaches_outside_its_schema() {
+    let Some(server) = start_or_skip("grow-outside") else { return };
+    server.psql("create database app").unwrap();
+    server.psql_in("app", "create table public.users (id serial primary key, email text)").unwrap();
+    let before = outside(&server, "app");
+    let app = app_with_migration(
+        "create schema elsewhere;\ncreate table elsewhere.t (id int primary key);\ncreate table items (id int primary key);\n",
+    );
+    let output =
+        ceiling_grow(&[app.path().to_str().unwrap(), "--scales", "1k", "--scratch-url", &server.url_of("app")]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("outside the schema ceiling_grow"), "{}", stderr(&output));
+    assert_eq!(outside(&server, "app"), before);
+}
