@@ -95,6 +95,10 @@ struct GrowArgs {
     /// refuses if a schema of that name exists and is not its own, and drops it at the end.
     #[arg(long, value_name = "URL")]
     scratch_url: Option<String>,
+    /// Take the schema from this live database instead of the app's files: `pg_dump --schema-only`
+    /// of its `public` schema, which reads the catalog and nothing else.
+    #[arg(long, value_name = "URL")]
+    from_db: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -256,6 +260,7 @@ fn run_grow(args: GrowArgs) -> ExitCode {
         runs: args.runs.max(1),
         parallel: args.parallel,
         statement_timeout: args.statement_timeout,
+        from_db: args.from_db,
     };
     let scratch = match &args.scratch_url {
         Some(url) => Scratch::claim(url).map(|(scratch, _)| scratch),

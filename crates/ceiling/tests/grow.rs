@@ -229,3 +229,37 @@ fn scratch_url_rolls_back_a_schema_that_reaches_outside_its_schema() {
     assert!(stderr(&output).contains("outside the schema ceiling_grow"), "{}", stderr(&output));
     assert_eq!(outside(&server, "app"), before);
 }
+
+#[test]
+fn from_db_takes_the_schema_of_a_live_database_and_only_reads_it() {
+    let Some(server) = start_or_skip("grow-from-db") else { return };
+    server.psql("create database shop").unwrap();
+    let setup = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/shop-database/setup.sql");
+    server.psql_file_in("shop", &setup).unwrap();
+    let before =
+        server.psql_in("shop", "select sum(n_tup_ins + n_tup_upd + n_tup_del) from pg_stat_user_tables").unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    let output = ceiling_grow(&[
+        empty.path().to_str().unwrap(),
+        "--from-db",
+        &server.url_of("shop"),
+        "--scales",
+        "1k",
+        "--query",
+        "select * from orders where customer_id = 7",
+        "--format",
+        "json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["grow"]["source"]["kind"], "database");
+    let tables: Vec<&str> =
+        json["grow"]["steps"][0]["tables"].as_array().unwrap().iter().map(|t| t["table"].as_str().unwrap()).collect();
+    assert!(tables.contains(&"orders") && tables.contains(&"customers"), "{tables:?}");
+    assert_eq!(json["grow"]["queries"][0]["location"], "--query");
+    assert!(json["grow"]["queries"][0]["points"][0]["node"].as_str().is_some());
+    server.wait_for_sessions_to_end("shop").unwrap();
+    let after =
+        server.psql_in("shop", "select sum(n_tup_ins + n_tup_upd + n_tup_del) from pg_stat_user_tables").unwrap();
+    assert_eq!(before, after, "the live database was written to");
+}

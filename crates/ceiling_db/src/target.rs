@@ -160,6 +160,41 @@ impl Target {
     pub fn user(&self) -> &str {
         self.config.get_user().unwrap_or("(default user)")
     }
+
+    /// The target as libpq's environment variables, for a libpq tool (`pg_dump`) to connect the
+    /// same way: the password travels in the child's environment, never on its command line.
+    pub fn libpq_env(&self) -> Vec<(&'static str, String)> {
+        let mut env = Vec::new();
+        if let Some(Host::Tcp(host)) = self.config.get_hosts().first() {
+            env.push(("PGHOST", host.clone()));
+        }
+        #[cfg(unix)]
+        if let Some(Host::Unix(path)) = self.config.get_hosts().first() {
+            env.push(("PGHOST", path.display().to_string()));
+        }
+        if let Some(port) = self.config.get_ports().first() {
+            env.push(("PGPORT", port.to_string()));
+        }
+        if let Some(user) = self.config.get_user() {
+            env.push(("PGUSER", user.to_owned()));
+        }
+        if let Some(password) = self.config.get_password() {
+            env.push(("PGPASSWORD", String::from_utf8_lossy(password).into_owned()));
+        }
+        env.push(("PGDATABASE", self.database().to_owned()));
+        let mode = match self.tls {
+            Tls::Disable => "disable",
+            Tls::Prefer => "prefer",
+            Tls::Require => "require",
+            Tls::VerifyCa => "verify-ca",
+            Tls::VerifyFull => "verify-full",
+        };
+        env.push(("PGSSLMODE", mode.to_owned()));
+        if let Some(root) = &self.root_cert {
+            env.push(("PGSSLROOTCERT", root.clone()));
+        }
+        env
+    }
 }
 
 /// `a=1&b=2` into pairs, percent-decoded.

@@ -38,6 +38,8 @@ pub struct GrowOptions {
     pub parallel: bool,
     /// Each statement's time limit, in seconds; a slower run counts as "over the limit".
     pub statement_timeout: f64,
+    /// `--from-db`: take the schema from this live database (read-only) instead of the app's files.
+    pub from_db: Option<String>,
 }
 
 impl Default for GrowOptions {
@@ -54,6 +56,7 @@ impl Default for GrowOptions {
             runs: measure::RUNS,
             parallel: false,
             statement_timeout: 30.0,
+            from_db: None,
         }
     }
 }
@@ -181,7 +184,10 @@ pub fn run(
 
     progress.stage("applying the schema");
     let mut notes = Vec::new();
-    let source = apply_schema(&db, scan, schema, &mut notes)?;
+    let dump = options.from_db.as_deref().map(source::dump_schema).transpose()?;
+    let source = apply_schema(&db, scan, dump, schema, &mut notes)?;
+    // A dump resets the search path; everything after reads unqualified names in our schema.
+    db.execute(&format!("set search_path = {}", quote_ident(schema)))?;
     let model = model::read(&db, schema)?;
     if model.tables.is_empty() {
         return Err(format!("the schema ({}) creates no table", source.describe()));
@@ -306,11 +312,23 @@ pub fn run(
 /// Puts the app's schema into the scratch schema: its migrations, else DDL from its models. In a
 /// shared database it all happens in one transaction, rolled back if anything outside our schema
 /// changed.
-fn apply_schema(db: &Db, scan: &ScanResult, schema: &str, notes: &mut Vec<String>) -> Result<Source, String> {
+fn apply_schema(
+    db: &Db,
+    scan: &ScanResult,
+    dump: Option<(String, String)>,
+    schema: &str,
+    notes: &mut Vec<String>,
+) -> Result<Source, String> {
     let shared = schema != "public";
     let before = if shared { Some(fingerprint(db, schema)?) } else { None };
     if shared {
         db.execute("begin")?;
+    }
+    if let Some((sql, target)) = dump {
+        let sql = source::rewrite(&sql, schema).map_err(|err| format!("cannot read the dump of {target}: {err}"))?;
+        let applied =
+            db.execute(&sql).map_err(|err| format!("the schema of {target} failed on the scratch database: {err}"));
+        return finish_schema(db, schema, before, applied.map(|()| Source::Database { target }));
     }
     let result = (|| match source::find_migrations(&scan.schema_files) {
         Some(Source::Migrations { files }) => {
@@ -330,6 +348,16 @@ fn apply_schema(db: &Db, scan: &ScanResult, schema: &str, notes: &mut Vec<String
             Ok(Source::Models)
         }
     })();
+    finish_schema(db, schema, before, result)
+}
+
+/// In a shared database: commits the schema when nothing outside ours changed, else rolls back.
+fn finish_schema(
+    db: &Db,
+    schema: &str,
+    before: Option<String>,
+    result: Result<Source, String>,
+) -> Result<Source, String> {
     if let Some(before) = before {
         let outcome = result.and_then(|source| {
             if fingerprint(db, schema)? != before {

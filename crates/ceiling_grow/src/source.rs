@@ -18,6 +18,8 @@ pub enum Source {
     Migrations { files: Vec<String> },
     /// DDL generated from the app's models.
     Models,
+    /// `--from-db`: the schema of a live database (`host:port/database`), dumped by `pg_dump`.
+    Database { target: String },
 }
 
 impl Source {
@@ -28,6 +30,7 @@ impl Source {
                 format!("{} SQL migration(s) in {folder}/", files.len())
             }
             Source::Models => "DDL generated from the app's models".to_owned(),
+            Source::Database { target } => format!("the schema of {target} (pg_dump --schema-only)"),
         }
     }
 }
@@ -91,6 +94,43 @@ pub fn apply_migrations(
         })?;
     }
     Ok(())
+}
+
+/// The `public` schema of the database at `url`, as DDL: `pg_dump --schema-only`, which only
+/// reads the catalog. The password goes to pg_dump in its environment, not on its command line.
+pub fn dump_schema(url: &str) -> Result<(String, String), String> {
+    let target = ceiling_db::Target::parse(url).map_err(|err| format!("bad --from-db URL: {}", err.0))?;
+    let pg_dump = ceiling_postgres::bin_dir()
+        .map(|dir| dir.join("pg_dump"))
+        .filter(|path| path.is_file())
+        .unwrap_or_else(|| "pg_dump".into());
+    let mut command = std::process::Command::new(&pg_dump);
+    command.args(["--schema-only", "--no-owner", "--no-privileges", "--no-comments", "--schema", "public"]);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("PG") {
+            command.env_remove(name);
+        }
+    }
+    command.envs(target.libpq_env()).env("PGCONNECT_TIMEOUT", "10");
+    let output = command.output().map_err(|err| {
+        format!(
+            "cannot run {}: {err} (install the PostgreSQL client: the `postgresql-client` package)",
+            pg_dump.display()
+        )
+    })?;
+    let described = format!("{}/{}", target.host_port(), target.database());
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!("pg_dump could not read the schema of {described}: {}", stderr.trim()));
+    }
+    // psql meta-commands (`\restrict`, which newer pg_dump writes) are not SQL, and the scratch
+    // database has its `public` schema already.
+    let sql = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|line| !line.starts_with('\\') && *line != "CREATE SCHEMA public;")
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok((sql, described))
 }
 
 /// `sql` with `public.` qualifiers pointing at `schema`, and without `CONCURRENTLY`.

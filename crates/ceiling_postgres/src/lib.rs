@@ -508,6 +508,11 @@ pub fn start_with_or_skip(test: &str, settings: &[(&str, &str)]) -> Option<TempP
 
 /// `pg_config --bindir` if it holds the server tools, else the highest `/usr/lib/postgresql/*/bin`,
 /// else the directory `initdb` on PATH really lives in (it is often a symlink into the versioned dir).
+/// The directory of the local PostgreSQL server binaries (`initdb`, `pg_ctl`, `pg_dump`), if any.
+pub fn bin_dir() -> Option<PathBuf> {
+    find_bindir()
+}
+
 fn find_bindir() -> Option<PathBuf> {
     fn has_tools(dir: &Path) -> bool {
         dir.join("initdb").is_file() && dir.join("pg_ctl").is_file()
