@@ -129,7 +129,10 @@ fn render_chart(out: &mut String, chart: &Chart) {
     if let Some(ms) = chart.budget_ms {
         let y = axes.y(ms);
         let _ = writeln!(out, r#"<line class="budget" x1="{LEFT}" y1="{y:.1}" x2="{RIGHT}" y2="{y:.1}"/>"#);
-        let _ = writeln!(out, r#"<text x="64" y="{:.1}">budget {}</text>"#, y - 4.0, esc(&format_ms(ms)));
+        // Under the line at the right: the legend holds the top left, and the line may be the top edge.
+        let label = esc(&format_ms(ms));
+        let _ =
+            writeln!(out, r#"<text x="{}" y="{:.1}" text-anchor="end">budget {label}</text>"#, RIGHT - 4.0, y + 13.0);
     }
     let mut legend_x = LEFT;
     for series in &chart.series {
