@@ -76,7 +76,7 @@ fn chart_points(points: &[Point]) -> Vec<ChartPoint> {
         .iter()
         .filter_map(|point| {
             let timing = point.timing.as_ref()?;
-            Some(ChartPoint { rows: point.rows as f64, ms: timing.exec_ms, note: timing.node.clone() })
+            Some(ChartPoint { rows: point.table_rows as f64, ms: timing.exec_ms, note: timing.node.clone() })
         })
         .collect()
 }

@@ -18,7 +18,7 @@ pub struct Timing {
     /// with `+ Sort` when it sorts what it read.
     pub node: String,
     /// Rows the access node returned (per loop, times loops).
-    pub rows: f64,
+    pub node_rows: f64,
     /// Shared buffers the whole plan touched (hit and read), in the first measured run.
     pub buffers: i64,
 }
@@ -51,10 +51,10 @@ pub fn time(db: &Db, sql: &str, table: &str, runs: usize) -> Result<Timing, Stri
     if nodes.iter().any(|node| matches!(node["Node Type"].as_str(), Some("Sort" | "Incremental Sort"))) {
         node.push_str(" + Sort");
     }
-    let rows = access
+    let node_rows = access
         .map_or(0.0, |node| node["Actual Rows"].as_f64().unwrap_or(0.0) * node["Actual Loops"].as_f64().unwrap_or(1.0));
     let buffers = ["Shared Hit Blocks", "Shared Read Blocks"].iter().filter_map(|key| first[*key].as_i64()).sum();
-    Ok(Timing { exec_ms: median("Execution Time"), plan_ms: median("Planning Time"), node, rows, buffers })
+    Ok(Timing { exec_ms: median("Execution Time"), plan_ms: median("Planning Time"), node, node_rows, buffers })
 }
 
 /// Every node of a plan, depth first.

@@ -59,7 +59,7 @@ pub fn render_human(report: &Report) -> String {
                 measured.query.location,
                 measured.query.label,
                 timing.map_or("n/a".to_owned(), |t| format_ms(t.exec_ms)),
-                format_rows(last.map_or(0, |p| p.rows) as f64),
+                format_rows(last.map_or(0, |p| p.table_rows) as f64),
                 timing.map_or("", |t| t.node.as_str())
             );
         }
@@ -135,7 +135,7 @@ fn render_query(out: &mut String, measured: &Measured, report: &Report) {
         if measured.findings.is_empty() { String::new() } else { format!("  [{}]", measured.findings.join(", ")) };
     let _ = writeln!(out, "{}  {}{findings}", measured.query.label, measured.query.location);
     let _ = writeln!(out, "  {}", measured.query.sql);
-    let rows: Vec<String> = measured.points.iter().map(|p| format_rows(p.rows as f64)).collect();
+    let rows: Vec<String> = measured.points.iter().map(|p| format_rows(p.table_rows as f64)).collect();
     let _ = writeln!(out, "  {:<12}{}", "rows", columns(&rows));
     let _ = writeln!(out, "  {:<12}{}", "time", columns(&times(&measured.points)));
     let plans: Vec<String> =

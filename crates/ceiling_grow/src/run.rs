@@ -124,7 +124,8 @@ pub struct Measured {
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Point {
-    pub rows: u64,
+    /// Rows of the query's table at this step.
+    pub table_rows: u64,
     #[serde(flatten)]
     pub timing: Option<Timing>,
     /// The hottest key's time, where it differs from the typical key's query.
@@ -384,9 +385,9 @@ fn point(db: &Db, model: &Model, synth: &Synth, rows: &[u64], query: &Query, run
             let hot_ms = (hot && hot_sql != sql)
                 .then(|| measure::time(db, &hot_sql, &query.table, runs).ok().map(|t| t.exec_ms))
                 .flatten();
-            Point { rows: table_rows, timing: Some(timing), hot_ms, error: None }
+            Point { table_rows, timing: Some(timing), hot_ms, error: None }
         }
-        Err(error) => Point { rows: table_rows, timing: None, hot_ms: None, error: Some(error) },
+        Err(error) => Point { table_rows, timing: None, hot_ms: None, error: Some(error) },
     }
 }
 
@@ -405,8 +406,8 @@ fn fit_points(points: &[Point]) -> Option<Fit> {
         .map_while(|p| {
             p.timing
                 .as_ref()
-                .filter(|t| &t.node == last_node && p.rows >= MIN_FIT_ROWS)
-                .map(|t| (p.rows as f64, t.exec_ms))
+                .filter(|t| &t.node == last_node && p.table_rows >= MIN_FIT_ROWS)
+                .map(|t| (p.table_rows as f64, t.exec_ms))
         })
         .collect();
     // Two points fit every two-parameter model exactly: a class needs a third.
