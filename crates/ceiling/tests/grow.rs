@@ -117,7 +117,8 @@ fn a_broken_migration_is_an_error_and_the_cluster_is_gone() {
     if start_or_skip("grow-error").is_none() {
         return;
     }
-    let app = app_with_migration("create table t (id int primary key);\ncreate tabel oops (id int);\n");
+    // No table the models could describe either, so there is no fallback.
+    let app = app_with_migration("create tabel oops (id int);\n");
     let output = ceiling_grow(&[app.path().to_str().unwrap(), "--scales", "1k"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let err = stderr(&output);
@@ -262,4 +263,51 @@ fn from_db_takes_the_schema_of_a_live_database_and_only_reads_it() {
     let after =
         server.psql_in("shop", "select sum(n_tup_ins + n_tup_upd + n_tup_del) from pg_stat_user_tables").unwrap();
     assert_eq!(before, after, "the live database was written to");
+}
+
+#[test]
+fn migrations_that_do_not_replay_fall_back_to_the_models_and_say_so() {
+    if start_or_skip("grow-fallback").is_none() {
+        return;
+    }
+    // A data fix that fails on an empty database, as dashboard-made tables and seeds do.
+    let app = app_with_migration("create table items (id int primary key, name text);\nselect 1 / 0;\n");
+    let output = ceiling_grow(&[app.path().to_str().unwrap(), "--scales", "1k", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["grow"]["source"]["kind"], "models");
+    let notes = json["grow"]["notes"].to_string();
+    assert!(notes.contains("migrations/0001_init.sql failed") && notes.contains("division by zero"), "{notes}");
+    assert_eq!(json["grow"]["steps"][0]["tables"][0]["rows"], 1000);
+}
+
+#[test]
+fn supabase_migrations_run_on_a_stub_of_its_platform_and_fill_auth_users() {
+    if start_or_skip("grow-supabase").is_none() {
+        return;
+    }
+    let app = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(app.path().join("supabase/migrations")).unwrap();
+    std::fs::write(
+        app.path().join("supabase/migrations/20240101000000_init.sql"),
+        "create table public.profiles (id uuid primary key references auth.users (id) on delete cascade, name text);\n\
+         create table public.notes (id bigint generated always as identity primary key, \
+           owner uuid not null references auth.users (id), body text, created_at timestamptz default now());\n\
+         alter table public.notes enable row level security;\n\
+         create policy \"own notes\" on public.notes using ((select auth.uid()) = owner);\n",
+    )
+    .unwrap();
+    let output = ceiling_grow(&[app.path().to_str().unwrap(), "--scales", "1k,5k", "--format", "json"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["grow"]["source"]["kind"], "migrations");
+    let rows = |name: &str| {
+        json["grow"]["steps"][1]["tables"].as_array().unwrap().iter().find(|t| t["table"] == name).unwrap()["rows"]
+            .as_u64()
+            .unwrap()
+    };
+    // auth.users is filled as the parent; a profile per user at most; ten notes per user.
+    assert_eq!(rows("notes"), 5_000);
+    assert_eq!(rows("users"), 500);
+    assert_eq!(rows("profiles"), 500);
 }

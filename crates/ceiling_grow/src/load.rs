@@ -1,11 +1,13 @@
 //! Loading one step: from the rows already there to the step's row counts.
 //!
-//! Foreign keys, secondary indexes and checks are dropped first and re-created after the COPY:
-//! building an index once is several times faster than maintaining it row by row, and re-adding
-//! each foreign key validates every row against its parent (the proof that the data is
-//! consistent). Primary keys and unique constraints stay, so that a generator that repeats a key
-//! fails loudly, naming the constraint. Then sequences move past the loaded keys and
-//! `VACUUM (ANALYZE)` gives the planner statistics and the visibility map a production table has.
+//! Foreign keys, keys, secondary indexes and checks are dropped first and re-created after the
+//! COPY: building an index once is several times faster than maintaining it row by row (a primary
+//! key checked per row doubles a COPY's time), and re-adding each constraint validates every row
+//! (the proof that the data is consistent: a generator that repeated a key fails there, naming
+//! the constraint). A table's first load truncates it in the COPY's transaction, with `FREEZE`:
+//! under `wal_level=minimal` such a COPY writes no WAL, and its rows need no later freezing.
+//! Then sequences move past the loaded keys and `VACUUM (ANALYZE)` gives the planner statistics
+//! and the visibility map a production table has.
 
 use std::time::{Duration, Instant};
 
@@ -51,18 +53,23 @@ impl Loader {
     ) -> Result<Loaded, String> {
         let started = Instant::now();
         synth.set_rows(target);
-        let schema = &model.schema;
         let mut drop = Vec::new();
         for table in &model.tables {
-            let name = sql_name(schema, &table.name);
+            let name = table.sql_name();
             for fk in &table.foreign_keys {
                 drop.push(format!("alter table {name} drop constraint {}", quote_ident(&fk.name)));
             }
             for check in &table.checks {
                 drop.push(format!("alter table {name} drop constraint {}", quote_ident(&check.name)));
             }
+        }
+        // Keys after every foreign key, which may depend on them.
+        for table in &model.tables {
+            for key in &table.keys {
+                drop.push(format!("alter table {} drop constraint {}", table.sql_name(), quote_ident(&key.name)));
+            }
             for index in &table.secondary_indexes {
-                drop.push(format!("drop index {}", sql_name(schema, &index.name)));
+                drop.push(format!("drop index {}", sql_name(&table.schema, &index.name)));
             }
         }
         if !drop.is_empty() {
@@ -78,8 +85,14 @@ impl Loader {
             }
             let columns: Vec<String> =
                 synth.tables[at].copied.iter().map(|&c| quote_ident(&table.columns[c].name)).collect();
+            // The first load of a table may truncate it (it is empty) and so skip the WAL.
+            let first = self.loaded[at] == 0 && !table.partitioned;
+            let freeze = if first { ", freeze" } else { "" };
             let statement =
-                format!("copy {} ({}) from stdin (format binary)", sql_name(schema, &table.name), columns.join(", "));
+                format!("copy {} ({}) from stdin (format binary{freeze})", table.sql_name(), columns.join(", "));
+            if first {
+                db.execute(&format!("begin; truncate only {}", table.sql_name()))?;
+            }
             let mut n = from;
             let mut header = true;
             let mut done = false;
@@ -105,7 +118,15 @@ impl Loader {
                 progress(written);
                 Ok(Some(buffer.split().freeze()))
             })
-            .map_err(|err| format!("loading {}: {err}", table.name))?;
+            .map_err(|err| {
+                if first {
+                    let _ = db.execute("rollback");
+                }
+                format!("loading {}: {err}", table.name)
+            })?;
+            if first {
+                db.execute("commit")?;
+            }
             self.loaded[at] = to;
         }
         let copy = started.elapsed();
@@ -113,7 +134,18 @@ impl Loader {
         let rebuilt = Instant::now();
         let mut unchecked = Vec::new();
         for table in &model.tables {
-            let name = sql_name(schema, &table.name);
+            for key in &table.keys {
+                db.execute(&format!(
+                    "alter table {} add constraint {} {}",
+                    table.sql_name(),
+                    quote_ident(&key.name),
+                    key.sql
+                ))
+                .map_err(|err| format!("re-adding {} of {}: {err}", key.name, table.name))?;
+            }
+        }
+        for table in &model.tables {
+            let name = table.sql_name();
             for index in &table.secondary_indexes {
                 db.execute(&index.sql).map_err(|err| format!("re-creating index {}: {err}", index.name))?;
             }
@@ -139,7 +171,7 @@ impl Loader {
                 }
             }
         }
-        let tables: Vec<String> = model.tables.iter().map(|table| sql_name(schema, &table.name)).collect();
+        let tables: Vec<String> = model.tables.iter().map(|table| table.sql_name()).collect();
         if !tables.is_empty() {
             db.execute(&format!("vacuum (analyze) {}", tables.join(", ")))?;
         }

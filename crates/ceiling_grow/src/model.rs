@@ -6,18 +6,27 @@ use crate::db::Db;
 
 #[derive(Debug, Clone)]
 pub struct Model {
+    /// The scratch schema, where the app's tables are.
     pub schema: String,
     pub tables: Vec<TableModel>,
 }
 
 #[derive(Debug, Clone)]
 pub struct TableModel {
+    /// The scratch schema, or another one a foreign key reaches (Supabase's `auth.users`): such a
+    /// parent is filled too, so that its children's keys exist.
+    pub schema: String,
     pub name: String,
+    /// A partitioned table: COPY routes its rows to the partitions, and cannot `FREEZE` them.
+    pub partitioned: bool,
     pub columns: Vec<ColumnModel>,
     /// Column positions (into `columns`) of the primary key.
     pub primary_key: Vec<usize>,
     /// Every unique constraint and unique index on plain columns, the primary key included.
     pub uniques: Vec<Vec<usize>>,
+    /// The primary key and unique constraints, dropped during a load like the indexes: a key
+    /// checked row by row doubles the cost of a COPY.
+    pub keys: Vec<Definition>,
     pub foreign_keys: Vec<ForeignKeyModel>,
     /// Indexes that are not constraints, and non-unique ones: dropped during a load and rebuilt
     /// after, which is faster than maintaining them row by row.
@@ -26,7 +35,19 @@ pub struct TableModel {
     pub checks: Vec<Definition>,
 }
 
+impl Model {
+    /// The app's table `name` (in the scratch schema, not a parent elsewhere).
+    pub fn table(&self, name: &str) -> Option<usize> {
+        self.tables.iter().position(|table| table.schema == self.schema && table.name == name)
+    }
+}
+
 impl TableModel {
+    /// `"schema"."name"`.
+    pub fn sql_name(&self) -> String {
+        ceiling_facts::catalog::sql_name(&self.schema, &self.name)
+    }
+
     /// Whether some unique constraint is exactly `columns` (in any order).
     pub fn is_unique(&self, columns: &[usize]) -> bool {
         self.uniques.iter().any(|unique| unique.len() == columns.len() && unique.iter().all(|c| columns.contains(c)))
@@ -101,17 +122,26 @@ pub enum Kind {
     Other,
 }
 
+/// The tables of the schema, and those their foreign keys reference elsewhere.
+const TABLES: &str = "(
+  select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
+   where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition
+  union
+  select k.confrelid from pg_constraint k join pg_class c on c.oid = k.conrelid
+   join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and k.contype = 'f')";
+
 const COLUMNS: &str = "
-select c.relname::text, a.attnum::int4, a.attname::text, format_type(a.atttypid, a.atttypmod),
+select n.nspname::text, c.relname::text, a.attnum::int4, a.attname::text, format_type(a.atttypid, a.atttypmod),
        a.attnotnull, a.atthasdef or a.attidentity <> '', a.attgenerated <> '',
        pg_get_serial_sequence(format('%I.%I', n.nspname, c.relname), a.attname),
-       coalesce(nullif(t.typbasetype, 0), t.oid)::oid::int8, coalesce(nullif(a.atttypmod, -1), t.typtypmod)
+       coalesce(nullif(t.typbasetype, 0), t.oid)::oid::int8, coalesce(nullif(a.atttypmod, -1), t.typtypmod),
+       c.relkind = 'p'
 from pg_attribute a
 join pg_class c on c.oid = a.attrelid
 join pg_namespace n on n.oid = c.relnamespace
 join pg_type t on t.oid = a.atttypid
-where n.nspname = $1 and c.relkind in ('r', 'p') and not c.relispartition and a.attnum > 0 and not a.attisdropped
-order by c.relname, a.attnum";
+where c.oid in $TABLES and a.attnum > 0 and not a.attisdropped
+order by n.nspname <> $1, n.nspname, c.relname, a.attnum";
 
 /// Type names and enum labels by oid, for every type a column of the schema uses.
 const TYPES: &str = "
@@ -119,35 +149,35 @@ select t.oid::int8, t.typname::text, t.typtype::text, t.typelem::int8,
        array(select e.enumlabel::text from pg_enum e where e.enumtypid = t.oid order by e.enumsortorder)
 from pg_type t
 where t.oid in (select coalesce(nullif(t2.typbasetype, 0), t2.oid) from pg_attribute a
-                join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-                join pg_type t2 on t2.oid = a.atttypid where n.nspname = $1 and a.attnum > 0)
+                join pg_type t2 on t2.oid = a.atttypid where a.attrelid in $TABLES and a.attnum > 0)
    or t.oid in (select t3.typelem from pg_type t3 join pg_attribute a on a.atttypid = t3.oid
-                join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-                where n.nspname = $1 and a.attnum > 0)";
+                where a.attrelid in $TABLES and a.attnum > 0)";
 
 const CONSTRAINTS: &str = "
-select c.relname::text, k.conname::text, k.contype::text, k.conkey::int4[], coalesce(k.confkey, '{}')::int4[],
-       coalesce(p.relname, '')::text, pg_get_constraintdef(k.oid)
+select n.nspname::text, c.relname::text, k.conname::text, k.contype::text, k.conkey::int4[],
+       coalesce(k.confkey, '{}')::int4[], coalesce(pn.nspname, '')::text, coalesce(p.relname, '')::text,
+       pg_get_constraintdef(k.oid)
 from pg_constraint k
 join pg_class c on c.oid = k.conrelid
 join pg_namespace n on n.oid = c.relnamespace
 left join pg_class p on p.oid = k.confrelid
-where n.nspname = $1 and k.contype in ('p', 'u', 'f', 'c') and not c.relispartition
-order by c.relname, k.contype, k.conname";
+left join pg_namespace pn on pn.oid = p.relnamespace
+where c.oid in $TABLES and k.contype in ('p', 'u', 'f', 'c')
+order by n.nspname, c.relname, k.contype, k.conname";
 
 /// Indexes that no constraint owns; unique ones on plain columns also count as uniques.
 const INDEXES: &str = "
-select c.relname::text, i.relname::text, x.indisunique and x.indpred is null and x.indexprs is null,
+select n.nspname::text, c.relname::text, i.relname::text, x.indisunique and x.indpred is null and x.indexprs is null,
        x.indkey::int2[]::int4[], pg_get_indexdef(x.indexrelid)
 from pg_index x
 join pg_class i on i.oid = x.indexrelid
 join pg_class c on c.oid = x.indrelid
 join pg_namespace n on n.oid = c.relnamespace
-where n.nspname = $1 and not exists (select 1 from pg_constraint k where k.conindid = x.indexrelid)
-order by c.relname, i.relname";
+where c.oid in $TABLES and not exists (select 1 from pg_constraint k where k.conindid = x.indexrelid)
+order by n.nspname, c.relname, i.relname";
 
 pub fn read(db: &Db, schema: &str) -> Result<Model, String> {
-    let param = |sql: &str| sql.replace("$1", &format!("'{}'", schema.replace('\'', "''")));
+    let param = |sql: &str| sql.replace("$TABLES", TABLES).replace("$1", &format!("'{}'", schema.replace('\'', "''")));
     let types: Vec<(i64, String, String, i64, Vec<String>)> = db
         .query(&param(TYPES))?
         .iter()
@@ -157,67 +187,76 @@ pub fn read(db: &Db, schema: &str) -> Result<Model, String> {
     // Column numbers (attnum) per table, to map constraint keys to positions.
     let mut attnums: Vec<Vec<i32>> = Vec::new();
     for row in db.query(&param(COLUMNS))? {
-        let table: String = row.get(0);
-        if tables.last().is_none_or(|last| last.name != table) {
+        let (table_schema, table): (String, String) = (row.get(0), row.get(1));
+        if tables.last().is_none_or(|last| last.name != table || last.schema != table_schema) {
             tables.push(TableModel {
+                schema: table_schema,
                 name: table,
+                partitioned: row.get(11),
                 columns: Vec::new(),
                 primary_key: Vec::new(),
                 uniques: Vec::new(),
+                keys: Vec::new(),
                 foreign_keys: Vec::new(),
                 secondary_indexes: Vec::new(),
                 checks: Vec::new(),
             });
             attnums.push(Vec::new());
         }
-        let type_oid: i64 = row.get(8);
-        let typmod: i32 = row.get(9);
+        let type_oid: i64 = row.get(9);
+        let typmod: i32 = row.get(10);
         let column = ColumnModel {
-            name: row.get(2),
-            type_sql: row.get(3),
+            name: row.get(3),
+            type_sql: row.get(4),
             kind: kind_of(type_oid, typmod, &types),
-            not_null: row.get(4),
-            has_default: row.get(5),
-            generated: row.get(6),
-            sequence: row.get(7),
+            not_null: row.get(5),
+            has_default: row.get(6),
+            generated: row.get(7),
+            sequence: row.get(8),
         };
         tables.last_mut().expect("pushed above").columns.push(column);
-        attnums.last_mut().expect("pushed above").push(row.get(1));
+        attnums.last_mut().expect("pushed above").push(row.get(2));
     }
-    let position = |tables: &[TableModel], name: &str| tables.iter().position(|table| table.name == name);
+    let position = |tables: &[TableModel], schema: &str, name: &str| {
+        tables.iter().position(|table| table.schema == schema && table.name == name)
+    };
     let columns_of = |table: usize, keys: &[i32]| -> Option<Vec<usize>> {
         keys.iter().map(|key| attnums[table].iter().position(|attnum| attnum == key)).collect()
     };
     for row in db.query(&param(CONSTRAINTS))? {
-        let Some(at) = position(&tables, row.get(0)) else { continue };
-        let name: String = row.get(1);
-        let kind: String = row.get(2);
-        let keys: Vec<i32> = row.get(3);
-        let sql: String = row.get(6);
+        let Some(at) = position(&tables, row.get(0), row.get(1)) else { continue };
+        let name: String = row.get(2);
+        let kind: String = row.get(3);
+        let keys: Vec<i32> = row.get(4);
+        let sql: String = row.get(8);
         let Some(columns) = columns_of(at, &keys) else { continue };
         match kind.as_str() {
             "p" => {
                 tables[at].primary_key = columns.clone();
                 tables[at].uniques.push(columns);
+                tables[at].keys.push(Definition { name, sql });
             }
-            "u" => tables[at].uniques.push(columns),
+            "u" => {
+                tables[at].uniques.push(columns);
+                tables[at].keys.push(Definition { name, sql });
+            }
             "c" => tables[at].checks.push(Definition { name, sql }),
             _ => {
-                let Some(parent) = position(&tables, row.get(5)) else { continue };
-                let parent_keys: Vec<i32> = row.get(4);
+                let Some(parent) = position(&tables, row.get(6), row.get(7)) else { continue };
+                let parent_keys: Vec<i32> = row.get(5);
                 let Some(parent_columns) = columns_of(parent, &parent_keys) else { continue };
                 tables[at].foreign_keys.push(ForeignKeyModel { name, columns, parent, parent_columns, sql });
             }
         }
     }
     for row in db.query(&param(INDEXES))? {
-        let Some(at) = position(&tables, row.get(0)) else { continue };
-        let unique: bool = row.get(2);
-        let keys: Vec<i32> = row.get(3);
+        let Some(at) = position(&tables, row.get(0), row.get(1)) else { continue };
+        let unique: bool = row.get(3);
+        let keys: Vec<i32> = row.get(4);
         if unique && let Some(columns) = columns_of(at, &keys) {
             tables[at].uniques.push(columns);
         }
-        tables[at].secondary_indexes.push(Definition { name: row.get(1), sql: row.get(4) });
+        tables[at].secondary_indexes.push(Definition { name: row.get(2), sql: row.get(5) });
     }
     Ok(Model { schema: schema.to_owned(), tables })
 }

@@ -5,7 +5,7 @@
 //! becomes `select * from "public"."Post" where "authorId" = $1 order by "createdAt" desc`.
 //! Parameter values are drawn from the synthetic data at each step (see [`Query::sql`]).
 
-use ceiling_facts::catalog::{quote_ident, sql_name};
+use ceiling_facts::catalog::quote_ident;
 use ceiling_facts::{FileRole, FilterOp, Operation, QueryShape, Schema};
 use ceiling_scan::ScanResult;
 
@@ -84,6 +84,14 @@ pub fn from_scan(scan: &ScanResult, model: &Model) -> (Vec<Query>, Vec<Unmeasure
             }
             let location = format!("{}:{}", file.path, query.span.line);
             match build(&query.shape, &scan.project.schema, model, &location) {
+                // One call read as two facts (a builder chain): keep the fuller reading.
+                Ok(built) if queries.iter().any(|known| known.location == location && known.table == built.table) => {
+                    let known = queries.iter_mut().find(|known| known.location == location).expect("found above");
+                    if built.conditions.len() + built.tail.sorts.len() > known.conditions.len() + known.tail.sorts.len()
+                    {
+                        *known = built;
+                    }
+                }
                 Ok(built) => match queries.iter_mut().find(|known| known.sql == built.sql) {
                     Some(known) => known.also_at.push(location),
                     None => queries.push(built),
@@ -118,9 +126,7 @@ fn build(shape: &QueryShape, schema: &Schema, model: &Model, location: &str) -> 
         return Err(Skip::Because("part of the query is built elsewhere (a variable, a helper, a spread)".to_owned()));
     }
     let table_at = model
-        .tables
-        .iter()
-        .position(|table| table.name == declared.name)
+        .table(&declared.name)
         .ok_or_else(|| format!("table {} is not in the migrated database", declared.name))?;
     let table = &model.tables[table_at];
     let column_at = |written: &str| -> Result<usize, String> {
@@ -228,7 +234,7 @@ impl Query {
         let table = &model.tables[table];
         let column = |at: usize| quote_ident(&table.columns[at].name);
         let mut sql = if self.tail.count { "select count(*)".to_owned() } else { "select *".to_owned() };
-        sql.push_str(&format!(" from {}", sql_name(&model.schema, &table.name)));
+        sql.push_str(&format!(" from {}", table.sql_name()));
         let mut required = Vec::new();
         let mut alternatives = Vec::new();
         for (slot, condition) in self.conditions.iter().enumerate() {

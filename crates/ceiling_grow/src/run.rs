@@ -331,25 +331,60 @@ fn apply_schema(
             db.execute(&sql).map_err(|err| format!("the schema of {target} failed on the scratch database: {err}"));
         return finish_schema(db, schema, before, applied.map(|()| Source::Database { target }));
     }
-    let result = (|| match source::find_migrations(&scan.schema_files) {
-        Some(Source::Migrations { files }) => {
-            source::apply_migrations(db, &scan.root, &files, schema, !shared)?;
-            Ok(Source::Migrations { files })
-        }
-        _ => {
-            if scan.project.schema.is_empty() {
-                return Err("no schema found: no SQL migrations and no models (Prisma, Drizzle, Django...)".to_owned());
+    let result = (|| {
+        if let Some(Source::Migrations { files }) = source::find_migrations(&scan.schema_files) {
+            if shared {
+                db.execute("savepoint migrations")?;
             }
-            let ddl = crate::ddl::ddl_from_schema(&scan.project.schema);
-            notes.extend(ddl.notes.iter().cloned());
-            for statement in &ddl.statements {
-                db.execute(statement)
-                    .map_err(|err| format!("the DDL generated from the models failed: {err}\n{statement}"))?;
+            match apply_app_migrations(db, scan, &files, schema, shared, notes) {
+                Ok(()) => return Ok(Source::Migrations { files }),
+                // Migrations often do not replay on an empty database (tables made in a dashboard,
+                // data fixes); the models read from all the app's files still describe its tables.
+                Err(error) if !scan.project.schema.is_empty() => {
+                    notes.push(format!("{error}; the schema was generated from the app's models instead"));
+                    if shared {
+                        db.execute("rollback to savepoint migrations")?;
+                    } else {
+                        db.execute(&format!("drop schema {0} cascade; create schema {0}", quote_ident(schema)))?;
+                    }
+                }
+                Err(error) => return Err(error),
             }
-            Ok(Source::Models)
         }
+        if scan.project.schema.is_empty() {
+            return Err("no schema found: no SQL migrations and no models (Prisma, Drizzle, Django...)".to_owned());
+        }
+        let ddl = crate::ddl::ddl_from_schema(&scan.project.schema);
+        notes.extend(ddl.notes.iter().cloned());
+        for statement in &ddl.statements {
+            db.execute(statement)
+                .map_err(|err| format!("the DDL generated from the models failed: {err}\n{statement}"))?;
+        }
+        Ok(Source::Models)
     })();
     finish_schema(db, schema, before, result)
+}
+
+/// The app's migrations in order, after the Supabase platform they expect when they are a
+/// Supabase project's.
+fn apply_app_migrations(
+    db: &Db,
+    scan: &ScanResult,
+    files: &[String],
+    schema: &str,
+    shared: bool,
+    notes: &mut Vec<String>,
+) -> Result<(), String> {
+    if source::needs_supabase_platform(files) {
+        if shared {
+            return Err("a Supabase project's migrations need its platform schemas (auth, storage), which \
+                        --scratch-url cannot create outside its own schema"
+                .to_owned());
+        }
+        source::apply_supabase_platform(db)?;
+        notes.push("Supabase's auth, storage and extensions schemas were stubbed for the migrations".to_owned());
+    }
+    source::apply_migrations(db, &scan.root, files, schema, !shared)
 }
 
 /// In a shared database: commits the schema when nothing outside ours changed, else rolls back.
@@ -461,7 +496,7 @@ fn suggestions(
         if out.iter().any(|(known, _)| known.table == index.table && known.columns == index.columns) {
             continue;
         }
-        let Some(table) = model.tables.iter().find(|t| t.name == index.table) else { continue };
+        let Some(table) = model.table(&index.table).map(|at| &model.tables[at]) else { continue };
         if !index.columns.iter().all(|c| table.columns.iter().any(|column| &column.name == c)) {
             continue;
         }

@@ -71,6 +71,43 @@ fn migrations_root(file: &str) -> Option<&str> {
     }
 }
 
+/// What a Supabase project provides before its migrations run: the API roles, Auth's `auth.users`
+/// and helper functions, the `extensions` and `storage` schemas. Migrations reference them
+/// (`references auth.users`, `auth.uid()` in policies, `create extension ... schema extensions`).
+const SUPABASE_PLATFORM: &str = "
+do $$ begin
+  if not exists (select 1 from pg_roles where rolname = 'anon') then create role anon nologin; end if;
+  if not exists (select 1 from pg_roles where rolname = 'authenticated') then create role authenticated nologin; end if;
+  if not exists (select 1 from pg_roles where rolname = 'service_role') then create role service_role nologin bypassrls; end if;
+end $$;
+create schema if not exists extensions;
+create schema if not exists auth;
+create schema if not exists storage;
+create table if not exists auth.users (
+  id uuid primary key, email text, raw_user_meta_data jsonb, raw_app_meta_data jsonb,
+  created_at timestamptz, updated_at timestamptz);
+create or replace function auth.uid() returns uuid language sql stable as $$ select null::uuid $$;
+create or replace function auth.jwt() returns jsonb language sql stable as $$ select '{}'::jsonb $$;
+create or replace function auth.role() returns text language sql stable as $$ select null::text $$;
+create or replace function auth.email() returns text language sql stable as $$ select null::text $$;
+create table if not exists storage.buckets (id text primary key, name text, public boolean, created_at timestamptz);
+create table if not exists storage.objects (
+  id uuid primary key, bucket_id text references storage.buckets (id), name text, owner uuid,
+  metadata jsonb, created_at timestamptz);
+grant usage on schema public, auth, extensions, storage to anon, authenticated, service_role;
+";
+
+/// Whether the migrations are a Supabase project's, which run on top of its platform schemas.
+pub fn needs_supabase_platform(files: &[String]) -> bool {
+    files.iter().any(|file| file.starts_with("supabase/") || file.contains("/supabase/"))
+}
+
+/// Creates the Supabase platform objects the migrations expect (our own server only: in a shared
+/// scratch database they would be objects outside our schema).
+pub fn apply_supabase_platform(db: &Db) -> Result<(), String> {
+    db.execute(SUPABASE_PLATFORM).map_err(|err| format!("cannot set up the Supabase platform schemas: {err}"))
+}
+
 /// Applies the migrations in order, each in its own transaction unless the caller holds one, in
 /// `schema` when it is not `public`: every `public.` qualifier is rewritten to it, token by
 /// token. `CONCURRENTLY` is dropped, since no one else uses the scratch database and it cannot

@@ -808,10 +808,13 @@ mod tests {
 
     fn table(name: &str, columns: Vec<ColumnModel>, uniques: Vec<Vec<usize>>) -> TableModel {
         TableModel {
+            schema: "public".to_owned(),
             name: name.to_owned(),
+            partitioned: false,
             columns,
             primary_key: vec![0],
             uniques,
+            keys: Vec::new(),
             foreign_keys: Vec::new(),
             secondary_indexes: Vec::new(),
             checks: Vec::new(),
