@@ -152,6 +152,10 @@ fn render_query(out: &mut String, measured: &Measured, report: &Report) {
             format_ms(projected),
             format_rows(report.target_rows as f64)
         );
+        let measured_rows = measured.points.last().map_or(0, |p| p.table_rows);
+        if report.target_rows > measured_rows.saturating_mul(2) {
+            let _ = write!(line, " (extrapolated from {})", format_rows(measured_rows as f64));
+        }
         if let Some(rows) = measured.budget_rows {
             let _ = write!(
                 line,

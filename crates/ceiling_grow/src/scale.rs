@@ -1,13 +1,17 @@
 //! How many rows each table gets at each step.
 //!
 //! A table's rows follow its parents': a child has `fan-out` rows per row of its largest parent
-//! (10 by default, 20 for comments and messages, 1 for a one-to-one relation), and a table without
-//! parents is a root. The step size is the row count of the largest table; every other table is
+//! (10 by default, 20 for comments and messages, 1 for a one-to-one relation), up to 200 times a
+//! root's rows, and a table without parents is a root. The step size is the row count of the largest table; every other table is
 //! scaled to it, and has at least one row.
 
 use crate::model::{Kind, Model, TableModel};
 
 pub const DEFAULT_FAN_OUT: f64 = 10.0;
+/// No table is more than this many times the size of a root: fan-outs multiply along a chain
+/// of foreign keys, and five levels of 10 would leave 1M messages with 5 users. Two levels of
+/// fan-out (200 with comments) is what a feed or an order history holds.
+const MAX_WEIGHT: f64 = 200.0;
 
 /// Rows per table (in model order) when the largest table has `largest` rows.
 pub fn row_counts(model: &Model, largest: u64, fan_outs: &[(String, f64)]) -> Vec<u64> {
@@ -78,7 +82,7 @@ fn weights(model: &Model, fan_outs: &[(String, f64)]) -> Vec<f64> {
             }
             let parent = visit(model, fk.parent, fan_outs, state, visiting);
             let ratio = if table.is_unique(&fk.columns) { 1.0 } else { fan_out(&table.name, fan_outs) };
-            weight = weight.max(parent * ratio);
+            weight = weight.max(parent * ratio).min(MAX_WEIGHT);
         }
         visiting[at] = false;
         state[at] = Some(weight);

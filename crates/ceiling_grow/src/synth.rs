@@ -24,6 +24,11 @@ const END_MICROS: i64 = 820_540_800_000_000; // 2026-01-01 in microseconds since
 const YEAR_MICROS: i64 = 365 * 86_400_000_000;
 /// A row of a table guarded by a unique constraint is redrawn at most this many times.
 const UNIQUE_ATTEMPTS: u64 = 32;
+/// From this attempt on, the guarded columns that can carry the row number do (`word 12345`, a
+/// number n): a row is never left out for want of values, since its children may point at it.
+/// Only a key made of foreign keys, enums and booleans can still run out, and `scale` keeps such
+/// a table to half of its combinations.
+const INJECTIVE_AFTER: u64 = 4;
 
 /// One column's generator, chosen once per table from its type and name.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,6 +104,8 @@ pub struct TablePlan {
     /// Unique constraints that no row-number key makes unique by construction, with the
     /// hashes of the tuples written so far: such rows are redrawn on a collision.
     guards: Vec<(Vec<usize>, HashSet<u64>)>,
+    /// Columns of a guarded unique constraint.
+    guarded: Vec<bool>,
     hash: u64,
     /// Rows the last load gave up on (a guarded tuple that kept colliding).
     pub dropped: u64,
@@ -234,7 +241,8 @@ impl Synth {
     ) {
         let plan = &self.tables[table].columns[column];
         let kind = &model.tables[table].columns[column].kind;
-        let stream = self.stream(table, column as u64, n, attempt);
+        // A key is the same whatever attempt wrote its row: children compute it from the row number.
+        let stream = self.stream(table, column as u64, n, if plan.source == Source::Key { 0 } else { attempt });
         if let Source::Parent { fk, position } = plan.source {
             let foreign = &self.tables[table].foreign[fk];
             // A foreign key that points at another foreign key: follow it a few levels at most.
@@ -248,7 +256,11 @@ impl Synth {
             return out.put_i32(-1);
         }
         let final_rows = self.final_rows[table].max(n);
-        let value = generate(&plan.source, kind, n, stream, final_rows);
+        let value = if attempt >= INJECTIVE_AFTER && self.tables[table].guarded[column] {
+            generate(&injective(&plan.source), kind, n, stream, final_rows)
+        } else {
+            generate(&plan.source, kind, n, stream, final_rows)
+        };
         encode(kind, &value, stream, out);
     }
 
@@ -322,13 +334,28 @@ fn plan_table(at: usize, table: &TableModel) -> Result<TablePlan, String> {
         &Source::Parent { fk, .. } => foreign[fk].one_to_one,
         _ => false,
     };
-    let guards = table
+    let guards: Vec<(Vec<usize>, HashSet<u64>)> = table
         .uniques
         .iter()
         .filter(|unique| !unique.iter().any(|&c| injective(c)) && unique.iter().all(|c| copied.contains(c)))
         .map(|unique| (unique.clone(), HashSet::new()))
         .collect();
-    Ok(TablePlan { columns, foreign, copied, guards, hash: fnv(table.name.as_bytes()), dropped: 0 })
+    let mut guarded = vec![false; table.columns.len()];
+    for guard in &guards {
+        for &column in &guard.0 {
+            guarded[column] = true;
+        }
+    }
+    Ok(TablePlan { columns, foreign, copied, guards, guarded, hash: fnv(table.name.as_bytes()), dropped: 0 })
+}
+
+/// The variant of a generator that embeds the row number, where its type allows one.
+fn injective(source: &Source) -> Source {
+    match source {
+        Source::Words { .. } | Source::Body | Source::Label(_) => Source::Words { unique: true },
+        Source::Money | Source::Quantity | Source::Counter | Source::Number | Source::Moment { .. } => Source::Key,
+        other => other.clone(),
+    }
 }
 
 fn plan_column(table: &TableModel, column: &ColumnModel) -> ColumnPlan {
@@ -472,9 +499,10 @@ fn generate(source: &Source, kind: &Kind, n: u64, stream: u64, final_rows: u64) 
             return match kind {
                 Kind::Uuid => Value::Uuid(uuid(mix(stream ^ n))),
                 Kind::Text { .. } => Value::Text(format!("c{n:010x}{:014x}", mix(n ^ 0xc0ffee) & 0xff_ffff_ffff_ffff)),
-                Kind::Timestamp | Kind::Timestamptz | Kind::Date | Kind::Time => {
-                    Value::Micros(END_MICROS - YEAR_MICROS + n as i64 * 1000)
-                }
+                // A millisecond apart, a day apart for dates, a microsecond apart in a day.
+                Kind::Timestamp | Kind::Timestamptz => Value::Micros(END_MICROS - YEAR_MICROS + n as i64 * 1000),
+                Kind::Date => Value::Micros(END_MICROS - YEAR_MICROS + n as i64 * 86_400_000_000),
+                Kind::Time => Value::Micros(n as i64),
                 Kind::Float4 | Kind::Float8 => Value::Float(n as f64),
                 Kind::Numeric { .. } => Value::Decimal(n as i64, 0),
                 _ => Value::Int(n as i64),
