@@ -311,3 +311,17 @@ fn supabase_migrations_run_on_a_stub_of_its_platform_and_fill_auth_users() {
     assert_eq!(rows("users"), 500);
     assert_eq!(rows("profiles"), 500);
 }
+
+#[test]
+fn without_postgresql_binaries_the_error_names_what_to_install() {
+    let empty = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_ceiling"))
+        .args(["grow", example("express-drizzle-app").to_str().unwrap(), "--scales", "1k"])
+        .env("CEILING_PG_BINDIR", empty.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("found no server binaries") && err.contains("apt install postgresql"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

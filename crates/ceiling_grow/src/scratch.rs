@@ -33,7 +33,18 @@ pub enum Scratch {
 
 impl Scratch {
     pub fn start() -> Result<Scratch, String> {
-        TempPostgres::start_with(SERVER_SETTINGS).map(Scratch::Own)
+        TempPostgres::start_with(SERVER_SETTINGS).map(Scratch::Own).map_err(|err| {
+            if err.starts_with(ceiling_postgres::NOT_INSTALLED) {
+                format!(
+                    "ceiling grow starts its own PostgreSQL, and found no server binaries (initdb, pg_ctl): install \
+                     them (Debian and Ubuntu: `apt install postgresql`; macOS: `brew install postgresql`), set \
+                     {} to their directory, or pass --scratch-url with a database ceiling may use",
+                    ceiling_postgres::BINDIR_ENV
+                )
+            } else {
+                err
+            }
+        })
     }
 
     /// Claims the schema `ceiling_grow` in the database at `url`: refused when a schema of that

@@ -35,6 +35,9 @@ use std::time::Duration;
 
 /// How the error of `start()` begins when no PostgreSQL binaries are found.
 pub const NOT_INSTALLED: &str = "PostgreSQL not installed";
+/// Names the directory of the server binaries to use, when several versions are installed (or to
+/// prove, in a test, what happens when there are none).
+pub const BINDIR_ENV: &str = "CEILING_PG_BINDIR";
 /// Set to `1` to let tests skip when PostgreSQL is not installed.
 pub const SKIP_ENV: &str = "CEILING_SKIP_POSTGRES";
 /// The superuser `initdb` creates, and the role every connection uses.
@@ -117,7 +120,7 @@ impl TempPostgres {
     pub fn start_with(settings: &[(&str, &str)]) -> Result<TempPostgres, String> {
         let bin = find_bindir().ok_or_else(|| {
             format!(
-                "{NOT_INSTALLED}: no initdb and pg_ctl found via `pg_config --bindir`, \
+                "{NOT_INSTALLED}: no initdb and pg_ctl found via {BINDIR_ENV}, `pg_config --bindir`, \
                  /usr/lib/postgresql/*/bin or PATH (install the `postgresql` package, \
                  or set {SKIP_ENV}=1 to skip these tests)"
             )
@@ -516,6 +519,11 @@ pub fn bin_dir() -> Option<PathBuf> {
 fn find_bindir() -> Option<PathBuf> {
     fn has_tools(dir: &Path) -> bool {
         dir.join("initdb").is_file() && dir.join("pg_ctl").is_file()
+    }
+
+    if let Some(dir) = std::env::var_os(BINDIR_ENV) {
+        let dir = PathBuf::from(dir);
+        return has_tools(&dir).then_some(dir);
     }
 
     if let Ok(output) = Command::new("pg_config").arg("--bindir").output()
