@@ -249,7 +249,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
         let deferred = self.joins_transaction(call);
         for shape in found {
             let receiver = self.receiver(root, &links[..shape.receiver_links]);
-            if receiver.is_unknown() {
+            if receiver.is_unknown() || is_declaration_builder(shape.api, &receiver) {
                 continue;
             }
             let binding = crate::rows::binding(call, &self.values, &self.lines);
@@ -1099,4 +1099,12 @@ fn left_bindings(left: &ForStatementLeft<'_>) -> Vec<SymbolId> {
 /// The head of a loop: from its keyword to its body, which is what a reader recognises.
 fn header(span: oxc_span::Span, body: oxc_span::Span) -> oxc_span::Span {
     oxc_span::Span::new(span.start, body.start.max(span.start))
+}
+
+/// `pgTable('users', {...})`, `serial('id')`: a call of a function another ORM's package exports
+/// reads like Knex's `knex('users')`, but declares a table or a column.
+fn is_declaration_builder(api: ceiling_facts::QueryApi, receiver: &Value) -> bool {
+    let Value::Import { module, .. } = receiver else { return false };
+    api == ceiling_facts::QueryApi::KnexBuilder
+        && ceiling_facts::package_orm(module).is_some_and(|orm| orm != ceiling_facts::Orm::Knex)
 }

@@ -31,6 +31,20 @@ fn an_imported_client_stays_symbolic() {
 }
 
 #[test]
+fn drizzle_table_declarations_are_not_knex_queries() {
+    let facts = extract(
+        "schema.ts",
+        "import { pgTable, serial, text } from 'drizzle-orm/pg-core';\nimport knex from 'knex';\n\
+         export const users = pgTable('users', {\n  id: serial('id').primaryKey(),\n  name: text('name').notNull(),\n});\n\
+         const db = knex({});\nexport const rows = () => db('users').where({ name: 'a' });\n",
+    )
+    .unwrap();
+    let queries: Vec<(u32, QueryApi)> = facts.queries.iter().map(|q| (q.span.line, q.shape.api)).collect();
+    // Only the Knex query of line 8; not the table and column builders of lines 3 to 5.
+    assert_eq!(queries, [(8, QueryApi::KnexBuilder)]);
+}
+
+#[test]
 fn a_local_client_resolves_to_its_constructor() {
     let facts = extract(
         "db.ts",
