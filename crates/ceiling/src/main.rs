@@ -237,6 +237,18 @@ fn main() -> ExitCode {
 }
 
 fn run_grow(args: GrowArgs) -> ExitCode {
+    let numbers = [
+        ("--skew", args.skew, (0.0..=3.0).contains(&args.skew)),
+        ("--statement-timeout", args.statement_timeout, args.statement_timeout > 0.0),
+        ("--budget-ms", args.budget_ms, args.budget_ms > 0.0),
+        ("--round-trip-ms", args.round_trip_ms, args.round_trip_ms >= 0.0),
+    ];
+    for (flag, value, valid) in numbers {
+        if !valid || !value.is_finite() {
+            eprintln!("ceiling: {flag} {value} is out of range");
+            return ExitCode::from(2);
+        }
+    }
     let mut scales = args.scales.clone();
     scales.sort_unstable();
     scales.dedup();

@@ -325,3 +325,35 @@ fn without_postgresql_binaries_the_error_names_what_to_install() {
     assert!(err.contains("found no server binaries") && err.contains("apt install postgresql"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn scratch_url_neither_fires_the_apps_triggers_nor_runs_hand_given_writes() {
+    let Some(server) = start_or_skip("grow-triggers") else { return };
+    server.psql("create database app").unwrap();
+    server.psql_in("app", "create table public.audit_log (id serial primary key, note text)").unwrap();
+    // The trigger's body names public.audit_log inside a string: no rewrite reaches it.
+    let app = app_with_migration(
+        "create table items (id int primary key, name text);\n\
+         create function log_item() returns trigger language plpgsql as $$\n\
+         begin insert into public.audit_log (note) values (new.name); return new; end $$;\n\
+         create trigger items_log after insert on items for each row execute function log_item();\n",
+    );
+    let output = ceiling_grow(&[
+        app.path().to_str().unwrap(),
+        "--scales",
+        "1k,2k",
+        "--scratch-url",
+        &server.url_of("app"),
+        "--query",
+        "delete from ceiling_grow.items",
+        "--format",
+        "json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(server.psql_in("app", "select count(*) from public.audit_log").unwrap().trim(), "0");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    // The DELETE was refused by the read-only transaction at every step, and the rows stayed.
+    let points = json["grow"]["queries"][0]["points"].as_array().unwrap();
+    assert!(points.iter().all(|p| p["error"].as_str().is_some_and(|e| e.contains("read-only"))), "{points:?}");
+    assert_eq!(json["grow"]["steps"][1]["tables"][0]["rows"], 2000);
+}

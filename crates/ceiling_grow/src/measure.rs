@@ -19,17 +19,25 @@ pub struct Timing {
     pub node: String,
     /// Rows the access node returned (per loop, times loops).
     pub node_rows: f64,
+    /// The table the access node reads (for hand-given SQL, the first one the plan scans).
+    pub relation: Option<String>,
     /// Shared buffers the whole plan touched (hit and read), in the first measured run.
     pub buffers: i64,
 }
 
-/// Times `sql`, whose table is `table` (empty when not known); a run over the time limit is an error.
-pub fn time(db: &Db, sql: &str, table: &str, runs: usize) -> Result<Timing, String> {
+/// Times `sql`, whose table is `table` (empty when not known), within `timeout_ms` per run. Each
+/// run is inside a read-only transaction that is rolled back: `EXPLAIN ANALYZE` executes what
+/// it explains, and a hand-given `DELETE` must neither change the data later steps read nor
+/// touch a shared database.
+pub fn time(db: &Db, sql: &str, table: &str, runs: usize, timeout_ms: u64) -> Result<Timing, String> {
     let explain = format!("explain (analyze, buffers, format json) {sql}");
     let mut plans = Vec::with_capacity(runs);
-    for run in 0..=runs {
-        let text = db.texts(&explain)?.join("\n");
-        let json: Value = serde_json::from_str(&text).map_err(|err| format!("cannot read the plan: {err}"))?;
+    for run in 0..=runs.max(1) {
+        db.execute(&format!("begin transaction read only; set local statement_timeout = {timeout_ms}"))?;
+        let text = db.texts(&explain);
+        db.execute("rollback")?;
+        let json: Value =
+            serde_json::from_str(&text?.join("\n")).map_err(|err| format!("cannot read the plan: {err}"))?;
         // The first run warms the cache and is not counted.
         if run > 0 {
             plans.push(json[0].clone());
@@ -51,10 +59,18 @@ pub fn time(db: &Db, sql: &str, table: &str, runs: usize) -> Result<Timing, Stri
     if nodes.iter().any(|node| matches!(node["Node Type"].as_str(), Some("Sort" | "Incremental Sort"))) {
         node.push_str(" + Sort");
     }
+    let relation = access.and_then(|node| node["Relation Name"].as_str()).map(str::to_owned);
     let node_rows = access
         .map_or(0.0, |node| node["Actual Rows"].as_f64().unwrap_or(0.0) * node["Actual Loops"].as_f64().unwrap_or(1.0));
     let buffers = ["Shared Hit Blocks", "Shared Read Blocks"].iter().filter_map(|key| first[*key].as_i64()).sum();
-    Ok(Timing { exec_ms: median("Execution Time"), plan_ms: median("Planning Time"), node, node_rows, buffers })
+    Ok(Timing {
+        exec_ms: median("Execution Time"),
+        plan_ms: median("Planning Time"),
+        node,
+        node_rows,
+        relation,
+        buffers,
+    })
 }
 
 /// Every node of a plan, depth first.

@@ -78,31 +78,58 @@ pub fn from_scan(scan: &ScanResult, model: &Model) -> (Vec<Query>, Vec<Unmeasure
         if file.role != FileRole::App {
             continue;
         }
+        // A builder chain can be read as several facts of one call (`from().select()` and the
+        // whole chain): the call is timed once, as its fullest reading, and not at all when a
+        // reading could not be rebuilt, since a partial one would be another query.
+        let mut calls: Vec<Call> = Vec::new();
         for query in &file.queries {
-            if !query.shape.operation.is_read() {
+            if !query.shape.operation.is_read() || writes(&query.shape.method) {
                 continue;
             }
             let location = format!("{}:{}", file.path, query.span.line);
-            match build(&query.shape, &scan.project.schema, model, &location) {
-                // One call read as two facts (a builder chain): keep the fuller reading.
-                Ok(built) if queries.iter().any(|known| known.location == location && known.table == built.table) => {
-                    let known = queries.iter_mut().find(|known| known.location == location).expect("found above");
-                    if built.conditions.len() + built.tail.sorts.len() > known.conditions.len() + known.tail.sorts.len()
-                    {
-                        *known = built;
+            let built = build(&query.shape, &scan.project.schema, model, &location);
+            let call = (query.span.line, query.span.col);
+            match calls.iter_mut().find(|(at, _, _)| *at == call) {
+                Some((_, _, readings)) => readings.push(built),
+                None => calls.push((call, location, vec![built])),
+            }
+        }
+        for (_, location, readings) in calls {
+            let mut fullest: Option<Query> = None;
+            let mut skipped = None;
+            for reading in readings {
+                match reading {
+                    Ok(built) if fullest.as_ref().is_none_or(|known| built.weight() > known.weight()) => {
+                        fullest = Some(built)
                     }
+                    Ok(_) | Err(Skip::NotATable) => {}
+                    Err(Skip::Because(reason)) => skipped = Some(reason),
                 }
-                Ok(built) => match queries.iter_mut().find(|known| known.sql == built.sql) {
-                    Some(known) => known.also_at.push(location),
-                    None => queries.push(built),
-                },
-                // A call whose receiver is no table of the schema is not a query we know of.
-                Err(Skip::NotATable) => {}
-                Err(Skip::Because(reason)) => unmeasured.push(Unmeasured { location, reason }),
+            }
+            if let Some(reason) = skipped {
+                unmeasured.push(Unmeasured { location, reason });
+                continue;
+            }
+            let Some(built) = fullest else { continue };
+            match queries.iter_mut().find(|known| known.sql == built.sql) {
+                Some(known) => known.also_at.push(location),
+                None => queries.push(built),
             }
         }
     }
     (queries, unmeasured)
+}
+
+/// The readings of one call: its line and column, its location, each fact rebuilt or skipped.
+type Call = ((u32, u32), String, Vec<Result<Query, Skip>>);
+
+/// A method that writes, whatever the chain ends with (`upsert(rows).select()` returns rows, but
+/// timing it as a read of the table would time another statement).
+fn writes(method: &str) -> bool {
+    let method = method.to_ascii_lowercase();
+    ["insert", "upsert", "update", "delete", "create", "destroy", "remove", "save"]
+        .iter()
+        .any(|verb| method.contains(verb))
 }
 
 enum Skip {
@@ -177,7 +204,7 @@ fn build(shape: &QueryShape, schema: &Schema, model: &Model, location: &str) -> 
         tail,
         columns,
     };
-    query.sql = query.render(model, &mut |_, _, _| None);
+    query.sql = query.render(model, &mut |_| None);
     Ok(query)
 }
 
@@ -194,6 +221,14 @@ fn label(model: &str, shape: &QueryShape) -> String {
 }
 
 impl Query {
+    /// How much of the query a reading holds: conditions, sorts and limits.
+    fn weight(&self) -> usize {
+        self.conditions.len()
+            + self.tail.sorts.len()
+            + usize::from(self.tail.limit.is_some())
+            + usize::from(self.tail.count)
+    }
+
     /// `--query "SQL"`: measured as written, its literals as they are.
     pub fn hand_given(at: usize, sql: &str) -> Query {
         Query {
@@ -213,23 +248,39 @@ impl Query {
     /// count of each table now.
     pub fn sql(&self, model: &Model, synth: &Synth, rows: &[u64], keys: Keys) -> String {
         let Some(table) = self.table_at else { return self.sql.clone() };
-        self.render(model, &mut |column, op, slot| Some(literal(model, synth, rows, table, column, op, keys, slot)))
+        let conditions = &self.conditions;
+        self.render(model, &mut |slot| {
+            Some(match slot {
+                Slot::Offset => (rows[table] / 2 / PAGE * PAGE).to_string(),
+                Slot::Condition(at) => {
+                    // A second range on the same column is its other end: `between`.
+                    let upper =
+                        conditions[..at].iter().any(|c| c.op == FilterOp::Range && c.column == conditions[at].column);
+                    literal(model, synth, rows, table, &conditions[at], upper, keys)
+                }
+            })
+        })
     }
 
-    /// The same query for many keys at once (`= any(...)` on its first equality), as a batched
-    /// loader sends it; `None` when it has no equality to batch on.
+    /// The same query for many keys at once (`= any(...)` in place of its first equality, its
+    /// other conditions kept), as a batched loader sends it; `None` when it has no equality.
     pub fn batched_sql(&self, model: &Model, synth: &Synth, rows: &[u64], keys: u64) -> Option<String> {
         let table = self.table_at?;
         let first = self.conditions.iter().position(|c| c.op == FilterOp::Equals)?;
         let mut batched = self.clone();
-        batched.conditions = vec![Condition { op: FilterOp::In, ..batched.conditions[first].clone() }];
+        batched.conditions[first].op = FilterOp::In;
         batched.tail.limit = None;
         batched.tail.offset = false;
-        Some(batched.render(model, &mut |column, _, _| Some(in_list(model, synth, rows, table, column, keys))))
+        let conditions = batched.conditions.clone();
+        Some(batched.render(model, &mut |slot| match slot {
+            Slot::Condition(at) if at == first => Some(in_list(model, synth, rows, table, conditions[at].column, keys)),
+            Slot::Condition(at) => Some(literal(model, synth, rows, table, &conditions[at], false, Keys::Typical)),
+            Slot::Offset => None,
+        }))
     }
 
     /// Writes the SQL; `value` gives a condition's literal, or `None` for a `$n` placeholder.
-    fn render(&self, model: &Model, value: &mut dyn FnMut(usize, FilterOp, usize) -> Option<String>) -> String {
+    fn render(&self, model: &Model, value: &mut dyn FnMut(Slot) -> Option<String>) -> String {
         let Some(table) = self.table_at else { return self.sql.clone() };
         let table = &model.tables[table];
         let column = |at: usize| quote_ident(&table.columns[at].name);
@@ -238,12 +289,15 @@ impl Query {
         let mut required = Vec::new();
         let mut alternatives = Vec::new();
         for (slot, condition) in self.conditions.iter().enumerate() {
-            let param = value(condition.column, condition.op, slot).unwrap_or_else(|| format!("${}", slot + 1));
+            let param = value(Slot::Condition(slot)).unwrap_or_else(|| format!("${}", slot + 1));
+            let upper = self.conditions[..slot].iter().any(|c| c.op == FilterOp::Range && c.column == condition.column);
             let text = match condition.op {
                 FilterOp::In => format!("{} = any({param})", column(condition.column)),
+                FilterOp::Range if upper => format!("{} <= {param}", column(condition.column)),
                 FilterOp::Range => format!("{} >= {param}", column(condition.column)),
                 FilterOp::Prefix => format!("{} like {param}", column(condition.column)),
                 FilterOp::Unanchored => format!("{} ilike {param}", column(condition.column)),
+                _ if param == "null" => format!("{} is null", column(condition.column)),
                 _ => format!("{} = {param}", column(condition.column)),
             };
             if condition.alternative { alternatives.push(text) } else { required.push(text) }
@@ -263,35 +317,38 @@ impl Query {
         }
         if self.tail.offset {
             // The middle page: deep pages are what offset pagination makes slow.
-            let offset = value(usize::MAX, FilterOp::Other, usize::MAX).unwrap_or_else(|| "$offset".to_owned());
+            let offset = value(Slot::Offset).unwrap_or_else(|| format!("${}", self.conditions.len() + 1));
             sql.push_str(&format!(" offset {offset}"));
         }
         sql
     }
 }
 
+/// What `render` asks a literal for.
+enum Slot {
+    Condition(usize),
+    Offset,
+}
+
 /// The literal a condition compares with at this step. Values of plain columns come from a row
-/// present at every step (the first), so that a curve compares one query at growing sizes, not
-/// different values; ranges take the newest 1% of rows, which grows with the table.
-#[allow(clippy::too_many_arguments)]
+/// present at every step (the first with a value), so that a curve compares one query at growing
+/// sizes, not different values; a range takes the newest 1% of rows (rows are created in row
+/// order), which grows with the table, and its second end (`upper`) the newest row.
 fn literal(
     model: &Model,
     synth: &Synth,
     rows: &[u64],
     table: usize,
-    column: usize,
-    op: FilterOp,
+    condition: &Condition,
+    upper: bool,
     keys: Keys,
-    slot: usize,
 ) -> String {
-    if slot == usize::MAX {
-        return (rows[table] / 2 / PAGE * PAGE).to_string();
-    }
-    match op {
+    let column = condition.column;
+    match condition.op {
         FilterOp::In => in_list(model, synth, rows, table, column, IN_KEYS),
         FilterOp::Range => {
-            let row = ((rows[table] as f64 * 0.99) as u64).max(1);
-            typed(model, table, column, synth.text_value(model, table, column, row))
+            let row = if upper { rows[table] } else { ((rows[table] as f64 * 0.99) as u64).max(1) };
+            typed(model, table, column, first_value(model, synth, table, column, row, rows[table]))
         }
         // A search for the first two words of one row's value: what a user types matches few rows.
         FilterOp::Unanchored => {
@@ -307,20 +364,38 @@ fn literal(
     }
 }
 
+/// `keys` distinct, non-NULL values spread over the table: for a foreign key, the keys of
+/// parents spread over the parent table (child rows would repeat the hot parents).
 fn in_list(model: &Model, synth: &Synth, rows: &[u64], table: usize, column: usize, keys: u64) -> String {
-    let values: Vec<String> = (1..=keys)
-        .map(|at| {
-            let row = (rows[table] * at / keys).max(1);
-            let value = synth.text_value(model, table, column, row);
-            value.map_or("null".to_owned(), |value| quote(&value))
-        })
-        .collect();
-    format!("array[{}]::{}[]", values.join(", "), model.tables[table].columns[column].type_sql)
+    let definition = &model.tables[table];
+    let (source, position_of) =
+        match definition.foreign_keys.iter().find(|fk| fk.columns.contains(&column) && fk.parent != table) {
+            Some(fk) => (fk.parent, fk.parent_columns[fk.columns.iter().position(|&c| c == column).expect("a member")]),
+            None => (table, column),
+        };
+    let count = rows[source].max(1);
+    let mut values: Vec<String> = Vec::new();
+    for at in 0..keys.min(count) {
+        let row = 1 + at * count / keys.min(count);
+        if let Some(value) = first_value(model, synth, source, position_of, row, count) {
+            let value = quote(&value);
+            if !values.contains(&value) {
+                values.push(value);
+            }
+        }
+    }
+    format!("array[{}]::{}[]", values.join(", "), definition.columns[column].type_sql)
+}
+
+/// The value of `column` at `row`, or at the next rows when it is NULL there (a NULL literal
+/// would make `=` match nothing, and the plan a constant).
+fn first_value(model: &Model, synth: &Synth, table: usize, column: usize, row: u64, rows: u64) -> Option<String> {
+    (row..=rows.max(row)).take(64).find_map(|row| synth.text_value(model, table, column, row))
 }
 
 /// The value of `column` in a representative row. For a foreign key that is the parent's key:
 /// a middle parent for typical keys, the first (and, under the Zipf skew, hottest) for hot ones.
-/// Other columns have no hot value: both kinds read the first row.
+/// Other columns have no hot value: both kinds read the first row that has one.
 fn value_of(model: &Model, synth: &Synth, rows: &[u64], table: usize, column: usize, keys: Keys) -> Option<String> {
     let definition = &model.tables[table];
     if let Some(fk) = definition.foreign_keys.iter().find(|fk| fk.columns.contains(&column) && fk.parent != table) {
@@ -329,14 +404,15 @@ fn value_of(model: &Model, synth: &Synth, rows: &[u64], table: usize, column: us
             Keys::Typical => (rows[fk.parent] / 2).max(1),
             Keys::Hot => 1,
         };
-        return synth.text_value(model, fk.parent, fk.parent_columns[position], parent_row);
+        return first_value(model, synth, fk.parent, fk.parent_columns[position], parent_row, rows[fk.parent]);
     }
-    synth.text_value(model, table, column, 1)
+    first_value(model, synth, table, column, 1, rows[table])
 }
 
 fn typed(model: &Model, table: usize, column: usize, value: Option<String>) -> String {
     match value {
         Some(value) => format!("{}::{}", quote(&value), model.tables[table].columns[column].type_sql),
+        // Every row nearby is NULL there: `render` writes `is null`, what the rows hold.
         None => "null".to_owned(),
     }
 }

@@ -47,20 +47,24 @@ pub fn render_human(report: &Report) -> String {
     if !unclassified.is_empty() {
         let _ = writeln!(
             out,
-            "Not classified ({}): fewer than 3 steps with 100+ rows in their table and one plan; try larger --scales:",
+            "Not classified ({}): fewer than 3 sizes of 100+ rows timed with one plan (try larger --scales), or the last failed:",
             unclassified.len()
         );
         for measured in &unclassified {
             let last = measured.points.last();
             let timing = last.and_then(|p| p.timing.as_ref());
+            let outcome = match (timing, last.and_then(|p| p.error.as_deref())) {
+                (Some(t), _) => format!("{} ({})", format_ms(t.exec_ms), t.node),
+                (None, Some(error)) if error.contains("timed out") => "over the time limit".to_owned(),
+                (None, Some(error)) => format!("failed: {error}"),
+                (None, None) => "n/a".to_owned(),
+            };
             let _ = writeln!(
                 out,
-                "  {}  {}  {} at {} rows ({})",
+                "  {}  {}  {outcome} at {} rows",
                 measured.query.location,
                 measured.query.label,
-                timing.map_or("n/a".to_owned(), |t| format_ms(t.exec_ms)),
                 format_rows(last.map_or(0, |p| p.table_rows) as f64),
-                timing.map_or("", |t| t.node.as_str())
             );
         }
         out.push('\n');
@@ -173,14 +177,21 @@ fn render_query(out: &mut String, measured: &Measured, report: &Report) {
             with.points.iter().map(|p| p.timing.as_ref().map_or("-".to_owned(), |t| t.node.clone())).collect();
         let _ = writeln!(out, "  {:<12}{}", "plan", plans.join(" → "));
         if let (Some(fit), Some(after), Some(before)) = (with.fit, with.projected_ms, measured.projected_ms) {
+            let ratio = before / after.max(1e-6);
+            let change = if ratio >= 1.5 {
+                format!("{ratio:.0}x faster")
+            } else if ratio <= 1.0 / 1.5 {
+                format!("{:.1}x slower", 1.0 / ratio)
+            } else {
+                "about the same".to_owned()
+            };
             let _ = writeln!(
                 out,
-                "  {:<12}{}: {} at {} rows ({:.0}x faster)",
+                "  {:<12}{}: {} at {} rows ({change})",
                 "growth",
                 fit.growth.label(),
                 format_ms(after),
                 format_rows(report.target_rows as f64),
-                before / after.max(1e-6)
             );
         }
         let _ = writeln!(out, "  {:<12}{}", "fix", with.sql);

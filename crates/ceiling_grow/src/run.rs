@@ -11,7 +11,7 @@ use crate::measure::{self, Timing};
 use crate::model::{self, Model};
 use crate::query::{self, Keys, Query, Unmeasured};
 use crate::scale::row_counts;
-use crate::scratch::{Scratch, fingerprint};
+use crate::scratch::{Scratch, fingerprint, rows_written_outside};
 use crate::source::{self, Source};
 use crate::synth::Synth;
 
@@ -175,11 +175,12 @@ pub fn run(
     let schema = scratch.schema();
     let db = Db::connect(&scratch.url())?;
     let parallel = if options.parallel { "2" } else { "0" };
+    // The statement timeout applies to the timed queries only (measure.rs): a load or an index
+    // build of a large step may take longer.
     db.execute(&format!(
         "set search_path = {}; set timezone = 'UTC'; set jit = off; set max_parallel_workers_per_gather = {parallel}; \
-         set statement_timeout = '{}ms'; set synchronous_commit = off; set maintenance_work_mem = '256MB'",
+         set statement_timeout = 0; set synchronous_commit = off; set maintenance_work_mem = '256MB'",
         quote_ident(schema),
-        (options.statement_timeout * 1000.0) as u64
     ))?;
     let server_version: String = db.query("show server_version")?.first().map(|row| row.get(0)).unwrap_or_default();
 
@@ -194,6 +195,10 @@ pub fn run(
         return Err(format!("the schema ({}) creates no table", source.describe()));
     }
 
+    let known = |name: &str| model.tables.iter().any(|table| table.name.eq_ignore_ascii_case(name));
+    if let Some((unknown, _)) = options.fan_outs.iter().find(|(name, _)| !known(name)) {
+        return Err(format!("--fan-out names {unknown}, which is no table of the schema"));
+    }
     let counts: Vec<Vec<u64>> =
         options.scales.iter().map(|&largest| row_counts(&model, largest, &options.fan_outs)).collect();
     let final_rows = counts.last().cloned().unwrap_or_default();
@@ -232,8 +237,8 @@ pub fn run(
         progress.load_started(*step, total);
         let loaded = loader.grow(&db, &model, &mut synth, target, &mut |rows| progress.rows_loaded(rows))?;
         progress.load_finished();
-        for check in &loaded.unchecked {
-            let note = format!("check {check} does not hold on the synthetic rows; it was re-added NOT VALID");
+        for broken in &loaded.unchecked {
+            let note = format!("the synthetic rows break {broken}");
             if !notes.contains(&note) {
                 notes.push(note);
             }
@@ -253,7 +258,7 @@ pub fn run(
 
         progress.stage(&format!("timing {} queries at {} rows", queries.len(), step));
         for measured in &mut queries {
-            let point = point(&db, &model, &synth, target, &measured.query, options.runs, true);
+            let point = point(&db, &model, &synth, target, &measured.query, options, true);
             measured.points.push(point);
         }
         for (index, affected) in &suggestions {
@@ -264,9 +269,15 @@ pub fn run(
                 sql_name(schema, &index.table),
                 index.columns.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ")
             );
-            db.execute(&create).map_err(|err| format!("creating the suggested index {}: {err}", index.name))?;
+            if let Err(err) = db.execute(&create) {
+                let note = format!("the suggested index {} could not be created: {err}", index.name);
+                if !notes.contains(&note) {
+                    notes.push(note);
+                }
+                continue;
+            }
             for &at in affected {
-                let point = point(&db, &model, &synth, target, &queries[at].query, options.runs, false);
+                let point = point(&db, &model, &synth, target, &queries[at].query, options, false);
                 let with = queries[at].with_index.get_or_insert_with(|| WithIndex {
                     index: index.name.clone(),
                     sql: index.sql.clone(),
@@ -290,7 +301,7 @@ pub fn run(
         }
     }
     let last = counts.last().cloned().unwrap_or_default();
-    let n_plus_one = price_n_plus_one(scan, &db, &model, &synth, &last, &queries, options)?;
+    let n_plus_one = price_n_plus_one(scan, &db, &model, &synth, &last, &queries, options);
     for (table, plan) in model.tables.iter().zip(&synth.tables) {
         if plan.dropped > 0 {
             notes.push(format!("{}: {} row(s) left out, their unique keys kept colliding", table.name, plan.dropped));
@@ -396,6 +407,13 @@ fn finish_schema(
 ) -> Result<Source, String> {
     if let Some(before) = before {
         let outcome = result.and_then(|source| {
+            let written = rows_written_outside(db, schema)?;
+            if !written.is_empty() {
+                return Err(format!(
+                    "the schema would write rows outside the schema {schema} ({}); nothing was kept",
+                    written.join(", ")
+                ));
+            }
             if fingerprint(db, schema)? != before {
                 return Err(format!(
                     "the schema would change objects outside the schema {schema} (an extension, a type or a table in \
@@ -411,18 +429,37 @@ fn finish_schema(
 }
 
 /// Times one query at this step; an error (a timeout) is kept in the point, not raised.
-fn point(db: &Db, model: &Model, synth: &Synth, rows: &[u64], query: &Query, runs: usize, hot: bool) -> Point {
-    let table_rows = query.table_at.map_or(0, |at| rows[at]);
+fn point(
+    db: &Db,
+    model: &Model,
+    synth: &Synth,
+    rows: &[u64],
+    query: &Query,
+    options: &GrowOptions,
+    hot: bool,
+) -> Point {
+    let timeout_ms = (options.statement_timeout * 1000.0).max(1.0) as u64;
     let sql = query.sql(model, synth, rows, Keys::Typical);
-    match measure::time(db, &sql, &query.table, runs) {
+    let timing = measure::time(db, &sql, &query.table, options.runs, timeout_ms);
+    // Hand-given SQL names no table: the one its plan reads stands for it.
+    let table_rows = |timing: &Timing| {
+        query
+            .table_at
+            .or_else(|| timing.relation.as_deref().and_then(|name| model.table(name)))
+            .map_or(0, |at| rows[at])
+    };
+    match timing {
         Ok(timing) => {
             let hot_sql = query.sql(model, synth, rows, Keys::Hot);
             let hot_ms = (hot && hot_sql != sql)
-                .then(|| measure::time(db, &hot_sql, &query.table, runs).ok().map(|t| t.exec_ms))
+                .then(|| measure::time(db, &hot_sql, &query.table, options.runs, timeout_ms).ok().map(|t| t.exec_ms))
                 .flatten();
-            Point { table_rows, timing: Some(timing), hot_ms, error: None }
+            Point { table_rows: table_rows(&timing), timing: Some(timing), hot_ms, error: None }
         }
-        Err(error) => Point { table_rows, timing: None, hot_ms: None, error: Some(error) },
+        Err(error) => {
+            let table_rows = query.table_at.map_or(0, |at| rows[at]);
+            Point { table_rows, timing: None, hot_ms: None, error: Some(error) }
+        }
     }
 }
 
@@ -529,7 +566,7 @@ fn price_n_plus_one(
     rows: &[u64],
     queries: &[Measured],
     options: &GrowOptions,
-) -> Result<Vec<PageCost>, String> {
+) -> Vec<PageCost> {
     let mut out = Vec::new();
     for finding in scan.findings.iter().filter(|f| f.rule == "n-plus-one") {
         let Some(link) = finding.chain.last() else { continue };
@@ -542,12 +579,12 @@ fn price_n_plus_one(
         };
         let mut pages = Vec::new();
         for items in PAGE_ITEMS {
-            let batched_ms = match measured.query.batched_sql(model, synth, rows, items) {
-                Some(sql) => {
-                    Some(measure::time(db, &sql, &measured.query.table, options.runs)?.exec_ms + options.round_trip_ms)
-                }
-                None => None,
-            };
+            // A batched query that fails or times out leaves its cell empty, not the report.
+            let timeout_ms = (options.statement_timeout * 1000.0).max(1.0) as u64;
+            let batched_ms = measured.query.batched_sql(model, synth, rows, items).and_then(|sql| {
+                let timing = measure::time(db, &sql, &measured.query.table, options.runs, timeout_ms).ok()?;
+                Some(timing.exec_ms + options.round_trip_ms)
+            });
             pages.push(Page { items, n_plus_one_ms: items as f64 * (per_item + options.round_trip_ms), batched_ms });
         }
         out.push(PageCost {
@@ -557,5 +594,5 @@ fn price_n_plus_one(
             pages,
         });
     }
-    Ok(out)
+    out
 }

@@ -22,6 +22,12 @@ pub fn row_counts(model: &Model, largest: u64, fan_outs: &[(String, f64)]) -> Ve
     // Caps that keep every row possible: a one-to-one child has at most one row per parent, and a
     // table unique on its parents (a join table) at most half the pairs there are.
     for (at, table) in model.tables.iter().enumerate() {
+        // A smallint key holds 32,767 rows.
+        if let [key] = table.primary_key[..]
+            && table.columns[key].kind == Kind::Int2
+        {
+            rows[at] = rows[at].min(i16::MAX as u64);
+        }
         for fk in &table.foreign_keys {
             if table.is_unique(&fk.columns) && fk.parent != at {
                 rows[at] = rows[at].min(rows[fk.parent]);

@@ -93,8 +93,10 @@ impl Scratch {
     }
 }
 
-/// A digest of every object outside `schema`: compared before and after the migrations run in a
-/// shared database, to prove they touched nothing else.
+/// A digest of every object outside `schema` (relations, columns, types, functions, constraints,
+/// triggers, policies, extensions, schemas): compared before and after the migrations run in a
+/// shared database, to prove they touched nothing else. Rows are checked apart, by
+/// [`rows_written_outside`].
 pub fn fingerprint(db: &Db, schema: &str) -> Result<String, String> {
     let schema = schema.replace('\'', "''");
     let rows = db.query(&format!(
@@ -105,9 +107,29 @@ pub fn fingerprint(db: &Db, schema: &str) -> Result<String, String> {
             where n.nspname <> '{schema}' and n.nspname !~ '^pg_(temp|toast)'
            union all select 'p' || p.oid from pg_proc p join pg_namespace n on n.oid = p.pronamespace
             where n.nspname <> '{schema}'
+           union all select 'a' || a.attrelid || a.attname || a.atttypid || a.attnotnull from pg_attribute a
+            join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+            where a.attnum > 0 and n.nspname <> '{schema}' and n.nspname !~ '^pg_(temp|toast)'
+           union all select 'k' || k.oid from pg_constraint k join pg_namespace n on n.oid = k.connamespace
+            where n.nspname <> '{schema}'
+           union all select 'g' || t.oid from pg_trigger t join pg_class c on c.oid = t.tgrelid
+            join pg_namespace n on n.oid = c.relnamespace where n.nspname <> '{schema}'
+           union all select 'y' || p.oid from pg_policy p join pg_class c on c.oid = p.polrelid
+            join pg_namespace n on n.oid = c.relnamespace where n.nspname <> '{schema}'
            union all select 'e' || oid || extname from pg_extension
            union all select 'n' || oid || nspname from pg_namespace
             where nspname <> '{schema}' and nspname !~ '^pg_(temp|toast)') s(x)"
     ))?;
     Ok(rows.first().map(|row| row.get(0)).unwrap_or_default())
+}
+
+/// Tables outside `schema` that the current transaction wrote rows to (`pg_stat_xact_user_tables`
+/// counts this transaction's inserts, updates and deletes).
+pub fn rows_written_outside(db: &Db, schema: &str) -> Result<Vec<String>, String> {
+    let rows = db.query(&format!(
+        "select schemaname || '.' || relname from pg_stat_xact_user_tables
+          where schemaname <> '{}' and n_tup_ins + n_tup_upd + n_tup_del > 0 order by 1",
+        schema.replace('\'', "''")
+    ))?;
+    Ok(rows.iter().map(|row| row.get(0)).collect())
 }

@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use crate::db::Db;
 
@@ -170,24 +170,91 @@ pub fn dump_schema(url: &str) -> Result<(String, String), String> {
     Ok((sql, described))
 }
 
-/// `sql` with `public.` qualifiers pointing at `schema`, and without `CONCURRENTLY`.
+/// `sql` with `public.` qualifiers pointing at `schema`, and without `CONCURRENTLY`. Only those
+/// words change: the rest of the text is kept byte for byte (string literals, comments). In a
+/// schema other than `public` (a shared scratch database), a migration that ends or opens
+/// transactions itself is refused: its `COMMIT` would end the transaction that keeps the
+/// changes undoable.
 pub fn rewrite(sql: &str, schema: &str) -> Result<String, String> {
-    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize().map_err(|err| err.to_string())?;
-    let mut out = String::with_capacity(sql.len());
-    for (at, token) in tokens.iter().enumerate() {
-        if let Token::Word(word) = token {
-            if word.value.eq_ignore_ascii_case("concurrently") && word.quote_style.is_none() {
-                continue;
+    let tokens = Tokenizer::new(&PostgreSqlDialect {}, sql).tokenize_with_location().map_err(|err| err.to_string())?;
+    let line_starts: Vec<usize> = std::iter::once(0).chain(sql.match_indices('\n').map(|(at, _)| at + 1)).collect();
+    // sqlparser's locations are 1-based lines and character columns.
+    let offset = |line: u64, column: u64| -> Option<usize> {
+        let start = *line_starts.get(line.checked_sub(1)? as usize)?;
+        let text = &sql[start..];
+        let skip = column.checked_sub(1)? as usize;
+        Some(start + text.char_indices().nth(skip).map_or(text.len(), |(at, _)| at))
+    };
+    let shared = schema != "public";
+    let mut edits: Vec<(usize, usize, String)> = Vec::new();
+    let mut statement_start = true;
+    let significant: Vec<&TokenWithSpan> = tokens.iter().filter(|t| !matches!(t.token, Token::Whitespace(_))).collect();
+    for (at, token) in significant.iter().enumerate() {
+        if let Token::Word(word) = &token.token {
+            let bare = word.quote_style.is_none();
+            let transaction_control = ["begin", "commit", "rollback", "end", "start", "savepoint", "release"]
+                .iter()
+                .any(|keyword| word.value.eq_ignore_ascii_case(keyword));
+            if shared && statement_start && bare && transaction_control {
+                return Err(format!(
+                    "line {}: the migration controls its own transaction ({}), which --scratch-url cannot undo",
+                    token.span.start.line, word.value
+                ));
             }
-            let qualifies = matches!(tokens.get(at + 1), Some(Token::Period));
-            if qualifies && schema != "public" && word.value.eq_ignore_ascii_case("public") {
-                out.push('"');
-                out.push_str(&schema.replace('"', "\"\""));
-                out.push('"');
-                continue;
+            let qualifies = matches!(significant.get(at + 1).map(|t| &t.token), Some(Token::Period));
+            let replacement = if bare && word.value.eq_ignore_ascii_case("concurrently") {
+                Some(String::new())
+            } else if shared && qualifies && word.value.eq_ignore_ascii_case("public") {
+                Some(format!("\"{}\"", schema.replace('"', "\"\"")))
+            } else {
+                None
+            };
+            if let Some(replacement) = replacement {
+                let span = (
+                    offset(token.span.start.line, token.span.start.column),
+                    offset(token.span.end.line, token.span.end.column),
+                );
+                let (Some(start), Some(end)) = span else { return Err("cannot locate a token".to_owned()) };
+                edits.push((start, end, replacement));
             }
         }
-        out.push_str(&token.to_string());
+        statement_start = matches!(token.token, Token::SemiColon);
     }
+    let mut out = String::with_capacity(sql.len());
+    let mut copied = 0;
+    for (start, end, replacement) in edits {
+        out.push_str(&sql[copied..start]);
+        out.push_str(&replacement);
+        copied = end;
+    }
+    out.push_str(&sql[copied..]);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rewrite;
+
+    #[test]
+    fn only_the_qualifiers_and_concurrently_change() {
+        let sql = "-- keep public.x in comments\ninsert into public.names values ('O''Brien', 'public.y');\n\
+                   create index concurrently i on \"public\".names (n);";
+        let out = rewrite(sql, "ceiling_grow").unwrap();
+        assert_eq!(
+            out,
+            "-- keep public.x in comments\ninsert into \"ceiling_grow\".names values ('O''Brien', 'public.y');\n\
+             create index  i on \"ceiling_grow\".names (n);"
+        );
+        assert_eq!(rewrite("select 'O''Brien' from public.t", "public").unwrap(), "select 'O''Brien' from public.t");
+    }
+
+    #[test]
+    fn a_migration_that_commits_is_refused_in_a_shared_database_only() {
+        let sql = "create table t (id int);\ncommit;\nbegin;\ncreate table u (id int);";
+        assert!(rewrite(sql, "ceiling_grow").unwrap_err().contains("line 2"));
+        assert!(rewrite(sql, "public").is_ok());
+        // A function body's BEGIN is inside its string.
+        let function = "create function f() returns int language plpgsql as $$ begin return 1; end $$;";
+        assert!(rewrite(function, "ceiling_grow").is_ok());
+    }
 }

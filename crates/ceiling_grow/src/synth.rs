@@ -293,6 +293,8 @@ fn plan_table(at: usize, table: &TableModel) -> Result<TablePlan, String> {
     for (index, fk) in table.foreign_keys.iter().enumerate() {
         let nullable = fk.columns.iter().any(|&c| !table.columns[c].not_null);
         let self_reference = fk.parent == at;
+        // A key that references itself (`users.id -> users.id`) holds whatever the key holds.
+        let to_itself = self_reference && fk.columns == fk.parent_columns;
         let one_to_one = table.is_unique(&fk.columns);
         // Optional relations are often unset; a self-reference is a forest, most rows roots.
         let nulls = match (nullable, self_reference) {
@@ -302,7 +304,7 @@ fn plan_table(at: usize, table: &TableModel) -> Result<TablePlan, String> {
         };
         for (position, &column) in fk.columns.iter().enumerate() {
             // A column in two foreign keys follows the first.
-            if !matches!(columns[column].source, Source::Parent { .. }) {
+            if !to_itself && !matches!(columns[column].source, Source::Parent { .. }) {
                 columns[column] = ColumnPlan { source: Source::Parent { fk: index, position }, nulls: 0.0 };
             }
         }
@@ -498,6 +500,8 @@ fn generate(source: &Source, kind: &Kind, n: u64, stream: u64, final_rows: u64) 
         Source::Key => {
             return match kind {
                 Kind::Uuid => Value::Uuid(uuid(mix(stream ^ n))),
+                // Like a cuid, or the row number in base 36 where the column is too short for one.
+                Kind::Text { max_chars: Some(max) } if *max < 25 => Value::Text(base36(n)),
                 Kind::Text { .. } => Value::Text(format!("c{n:010x}{:014x}", mix(n ^ 0xc0ffee) & 0xff_ffff_ffff_ffff)),
                 // A millisecond apart, a day apart for dates, a microsecond apart in a day.
                 Kind::Timestamp | Kind::Timestamptz => Value::Micros(END_MICROS - YEAR_MICROS + n as i64 * 1000),
@@ -782,6 +786,19 @@ pub fn zipf(u: f64, count: u64, s: f64) -> u64 {
         (1.0 + u * a).powf(1.0 / (1.0 - s))
     };
     (rank.floor() as u64).clamp(1, count)
+}
+
+fn base36(mut n: u64) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(b"0123456789abcdefghijklmnopqrstuvwxyz"[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.reverse();
+    String::from_utf8(digits).expect("ASCII digits")
 }
 
 /// A uniform number in [0, 1) from a hash.
