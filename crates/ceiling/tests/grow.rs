@@ -357,3 +357,27 @@ fn scratch_url_neither_fires_the_apps_triggers_nor_runs_hand_given_writes() {
     assert!(points.iter().all(|p| p["error"].as_str().is_some_and(|e| e.contains("read-only"))), "{points:?}");
     assert_eq!(json["grow"]["steps"][1]["tables"][0]["rows"], 2000);
 }
+
+#[test]
+fn not_null_addresses_and_durations_are_filled() {
+    if start_or_skip("grow-types").is_none() {
+        return;
+    }
+    let app = app_with_migration(
+        "create table sessions (id bigserial primary key, ip inet not null, ttl interval not null, \
+         price numeric(6, 2) not null, code varchar(4) not null unique, tags text[] not null, day date not null);\n",
+    );
+    let output = ceiling_grow(&[
+        app.path().to_str().unwrap(),
+        "--scales",
+        "2k",
+        "--query",
+        "select * from sessions where ip = '10.1.2.3' and ttl > interval '1 hour'",
+        "--format",
+        "json",
+    ]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(json["grow"]["steps"][0]["tables"][0]["rows"], 2000);
+    assert!(json["grow"]["queries"][0]["points"][0]["error"].is_null(), "{}", json["grow"]["queries"][0]);
+}

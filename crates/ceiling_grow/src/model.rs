@@ -110,6 +110,10 @@ pub enum Kind {
     Timestamptz,
     Date,
     Time,
+    /// A duration: microseconds, days and months on the wire.
+    Interval,
+    /// An IPv4 address (`inet`, `cidr`).
+    Inet,
     Json,
     Jsonb,
     Bytea,
@@ -285,6 +289,8 @@ fn kind_of(oid: i64, typmod: i32, types: &[(i64, String, String, i64, Vec<String
         "timestamptz" => Kind::Timestamptz,
         "date" => Kind::Date,
         "time" => Kind::Time,
+        "interval" => Kind::Interval,
+        "inet" | "cidr" => Kind::Inet,
         "json" => Kind::Json,
         "jsonb" => Kind::Jsonb,
         "bytea" => Kind::Bytea,

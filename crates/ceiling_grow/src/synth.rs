@@ -1,9 +1,12 @@
 //! Synthetic rows, written straight into PostgreSQL's binary COPY format.
 //!
-//! Every value is a pure function of (seed, table, column, row number): a child never looks up
-//! its parent's key, it draws a parent row number and computes that row's key. Loading order
-//! therefore does not matter, memory stays flat, and growing from one size to the next only
-//! appends rows `loaded + 1 ..= target`.
+//! Every value is a function of (seed, table, column, row number): a child never looks up its
+//! parent's key, it draws a parent row number and computes that row's key. Loading order
+//! therefore does not matter, and growing from one size to the next only appends rows
+//! `loaded + 1 ..= target`. The exception is a unique key that no row number makes unique (a
+//! join table's pair): its rows are checked against a hash set of the tuples written (memory
+//! grows with such tables), and a colliding row is redrawn; a key that references such a
+//! table's redrawn columns could then miss its row, and the foreign key's re-creation says so.
 //!
 //! Values follow the column's type first, then its name (`email`, `created_at`, `status`,
 //! `price_cents`...), so that plans see realistic distributions: foreign keys with Zipf skew (a
@@ -61,6 +64,8 @@ enum Source {
     },
     Document,
     Blob,
+    /// An IPv4 address from a private range.
+    Address,
     /// Left out of the COPY: generated, or a type we cannot encode (its default or NULL applies).
     Skipped,
 }
@@ -448,6 +453,8 @@ fn plan_column(table: &TableModel, column: &ColumnModel) -> ColumnPlan {
             }
             Kind::Uuid => Source::Key,
             Kind::Json | Kind::Jsonb => Source::Document,
+            Kind::Interval => Source::Number,
+            Kind::Inet => Source::Address,
             Kind::Bytea => Source::Blob,
             Kind::Array { .. } => Source::Words { unique: false },
             Kind::Other => Source::Skipped,
@@ -569,8 +576,22 @@ fn generate(source: &Source, kind: &Kind, n: u64, stream: u64, final_rows: u64) 
         }
         Source::Document => return Value::Json(format!("{{\"k\": {n}, \"tag\": \"{}\"}}", pick(5))),
         Source::Blob => return Value::Bytes(mix(stream).to_be_bytes().to_vec()),
+        Source::Address => {
+            let host = mix(stream ^ 15).to_be_bytes();
+            return Value::Bytes(vec![10, host[0], host[1], host[2].max(1)]);
+        }
         Source::Parent { .. } | Source::Skipped => unreachable!("foreign keys and skipped columns are not generated"),
     };
+    // A unique value too long for its column would lose its row number to the cut: the row
+    // number alone, in base 36, keeps it unique (4 characters hold 1.6M rows).
+    let unique =
+        matches!(source, Source::Email | Source::Slug | Source::Url | Source::Secret | Source::Words { unique: true });
+    if let Kind::Text { max_chars: Some(max) } = kind
+        && unique
+        && text.chars().count() > *max
+    {
+        return Value::Text(base36(n));
+    }
     Value::Text(text)
 }
 
@@ -586,6 +607,8 @@ fn number(kind: &Kind, units: i64, scale: u32) -> Value {
             Value::Decimal(units, scale)
         }
         Kind::Float4 | Kind::Float8 => Value::Float(units as f64 / 10f64.powi(scale as i32)),
+        // A duration of that many minutes.
+        Kind::Interval => Value::Micros(units * 60_000_000),
         // Integer money columns are cents already.
         Kind::Int2 => Value::Int(units.min(i16::MAX as i64)),
         _ => Value::Int(units),
@@ -621,6 +644,16 @@ fn encode(kind: &Kind, value: &Value, stream: u64, out: &mut BytesMut) {
             out.put_slice(text.as_bytes());
         }
         (Kind::Bytea, Value::Bytes(bytes)) => out.put_slice(bytes),
+        (Kind::Interval, Value::Micros(micros)) => {
+            out.put_i64(*micros);
+            out.put_i32(0);
+            out.put_i32(0);
+        }
+        // PostgreSQL's own address family number for IPv4, 32 bits, not a cidr, 4 bytes.
+        (Kind::Inet, Value::Bytes(bytes)) => {
+            out.put_slice(&[2, 32, 0, 4]);
+            out.put_slice(bytes);
+        }
         (Kind::Array { element, element_oid }, value) => put_array(out, element, *element_oid, value, stream),
         // Every generator above matches its kind; anything else is a planning bug, written as NULL.
         _ => {
@@ -720,6 +753,8 @@ fn decode_text(kind: &Kind, bytes: &[u8]) -> String {
         Kind::Timestamp | Kind::Timestamptz => timestamp_text(be(0, 8)),
         Kind::Date => timestamp_text(i64::from(be(0, 4) as i32) * 86_400_000_000)[..10].to_owned(),
         Kind::Time => timestamp_text(be(0, 8))[11..].to_owned(),
+        Kind::Interval => format!("{} microseconds", be(0, 8)),
+        Kind::Inet => bytes[4..].iter().map(u8::to_string).collect::<Vec<_>>().join("."),
         Kind::Jsonb => String::from_utf8_lossy(&bytes[1..]).into_owned(),
         Kind::Float8 => f64::from_bits(be(0, 8) as u64).to_string(),
         Kind::Float4 => f32::from_bits(be(0, 4) as u32).to_string(),
@@ -963,6 +998,18 @@ mod tests {
         assert_eq!(timestamp_text(END_MICROS), "2026-01-01 00:00:00.000000");
         assert_eq!(timestamp_text(-86_400_000_000 + 1_500_000), "1999-12-31 00:00:01.500000");
         assert_eq!(timestamp_text(60 * 86_400_000_000), "2000-03-01 00:00:00.000000");
+    }
+
+    #[test]
+    fn a_unique_value_too_long_for_its_column_becomes_its_row_number() {
+        let kind = Kind::Text { max_chars: Some(4) };
+        for n in [9_999u64, 19_999, 1_000_000] {
+            let Value::Text(text) = generate(&Source::Words { unique: true }, &kind, n, mix(n), 1_000_000) else {
+                panic!("text")
+            };
+            assert!(text.len() <= 4, "{text}");
+            assert_eq!(u64::from_str_radix(&text, 36).unwrap(), n);
+        }
     }
 
     #[test]
