@@ -308,7 +308,7 @@ fn supabase_migrations_run_on_a_stub_of_its_platform_and_fill_auth_users() {
     };
     // auth.users is filled as the parent; a profile per user at most; ten notes per user.
     assert_eq!(rows("notes"), 5_000);
-    assert_eq!(rows("users"), 500);
+    assert_eq!(rows("auth.users"), 500);
     assert_eq!(rows("profiles"), 500);
 }
 

@@ -206,8 +206,10 @@ pub fn run(
     let mut loader = Loader::new(&model);
 
     let (code_queries, unmeasured) = query::from_scan(scan, &model);
+    let hand_given = options.queries.iter().enumerate().map(|(at, sql)| Query::hand_given(at, sql));
     let mut queries: Vec<Measured> = code_queries
         .into_iter()
+        .chain(hand_given)
         .map(|query| Measured {
             findings: findings_at(scan, &query),
             query,
@@ -218,17 +220,6 @@ pub fn run(
             with_index: None,
         })
         .collect();
-    let hand_given: Vec<Query> =
-        options.queries.iter().enumerate().map(|(at, sql)| Query::hand_given(at, sql)).collect();
-    queries.extend(hand_given.into_iter().map(|query| Measured {
-        query,
-        points: Vec::new(),
-        fit: None,
-        projected_ms: None,
-        budget_rows: None,
-        with_index: None,
-        findings: Vec::new(),
-    }));
     let suggestions = suggestions(scan, &model, &queries);
 
     let mut steps = Vec::new();
@@ -238,10 +229,7 @@ pub fn run(
         let loaded = loader.grow(&db, &model, &mut synth, target, &mut |rows| progress.rows_loaded(rows))?;
         progress.load_finished();
         for broken in &loaded.unchecked {
-            let note = format!("the synthetic rows break {broken}");
-            if !notes.contains(&note) {
-                notes.push(note);
-            }
+            add_note(&mut notes, format!("the synthetic rows break {broken}"));
         }
         steps.push(Step {
             largest: *step,
@@ -249,7 +237,11 @@ pub fn run(
                 .tables
                 .iter()
                 .zip(target)
-                .map(|(t, rows)| TableRows { table: t.name.clone(), rows: *rows })
+                // A parent in another schema (Supabase's auth.users) is named with it.
+                .map(|(t, rows)| TableRows {
+                    table: if t.schema == model.schema { t.name.clone() } else { format!("{}.{}", t.schema, t.name) },
+                    rows: *rows,
+                })
                 .collect(),
             rows_loaded: loaded.rows,
             copy_seconds: loaded.copy.as_secs_f64(),
@@ -270,10 +262,7 @@ pub fn run(
                 index.columns.iter().map(|c| quote_ident(c)).collect::<Vec<_>>().join(", ")
             );
             if let Err(err) = db.execute(&create) {
-                let note = format!("the suggested index {} could not be created: {err}", index.name);
-                if !notes.contains(&note) {
-                    notes.push(note);
-                }
+                add_note(&mut notes, format!("the suggested index {} could not be created: {err}", index.name));
                 continue;
             }
             for &at in affected {
@@ -319,6 +308,13 @@ pub fn run(
         round_trip_ms: options.round_trip_ms,
         notes,
     })
+}
+
+/// Notes are said once, however many steps find them.
+fn add_note(notes: &mut Vec<String>, note: String) {
+    if !notes.contains(&note) {
+        notes.push(note);
+    }
 }
 
 /// Puts the app's schema into the scratch schema: its migrations, else DDL from its models. In a
