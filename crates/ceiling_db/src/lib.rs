@@ -16,6 +16,7 @@ use std::time::Duration;
 use ceiling_facts::catalog::Catalog;
 use ceiling_rules::Finding;
 
+pub use load::plan_nodes;
 pub use session::{connect, describe};
 pub use target::{BadTarget, Target, Tls};
 

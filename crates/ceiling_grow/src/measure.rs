@@ -32,6 +32,7 @@ pub struct Timing {
 pub fn time(db: &Db, sql: &str, table: &str, runs: usize, timeout_ms: u64) -> Result<Timing, String> {
     let explain = format!("explain (analyze, buffers, format json) {sql}");
     let mut plans = Vec::with_capacity(runs);
+    let mut first = Value::Null;
     for run in 0..=runs.max(1) {
         db.execute(&format!("begin transaction read only; set local statement_timeout = {timeout_ms}"))?;
         let text = db.texts(&explain);
@@ -39,6 +40,9 @@ pub fn time(db: &Db, sql: &str, table: &str, runs: usize, timeout_ms: u64) -> Re
         let json: Value =
             serde_json::from_str(&text?.join("\n")).map_err(|err| format!("cannot read the plan: {err}"))?;
         // The first run warms the cache and is not counted.
+        if run == 1 {
+            first = json.clone();
+        }
         if run > 0 {
             plans.push(json[0].clone());
         }
@@ -48,8 +52,7 @@ pub fn time(db: &Db, sql: &str, table: &str, runs: usize, timeout_ms: u64) -> Re
         values.sort_by(f64::total_cmp);
         values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
     };
-    let first = &plans[0]["Plan"];
-    let nodes = nodes(first);
+    let nodes = ceiling_db::plan_nodes(&first);
     // Hand-given SQL names no table: its first scanned relation stands for it.
     let access = nodes.iter().find(|node| match node["Relation Name"].as_str() {
         Some(name) => table.is_empty() || name == table,
@@ -62,7 +65,8 @@ pub fn time(db: &Db, sql: &str, table: &str, runs: usize, timeout_ms: u64) -> Re
     let relation = access.and_then(|node| node["Relation Name"].as_str()).map(str::to_owned);
     let node_rows = access
         .map_or(0.0, |node| node["Actual Rows"].as_f64().unwrap_or(0.0) * node["Actual Loops"].as_f64().unwrap_or(1.0));
-    let buffers = ["Shared Hit Blocks", "Shared Read Blocks"].iter().filter_map(|key| first[*key].as_i64()).sum();
+    let top = &first[0]["Plan"];
+    let buffers = ["Shared Hit Blocks", "Shared Read Blocks"].iter().filter_map(|key| top[*key].as_i64()).sum();
     Ok(Timing {
         exec_ms: median("Execution Time"),
         plan_ms: median("Planning Time"),
@@ -71,17 +75,4 @@ pub fn time(db: &Db, sql: &str, table: &str, runs: usize, timeout_ms: u64) -> Re
         relation,
         buffers,
     })
-}
-
-/// Every node of a plan, depth first.
-fn nodes(plan: &Value) -> Vec<&Value> {
-    let mut out = vec![plan];
-    let mut at = 0;
-    while at < out.len() {
-        if let Some(children) = out[at]["Plans"].as_array() {
-            out.extend(children.iter());
-        }
-        at += 1;
-    }
-    out
 }

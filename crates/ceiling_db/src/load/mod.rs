@@ -10,6 +10,8 @@ mod server;
 mod statement;
 mod workload;
 
+pub use workload::nodes as plan_nodes;
+
 use ceiling_facts::catalog::{Catalog, Unchecked};
 use tokio_postgres::Row;
 

@@ -269,8 +269,8 @@ fn seq_scans(catalog: &Catalog, json: &Value, found: &mut Vec<SeqScan>) {
     }
 }
 
-/// Every node of an `EXPLAIN (FORMAT JSON)` result.
-pub(super) fn nodes(json: &Value) -> Vec<&Value> {
+/// Every node of an `EXPLAIN (FORMAT JSON)` result, the top one first.
+pub fn nodes(json: &Value) -> Vec<&Value> {
     let mut pending: Vec<&Value> = json.as_array().into_iter().flatten().map(|entry| &entry["Plan"]).collect();
     let mut all = Vec::new();
     while let Some(node) = pending.pop() {
