@@ -35,7 +35,7 @@ const INJECTIVE_AFTER: u64 = 4;
 
 /// One column's generator, chosen once per table from its type and name.
 #[derive(Debug, Clone, PartialEq)]
-enum Source {
+enum Generator {
     /// A key that is a function of the row number alone: unique by construction.
     Key,
     /// A member of a foreign key: the value of the parent's column at a drawn parent row.
@@ -84,7 +84,7 @@ enum Offset {
 
 #[derive(Debug, Clone)]
 struct ColumnPlan {
-    source: Source,
+    generator: Generator,
     /// The share of rows left NULL.
     nulls: f64,
 }
@@ -247,8 +247,8 @@ impl Synth {
         let plan = &self.tables[table].columns[column];
         let kind = &model.tables[table].columns[column].kind;
         // A key is the same whatever attempt wrote its row: children compute it from the row number.
-        let stream = self.stream(table, column as u64, n, if plan.source == Source::Key { 0 } else { attempt });
-        if let Source::Parent { fk, position } = plan.source {
+        let stream = self.stream(table, column as u64, n, if plan.generator == Generator::Key { 0 } else { attempt });
+        if let Generator::Parent { fk, position } = plan.generator {
             let foreign = &self.tables[table].foreign[fk];
             // A foreign key that points at another foreign key: follow it a few levels at most.
             let row = if depth > 8 { 0 } else { self.parent_row_attempt(table, fk, n, attempt) };
@@ -262,9 +262,9 @@ impl Synth {
         }
         let final_rows = self.final_rows[table].max(n);
         let value = if attempt >= INJECTIVE_AFTER && self.tables[table].guarded[column] {
-            generate(&injective(&plan.source), kind, n, stream, final_rows)
+            generate(&injective(&plan.generator), kind, n, stream, final_rows)
         } else {
-            generate(&plan.source, kind, n, stream, final_rows)
+            generate(&plan.generator, kind, n, stream, final_rows)
         };
         encode(kind, &value, stream, out);
     }
@@ -309,8 +309,8 @@ fn plan_table(at: usize, table: &TableModel) -> Result<TablePlan, String> {
         };
         for (position, &column) in fk.columns.iter().enumerate() {
             // A column in two foreign keys follows the first.
-            if !to_itself && !matches!(columns[column].source, Source::Parent { .. }) {
-                columns[column] = ColumnPlan { source: Source::Parent { fk: index, position }, nulls: 0.0 };
+            if !to_itself && !matches!(columns[column].generator, Generator::Parent { .. }) {
+                columns[column] = ColumnPlan { generator: Generator::Parent { fk: index, position }, nulls: 0.0 };
             }
         }
         foreign.push(ForeignPlan {
@@ -323,7 +323,7 @@ fn plan_table(at: usize, table: &TableModel) -> Result<TablePlan, String> {
     }
     let mut copied = Vec::new();
     for (position, column) in table.columns.iter().enumerate() {
-        if columns[position].source == Source::Skipped {
+        if columns[position].generator == Generator::Skipped {
             if column.not_null && !column.has_default && !column.generated {
                 return Err(format!(
                     "cannot fill {}.{}: its type {} has no generator, and it is NOT NULL without a default",
@@ -334,11 +334,14 @@ fn plan_table(at: usize, table: &TableModel) -> Result<TablePlan, String> {
         }
         copied.push(position);
     }
-    let injective = |column: usize| match &columns[column].source {
-        Source::Key | Source::Email | Source::Words { unique: true } | Source::Slug | Source::Url | Source::Secret => {
-            true
-        }
-        &Source::Parent { fk, .. } => foreign[fk].one_to_one,
+    let injective = |column: usize| match &columns[column].generator {
+        Generator::Key
+        | Generator::Email
+        | Generator::Words { unique: true }
+        | Generator::Slug
+        | Generator::Url
+        | Generator::Secret => true,
+        &Generator::Parent { fk, .. } => foreign[fk].one_to_one,
         _ => false,
     };
     let guards: Vec<(Vec<usize>, HashSet<u64>)> = table
@@ -357,10 +360,12 @@ fn plan_table(at: usize, table: &TableModel) -> Result<TablePlan, String> {
 }
 
 /// The variant of a generator that embeds the row number, where its type allows one.
-fn injective(source: &Source) -> Source {
-    match source {
-        Source::Words { .. } | Source::Body | Source::Label(_) => Source::Words { unique: true },
-        Source::Money | Source::Quantity | Source::Counter | Source::Number | Source::Moment { .. } => Source::Key,
+fn injective(generator: &Generator) -> Generator {
+    match generator {
+        Generator::Words { .. } | Generator::Body | Generator::Label(_) => Generator::Words { unique: true },
+        Generator::Money | Generator::Quantity | Generator::Counter | Generator::Number | Generator::Moment { .. } => {
+            Generator::Key
+        }
         other => other.clone(),
     }
 }
@@ -372,18 +377,18 @@ fn plan_column(table: &TableModel, column: &ColumnModel) -> ColumnPlan {
     let name = column.name.to_ascii_lowercase().replace('_', "");
     let has = |words: &[&str]| words.iter().any(|word| name.contains(word));
     let ends = |words: &[&str]| words.iter().any(|word| name.ends_with(word));
-    let source = if column.generated || column.kind == Kind::Other {
-        Source::Skipped
+    let generator = if column.generated || column.kind == Kind::Other {
+        Generator::Skipped
     } else if single_key || (unique && !matches!(column.kind, Kind::Text { .. } | Kind::Bool | Kind::Enum(_))) {
-        Source::Key
+        Generator::Key
     } else {
         match &column.kind {
-            Kind::Enum(labels) => Source::Label(labels.clone()),
+            Kind::Enum(labels) => Generator::Label(labels.clone()),
             Kind::Bool if has(&["active", "enabled", "verified", "published", "visible", "available"]) => {
-                Source::Flag { share_true: 0.8 }
+                Generator::Flag { share_true: 0.8 }
             }
-            Kind::Bool => Source::Flag { share_true: 0.2 },
-            Kind::Timestamp | Kind::Timestamptz | Kind::Date | Kind::Time => Source::Moment {
+            Kind::Bool => Generator::Flag { share_true: 0.2 },
+            Kind::Timestamp | Kind::Timestamptz | Kind::Date | Kind::Time => Generator::Moment {
                 offset: if has(&["birth", "dob"]) {
                     Offset::Birth
                 } else if has(&["expire", "due", "until", "ends", "scheduled", "deadline"]) {
@@ -407,20 +412,20 @@ fn plan_column(table: &TableModel, column: &ColumnModel) -> ColumnPlan {
                     Offset::Created
                 },
             },
-            Kind::Text { .. } if has(&["email"]) => Source::Email,
-            Kind::Text { .. } if has(&["slug", "handle"]) => Source::Slug,
+            Kind::Text { .. } if has(&["email"]) => Generator::Email,
+            Kind::Text { .. } if has(&["slug", "handle"]) => Generator::Slug,
             Kind::Text { .. } if has(&["url", "image", "avatar", "link", "website", "photo", "picture", "href"]) => {
-                Source::Url
+                Generator::Url
             }
-            Kind::Text { .. } if has(&["password", "hash", "token", "secret", "key", "salt"]) => Source::Secret,
-            Kind::Text { .. } if unique => Source::Words { unique: true },
+            Kind::Text { .. } if has(&["password", "hash", "token", "secret", "key", "salt"]) => Generator::Secret,
+            Kind::Text { .. } if unique => Generator::Words { unique: true },
             Kind::Text { .. }
                 if ends(&[
                     "status", "state", "role", "kind", "type", "category", "level", "plan", "tier", "provider",
                     "currency", "locale", "country",
                 ]) =>
             {
-                Source::Label(vec!["active".into(), "pending".into(), "inactive".into(), "archived".into()])
+                Generator::Label(vec!["active".into(), "pending".into(), "inactive".into(), "archived".into()])
             }
             Kind::Text { .. }
                 if has(&[
@@ -437,32 +442,32 @@ fn plan_column(table: &TableModel, column: &ColumnModel) -> ColumnPlan {
                     "html",
                 ]) =>
             {
-                Source::Body
+                Generator::Body
             }
-            Kind::Text { .. } => Source::Words { unique: false },
+            Kind::Text { .. } => Generator::Words { unique: false },
             Kind::Int2 | Kind::Int4 | Kind::Int8 | Kind::Numeric { .. } | Kind::Float4 | Kind::Float8 => {
                 if has(&["price", "amount", "cents", "total", "cost", "balance", "revenue", "salary", "fee"]) {
-                    Source::Money
+                    Generator::Money
                 } else if has(&["quantity", "qty"]) {
-                    Source::Quantity
+                    Generator::Quantity
                 } else if has(&["count", "views", "likes", "score", "votes", "clicks", "visits", "downloads"]) {
-                    Source::Counter
+                    Generator::Counter
                 } else {
-                    Source::Number
+                    Generator::Number
                 }
             }
-            Kind::Uuid => Source::Key,
-            Kind::Json | Kind::Jsonb => Source::Document,
-            Kind::Interval => Source::Number,
-            Kind::Inet => Source::Address,
-            Kind::Bytea => Source::Blob,
-            Kind::Array { .. } => Source::Words { unique: false },
-            Kind::Other => Source::Skipped,
+            Kind::Uuid => Generator::Key,
+            Kind::Json | Kind::Jsonb => Generator::Document,
+            Kind::Interval => Generator::Number,
+            Kind::Inet => Generator::Address,
+            Kind::Bytea => Generator::Blob,
+            Kind::Array { .. } => Generator::Words { unique: false },
+            Kind::Other => Generator::Skipped,
         }
     };
-    let nulls = if column.not_null || matches!(source, Source::Key | Source::Skipped) {
+    let nulls = if column.not_null || matches!(generator, Generator::Key | Generator::Skipped) {
         0.0
-    } else if matches!(source, Source::Moment { offset: Offset::Later })
+    } else if matches!(generator, Generator::Moment { offset: Offset::Later })
         && has(&["deleted", "archived", "cancel", "read"])
     {
         // Soft deletes and read receipts: most rows have none.
@@ -470,7 +475,7 @@ fn plan_column(table: &TableModel, column: &ColumnModel) -> ColumnPlan {
     } else {
         0.1
     };
-    ColumnPlan { source, nulls }
+    ColumnPlan { generator, nulls }
 }
 
 /// A value before encoding.
@@ -501,10 +506,10 @@ const WORDS: &[&str] = &[
     "topaz", "valley", "velvet", "willow", "winter", "zephyr",
 ];
 
-fn generate(source: &Source, kind: &Kind, n: u64, stream: u64, final_rows: u64) -> Value {
+fn generate(generator: &Generator, kind: &Kind, n: u64, stream: u64, final_rows: u64) -> Value {
     let pick = |salt: u64| WORDS[(mix(stream ^ salt) % WORDS.len() as u64) as usize];
-    let text = match source {
-        Source::Key => {
+    let text = match generator {
+        Generator::Key => {
             return match kind {
                 Kind::Uuid => Value::Uuid(uuid(mix(stream ^ n))),
                 // Like a cuid, or the row number in base 36 where the column is too short for one.
@@ -519,11 +524,11 @@ fn generate(source: &Source, kind: &Kind, n: u64, stream: u64, final_rows: u64) 
                 _ => Value::Int(n as i64),
             };
         }
-        Source::Email => format!("user{n}@example.com"),
-        Source::Slug => format!("{}-{}-{n}", pick(1), pick(2)),
-        Source::Url => format!("https://example.com/i/{n}.jpg"),
-        Source::Secret => format!("{:016x}{:016x}{n:x}", mix(stream ^ 3), mix(stream ^ 4)),
-        Source::Words { unique } => {
+        Generator::Email => format!("user{n}@example.com"),
+        Generator::Slug => format!("{}-{}-{n}", pick(1), pick(2)),
+        Generator::Url => format!("https://example.com/i/{n}.jpg"),
+        Generator::Secret => format!("{:016x}{:016x}{n:x}", mix(stream ^ 3), mix(stream ^ 4)),
+        Generator::Words { unique } => {
             if let Kind::Array { .. } = kind {
                 let count = mix(stream ^ 9) % 4;
                 return Value::Words((0..count).map(|at| pick(10 + at).to_owned()).collect());
@@ -538,7 +543,7 @@ fn generate(source: &Source, kind: &Kind, n: u64, stream: u64, final_rows: u64) 
             }
             text
         }
-        Source::Body => {
+        Generator::Body => {
             // Log-normal length, median 200 characters, capped below the TOAST threshold's reach.
             let length = (200.0 * (0.8 * normal(stream)).exp()).clamp(20.0, 2000.0) as usize;
             let mut text = String::with_capacity(length + 12);
@@ -552,17 +557,17 @@ fn generate(source: &Source, kind: &Kind, n: u64, stream: u64, final_rows: u64) 
             }
             text
         }
-        Source::Label(labels) => skewed(labels, stream).to_owned(),
-        Source::Flag { share_true } => return Value::Bool(unit(stream) < *share_true),
-        Source::Money => {
+        Generator::Label(labels) => skewed(labels, stream).to_owned(),
+        Generator::Flag { share_true } => return Value::Bool(unit(stream) < *share_true),
+        Generator::Money => {
             // Log-normal, median 20.00, in cents.
             let cents = (2000.0 * (1.2 * normal(stream)).exp()).clamp(1.0, 10_000_000.0) as i64;
             return number(kind, cents, 2);
         }
-        Source::Quantity => return number(kind, 1 + (mix(stream) % 5) as i64, 0),
-        Source::Counter => return number(kind, zipf(unit(stream), 10_000, 1.0) as i64 - 1, 0),
-        Source::Number => return number(kind, (mix(stream) % 1000) as i64, 0),
-        Source::Moment { offset } => {
+        Generator::Quantity => return number(kind, 1 + (mix(stream) % 5) as i64, 0),
+        Generator::Counter => return number(kind, zipf(unit(stream), 10_000, 1.0) as i64 - 1, 0),
+        Generator::Number => return number(kind, (mix(stream) % 1000) as i64, 0),
+        Generator::Moment { offset } => {
             let created = END_MICROS - YEAR_MICROS + (n as f64 / final_rows as f64 * YEAR_MICROS as f64) as i64
                 - (mix(stream ^ 11) % 86_400_000_000) as i64;
             let day = 86_400_000_000i64;
@@ -574,18 +579,22 @@ fn generate(source: &Source, kind: &Kind, n: u64, stream: u64, final_rows: u64) 
             };
             return Value::Micros(micros);
         }
-        Source::Document => return Value::Json(format!("{{\"k\": {n}, \"tag\": \"{}\"}}", pick(5))),
-        Source::Blob => return Value::Bytes(mix(stream).to_be_bytes().to_vec()),
-        Source::Address => {
+        Generator::Document => return Value::Json(format!("{{\"k\": {n}, \"tag\": \"{}\"}}", pick(5))),
+        Generator::Blob => return Value::Bytes(mix(stream).to_be_bytes().to_vec()),
+        Generator::Address => {
             let host = mix(stream ^ 15).to_be_bytes();
             return Value::Bytes(vec![10, host[0], host[1], host[2].max(1)]);
         }
-        Source::Parent { .. } | Source::Skipped => unreachable!("foreign keys and skipped columns are not generated"),
+        Generator::Parent { .. } | Generator::Skipped => {
+            unreachable!("foreign keys and skipped columns are not generated")
+        }
     };
     // A unique value too long for its column would lose its row number to the cut: the row
     // number alone, in base 36, keeps it unique (4 characters hold 1.6M rows).
-    let unique =
-        matches!(source, Source::Email | Source::Slug | Source::Url | Source::Secret | Source::Words { unique: true });
+    let unique = matches!(
+        generator,
+        Generator::Email | Generator::Slug | Generator::Url | Generator::Secret | Generator::Words { unique: true }
+    );
     if let Kind::Text { max_chars: Some(max) } = kind
         && unique
         && text.chars().count() > *max
@@ -1004,7 +1013,7 @@ mod tests {
     fn a_unique_value_too_long_for_its_column_becomes_its_row_number() {
         let kind = Kind::Text { max_chars: Some(4) };
         for n in [9_999u64, 19_999, 1_000_000] {
-            let Value::Text(text) = generate(&Source::Words { unique: true }, &kind, n, mix(n), 1_000_000) else {
+            let Value::Text(text) = generate(&Generator::Words { unique: true }, &kind, n, mix(n), 1_000_000) else {
                 panic!("text")
             };
             assert!(text.len() <= 4, "{text}");
