@@ -141,10 +141,7 @@ fn render_query(out: &mut String, measured: &Measured, report: &Report) {
     let _ = writeln!(out, "  {}", measured.query.sql);
     let rows: Vec<String> = measured.points.iter().map(|p| format_rows(p.table_rows as f64)).collect();
     let _ = writeln!(out, "  {:<12}{}", "rows", columns(&rows));
-    let _ = writeln!(out, "  {:<12}{}", "time", columns(&times(&measured.points)));
-    let plans: Vec<String> =
-        measured.points.iter().map(|p| p.timing.as_ref().map_or("-".to_owned(), |t| t.node.clone())).collect();
-    let _ = writeln!(out, "  {:<12}{}", "plan", plans.join(" → "));
+    render_curve(out, &measured.points);
     if measured.points.iter().any(|p| p.hot_ms.is_some()) {
         let hot: Vec<String> = measured.points.iter().map(|p| p.hot_ms.map_or("-".to_owned(), format_ms)).collect();
         let _ = writeln!(out, "  {:<12}{}", "hottest key", columns(&hot));
@@ -172,10 +169,7 @@ fn render_query(out: &mut String, measured: &Measured, report: &Report) {
     }
     if let Some(with) = &measured.with_index {
         let _ = writeln!(out, "  with index {}:", with.index);
-        let _ = writeln!(out, "  {:<12}{}", "time", columns(&times(&with.points)));
-        let plans: Vec<String> =
-            with.points.iter().map(|p| p.timing.as_ref().map_or("-".to_owned(), |t| t.node.clone())).collect();
-        let _ = writeln!(out, "  {:<12}{}", "plan", plans.join(" → "));
+        render_curve(out, &with.points);
         if let (Some(fit), Some(after), Some(before)) = (with.fit, with.projected_ms, measured.projected_ms) {
             let ratio = before / after.max(1e-6);
             let change = if ratio >= 1.5 {
@@ -197,6 +191,14 @@ fn render_query(out: &mut String, measured: &Measured, report: &Report) {
         let _ = writeln!(out, "  {:<12}{}", "fix", with.sql);
     }
     out.push('\n');
+}
+
+/// The time and the plan at each step.
+fn render_curve(out: &mut String, points: &[Point]) {
+    let _ = writeln!(out, "  {:<12}{}", "time", columns(&times(points)));
+    let plans: Vec<String> =
+        points.iter().map(|p| p.timing.as_ref().map_or("-".to_owned(), |t| t.node.clone())).collect();
+    let _ = writeln!(out, "  {:<12}{}", "plan", plans.join(" → "));
 }
 
 fn times(points: &[Point]) -> Vec<String> {

@@ -42,6 +42,13 @@ pub struct GrowOptions {
     pub from_db: Option<String>,
 }
 
+impl GrowOptions {
+    /// `statement_timeout` in whole milliseconds, at least one.
+    fn timeout_ms(&self) -> u64 {
+        (self.statement_timeout * 1000.0).max(1.0) as u64
+    }
+}
+
 impl Default for GrowOptions {
     fn default() -> GrowOptions {
         GrowOptions {
@@ -434,7 +441,7 @@ fn point(
     options: &GrowOptions,
     hot: bool,
 ) -> Point {
-    let timeout_ms = (options.statement_timeout * 1000.0).max(1.0) as u64;
+    let timeout_ms = options.timeout_ms();
     let sql = query.sql(model, synth, rows, Keys::Typical);
     let timing = measure::time(db, &sql, &query.table, options.runs, timeout_ms);
     // Hand-given SQL names no table: the one its plan reads stands for it.
@@ -576,7 +583,7 @@ fn price_n_plus_one(
         let mut pages = Vec::new();
         for items in PAGE_ITEMS {
             // A batched query that fails or times out leaves its cell empty, not the report.
-            let timeout_ms = (options.statement_timeout * 1000.0).max(1.0) as u64;
+            let timeout_ms = options.timeout_ms();
             let batched_ms = measured.query.batched_sql(model, synth, rows, items).and_then(|sql| {
                 let timing = measure::time(db, &sql, &measured.query.table, options.runs, timeout_ms).ok()?;
                 Some(timing.exec_ms + options.round_trip_ms)
