@@ -34,7 +34,7 @@ impl Progress for Bar {
         self.bar.set_style(style);
         self.bar.set_length(rows);
         self.bar.set_position(0);
-        self.bar.set_message(format!("loading the {} step", ceiling_grow::units::format_rows(step as f64)));
+        self.bar.set_message(format!("loading the {} step", ceiling_page::units::format_rows(step as f64)));
     }
 
     fn rows_loaded(&mut self, rows: u64) {

@@ -19,6 +19,7 @@ use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, w
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod grow_progress;
+mod load;
 
 // Parsing allocates many small, short-lived objects on every thread; mimalloc serves those
 // faster than the system allocator (as oxlint does).
@@ -51,6 +52,13 @@ enum Command {
     /// sizes, and time the app's own queries at each size: which grow, how fast, and what the
     /// suggested indexes change.
     Grow(GrowArgs),
+    /// Find each endpoint's capacity and latency knee: steps of constant arrival rate (an open model,
+    /// latency measured from each request's intended send time) searched up to the SLO. Loopback only
+    /// unless --allow-remote names the host.
+    Load(load::LoadArgs),
+    /// Check a running app's defences with small bounded bursts: do login, sign-up, reset and OTP routes
+    /// refuse repeated wrong attempts, do webhooks refuse a replayed event, are page sizes capped?
+    Probe(load::ProbeArgs),
 }
 
 #[derive(clap::Args)]
@@ -233,6 +241,8 @@ fn main() -> ExitCode {
         Command::Routes(args) => run_routes(&args),
         Command::Db(args) => run_db(args),
         Command::Grow(args) => run_grow(args),
+        Command::Load(args) => load::run_load(args),
+        Command::Probe(args) => load::run_probe(args),
     }
 }
 

@@ -1,10 +1,11 @@
 //! The run's report as the HTML page: a table of every timed query, then one chart per query
 //! that has a curve worth seeing (it grows, or an index changes it).
 
+use ceiling_page::html::{Chart, ChartPoint, Limit, Page, Series, SeriesKind, XAxis, render};
+use ceiling_page::units::{format_ms, format_rows};
+
 use crate::fit::Growth;
-use crate::html::{Chart, ChartPoint, Page, Series, SeriesKind, render};
 use crate::run::{Measured, Point, Report};
-use crate::units::{format_ms, format_rows};
 
 pub fn page(report: &Report) -> String {
     let steps: Vec<String> = report.steps.iter().map(|step| format_rows(step.largest as f64)).collect();
@@ -64,8 +65,9 @@ pub fn page(report: &Report) -> String {
             title: measured.query.label.clone(),
             subtitle: format!("{} · {}", measured.query.location, measured.query.sql),
             series,
-            target_rows: Some(report.target_rows as f64),
-            budget_ms: Some(report.budget_ms),
+            x_axis: XAxis::Rows,
+            target_x: Some(report.target_rows as f64),
+            limit: Some(Limit { ms: report.budget_ms, label: format!("budget {}", format_ms(report.budget_ms)) }),
         });
     }
     render(&Page { title: "ceiling grow".to_owned(), intro, table, charts })
@@ -76,7 +78,7 @@ fn chart_points(points: &[Point]) -> Vec<ChartPoint> {
         .iter()
         .filter_map(|point| {
             let timing = point.timing.as_ref()?;
-            Some(ChartPoint { rows: point.table_rows as f64, ms: timing.exec_ms, note: timing.node.clone() })
+            Some(ChartPoint { x: point.table_rows as f64, ms: timing.exec_ms, note: timing.node.clone() })
         })
         .collect()
 }

@@ -11,13 +11,12 @@
 //! - [`load`]: binary COPY, then indexes, foreign keys and statistics;
 //! - [`query`] and [`measure`]: the scan's queries as SQL, timed with EXPLAIN ANALYZE;
 //! - [`fit`]: the growth class and projection of each curve;
-//! - [`report`], [`chart`] and [`html`]: terminal, JSON and HTML views.
+//! - [`report`] and [`chart`]: terminal, JSON and HTML views, the page drawn by [`ceiling_page`].
 
 pub mod chart;
 mod db;
 pub mod ddl;
 pub mod fit;
-pub mod html;
 pub mod load;
 pub mod measure;
 pub mod model;
@@ -28,4 +27,3 @@ pub mod scale;
 pub mod scratch;
 pub mod source;
 pub mod synth;
-pub mod units;

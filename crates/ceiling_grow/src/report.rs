@@ -2,9 +2,10 @@
 
 use std::fmt::Write as _;
 
+use ceiling_page::units::{format_ms, format_rows};
+
 use crate::fit::Growth;
 use crate::run::{Measured, Point, Report};
-use crate::units::{format_ms, format_rows};
 
 /// The JSON report's format version: bumped when a field changes meaning or goes away.
 pub const JSON_VERSION: u32 = 1;

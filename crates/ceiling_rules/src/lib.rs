@@ -152,6 +152,12 @@ pub fn check_catalog(catalog: &Catalog) -> Vec<Finding> {
     findings
 }
 
+/// The abuse a route is open to when its path or handler name says it is a credential or account flow
+/// (`password guessing` for `POST /login`): the routes `auth-no-rate-limit` judges, and `ceiling probe` bursts.
+pub fn credential_flow(row: &ceiling_facts::RouteRow) -> Option<&'static str> {
+    auth_no_rate_limit::sensitive(row)
+}
+
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|rule| rule.id == id)
 }

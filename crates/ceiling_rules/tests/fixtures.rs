@@ -114,7 +114,10 @@ fn expectations(case: &Path) -> BTreeSet<Expectation> {
         for entry in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
             let path = entry.path();
             if path.is_dir() {
-                stack.push(path);
+                // An example's installed packages (`npm ci` for the runnable ones) plant nothing.
+                if !path.ends_with("node_modules") {
+                    stack.push(path);
+                }
                 continue;
             }
             // A README quotes the markers; it plants nothing.

@@ -115,7 +115,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
 
 /// The abuse a route is open to, when its path or handler name says it is a credential or
 /// account flow.
-fn sensitive(row: &RouteRow) -> Option<&'static str> {
+pub(crate) fn sensitive(row: &RouteRow) -> Option<&'static str> {
     let words = row
         .path
         .split(['/', '.', '?'])

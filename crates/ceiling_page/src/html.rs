@@ -1,5 +1,6 @@
-//! The `ceiling grow` report as one self-contained HTML page: inline CSS and SVG charts drawn here, with no
-//! JavaScript and no external URL, so the file opens offline, from a CI artifact or a mail attachment alike.
+//! A report as one self-contained HTML page: inline CSS and SVG charts drawn here, with no JavaScript and no
+//! external URL, so the file opens offline, from a CI artifact or a mail attachment alike. The charts are log-log:
+//! milliseconds up the side, table rows (`ceiling grow`) or a request rate (`ceiling load`) along the bottom.
 
 use std::fmt::Write;
 
@@ -19,8 +20,37 @@ pub struct Chart {
     pub title: String,
     pub subtitle: String,
     pub series: Vec<Series>,
-    pub target_rows: Option<f64>,
-    pub budget_ms: Option<f64>,
+    /// What the x axis counts, which decides its tick labels and the points' tooltips.
+    pub x_axis: XAxis,
+    /// Where the dashed vertical "target" line stands on the x axis.
+    pub target_x: Option<f64>,
+    /// A dashed horizontal line at a time, e.g. a budget per query.
+    pub limit: Option<Limit>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum XAxis {
+    /// Rows in a table: "1k".
+    Rows,
+    /// Requests per second: "1k/s".
+    Rate,
+}
+
+impl XAxis {
+    /// A value on this axis as a tick label: "1k" rows, "1k/s".
+    pub fn format(self, x: f64) -> String {
+        match self {
+            XAxis::Rows => format_rows(x),
+            XAxis::Rate => format!("{}/s", format_rows(x)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limit {
+    pub ms: f64,
+    /// Written under the line at the right, e.g. "budget 100 ms".
+    pub label: String,
 }
 
 #[derive(Debug, Clone)]
@@ -28,7 +58,7 @@ pub struct Series {
     pub label: String,
     pub kind: SeriesKind,
     pub points: Vec<ChartPoint>,
-    /// (rows, ms) at the target size, drawn dashed from the last measured point.
+    /// (x, ms) at the target, drawn dashed from the last measured point.
     pub projection: Option<(f64, f64)>,
 }
 
@@ -38,13 +68,28 @@ pub enum SeriesKind {
     Before,
     /// With the suggested fix: green.
     After,
+    /// Neither before nor after, e.g. one percentile of a latency: blue.
+    Neutral,
+    /// A secondary line beside the others: grey.
+    Faint,
+}
+
+impl SeriesKind {
+    fn class(self) -> &'static str {
+        match self {
+            SeriesKind::Before => "before",
+            SeriesKind::After => "after",
+            SeriesKind::Neutral => "neutral",
+            SeriesKind::Faint => "faint",
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct ChartPoint {
-    pub rows: f64,
+    pub x: f64,
     pub ms: f64,
-    /// What the plan did there, e.g. "Seq Scan".
+    /// Said in the point's tooltip, e.g. what the plan did there ("Seq Scan").
     pub note: String,
 }
 
@@ -75,10 +120,23 @@ circle.proj{fill:#fff}
 .target{stroke:#aaa;stroke-dasharray:2 3}
 ";
 
+/// The colours of the kinds beyond before and after, written into a page only when one of its series uses them.
+const EXTRA_STYLES: [(SeriesKind, &str); 2] = [
+    (SeriesKind::Neutral, ".neutral{stroke:#2e86c1;fill:#2e86c1}\n"),
+    (SeriesKind::Faint, ".faint{stroke:#999;fill:#999}\n"),
+];
+
 pub fn render(page: &Page) -> String {
     let title = esc(&page.title);
     let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    let _ = write!(out, "<title>{title}</title>\n<style>\n{STYLE}</style>\n</head>\n<body>\n<h1>{title}</h1>\n");
+    let _ = write!(out, "<title>{title}</title>\n<style>\n{STYLE}");
+    let used = |kind| page.charts.iter().flat_map(|chart| &chart.series).any(|series| series.kind == kind);
+    for (kind, style) in EXTRA_STYLES {
+        if used(kind) {
+            out.push_str(style);
+        }
+    }
+    let _ = write!(out, "</style>\n</head>\n<body>\n<h1>{title}</h1>\n");
     for paragraph in &page.intro {
         let _ = writeln!(out, "<p>{}</p>", esc(paragraph));
     }
@@ -110,7 +168,7 @@ fn render_chart(out: &mut String, chart: &Chart) {
     for decade in axes.x_lo..=axes.x_hi {
         let x = axes.x(10f64.powi(decade));
         let _ = writeln!(out, r#"<line class="grid" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{BOTTOM}"/>"#);
-        let label = format_rows(10f64.powi(decade));
+        let label = chart.x_axis.format(10f64.powi(decade));
         let _ = writeln!(out, r#"<text x="{x:.1}" y="276" text-anchor="middle">{label}</text>"#);
     }
     for decade in axes.y_lo..=axes.y_hi {
@@ -120,40 +178,37 @@ fn render_chart(out: &mut String, chart: &Chart) {
         let _ = writeln!(out, r#"<text x="54" y="{:.1}" text-anchor="end">{label}</text>"#, y + 4.0);
     }
     out.push_str("<rect class=\"frame\" x=\"60\" y=\"20\" width=\"400\" height=\"240\"/>\n");
-    if let Some(rows) = chart.target_rows {
-        let x = axes.x(rows);
+    if let Some(target) = chart.target_x {
+        let x = axes.x(target);
         let _ = writeln!(out, r#"<line class="target" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{BOTTOM}"/>"#);
-        // Under the row labels, where no line of the plot can cover it.
+        // Under the tick labels, where no line of the plot can cover it.
         let _ = writeln!(out, r#"<text x="{x:.1}" y="291" text-anchor="middle">target</text>"#);
     }
-    if let Some(ms) = chart.budget_ms {
-        let y = axes.y(ms);
+    if let Some(limit) = &chart.limit {
+        let y = axes.y(limit.ms);
         let _ = writeln!(out, r#"<line class="budget" x1="{LEFT}" y1="{y:.1}" x2="{RIGHT}" y2="{y:.1}"/>"#);
         // Under the line at the right: the legend holds the top left, and the line may be the top edge.
-        let label = esc(&format_ms(ms));
-        let _ =
-            writeln!(out, r#"<text x="{}" y="{:.1}" text-anchor="end">budget {label}</text>"#, RIGHT - 4.0, y + 13.0);
+        let label = esc(&limit.label);
+        let _ = writeln!(out, r#"<text x="{}" y="{:.1}" text-anchor="end">{label}</text>"#, RIGHT - 4.0, y + 13.0);
     }
     let mut legend_x = LEFT;
     for series in &chart.series {
-        let class = match series.kind {
-            SeriesKind::Before => "before",
-            SeriesKind::After => "after",
-        };
+        let class = series.kind.class();
         let mut points: Vec<&ChartPoint> = series.points.iter().collect();
-        points.sort_by(|a, b| a.rows.total_cmp(&b.rows));
+        points.sort_by(|a, b| a.x.total_cmp(&b.x));
         let _ = writeln!(out, r#"<g class="{class}">"#);
-        let coords: Vec<String> = points.iter().map(|p| format!("{:.1},{:.1}", axes.x(p.rows), axes.y(p.ms))).collect();
+        let coords: Vec<String> = points.iter().map(|p| format!("{:.1},{:.1}", axes.x(p.x), axes.y(p.ms))).collect();
         let _ = writeln!(out, r#"<polyline points="{}"/>"#, coords.join(" "));
-        if let (Some((rows, ms)), Some(last)) = (series.projection, points.last()) {
-            let (x1, y1, x2, y2) = (axes.x(last.rows), axes.y(last.ms), axes.x(rows), axes.y(ms));
+        if let (Some((to, ms)), Some(last)) = (series.projection, points.last()) {
+            let (x1, y1, x2, y2) = (axes.x(last.x), axes.y(last.ms), axes.x(to), axes.y(ms));
             let _ = writeln!(out, r#"<line class="proj" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}"/>"#);
-            let tip = tooltip(rows, ms, "projected");
+            let tip = tooltip(chart.x_axis, to, ms, "projected");
             let _ =
                 writeln!(out, r#"<circle class="proj" cx="{x2:.1}" cy="{y2:.1}" r="3"><title>{tip}</title></circle>"#);
         }
         for point in &points {
-            let (x, y, tip) = (axes.x(point.rows), axes.y(point.ms), tooltip(point.rows, point.ms, &point.note));
+            let (x, y) = (axes.x(point.x), axes.y(point.ms));
+            let tip = tooltip(chart.x_axis, point.x, point.ms, &point.note);
             let _ = writeln!(out, r#"<circle cx="{x:.1}" cy="{y:.1}" r="3"><title>{tip}</title></circle>"#);
         }
         // The legend runs along the top margin, one short line and the label per series.
@@ -165,10 +220,14 @@ fn render_chart(out: &mut String, chart: &Chart) {
     out.push_str("</svg>\n</figure>\n");
 }
 
-/// "100k rows: 11 ms (Seq Scan)", escaped.
-fn tooltip(rows: f64, ms: f64, note: &str) -> String {
+/// "100k rows: 11 ms (Seq Scan)" or "200/s: 11 ms (p95)", escaped.
+fn tooltip(axis: XAxis, x: f64, ms: f64, note: &str) -> String {
     let note = if note.is_empty() { String::new() } else { format!(" ({note})") };
-    esc(&format!("{} rows: {}{note}", format_rows(rows), format_ms(ms)))
+    let at = match axis {
+        XAxis::Rows => format!("{} rows", format_rows(x)),
+        XAxis::Rate => axis.format(x),
+    };
+    esc(&format!("{at}: {}{note}", format_ms(ms)))
 }
 
 /// Whole decades on both log axes, so that every grid line is a round number.
@@ -184,19 +243,20 @@ impl Axes {
     fn new(chart: &Chart) -> Option<Axes> {
         let points = chart.series.iter().flat_map(|s| &s.points);
         let projections = chart.series.iter().filter_map(|s| s.projection);
-        let rows: Vec<f64> = points.clone().map(|p| p.rows).collect();
-        let x_lo = decade_floor(rows.iter().copied().map(clean_rows).reduce(f64::min)?);
-        let all_rows = rows.into_iter().chain(projections.clone().map(|p| p.0)).chain(chart.target_rows);
-        let x_hi = decade_ceil(all_rows.map(clean_rows).fold(1.0, f64::max)).max(x_lo + 1);
+        let xs: Vec<f64> = points.clone().map(|p| p.x).collect();
+        let x_lo = decade_floor(xs.iter().copied().map(clean_x).reduce(f64::min)?);
+        let all_xs = xs.into_iter().chain(projections.clone().map(|p| p.0)).chain(chart.target_x);
+        let x_hi = decade_ceil(all_xs.map(clean_x).fold(1.0, f64::max)).max(x_lo + 1);
+        let limit = chart.limit.as_ref().map(|limit| limit.ms);
         let all_ms: Vec<f64> =
-            points.map(|p| p.ms).chain(projections.map(|p| p.1)).chain(chart.budget_ms).map(clean_ms).collect();
+            points.map(|p| p.ms).chain(projections.map(|p| p.1)).chain(limit).map(clean_ms).collect();
         let y_lo = decade_floor(all_ms.iter().copied().fold(f64::INFINITY, f64::min));
         let y_hi = decade_ceil(all_ms.iter().copied().fold(MIN_MS, f64::max)).max(y_lo + 1);
         Some(Axes { x_lo, x_hi, y_lo, y_hi })
     }
 
-    fn x(&self, rows: f64) -> f64 {
-        let share = (clean_rows(rows).log10() - f64::from(self.x_lo)) / f64::from(self.x_hi - self.x_lo);
+    fn x(&self, x: f64) -> f64 {
+        let share = (clean_x(x).log10() - f64::from(self.x_lo)) / f64::from(self.x_hi - self.x_lo);
         LEFT + share * (RIGHT - LEFT)
     }
 
@@ -206,9 +266,9 @@ impl Axes {
     }
 }
 
-/// Row counts below 1 (or not numbers) have no logarithm; they are drawn at 1.
-fn clean_rows(rows: f64) -> f64 {
-    if rows.is_finite() { rows.max(1.0) } else { 1.0 }
+/// Row counts or rates below 1 (or not numbers) have no logarithm; they are drawn at 1.
+fn clean_x(x: f64) -> f64 {
+    if x.is_finite() { x.max(1.0) } else { 1.0 }
 }
 
 fn clean_ms(ms: f64) -> f64 {
@@ -250,7 +310,7 @@ mod tests {
 
     fn points(ms: [f64; 4], note: &str) -> Vec<ChartPoint> {
         let rows = [1e3, 1e4, 1e5, 1e6];
-        rows.into_iter().zip(ms).map(|(rows, ms)| ChartPoint { rows, ms, note: note.to_string() }).collect()
+        rows.into_iter().zip(ms).map(|(x, ms)| ChartPoint { x, ms, note: note.to_string() }).collect()
     }
 
     fn chart(title: &str) -> Chart {
@@ -270,8 +330,9 @@ mod tests {
             title: title.to_string(),
             subtitle: "SELECT * FROM posts WHERE author_id = $1".to_string(),
             series: vec![before, after],
-            target_rows: Some(1e7),
-            budget_ms: Some(100.0),
+            x_axis: XAxis::Rows,
+            target_x: Some(1e7),
+            limit: Some(Limit { ms: 100.0, label: "budget 100 ms".to_string() }),
         }
     }
 
@@ -294,7 +355,7 @@ mod tests {
 
     #[test]
     fn self_contained_one_svg_per_chart_and_deterministic() {
-        let empty = Chart { series: vec![], target_rows: None, budget_ms: None, ..chart("nothing measured") };
+        let empty = Chart { series: vec![], target_x: None, limit: None, ..chart("nothing measured") };
         let mut with_url = chart("links");
         with_url.subtitle = "SELECT * FROM links WHERE url LIKE 'https://%' OR url LIKE 'HTTP://%'".to_string();
         let page = page("ceiling grow", vec![chart("posts by author"), empty, with_url]);
@@ -321,5 +382,43 @@ mod tests {
         broken.series[1].points.truncate(1);
         let html = render(&page("t", vec![broken]));
         assert!(!html.contains("NaN") && !html.contains("inf"), "{html}");
+    }
+
+    #[test]
+    fn a_rate_chart_labels_its_axis_and_tooltips_per_second() {
+        let rates = [10.0, 100.0, 200.0, 1000.0];
+        let curve = |label: &str, kind, ms: [f64; 4]| Series {
+            label: label.to_string(),
+            kind,
+            points: rates.into_iter().zip(ms).map(|(x, ms)| ChartPoint { x, ms, note: label.to_string() }).collect(),
+            projection: None,
+        };
+        let rate = Chart {
+            title: "GET /api/posts".to_string(),
+            subtitle: "latency against the offered rate".to_string(),
+            series: vec![
+                curve("p50", SeriesKind::Neutral, [2.0, 2.5, 3.0, 40.0]),
+                curve("p99", SeriesKind::Faint, [9.0, 11.0, 30.0, 900.0]),
+            ],
+            x_axis: XAxis::Rate,
+            target_x: Some(500.0),
+            limit: Some(Limit { ms: 250.0, label: "p99 <= 250 ms".to_string() }),
+        };
+        let html = render(&page("ceiling load", vec![rate]));
+        let ticks: Vec<&str> = html
+            .lines()
+            .filter(|line| line.contains(r#"y="276""#))
+            .filter_map(|line| line.split('>').nth(1)?.strip_suffix("</text"))
+            .collect();
+        assert_eq!(ticks, ["10/s", "100/s", "1k/s"]);
+        assert!(html.contains(">p99 &lt;= 250 ms</text>"), "{html}");
+        assert!(html.contains("<title>200/s: 3 ms (p50)</title>"), "{html}");
+        assert!(html.contains("<title>1k/s: 900 ms (p99)</title>"), "{html}");
+        assert!(!html.contains(" rows:"), "{html}");
+        assert!(html.contains(r#"<g class="neutral">"#) && html.contains(r#"<g class="faint">"#));
+        assert!(html.contains(".neutral{stroke:#2e86c1") && html.contains(".faint{stroke:#999"));
+        // A page without those kinds carries no rule for them.
+        let rows = render(&page("ceiling grow", vec![chart("posts by author")]));
+        assert!(!rows.contains(".neutral") && !rows.contains(".faint"));
     }
 }
