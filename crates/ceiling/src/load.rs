@@ -72,6 +72,9 @@ pub struct LoadArgs {
     /// The most requests one endpoint's search may send.
     #[arg(long, default_value_t = 300_000)]
     max_requests: u64,
+    /// Threads that send; by default half the cores, leaving the rest to a server on this machine.
+    #[arg(long)]
+    threads: Option<usize>,
     /// Speak HTTP/2 (prior knowledge over http://, ALPN over https://).
     #[arg(long)]
     http2: bool,
@@ -175,7 +178,7 @@ pub fn run_load(args: LoadArgs) -> ExitCode {
         eprintln!("ceiling: wrote {file}; run it with `k6 run {file}` (no load was sent)");
         return ExitCode::SUCCESS;
     }
-    let runtime = match ceiling_load::runtime() {
+    let runtime = match ceiling_load::runtime(spec.threads) {
         Ok(runtime) => runtime,
         Err(error) => return fail(error),
     };
@@ -246,6 +249,7 @@ fn search_spec(args: &LoadArgs) -> Result<SearchSpec, String> {
         precision: 0.1,
         max_duration: duration("--max-duration", &args.max_duration)?,
         max_requests: args.max_requests,
+        threads: args.threads.unwrap_or_else(ceiling_load::engine::default_threads).max(1),
     })
 }
 
@@ -374,7 +378,7 @@ pub fn run_probe(args: ProbeArgs) -> ExitCode {
     if targets.is_empty() {
         return fail("nothing to probe: pass --from-scan PATH, or name routes with --login, --webhook or --list");
     }
-    let runtime = match ceiling_load::runtime() {
+    let runtime = match ceiling_load::runtime(1) {
         Ok(runtime) => runtime,
         Err(error) => return fail(error),
     };

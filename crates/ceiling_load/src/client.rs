@@ -74,7 +74,6 @@ impl Failure {
             Io::ConnectionReset | Io::ConnectionAborted | Io::BrokenPipe | Io::UnexpectedEof => {
                 ErrorKind::ConnectionReset
             }
-            Io::InvalidData if error.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) => ErrorKind::Tls,
             Io::TimedOut => ErrorKind::Timeout,
             _ => ErrorKind::Io,
         };
@@ -158,11 +157,9 @@ impl Connector {
         if let Some(tls) = &self.tls {
             let name = rustls::pki_types::ServerName::try_from(self.origin.host.clone())
                 .map_err(|error| Failure::new(ErrorKind::Tls, error))?;
-            let stream = tls.connect(name, tcp).await.map_err(|error| {
-                let failure = Failure::from_io(&error);
-                // A handshake that fails on bytes that are not TLS is a TLS error, whatever io kind it has.
-                if failure.kind == ErrorKind::Io { Failure::new(ErrorKind::Tls, error) } else { failure }
-            })?;
+            // The TCP connection stands; whatever ends the handshake (a bad certificate, a server that
+            // answers in plain HTTP and closes) is a TLS error.
+            let stream = tls.connect(name, tcp).await.map_err(|error| Failure::new(ErrorKind::Tls, error))?;
             self.handshake(TokioIo::new(stream)).await
         } else {
             self.handshake(TokioIo::new(tcp)).await
@@ -194,7 +191,8 @@ impl Connector {
             tokio::spawn(connection);
             Ok(Connection { sender: Sender::Http2(sender), connector: self.clone(), server_closes: false })
         } else {
-            let (sender, connection) = http1::handshake(io).await.map_err(|error| Failure::from_hyper(&error))?;
+            let (sender, connection) =
+                http1::Builder::new().writev(false).handshake(io).await.map_err(|error| Failure::from_hyper(&error))?;
             tokio::spawn(connection);
             Ok(Connection { sender: Sender::Http1(sender), connector: self.clone(), server_closes: false })
         }

@@ -41,6 +41,15 @@ pub struct StepSpec {
     /// When the backlog shows the mean latency above this (Little's law: in flight / rate), the step
     /// stops early: the SLO is badly broken and more load only queues.
     pub abort_latency: Option<Duration>,
+    /// Threads that send (see [`default_threads`]).
+    pub threads: usize,
+}
+
+/// Half the cores, at least one: the server under test runs on this machine too by default (loopback),
+/// and a load generator that takes every core slows the server it measures. On two cores, one sending
+/// thread gets more answers from a local nginx than two (wrk `-t1` against `-t2` shows the same).
+pub fn default_threads() -> usize {
+    (std::thread::available_parallelism().map_or(1, usize::from) / 2).max(1)
 }
 
 /// What one step measured. Latencies are in microseconds.
@@ -305,6 +314,9 @@ async fn open_step(
     }
 }
 
+/// The closed model runs as wrk does: `threads` OS threads, each with its own single-threaded runtime
+/// and its share of the users, so that a connection's request, response and next request stay on one
+/// thread with no cross-thread wake-up.
 async fn closed_step(
     connector: &Connector,
     template: &Arc<RequestTemplate>,
@@ -314,41 +326,45 @@ async fn closed_step(
 ) -> StepOutcome {
     let start = Instant::now();
     let end = start + spec.duration;
-    let mut workers = Vec::with_capacity(users);
-    for _ in 0..users.max(1) {
-        let template = Arc::clone(template);
-        let stop = Arc::clone(stop);
-        let mut lane = Lane { connector: connector.clone(), connection: None };
-        let timeout = spec.timeout;
-        workers.push(tokio::spawn(async move {
-            let mut tally = Tally::new();
-            let mut sent = 0u64;
-            while Instant::now() < end && !stop.load(Ordering::Relaxed) {
-                let begin = Instant::now();
-                sent += 1;
-                match tokio::time::timeout(timeout, lane.send(&template)).await {
-                    Ok(Ok(status)) => tally.response(status, begin.elapsed()),
-                    Ok(Err(failure)) => {
-                        tally.error(failure.kind);
-                        // A refused connection fails at once; without a pause the loop would spin.
-                        tokio::time::sleep(Duration::from_millis(10)).await;
-                    }
-                    Err(_) => {
-                        lane.connection = None;
-                        tally.timeout(begin.elapsed());
+    let users = users.max(1);
+    let threads = spec.threads.clamp(1, users);
+    let mut handles = Vec::with_capacity(threads);
+    for thread in 0..threads {
+        // Users spread evenly: the first `users % threads` threads take one more.
+        let share = users / threads + usize::from(thread < users % threads);
+        let (connector, template, stop, timeout) =
+            (connector.clone(), Arc::clone(template), Arc::clone(stop), spec.timeout);
+        handles.push(std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+            runtime.block_on(async move {
+                let workers: Vec<_> = (0..share)
+                    .map(|_| {
+                        let lane = Lane { connector: connector.clone(), connection: None };
+                        tokio::spawn(closed_user(lane, Arc::clone(&template), end, timeout, Arc::clone(&stop)))
+                    })
+                    .collect();
+                let mut tally = Tally::new();
+                let mut sent = 0;
+                for worker in workers {
+                    if let Ok((worker_tally, worker_sent)) = worker.await {
+                        tally.merge(worker_tally);
+                        sent += worker_sent;
                     }
                 }
-            }
-            (tally, sent)
+                (tally, sent)
+            })
         }));
     }
+    let joined = tokio::task::spawn_blocking(move || {
+        handles.into_iter().filter_map(|handle| handle.join().ok()).collect::<Vec<_>>()
+    })
+    .await
+    .unwrap_or_default();
     let mut tally = Tally::new();
     let mut planned = 0;
-    for worker in workers {
-        if let Ok((worker_tally, sent)) = worker.await {
-            tally.merge(worker_tally);
-            planned += sent;
-        }
+    for (thread_tally, sent) in joined {
+        tally.merge(thread_tally);
+        planned += sent;
     }
     let aborted = stop.load(Ordering::Relaxed).then(|| "stopped by the user".to_owned());
     StepOutcome {
@@ -361,4 +377,36 @@ async fn closed_step(
         unfinished: tally.unfinished,
         aborted,
     }
+}
+
+/// One user of the closed model: the next request as soon as the last answer is read.
+async fn closed_user(
+    mut lane: Lane,
+    template: Arc<RequestTemplate>,
+    end: Instant,
+    timeout: Duration,
+    stop: StopFlag,
+) -> (Tally, u64) {
+    let mut tally = Tally::new();
+    let mut sent = 0u64;
+    loop {
+        let begin = Instant::now();
+        if begin >= end || stop.load(Ordering::Relaxed) {
+            break;
+        }
+        sent += 1;
+        match tokio::time::timeout(timeout, lane.send(&template)).await {
+            Ok(Ok(status)) => tally.response(status, begin.elapsed()),
+            Ok(Err(failure)) => {
+                tally.error(failure.kind);
+                // A refused connection fails at once; without a pause the loop would spin.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            Err(_) => {
+                lane.connection = None;
+                tally.timeout(begin.elapsed());
+            }
+        }
+    }
+    (tally, sent)
 }

@@ -50,12 +50,14 @@ pub struct Bounds {
     pub max_rate: Option<f64>,
     pub connections: usize,
     pub timeout_s: f64,
+    pub threads: usize,
     pub hosts: String,
 }
 
-/// A tokio runtime sized to the machine, for load and probes alike.
-pub fn runtime() -> Result<tokio::runtime::Runtime, String> {
+/// The async runtime of load and probes, with `threads` workers ([`engine::default_threads`]).
+pub fn runtime(threads: usize) -> Result<tokio::runtime::Runtime, String> {
     tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(threads.max(1))
         .enable_all()
         .build()
         .map_err(|error| format!("cannot start the async runtime: {error}"))
@@ -115,6 +117,7 @@ pub async fn run(
             max_rate,
             connections: spec.connections,
             timeout_s: spec.timeout.as_secs_f64(),
+            threads: spec.threads,
             hosts,
         },
         endpoints,

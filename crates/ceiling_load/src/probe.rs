@@ -454,10 +454,11 @@ async fn page_cap(connector: &Connector, target: &ProbeTarget, spec: &ProbeSpec)
                         "not capped: {after} items for a page size of {ABSURD} ({before} by default), in {seconds:.2} s"
                     ),
                 ),
+                // At most UNCAPPED items: a cap, or a table that holds no more; neither lets a client pull it all.
                 (Some(before), Some(after)) if after > before => (
-                    None,
+                    Some(true),
                     format!(
-                        "{after} items for a page size of {ABSURD} ({before} by default): a cap of {after}, or all the rows there are"
+                        "capped: {after} items for a page size of {ABSURD} ({before} by default), or all the rows there are"
                     ),
                 ),
                 (Some(before), Some(after)) => {

@@ -68,13 +68,16 @@ pub fn render_human(report: &LoadReport) -> String {
     let bounds = &report.bounds;
     let _ = writeln!(
         out,
-        "\nBounds: {}; steps of {} s; at most {} s and {} requests per endpoint{}; {} connections; timeout {} s.",
+        "\nBounds: {}; steps of {} s; at most {} s and {} requests per endpoint{}; {} connections, {} sending thread{}; \
+         timeout {} s.",
         bounds.hosts,
         bounds.step_s,
         bounds.max_s_per_endpoint,
         bounds.max_requests_per_endpoint,
         bounds.max_rate.map_or(String::new(), |rate| format!(", {}/s at most", format_rate(rate))),
         bounds.connections,
+        bounds.threads,
+        if bounds.threads == 1 { "" } else { "s" },
         bounds.timeout_s,
     );
     if report.interrupted {

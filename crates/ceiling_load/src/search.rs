@@ -35,6 +35,7 @@ pub struct SearchSpec {
     /// Bounds of one endpoint's search.
     pub max_duration: Duration,
     pub max_requests: u64,
+    pub threads: usize,
 }
 
 /// One step as the reports show it. Latencies are in milliseconds.
@@ -224,6 +225,7 @@ pub async fn search(
             connections: spec.connections,
             drain,
             abort_latency: matches!(load, Load::Rate(_)).then(|| spec.slo.tightest() * 3),
+            threads: spec.threads,
         };
         progress.step_started(&label, load, spec.step);
         let outcome = run_step(connector, template, &step_spec, stop).await;
@@ -242,7 +244,8 @@ pub async fn search(
             Mode::Concurrency(users) => users.get(steps.len()).map(|users| Load::Concurrency(*users)),
         };
     };
-    let (capacity_rps, knee_rps, first_error) = (capacity(&steps), knee(&steps), first_error(&steps));
+    let slo_ms = spec.slo.tightest().as_secs_f64() * 1000.0;
+    let (capacity_rps, knee_rps, first_error) = (capacity(&steps), knee(&steps, slo_ms), first_error(&steps));
     EndpointReport {
         endpoint: label,
         url: connector.origin().uri(&template.path).to_string(),
@@ -303,9 +306,10 @@ fn capacity(steps: &[Step]) -> Option<f64> {
     bracket(steps).0
 }
 
-/// The last load before p95 grew faster than the load did (a log-log slope above 1) and past half again its
-/// lowest value: below the knee more load costs little latency, above it every request queues.
-fn knee(steps: &[Step]) -> Option<f64> {
+/// The last load before p95 grew faster than the load did (a log-log slope above 1), by a margin that is
+/// not noise: to twice its lowest value, and by a tenth of the SLO's limit. Below the knee more load costs
+/// little latency; above it requests queue.
+fn knee(steps: &[Step], slo_ms: f64) -> Option<f64> {
     let mut points: Vec<(f64, f64)> =
         steps.iter().filter(|s| s.responses + s.unfinished > 0).map(|s| (s.x(), s.latency_ms.p95.max(0.001))).collect();
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -318,7 +322,7 @@ fn knee(steps: &[Step]) -> Option<f64> {
             continue;
         }
         let slope = (p1 / p0).ln() / (x1 / x0).ln();
-        if slope > 1.0 && p1 > floor * 1.5 {
+        if slope > 1.0 && p1 >= floor * 2.0 && p1 - floor >= slo_ms * 0.1 {
             return Some(x0);
         }
     }
@@ -390,7 +394,7 @@ mod tests {
     }
 
     #[test]
-    fn the_knee_is_where_latency_outgrows_load() {
+    fn the_knee_is_where_latency_outgrows_load_beyond_noise() {
         let steps = vec![
             step(10.0, 20.0, true),
             step(20.0, 21.0, true),
@@ -398,8 +402,18 @@ mod tests {
             step(80.0, 30.0, true),
             step(160.0, 400.0, false),
         ];
-        assert_eq!(knee(&steps), Some(80.0));
+        assert_eq!(knee(&steps, 500.0), Some(80.0));
         let flat = vec![step(10.0, 20.0, true), step(20.0, 20.5, true), step(40.0, 21.0, true)];
-        assert_eq!(knee(&flat), None);
+        assert_eq!(knee(&flat, 500.0), None);
+        // 7 ms to 15 ms doubles, but against a 200 ms SLO it is noise; 31 ms past 280/s is the knee.
+        let noisy = vec![
+            step(80.0, 7.1, true),
+            step(160.0, 15.0, true),
+            step(240.0, 11.0, true),
+            step(280.0, 15.0, true),
+            step(300.0, 31.0, true),
+            step(320.0, 210.0, false),
+        ];
+        assert_eq!(knee(&noisy, 200.0), Some(280.0));
     }
 }

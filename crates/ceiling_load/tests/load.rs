@@ -38,11 +38,12 @@ fn step(rate: f64, connections: usize) -> StepSpec {
         connections,
         drain: Duration::from_secs(1),
         abort_latency: None,
+        threads: 1,
     }
 }
 
 fn run_search(url: &str, spec: &SearchSpec) -> EndpointReport {
-    let runtime = ceiling_load::runtime().unwrap();
+    let runtime = ceiling_load::runtime(1).unwrap();
     let (plan, connector) = connector(&runtime, url, false);
     let template = Arc::new(plan.requests[0].clone());
     let stop = Arc::new(AtomicBool::new(false));
@@ -63,6 +64,7 @@ fn the_capacity_found_is_the_servers_true_capacity() {
         precision: 0.1,
         max_duration: Duration::from_secs(60),
         max_requests: 100_000,
+        threads: 1,
     };
     let report = run_search(&server.url("/"), &spec);
     let capacity = report.capacity_rps.expect("a capacity");
@@ -103,7 +105,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[test]
 fn the_open_model_reports_the_latency_a_pause_implies_and_the_closed_loop_hides_it() {
     let server = start(Behaviour::PauseEvery { every: 100, pause: Duration::from_millis(10) });
-    let runtime = ceiling_load::runtime().unwrap();
+    let runtime = ceiling_load::runtime(1).unwrap();
     let (plan, connector) = connector(&runtime, &server.url("/"), false);
     let template = Arc::new(plan.requests[0].clone());
     let stop = Arc::new(AtomicBool::new(false));
@@ -133,7 +135,7 @@ fn the_open_model_reports_the_latency_a_pause_implies_and_the_closed_loop_hides_
 #[test]
 fn every_scheduled_request_is_accounted_for_when_the_server_falls_behind() {
     let server = start(Behaviour::FixedCapacity { workers: 1, service: Duration::from_millis(50) });
-    let runtime = ceiling_load::runtime().unwrap();
+    let runtime = ceiling_load::runtime(1).unwrap();
     let (plan, connector) = connector(&runtime, &server.url("/"), false);
     let template = Arc::new(plan.requests[0].clone());
     let stop = Arc::new(AtomicBool::new(false));
@@ -151,7 +153,7 @@ fn every_scheduled_request_is_accounted_for_when_the_server_falls_behind() {
 #[test]
 fn http2_carries_the_load_too() {
     let server = start(Behaviour::FixedCapacity { workers: 64, service: Duration::from_millis(1) });
-    let runtime = ceiling_load::runtime().unwrap();
+    let runtime = ceiling_load::runtime(1).unwrap();
     let (plan, connector) = connector(&runtime, &server.url("/"), true);
     let template = Arc::new(plan.requests[0].clone());
     let stop = Arc::new(AtomicBool::new(false));

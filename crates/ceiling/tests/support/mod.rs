@@ -3,3 +3,6 @@
 
 #[allow(dead_code)]
 pub mod postgres;
+
+#[allow(dead_code)]
+pub mod http;
