@@ -63,11 +63,11 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn new(kind: ErrorKind, detail: impl fmt::Display) -> Failure {
+    pub(crate) fn new(kind: ErrorKind, detail: impl fmt::Display) -> Failure {
         Failure { kind, detail: detail.to_string() }
     }
 
-    fn from_io(error: &std::io::Error) -> Failure {
+    pub(crate) fn from_io(error: &std::io::Error) -> Failure {
         use std::io::ErrorKind as Io;
         let kind = match error.kind() {
             Io::ConnectionRefused => ErrorKind::ConnectionRefused,
@@ -150,6 +150,15 @@ impl Connector {
 
     pub fn origin(&self) -> &Origin {
         &self.origin
+    }
+
+    /// Whether the load loop can speak plain HTTP/1.1 itself ([`crate::wire`]): no TLS, no HTTP/2.
+    pub fn speaks_wire(&self) -> bool {
+        self.tls.is_none() && !self.http2
+    }
+
+    pub async fn connect_wire(&self) -> Result<crate::wire::WireConnection, Failure> {
+        Ok(crate::wire::WireConnection::new(self.tcp().await?))
     }
 
     pub async fn connect(&self) -> Result<Connection, Failure> {

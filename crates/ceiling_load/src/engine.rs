@@ -11,11 +11,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use crate::client::{Connection, Connector, ErrorKind, Failure, RequestTemplate};
+use crate::wire::{self, WireConnection};
 
 /// The load of one step.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -144,23 +146,53 @@ impl Tally {
 /// A worker's connection, opened on first use and again after a failure.
 struct Lane {
     connector: Connector,
-    connection: Option<Connection>,
+    /// The request's bytes, when the connection is plain HTTP/1.1 ([`crate::wire`]).
+    wire_request: Option<Bytes>,
+    link: Option<Link>,
+}
+
+enum Link {
+    Wire(WireConnection),
+    Hyper(Connection),
 }
 
 impl Lane {
+    fn new(connector: &Connector, template: &RequestTemplate) -> Lane {
+        let wire_request = connector.speaks_wire().then(|| wire::serialize(connector.origin(), template));
+        Lane { connector: connector.clone(), wire_request, link: None }
+    }
+
     async fn send(&mut self, template: &RequestTemplate) -> Result<u16, Failure> {
-        if self.connection.as_ref().is_some_and(|connection| !connection.reusable()) {
-            self.connection = None;
-        }
-        let connection = match &mut self.connection {
-            Some(connection) => connection,
-            slot => slot.insert(self.connector.connect().await?),
+        let reusable = match &mut self.link {
+            Some(Link::Wire(connection)) => connection.reusable(),
+            Some(Link::Hyper(connection)) => connection.reusable(),
+            None => true,
         };
-        let result = connection.send(template).await;
+        if !reusable {
+            self.link = None;
+        }
+        if self.link.is_none() {
+            self.link = Some(match &self.wire_request {
+                Some(_) => Link::Wire(self.connector.connect_wire().await?),
+                None => Link::Hyper(self.connector.connect().await?),
+            });
+        }
+        let result = match (&mut self.link, &self.wire_request) {
+            (Some(Link::Wire(connection)), Some(request)) => {
+                connection.send(request, template.method == http::Method::HEAD).await
+            }
+            (Some(Link::Hyper(connection)), _) => connection.send(template).await,
+            _ => unreachable!("a wire connection has its request's bytes"),
+        };
         if result.is_err() {
-            self.connection = None;
+            self.link = None;
         }
         result
+    }
+
+    /// Drops the connection, after a timeout: its answer may still arrive and would be read as the next one's.
+    fn reset(&mut self) {
+        self.link = None;
     }
 }
 
@@ -184,7 +216,7 @@ async fn open_step(
         let cancel = cancel.clone();
         let finished = Arc::clone(&finished);
         let template = Arc::clone(template);
-        let mut lane = Lane { connector: connector.clone(), connection: None };
+        let mut lane = Lane::new(connector, &template);
         let timeout = spec.timeout;
         workers.push(tokio::spawn(async move {
             let mut tally = Tally::new();
@@ -213,7 +245,7 @@ async fn open_step(
                         Ok(Ok(status)) => tally.response(status, Instant::now() - due),
                         Ok(Err(failure)) => tally.error(failure.kind),
                         Err(_) => {
-                            lane.connection = None;
+                            lane.reset();
                             tally.timeout(Instant::now() - due);
                         }
                     },
@@ -339,7 +371,7 @@ async fn closed_step(
             runtime.block_on(async move {
                 let workers: Vec<_> = (0..share)
                     .map(|_| {
-                        let lane = Lane { connector: connector.clone(), connection: None };
+                        let lane = Lane::new(&connector, &template);
                         tokio::spawn(closed_user(lane, Arc::clone(&template), end, timeout, Arc::clone(&stop)))
                     })
                     .collect();
@@ -403,7 +435,7 @@ async fn closed_user(
                 tokio::time::sleep(Duration::from_millis(10)).await;
             }
             Err(_) => {
-                lane.connection = None;
+                lane.reset();
                 tally.timeout(begin.elapsed());
             }
         }

@@ -1,7 +1,8 @@
 //! `ceiling load` and `ceiling probe`: HTTP load and bounded abuse checks against a running app.
 //!
 //! - [`target`] parses URLs and keeps every request on loopback unless the user names another host.
-//! - [`client`] holds one HTTP/1.1 or HTTP/2 connection and sorts failures into kinds.
+//! - [`client`] holds one HTTP/1.1 or HTTP/2 connection (hyper) and sorts failures into kinds; [`wire`] is
+//!   the load loop's own plain HTTP/1.1, one write and one reused buffer per request.
 //! - [`engine`] runs one step of load, open model (a constant arrival rate) or closed (fixed users).
 //! - [`search`] runs the steps of one endpoint's knee search and reads capacity and knee off them.
 //! - [`report`] prints the run; [`k6`] writes the same plan as a k6 script; [`probe`] checks rate limits,
@@ -16,6 +17,7 @@ pub mod report;
 pub mod search;
 pub mod slo;
 pub mod target;
+pub mod wire;
 
 use std::sync::Arc;
 use std::time::Duration;
