@@ -1,7 +1,7 @@
 //! The run's report as the HTML page: a table of every timed query, then one chart per query
 //! that has a curve worth seeing (it grows, or an index changes it).
 
-use ceiling_page::html::{Chart, ChartPoint, Limit, Page, Series, SeriesKind, XAxis, render};
+use ceiling_page::html::{Chart, ChartPoint, Limit, Marker, Page, Series, SeriesKind, XAxis, render};
 use ceiling_page::units::{format_ms, format_rows};
 
 use crate::fit::Growth;
@@ -66,7 +66,7 @@ pub fn page(report: &Report) -> String {
             subtitle: format!("{} · {}", measured.query.location, measured.query.sql),
             series,
             x_axis: XAxis::Rows,
-            target_x: Some(report.target_rows as f64),
+            marker: Some(Marker { x: report.target_rows as f64, label: "target".to_owned() }),
             limit: Some(Limit { ms: report.budget_ms, label: format!("budget {}", format_ms(report.budget_ms)) }),
         });
     }

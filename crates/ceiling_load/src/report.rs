@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use ceiling_page::html::{Chart, ChartPoint, Limit, Page, Series, SeriesKind, XAxis, render};
+use ceiling_page::html::{Chart, ChartPoint, Limit, Marker, Page, Series, SeriesKind, XAxis, render};
 use ceiling_page::units::format_ms;
 
 use crate::LoadReport;
@@ -158,7 +158,7 @@ pub fn render_html(report: &LoadReport) -> String {
                 curve(SeriesKind::Neutral, "p95", |step| step.latency_ms.p95),
                 curve(SeriesKind::Before, "p99", |step| step.latency_ms.p99),
             ],
-            target_x: endpoint.knee_rps,
+            marker: endpoint.knee_rps.map(|rps| Marker { x: rps, label: "knee".to_owned() }),
             limit: limit.clone(),
         });
     }

@@ -22,10 +22,16 @@ pub struct Chart {
     pub series: Vec<Series>,
     /// What the x axis counts, which decides its tick labels and the points' tooltips.
     pub x_axis: XAxis,
-    /// Where the dashed vertical "target" line stands on the x axis.
-    pub target_x: Option<f64>,
+    /// A dashed vertical line on the x axis, labelled under it ("target", "knee").
+    pub marker: Option<Marker>,
     /// A dashed horizontal line at a time, e.g. a budget per query.
     pub limit: Option<Limit>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Marker {
+    pub x: f64,
+    pub label: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,11 +184,12 @@ fn render_chart(out: &mut String, chart: &Chart) {
         let _ = writeln!(out, r#"<text x="54" y="{:.1}" text-anchor="end">{label}</text>"#, y + 4.0);
     }
     out.push_str("<rect class=\"frame\" x=\"60\" y=\"20\" width=\"400\" height=\"240\"/>\n");
-    if let Some(target) = chart.target_x {
-        let x = axes.x(target);
+    if let Some(marker) = &chart.marker {
+        let x = axes.x(marker.x);
         let _ = writeln!(out, r#"<line class="target" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{BOTTOM}"/>"#);
         // Under the tick labels, where no line of the plot can cover it.
-        let _ = writeln!(out, r#"<text x="{x:.1}" y="291" text-anchor="middle">target</text>"#);
+        let label = esc(&marker.label);
+        let _ = writeln!(out, r#"<text x="{x:.1}" y="291" text-anchor="middle">{label}</text>"#);
     }
     if let Some(limit) = &chart.limit {
         let y = axes.y(limit.ms);
@@ -245,7 +252,8 @@ impl Axes {
         let projections = chart.series.iter().filter_map(|s| s.projection);
         let xs: Vec<f64> = points.clone().map(|p| p.x).collect();
         let x_lo = decade_floor(xs.iter().copied().map(clean_x).reduce(f64::min)?);
-        let all_xs = xs.into_iter().chain(projections.clone().map(|p| p.0)).chain(chart.target_x);
+        let all_xs =
+            xs.into_iter().chain(projections.clone().map(|p| p.0)).chain(chart.marker.as_ref().map(|marker| marker.x));
         let x_hi = decade_ceil(all_xs.map(clean_x).fold(1.0, f64::max)).max(x_lo + 1);
         let limit = chart.limit.as_ref().map(|limit| limit.ms);
         let all_ms: Vec<f64> =
@@ -331,7 +339,7 @@ mod tests {
             subtitle: "SELECT * FROM posts WHERE author_id = $1".to_string(),
             series: vec![before, after],
             x_axis: XAxis::Rows,
-            target_x: Some(1e7),
+            marker: Some(Marker { x: 1e7, label: "target".to_string() }),
             limit: Some(Limit { ms: 100.0, label: "budget 100 ms".to_string() }),
         }
     }
@@ -355,7 +363,7 @@ mod tests {
 
     #[test]
     fn self_contained_one_svg_per_chart_and_deterministic() {
-        let empty = Chart { series: vec![], target_x: None, limit: None, ..chart("nothing measured") };
+        let empty = Chart { series: vec![], marker: None, limit: None, ..chart("nothing measured") };
         let mut with_url = chart("links");
         with_url.subtitle = "SELECT * FROM links WHERE url LIKE 'https://%' OR url LIKE 'HTTP://%'".to_string();
         let page = page("ceiling grow", vec![chart("posts by author"), empty, with_url]);
@@ -401,7 +409,7 @@ mod tests {
                 curve("p99", SeriesKind::Faint, [9.0, 11.0, 30.0, 900.0]),
             ],
             x_axis: XAxis::Rate,
-            target_x: Some(500.0),
+            marker: Some(Marker { x: 500.0, label: "knee".to_string() }),
             limit: Some(Limit { ms: 250.0, label: "p99 <= 250 ms".to_string() }),
         };
         let html = render(&page("ceiling load", vec![rate]));
