@@ -9,6 +9,8 @@
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use base64::Engine;
+use base64::prelude::BASE64_STANDARD;
 use bytes::Bytes;
 use http::uri::PathAndQuery;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
@@ -368,9 +370,11 @@ fn sign(
             vec![header("x-hub-signature-256", format!("sha256={}", hex(&hmac(secret.as_bytes(), payload))))]
         }
         WebhookScheme::StandardWebhooks => {
-            let key =
-                secret.strip_prefix("whsec_").and_then(base64_decode).unwrap_or_else(|| secret.as_bytes().to_vec());
-            let signature = base64_encode(&hmac(&key, &format!("{id}.{timestamp}.{payload}")));
+            let key = secret
+                .strip_prefix("whsec_")
+                .and_then(|encoded| BASE64_STANDARD.decode(encoded).ok())
+                .unwrap_or_else(|| secret.as_bytes().to_vec());
+            let signature = BASE64_STANDARD.encode(hmac(&key, &format!("{id}.{timestamp}.{payload}")));
             vec![
                 header("webhook-id", id.to_owned()),
                 header("webhook-timestamp", timestamp.to_string()),
@@ -382,39 +386,6 @@ fn sign(
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, byte)| n | u32::from(*byte) << (16 - 8 * i));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(BASE64[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let (mut buffer, mut bits) = (0u32, 0);
-    for c in text.bytes().filter(|c| *c != b'=') {
-        let value = BASE64.iter().position(|b| *b == c)? as u32;
-        buffer = buffer << 6 | value;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 /// The page-size parameters of common APIs, all set at once so that one request tries them all.
@@ -536,7 +507,12 @@ mod tests {
             github[0].1.to_str().unwrap(),
             "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
         );
-        assert_eq!(base64_decode(&base64_encode(b"any carnal pleas")).unwrap(), b"any carnal pleas");
-        assert_eq!(base64_encode(b"ab"), "YWI=");
+        // Standard Webhooks: the key is the base64 after `whsec_`; the signature is base64 too.
+        let standard = sign(WebhookScheme::StandardWebhooks, "whsec_c2VjcmV0", "msg_1", 1700000000, "{}");
+        let expected = BASE64_STANDARD.encode(
+            ring::hmac::sign(&ring::hmac::Key::new(ring::hmac::HMAC_SHA256, b"secret"), b"msg_1.1700000000.{}")
+                .as_ref(),
+        );
+        assert_eq!(standard[2].1.to_str().unwrap(), format!("v1,{expected}"));
     }
 }

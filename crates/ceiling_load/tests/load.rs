@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
-use ceiling_load::client::Connector;
-use ceiling_load::engine::{Load, StepSpec, run_step};
+use ceiling_load::client::{Connector, RequestTemplate};
+use ceiling_load::engine::{Load, StepOutcome, StepSpec, StopFlag, run_step};
 use ceiling_load::plan::Plan;
 use ceiling_load::search::{EndpointReport, Mode, Progress, SearchSpec, Step, search};
 use ceiling_load::slo::Slo;
@@ -23,11 +23,28 @@ impl Progress for Quiet {
     }
 }
 
-fn connector(runtime: &tokio::runtime::Runtime, url: &str, http2: bool) -> (Plan, Connector) {
-    let plan = Plan::from_urls(&[url.to_owned()], &http::Method::GET, None).unwrap();
-    let connector =
-        runtime.block_on(ceiling_load::preflight(&plan, &Allowed::default(), http2, Duration::from_secs(5))).unwrap();
-    (plan, connector)
+/// A runtime and a preflighted connection to one URL, ready to run steps and searches on.
+struct Rig {
+    runtime: tokio::runtime::Runtime,
+    connector: Connector,
+    template: Arc<RequestTemplate>,
+    stop: StopFlag,
+}
+
+impl Rig {
+    fn new(url: &str, http2: bool) -> Rig {
+        let runtime = ceiling_load::runtime(1).unwrap();
+        let plan = Plan::from_urls(&[url.to_owned()], &http::Method::GET, None).unwrap();
+        let allowed = Allowed::default();
+        let preflight = ceiling_load::preflight(&plan, &allowed, http2, Duration::from_secs(5));
+        let connector = runtime.block_on(preflight).unwrap();
+        let template = Arc::new(plan.requests[0].clone());
+        Rig { runtime, connector, template, stop: Arc::new(AtomicBool::new(false)) }
+    }
+
+    fn step(&self, spec: &StepSpec) -> StepOutcome {
+        self.runtime.block_on(run_step(&self.connector, &self.template, spec, &self.stop))
+    }
 }
 
 fn step(rate: f64, connections: usize) -> StepSpec {
@@ -43,11 +60,8 @@ fn step(rate: f64, connections: usize) -> StepSpec {
 }
 
 fn run_search(url: &str, spec: &SearchSpec) -> EndpointReport {
-    let runtime = ceiling_load::runtime(1).unwrap();
-    let (plan, connector) = connector(&runtime, url, false);
-    let template = Arc::new(plan.requests[0].clone());
-    let stop = Arc::new(AtomicBool::new(false));
-    runtime.block_on(search(&connector, &template, spec, &stop, &mut Quiet))
+    let rig = Rig::new(url, false);
+    rig.runtime.block_on(search(&rig.connector, &rig.template, spec, &rig.stop, &mut Quiet))
 }
 
 /// 4 workers of 20 ms each serve 200 requests a second and not one more: below that a request takes its
@@ -105,12 +119,8 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 #[test]
 fn the_open_model_reports_the_latency_a_pause_implies_and_the_closed_loop_hides_it() {
     let server = start(Behaviour::PauseEvery { every: 100, pause: Duration::from_millis(10) });
-    let runtime = ceiling_load::runtime(1).unwrap();
-    let (plan, connector) = connector(&runtime, &server.url("/"), false);
-    let template = Arc::new(plan.requests[0].clone());
-    let stop = Arc::new(AtomicBool::new(false));
-
-    let open = runtime.block_on(run_step(&connector, &template, &step(1000.0, 16), &stop));
+    let rig = Rig::new(&server.url("/"), false);
+    let open = rig.step(&step(1000.0, 16));
     let slo = Slo::default();
     let open = ceiling_load::search::summarize(&open, &slo);
     let implied = implied_latencies(1000.0, 10.0, 0.1, 3000);
@@ -123,7 +133,7 @@ fn the_open_model_reports_the_latency_a_pause_implies_and_the_closed_loop_hides_
     assert!((p95 - implied_p95).abs() <= implied_p95 * 0.4 + 1.0, "p95 {p95} ms, implied {implied_p95:.2} ms");
 
     let closed_spec = StepSpec { load: Load::Concurrency(1), ..step(0.0, 1) };
-    let closed = runtime.block_on(run_step(&connector, &template, &closed_spec, &stop));
+    let closed = rig.step(&closed_spec);
     let closed = ceiling_load::search::summarize(&closed, &slo);
     eprintln!("closed: {closed:#?}");
     assert!(closed.latency_ms.p95 < 1.0, "the closed loop's p95: {}", closed.latency_ms.p95);
@@ -135,12 +145,8 @@ fn the_open_model_reports_the_latency_a_pause_implies_and_the_closed_loop_hides_
 #[test]
 fn every_scheduled_request_is_accounted_for_when_the_server_falls_behind() {
     let server = start(Behaviour::FixedCapacity { workers: 1, service: Duration::from_millis(50) });
-    let runtime = ceiling_load::runtime(1).unwrap();
-    let (plan, connector) = connector(&runtime, &server.url("/"), false);
-    let template = Arc::new(plan.requests[0].clone());
-    let stop = Arc::new(AtomicBool::new(false));
     let spec = StepSpec { duration: Duration::from_secs(2), drain: Duration::from_millis(500), ..step(100.0, 8) };
-    let outcome = runtime.block_on(run_step(&connector, &template, &spec, &stop));
+    let outcome = Rig::new(&server.url("/"), false).step(&spec);
     let answered = outcome.responses();
     let failed: u64 = outcome.errors.values().sum();
     assert_eq!(answered + failed + outcome.unfinished, outcome.planned, "answered {answered}, failed {failed}");
@@ -153,11 +159,7 @@ fn every_scheduled_request_is_accounted_for_when_the_server_falls_behind() {
 #[test]
 fn http2_carries_the_load_too() {
     let server = start(Behaviour::FixedCapacity { workers: 64, service: Duration::from_millis(1) });
-    let runtime = ceiling_load::runtime(1).unwrap();
-    let (plan, connector) = connector(&runtime, &server.url("/"), true);
-    let template = Arc::new(plan.requests[0].clone());
-    let stop = Arc::new(AtomicBool::new(false));
     let spec = StepSpec { duration: Duration::from_secs(1), ..step(200.0, 4) };
-    let outcome = runtime.block_on(run_step(&connector, &template, &spec, &stop));
+    let outcome = Rig::new(&server.url("/"), true).step(&spec);
     assert_eq!(outcome.statuses.get(&200), Some(&200), "{:?} {:?}", outcome.statuses, outcome.errors);
 }
