@@ -453,7 +453,9 @@ fn probe_targets(args: &ProbeArgs, prefix: &str) -> Result<Vec<ProbeTarget>, Str
             let (kind, method, why) = match ceiling_rules::credential_flow(row) {
                 Some(abuse) if writes => (TargetKind::Credentials, "POST", abuse.to_owned()),
                 _ if writes && webhook => (TargetKind::Webhook, "POST", "a webhook receiver".to_owned()),
-                _ if row.method == "GET" && !webhook => (TargetKind::List, "GET", "a GET route".to_owned()),
+                _ if row.method == "GET" && !webhook && !acts(&row.path) => {
+                    (TargetKind::List, "GET", "a GET route".to_owned())
+                }
                 _ => continue,
             };
             let path = format!("{prefix}{}", row.path);
@@ -463,6 +465,51 @@ fn probe_targets(args: &ProbeArgs, prefix: &str) -> Result<Vec<ProbeTarget>, Str
         }
     }
     Ok(targets)
+}
+
+/// Words of a GET route that does something when called (a cron endpoint, a sign-out, an export): the
+/// list probe stays off it, since a request with a page size would still run it.
+const ACTIONS: &[&str] = &[
+    "cron",
+    "job",
+    "jobs",
+    "task",
+    "tasks",
+    "trigger",
+    "run",
+    "sync",
+    "refresh",
+    "revalidate",
+    "cleanup",
+    "purge",
+    "seed",
+    "reset",
+    "delete",
+    "remove",
+    "logout",
+    "signout",
+    "callback",
+    "verify",
+    "confirm",
+    "unsubscribe",
+    "export",
+    "send",
+    "notify",
+    "invite",
+    "checkout",
+    "pay",
+    "redirect",
+    "oauth",
+    "authorize",
+    "sendemail",
+    "runjob",
+    "runcron",
+];
+
+fn acts(path: &str) -> bool {
+    path.split('/')
+        .map(|segment| segment.to_ascii_lowercase().replace(['-', '_'], ""))
+        .any(|segment| ACTIONS.contains(&segment.as_str()))
 }
 
 fn render_probe_human(report: &ProbeReport, allowed: &Allowed) -> String {
@@ -494,4 +541,19 @@ fn render_probe_human(report: &ProbeReport, allowed: &Allowed) -> String {
     let _ = writeln!(out, "\n{open} open of {} probed.", report.results.len());
     let _ = writeln!(out, "Bounds: {}; {}.", hosts_line(allowed), report.bounds);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::acts;
+
+    #[test]
+    fn get_routes_that_act_are_not_list_probed() {
+        for path in ["/api/cron/cleanup", "/auth/logout", "/api/emails/send", "/jobs/run-job", "/oauth/callback"] {
+            assert!(acts(path), "{path}");
+        }
+        for path in ["/api/posts", "/api/payments", "/api/exports-history", "/runs"] {
+            assert!(!acts(path), "{path}");
+        }
+    }
 }
