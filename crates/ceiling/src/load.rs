@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use ceiling_load::engine::{Load, StopFlag};
-use ceiling_load::plan::{Plan, RouteEntry};
+use ceiling_load::plan::{Plan, RouteEntry, acts_when_called};
 use ceiling_load::probe::{ProbeReport, ProbeSpec, ProbeTarget, TargetKind, WebhookScheme};
 use ceiling_load::report::{describe_load, render_html, render_human, render_json, step_line};
 use ceiling_load::search::{Mode, Progress, SearchSpec, Step};
@@ -146,6 +146,8 @@ enum Scheme {
     StandardWebhooks,
 }
 
+const MAX_CONNECTIONS: usize = 10_000;
+
 /// A one-line error and exit code 2.
 fn fail(error: impl std::fmt::Display) -> ExitCode {
     eprintln!("ceiling: {error}");
@@ -184,7 +186,12 @@ pub fn run_load(args: LoadArgs) -> ExitCode {
     };
     let allowed = Allowed { remote: args.allow_remote.clone() };
     let connector = match runtime.block_on(ceiling_load::preflight(&plan, &allowed, args.http2, spec.timeout)) {
-        Ok(connector) => connector,
+        Ok(preflight) => {
+            for warning in &preflight.warnings {
+                eprintln!("ceiling: note: {warning}");
+            }
+            preflight.connector
+        }
         Err(error) => return fail(error),
     };
     let stop = match stop_on_ctrl_c() {
@@ -234,6 +241,13 @@ fn search_spec(args: &LoadArgs) -> Result<SearchSpec, String> {
     }
     if args.concurrency.contains(&0) || args.connections == 0 {
         return Err("--concurrency and --connections need at least 1".to_owned());
+    }
+    // Each connection or user keeps a latency histogram and a socket: bounded, like every other input.
+    if args.concurrency.iter().chain([&args.connections]).any(|count| *count > MAX_CONNECTIONS) {
+        return Err(format!("--concurrency and --connections take at most {MAX_CONNECTIONS}"));
+    }
+    if args.start_rate < 0.1 || args.max_rate > 1_000_000.0 {
+        return Err("--start-rate must be at least 0.1 and --max-rate at most 1000000 requests per second".to_owned());
     }
     let mode = if args.concurrency.is_empty() {
         Mode::Rates { start: args.start_rate, max: args.max_rate }
@@ -287,10 +301,12 @@ fn read_body(text: &str) -> Result<bytes::Bytes, String> {
 }
 
 fn parse_header(text: &str) -> Result<(http::HeaderName, http::HeaderValue), String> {
-    let (name, value) = text.split_once(':').ok_or_else(|| format!("--header `{text}`: write it as `Name: value`"))?;
+    // The value may be a token: errors name the header only.
+    let (name, value) = text.split_once(':').ok_or("--header: write it as `Name: value`")?;
     let name = http::HeaderName::from_bytes(name.trim().as_bytes())
-        .map_err(|_| format!("--header `{text}`: `{}` is not a header name", name.trim()))?;
-    let value = http::HeaderValue::from_str(value.trim()).map_err(|_| format!("--header `{text}`: invalid value"))?;
+        .map_err(|_| format!("--header: `{}` is not a header name", name.trim()))?;
+    let value = http::HeaderValue::from_str(value.trim())
+        .map_err(|_| format!("--header {}: the value is not a valid header value", name.as_str()))?;
     Ok((name, value))
 }
 
@@ -385,7 +401,7 @@ pub fn run_probe(args: ProbeArgs) -> ExitCode {
     let allowed = Allowed { remote: args.allow_remote.clone() };
     let plan = Plan { origin, requests: Vec::new(), skipped: Vec::new() };
     let connector = match runtime.block_on(ceiling_load::preflight(&plan, &allowed, false, spec.timeout)) {
-        Ok(connector) => connector,
+        Ok(preflight) => preflight.connector,
         Err(error) => return fail(error),
     };
     let report = runtime.block_on(ceiling_load::probe::run(&connector, &targets, &spec));
@@ -429,11 +445,16 @@ fn probe_spec(args: &ProbeArgs) -> Result<ProbeSpec, String> {
 /// `auth-no-rate-limit` reads), webhooks (a `webhook` in the path), and GET routes as lists. Routes
 /// with path parameters are left out: a probe needs a real URL.
 fn probe_targets(args: &ProbeArgs, prefix: &str) -> Result<Vec<ProbeTarget>, String> {
-    let named = |kind, method: &str, path: &String| ProbeTarget {
-        kind,
-        method: method.to_owned(),
-        path: format!("{prefix}{path}"),
-        why: "named on the command line".to_owned(),
+    let named = |kind, method: &str, path: &String| {
+        if !path.starts_with('/') || path.parse::<http::uri::PathAndQuery>().is_err() {
+            return Err(format!("`{path}` is not a path such as /api/login"));
+        }
+        Ok(ProbeTarget {
+            kind,
+            method: method.to_owned(),
+            path: format!("{prefix}{path}"),
+            why: "named on the command line".to_owned(),
+        })
     };
     let mut targets: Vec<ProbeTarget> = args
         .logins
@@ -441,19 +462,22 @@ fn probe_targets(args: &ProbeArgs, prefix: &str) -> Result<Vec<ProbeTarget>, Str
         .map(|path| named(TargetKind::Credentials, "POST", path))
         .chain(args.webhooks.iter().map(|path| named(TargetKind::Webhook, "POST", path)))
         .chain(args.lists.iter().map(|path| named(TargetKind::List, "GET", path)))
-        .collect();
+        .collect::<Result<_, _>>()?;
     if let Some(path) = &args.from_scan {
         let result = scan(path, &ScanOptions::default()).map_err(|error| error.to_string())?;
         for row in result.project.route_table() {
-            if row.path.is_empty() || row.path.contains([':', '[', '{', '*', '<']) {
+            let invalid = row.path.parse::<http::uri::PathAndQuery>().is_err();
+            if row.path.is_empty() || invalid || row.path.contains([':', '[', '{', '*', '<']) {
                 continue;
             }
             let writes = matches!(row.method.as_str(), "POST" | "PUT" | "PATCH" | "ALL");
             let webhook = row.path.to_ascii_lowercase().contains("webhook");
+            // `app.all(...)` takes any method; POST is what a form or a client sends.
+            let method = if row.method == "ALL" { "POST" } else { row.method.as_str() };
             let (kind, method, why) = match ceiling_rules::credential_flow(row) {
-                Some(abuse) if writes => (TargetKind::Credentials, "POST", abuse.to_owned()),
-                _ if writes && webhook => (TargetKind::Webhook, "POST", "a webhook receiver".to_owned()),
-                _ if row.method == "GET" && !webhook && !acts(&row.path) => {
+                Some(abuse) if writes => (TargetKind::Credentials, method, abuse.to_owned()),
+                _ if writes && webhook => (TargetKind::Webhook, method, "a webhook receiver".to_owned()),
+                _ if row.method == "GET" && !webhook && !acts_when_called(&row.path) => {
                     (TargetKind::List, "GET", "a GET route".to_owned())
                 }
                 _ => continue,
@@ -465,51 +489,6 @@ fn probe_targets(args: &ProbeArgs, prefix: &str) -> Result<Vec<ProbeTarget>, Str
         }
     }
     Ok(targets)
-}
-
-/// Words of a GET route that does something when called (a cron endpoint, a sign-out, an export): the
-/// list probe stays off it, since a request with a page size would still run it.
-const ACTIONS: &[&str] = &[
-    "cron",
-    "job",
-    "jobs",
-    "task",
-    "tasks",
-    "trigger",
-    "run",
-    "sync",
-    "refresh",
-    "revalidate",
-    "cleanup",
-    "purge",
-    "seed",
-    "reset",
-    "delete",
-    "remove",
-    "logout",
-    "signout",
-    "callback",
-    "verify",
-    "confirm",
-    "unsubscribe",
-    "export",
-    "send",
-    "notify",
-    "invite",
-    "checkout",
-    "pay",
-    "redirect",
-    "oauth",
-    "authorize",
-    "sendemail",
-    "runjob",
-    "runcron",
-];
-
-fn acts(path: &str) -> bool {
-    path.split('/')
-        .map(|segment| segment.to_ascii_lowercase().replace(['-', '_'], ""))
-        .any(|segment| ACTIONS.contains(&segment.as_str()))
 }
 
 fn render_probe_human(report: &ProbeReport, allowed: &Allowed) -> String {
@@ -541,19 +520,4 @@ fn render_probe_human(report: &ProbeReport, allowed: &Allowed) -> String {
     let _ = writeln!(out, "\n{open} open of {} probed.", report.results.len());
     let _ = writeln!(out, "Bounds: {}; {}.", hosts_line(allowed), report.bounds);
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::acts;
-
-    #[test]
-    fn get_routes_that_act_are_not_list_probed() {
-        for path in ["/api/cron/cleanup", "/auth/logout", "/api/emails/send", "/jobs/run-job", "/oauth/callback"] {
-            assert!(acts(path), "{path}");
-        }
-        for path in ["/api/posts", "/api/payments", "/api/exports-history", "/runs"] {
-            assert!(!acts(path), "{path}");
-        }
-    }
 }

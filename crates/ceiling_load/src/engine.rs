@@ -68,6 +68,8 @@ pub struct StepOutcome {
     pub unfinished: u64,
     /// Why the step stopped before its time.
     pub aborted: Option<String>,
+    /// The user stopped it (Ctrl-C).
+    pub interrupted: bool,
 }
 
 impl StepOutcome {
@@ -281,7 +283,8 @@ async fn open_step(
     // Watch the backlog while the schedule runs, then give what is in flight `drain` to finish.
     let mut aborted = None;
     let schedule_end = start + spec.duration;
-    let warmup = spec.abort_latency.map(|latency| (latency * 3).max(Duration::from_millis(250)));
+    // The backlog can show a mean latency only once that much time has passed.
+    let warmup = spec.abort_latency.map(|latency| latency.max(Duration::from_millis(250)));
     loop {
         tokio::time::sleep(Duration::from_millis(20)).await;
         let now = Instant::now();
@@ -342,6 +345,7 @@ async fn open_step(
         statuses: tally.statuses,
         errors: tally.errors,
         unfinished: tally.unfinished,
+        interrupted: stop.load(Ordering::Relaxed),
         aborted,
     }
 }
@@ -407,6 +411,7 @@ async fn closed_step(
         statuses: tally.statuses,
         errors: tally.errors,
         unfinished: tally.unfinished,
+        interrupted: stop.load(Ordering::Relaxed),
         aborted,
     }
 }
@@ -427,7 +432,16 @@ async fn closed_user(
             break;
         }
         sent += 1;
-        match tokio::time::timeout(timeout, lane.send(&template)).await {
+        // A request still out a second past the step's end is counted unfinished rather than waited for.
+        let cut = tokio::time::sleep_until((end + Duration::from_secs(1)).into());
+        let result = tokio::select! {
+            result = tokio::time::timeout(timeout, lane.send(&template)) => result,
+            () = cut => {
+                tally.unfinished(begin.elapsed());
+                break;
+            }
+        };
+        match result {
             Ok(Ok(status)) => tally.response(status, begin.elapsed()),
             Ok(Err(failure)) => {
                 tally.error(failure.kind);

@@ -65,9 +65,16 @@ pub fn runtime(threads: usize) -> Result<tokio::runtime::Runtime, String> {
         .map_err(|error| format!("cannot start the async runtime: {error}"))
 }
 
+/// A connection checked before the load, and what its first answers say.
+pub struct Preflight {
+    pub connector: Connector,
+    /// `GET /postz answered 404`: endpoints whose answer is not a success, which the load would measure.
+    pub warnings: Vec<String>,
+}
+
 /// Resolves the plan's server, checks it is allowed, and sends one request per endpoint, so that a wrong
 /// URL, a refused connection or a TLS error is one clear line before any load is sent.
-pub async fn preflight(plan: &Plan, allowed: &Allowed, http2: bool, timeout: Duration) -> Result<Connector, String> {
+pub async fn preflight(plan: &Plan, allowed: &Allowed, http2: bool, timeout: Duration) -> Result<Preflight, String> {
     allowed.check_host(&plan.origin)?;
     let addrs = target::resolve(&plan.origin).await?;
     allowed.check_addrs(&plan.origin, &addrs)?;
@@ -76,15 +83,23 @@ pub async fn preflight(plan: &Plan, allowed: &Allowed, http2: bool, timeout: Dur
         .await
         .map_err(|_| format!("cannot connect to {}: no answer within {} s", plan.origin, timeout.as_secs_f64()))?
         .map_err(|failure| format!("cannot connect to {}: {failure}", plan.origin))?;
+    let mut warnings = Vec::new();
     for request in &plan.requests {
-        tokio::time::timeout(timeout, connection.send(request))
+        if !connection.reusable() {
+            connection =
+                connector.connect().await.map_err(|failure| format!("cannot connect to {}: {failure}", plan.origin))?;
+        }
+        let status = tokio::time::timeout(timeout, connection.send(request))
             .await
             .map_err(|_| {
                 format!("{} on {}: no answer within {} s", request.label(), plan.origin, timeout.as_secs_f64())
             })?
             .map_err(|failure| format!("{} on {}: {failure}", request.label(), plan.origin))?;
+        if status >= 300 {
+            warnings.push(format!("{} answered {status}; the load measures that answer", request.label()));
+        }
     }
-    Ok(connector)
+    Ok(Preflight { connector, warnings })
 }
 
 /// Runs the knee search of every endpoint of the plan in turn.

@@ -98,9 +98,87 @@ impl Plan {
     }
 }
 
+/// Words of a route that does something when called: a cron endpoint, a sign-out, an export, a send.
+/// Load and the list probe stay off such GET routes, since every request would run the action.
+const ACTIONS: &[&str] = &[
+    "cron",
+    "job",
+    "jobs",
+    "task",
+    "tasks",
+    "trigger",
+    "run",
+    "sync",
+    "refresh",
+    "revalidate",
+    "cleanup",
+    "clear",
+    "purge",
+    "seed",
+    "reset",
+    "delete",
+    "remove",
+    "logout",
+    "signout",
+    "callback",
+    "verify",
+    "confirm",
+    "unsubscribe",
+    "export",
+    "send",
+    "notify",
+    "invite",
+    "checkout",
+    "pay",
+    "redirect",
+    "oauth",
+    "authorize",
+    "webhook",
+    "webhooks",
+    "migrate",
+    "backfill",
+    "import",
+    "generate",
+    "email",
+    "emails",
+];
+
+/// Whether a route's path names an action, word by word (`/api/cron-job`, `/sendWelcomeEmail`,
+/// `/clear_cache`), so that a request to it would run one.
+pub fn acts_when_called(path: &str) -> bool {
+    path.split('/').flat_map(words).any(|word| ACTIONS.contains(&word.as_str()))
+}
+
+/// `sendWelcomeEmail` → send, welcome, email; `clear-cache` → clear, cache.
+fn words(segment: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in segment.chars() {
+        let boundary = !c.is_alphanumeric() || (c.is_uppercase() && previous_lower);
+        if boundary && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        if c.is_alphanumeric() {
+            current.push(c.to_ascii_lowercase());
+        }
+        previous_lower = c.is_lowercase() || c.is_ascii_digit();
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
 fn request_for(route: &RouteEntry, prefix: &str) -> Result<RequestTemplate, String> {
+    if route.method == "ALL" {
+        return Err("a route for every method (`app.all`); load it by URL with --method".to_owned());
+    }
+    if route.method == "GET" && route.body.is_none() && acts_when_called(&route.path) {
+        return Err("its path names an action (a cron, a sign-out, a send...): loading it would run it".to_owned());
+    }
     let method = match route.method.as_str() {
-        "ALL" | "GET" => Method::GET,
+        "GET" => Method::GET,
         "ACTION" | "" => return Err("a server action has no URL of its own".to_owned()),
         other => Method::from_bytes(other.as_bytes()).map_err(|_| format!("unknown method {other}"))?,
     };
@@ -166,6 +244,21 @@ mod tests {
         assert_eq!(plan.skipped.len(), 2);
         assert!(plan.skipped[0].starts_with("POST /orders: not a GET"), "{:?}", plan.skipped);
         assert!(plan.skipped[1].contains("`id` has no value"), "{:?}", plan.skipped);
+    }
+
+    #[test]
+    fn routes_that_act_when_called_are_left_alone() {
+        for path in ["/api/cron/cleanup", "/auth/logout", "/api/sendWelcomeEmail", "/api/cron-job", "/clear_cache"] {
+            assert!(acts_when_called(path), "{path}");
+        }
+        for path in ["/api/posts", "/api/payments", "/api/exports-history", "/runs", "/api/users/me"] {
+            assert!(!acts_when_called(path), "{path}");
+        }
+        let plan =
+            Plan::from_routes("http://127.0.0.1:3000", vec![entry("GET", "/posts"), entry("GET", "/api/cron/daily")]);
+        assert_eq!(plan.unwrap().skipped.len(), 1);
+        let all = Plan::from_routes("http://127.0.0.1:3000", vec![entry("ALL", "/anything")]);
+        assert!(all.unwrap_err().contains("app.all"));
     }
 
     #[test]

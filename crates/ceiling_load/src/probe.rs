@@ -116,7 +116,12 @@ impl Prober<'_> {
         }
         let connection = match &mut self.connection {
             Some(connection) => connection,
-            slot => slot.insert(self.connector.connect().await.map_err(|failure| failure.to_string())?),
+            slot => {
+                let connected = tokio::time::timeout(self.timeout, self.connector.connect())
+                    .await
+                    .map_err(|_| format!("no connection within {} s", self.timeout.as_secs_f64()))?;
+                slot.insert(connected.map_err(|failure| failure.to_string())?)
+            }
         };
         match tokio::time::timeout(self.timeout, connection.answer(request)).await {
             Ok(Ok(answer)) => Ok(answer),
@@ -161,11 +166,14 @@ fn limit_headers(headers: &HeaderMap) -> Vec<String> {
     names
 }
 
-/// What in an answer says the app refused the attempt, if anything.
+/// What in an answer says the app refused the attempt, if anything: 429, 423, a 503 (nginx's
+/// `limit_req` answers so), or a refusal in words (a CAPTCHA, a lockout message) on an error status.
 fn refusal(answer: &Answer) -> Option<String> {
     match answer.status {
         429 => return Some("429 Too Many Requests".to_owned()),
         423 => return Some("423 Locked".to_owned()),
+        503 => return Some("503 Service Unavailable".to_owned()),
+        status if status < 400 => return None,
         _ => {}
     }
     let body = String::from_utf8_lossy(&answer.body[..answer.body.len().min(64 * 1024)]).to_ascii_lowercase();
@@ -173,10 +181,19 @@ fn refusal(answer: &Answer) -> Option<String> {
         return Some(format!("a CAPTCHA ({})", answer.status));
     }
     let lockout = ["too many", "locked", "try again later", "rate limit", "slow down"];
-    if answer.status >= 400 && lockout.iter().any(|phrase| body.contains(phrase)) {
+    if lockout.iter().any(|phrase| contains_word(&body, phrase)) {
         return Some(format!("a lockout message ({})", answer.status));
     }
     None
+}
+
+/// `phrase` in `text` as whole words: "locked" but not "blocked" or "unlocked".
+fn contains_word(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = text[..at].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = text[at + phrase.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        before && after
+    })
 }
 
 async fn burst(connector: &Connector, target: &ProbeTarget, spec: &ProbeSpec) -> ProbeResult {
@@ -233,7 +250,14 @@ async fn burst(connector: &Connector, target: &ProbeTarget, spec: &ProbeSpec) ->
         details.push(format!("{} requests failed, the first with {error}", errors.len()));
     }
     let sent = prober.sent;
+    let announced = !headers_seen.is_empty();
+    // Statuses a wrong attempt gets when the route checked it: 401, or an error body under 200 or 400.
+    let judged = statuses.keys().all(|status| matches!(status, 200 | 400 | 401 | 422)) && statuses.contains_key(&401)
+        || statuses.keys().all(|status| *status == 200);
     let (protected, verdict) = match refused_at {
+        // Refused from the first attempt: a limit already in force (an earlier run), or a route that refuses
+        // everything; either way the burst shows no threshold.
+        Some((1, how)) => (None, format!("unclear: refused from the first attempt ({how}); run it again later")),
         Some((at, how)) => (Some(true), format!("limited: {how} at request {at} of {sent} ({seconds:.1} s)")),
         None if statuses.keys().all(|status| matches!(status, 404 | 405)) && !statuses.is_empty() => {
             (None, format!("not probed: the route answered {}", answered.join(", ")))
@@ -247,9 +271,21 @@ async fn burst(connector: &Connector, target: &ProbeTarget, spec: &ProbeSpec) ->
             ),
         ),
         None if statuses.is_empty() => (None, "unclear: no request got an answer".to_owned()),
-        None => (
+        None if announced => (
+            Some(true),
+            format!("limited above {sent} attempts: none refused, but the answers announce a limit (headers below)"),
+        ),
+        None if judged => (
             Some(false),
             format!("no limit: {sent} wrong attempts in {seconds:.1} s, none refused ({})", answered.join(", ")),
+        ),
+        None => (
+            None,
+            format!(
+                "unclear: {sent} attempts answered {} (a CSRF check, a redirect, a server error?); name the route's \
+                 body with --body",
+                answered.join(", ")
+            ),
         ),
     };
     ProbeResult { target: target.clone(), protected, verdict, requests: sent, details }
@@ -321,26 +357,32 @@ async fn replay(connector: &Connector, target: &ProbeTarget, spec: &ProbeSpec) -
             stale_accepted = Some(answer.status < 300);
         }
     }
+    let stale_note = match stale_accepted {
+        Some(true) => "; a copy signed an hour ago was accepted: the timestamp's age is not checked",
+        Some(false) => "; a copy signed an hour ago was refused",
+        None => "",
+    };
     let (protected, verdict) = match (accepted.as_slice(), stale_accepted) {
         ([false, _], _) => {
             (None, "unclear: the signed event was refused; check the secret and --webhook-scheme".to_owned())
         }
-        ([true, true], Some(true)) => (
+        // An old signature accepted is a replay anyone who saw one delivery can make, for ever.
+        ([true, _], Some(true)) => (
             Some(false),
             format!(
-                "replayable: the same event `{event_id}` was accepted twice and a copy signed an hour ago was \
-                 accepted too; dedupe by event id and reject old timestamps"
+                "replayable: the same event `{event_id}` was answered 2xx twice{stale_note}; reject old timestamps and dedupe by event id"
             ),
         ),
+        // Twice 2xx alone is what a handler that dedupes answers too (Stripe asks for 2xx on duplicates).
         ([true, true], _) => (
-            Some(false),
+            None,
             format!(
-                "replay accepted: the same event `{event_id}` was answered 2xx twice; unless the handler dedupes by \
-                 event id, each replay repeats its work"
+                "replay answered 2xx: the same event `{event_id}` was accepted twice{stale_note}; unless the \
+                 handler dedupes by event id, each replay repeats its work"
             ),
         ),
         ([true, false], _) => {
-            (Some(true), "replay refused: the second delivery of the same event was refused".to_owned())
+            (Some(true), format!("replay refused: the second delivery of the same event was refused{stale_note}"))
         }
         _ => (None, "unclear".to_owned()),
     };
@@ -419,17 +461,17 @@ async fn page_cap(connector: &Connector, target: &ProbeTarget, spec: &ProbeSpec)
                 _ if matches!(absurd.status, 400 | 422) => {
                     (Some(true), format!("capped: the page size was refused ({})", absurd.status))
                 }
-                (Some(before), Some(after)) if after > UNCAPPED && after > before => (
+                (Some(before), Some(after)) if after > UNCAPPED => (
                     Some(false),
                     format!(
                         "not capped: {after} items for a page size of {ABSURD} ({before} by default), in {seconds:.2} s"
                     ),
                 ),
-                // At most UNCAPPED items: a cap, or a table that holds no more; neither lets a client pull it all.
+                // The page size was honoured up to a number a cap or the table's size explains alike.
                 (Some(before), Some(after)) if after > before => (
-                    Some(true),
+                    None,
                     format!(
-                        "capped: {after} items for a page size of {ABSURD} ({before} by default), or all the rows there are"
+                        "{after} items for a page size of {ABSURD} ({before} by default): a cap at {after}, or all the rows there are"
                     ),
                 ),
                 (Some(before), Some(after)) => {

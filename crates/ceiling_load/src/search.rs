@@ -57,6 +57,8 @@ pub struct Step {
     /// Why the step missed the SLO: `p95 812 ms > 500 ms`.
     pub missed: Vec<String>,
     pub aborted: Option<String>,
+    /// Stopped by the user: the step says nothing about the SLO, and the search leaves it out.
+    pub interrupted: bool,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -88,6 +90,10 @@ pub fn summarize(outcome: &StepOutcome, slo: &Slo) -> Step {
             if counts_as_error(*status) {
                 errors.insert(format!("http_{status}"), *count);
             }
+        }
+        // A request with no answer by the end of the step failed it, whatever its timeout says.
+        if outcome.unfinished > 0 && !outcome.interrupted {
+            errors.insert("unfinished".to_owned(), outcome.unfinished);
         }
         let failed: u64 = errors.values().sum();
         let transport_errors: u64 = outcome.errors.values().sum();
@@ -133,6 +139,7 @@ pub fn summarize(outcome: &StepOutcome, slo: &Slo) -> Step {
             meets_slo: missed.is_empty(),
             missed,
             aborted: outcome.aborted.clone(),
+            interrupted: outcome.interrupted,
         }
     }
 }
@@ -196,7 +203,7 @@ pub async fn search(
     let began = Instant::now();
     let mut steps: Vec<Step> = Vec::new();
     let mut requests = 0u64;
-    let drain = (spec.slo.tightest() * 2).clamp(Duration::from_secs(1), spec.timeout);
+    let drain = spec.slo.tightest().saturating_mul(2).max(Duration::from_secs(1)).min(spec.timeout);
     let mut next = match &spec.mode {
         Mode::Rates { start, .. } => Some(Load::Rate(*start)),
         Mode::Concurrency(users) => users.first().map(|users| Load::Concurrency(*users)),
@@ -224,7 +231,7 @@ pub async fn search(
             timeout: spec.timeout,
             connections: spec.connections,
             drain,
-            abort_latency: matches!(load, Load::Rate(_)).then(|| spec.slo.tightest() * 3),
+            abort_latency: matches!(load, Load::Rate(_)).then(|| spec.slo.tightest().saturating_mul(3)),
             threads: spec.threads,
         };
         progress.step_started(&label, load, spec.step);
@@ -260,8 +267,8 @@ pub async fn search(
 /// The lowest rate that missed the SLO, and the highest below it that met it.
 fn bracket(steps: &[Step]) -> (Option<f64>, Option<f64>) {
     let rate = |step: &Step| match step.load {
-        Load::Rate(rate) => Some(rate),
-        Load::Concurrency(_) => None,
+        Load::Rate(rate) if !step.interrupted => Some(rate),
+        _ => None,
     };
     let missed = steps.iter().filter(|s| !s.meets_slo).filter_map(rate).reduce(f64::min);
     let met = steps
@@ -287,7 +294,15 @@ fn next_rate(steps: &[Step], max: f64, precision: f64) -> Result<f64, String> {
         (Some(met), Some(missed)) if (missed - met) / met <= precision => {
             Err(format!("capacity bracketed within {:.0}%", precision * 100.0))
         }
-        (Some(met), Some(missed)) => Ok(round_rate((met + missed) / 2.0)),
+        (Some(met), Some(missed)) => {
+            let middle = round_rate((met + missed) / 2.0);
+            // At low rates the rounding can land on an end, which would run the same step again.
+            if middle <= met || middle >= missed {
+                Err(format!("capacity bracketed between {}/s and {}/s", format_rate(met), format_rate(missed)))
+            } else {
+                Ok(middle)
+            }
+        }
     }
 }
 
@@ -301,7 +316,7 @@ pub fn format_rate(rate: f64) -> String {
 
 fn capacity(steps: &[Step]) -> Option<f64> {
     if steps.iter().any(|step| matches!(step.load, Load::Concurrency(_))) {
-        return steps.iter().filter(|s| s.meets_slo).map(|s| s.throughput_rps).reduce(f64::max);
+        return steps.iter().filter(|s| s.meets_slo && !s.interrupted).map(|s| s.throughput_rps).reduce(f64::max);
     }
     bracket(steps).0
 }
@@ -310,8 +325,11 @@ fn capacity(steps: &[Step]) -> Option<f64> {
 /// not noise: to twice its lowest value, and by a tenth of the SLO's limit. Below the knee more load costs
 /// little latency; above it requests queue.
 fn knee(steps: &[Step], slo_ms: f64) -> Option<f64> {
-    let mut points: Vec<(f64, f64)> =
-        steps.iter().filter(|s| s.responses + s.unfinished > 0).map(|s| (s.x(), s.latency_ms.p95.max(0.001))).collect();
+    let mut points: Vec<(f64, f64)> = steps
+        .iter()
+        .filter(|s| s.latency_ms.max > 0.0 && !s.interrupted)
+        .map(|s| (s.x(), s.latency_ms.p95.max(0.001)))
+        .collect();
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut floor = f64::INFINITY;
     for pair in points.windows(2) {
@@ -357,6 +375,7 @@ mod tests {
             meets_slo,
             missed: Vec::new(),
             aborted: None,
+            interrupted: false,
         }
     }
 
@@ -381,6 +400,21 @@ mod tests {
         // Noise: 180 missed once, 190 met once; the capacity is still below the lowest miss.
         let steps = vec![step(160.0, 20.0, true), step(180.0, 700.0, false), step(190.0, 30.0, true)];
         assert_eq!(capacity(&steps), Some(160.0));
+    }
+
+    #[test]
+    fn a_step_the_user_stopped_is_not_a_miss() {
+        let mut stopped = step(80.0, 5.0, false);
+        stopped.interrupted = true;
+        let steps = vec![step(10.0, 5.0, true), step(20.0, 5.0, true), step(40.0, 5.0, true), stopped];
+        assert_eq!(capacity(&steps), Some(40.0));
+        assert_eq!(bracket(&steps), (Some(40.0), None));
+    }
+
+    #[test]
+    fn a_bisection_that_rounds_onto_an_end_stops() {
+        let steps = vec![step(0.625, 5.0, true), step(0.7, 900.0, false)];
+        assert!(next_rate(&steps, 1e6, 0.01).unwrap_err().contains("between"));
     }
 
     #[test]

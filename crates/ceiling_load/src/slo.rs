@@ -109,6 +109,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     if !seconds.is_finite() || seconds <= 0.0 {
         return Err(format!("`{text}` must be a positive duration"));
     }
+    if seconds > 86_400.0 {
+        return Err(format!("`{text}` is longer than a day"));
+    }
     Ok(Duration::from_secs_f64(seconds))
 }
 
@@ -143,5 +146,6 @@ mod tests {
         assert_eq!(parse_duration("2m").unwrap(), Duration::from_secs(120));
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("5 parsecs").is_err());
+        assert!(parse_duration("99999999999999999999s").unwrap_err().contains("a day"));
     }
 }

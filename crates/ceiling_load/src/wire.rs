@@ -13,6 +13,9 @@ use tokio::net::TcpStream;
 use crate::client::{ErrorKind, Failure, RequestTemplate};
 use crate::target::Origin;
 
+/// The longest response head or chunk line read; past it the answer is not HTTP this client speaks.
+const MAX_HEAD: usize = 64 * 1024;
+
 /// Idle longer than this, a connection is checked before it is used again.
 const IDLE_CHECK: Duration = Duration::from_millis(250);
 
@@ -96,6 +99,11 @@ impl WireConnection {
                     self.buffer.clear();
                 }
             }
+            // Bytes past the answer belong to no request: the connection cannot be trusted to stay in step.
+            // 101 Switching Protocols leaves HTTP behind.
+            if !self.buffer.is_empty() || status == 101 {
+                self.closing = true;
+            }
             self.last_used = Instant::now();
             return Ok(status);
         }
@@ -109,16 +117,16 @@ impl WireConnection {
             match response.parse(&self.buffer) {
                 Ok(httparse::Status::Complete(length)) => {
                     let status = response.code.unwrap_or(0);
-                    let mut framing = Framing::UntilClose;
+                    let (mut content_length, mut chunked, mut encoded) = (None, false, false);
                     for header in response.headers.iter() {
                         if header.name.eq_ignore_ascii_case("content-length") {
                             let text = std::str::from_utf8(header.value).unwrap_or("");
-                            let length = text.trim().parse().map_err(|_| protocol("a bad Content-Length"))?;
-                            framing = Framing::Length(length);
-                        } else if header.name.eq_ignore_ascii_case("transfer-encoding")
-                            && header.value.eq_ignore_ascii_case(b"chunked")
-                        {
-                            framing = Framing::Chunked;
+                            content_length = Some(text.trim().parse().map_err(|_| protocol("a bad Content-Length"))?);
+                        } else if header.name.eq_ignore_ascii_case("transfer-encoding") {
+                            // `gzip, chunked`: the last coding decides (RFC 9112, 6.3).
+                            let last = header.value.rsplit(|b| *b == b',').next().unwrap_or_default();
+                            chunked = last.trim_ascii().eq_ignore_ascii_case(b"chunked");
+                            encoded = true;
                         } else if header.name.eq_ignore_ascii_case("connection")
                             && header.value.eq_ignore_ascii_case(b"close")
                         {
@@ -128,6 +136,12 @@ impl WireConnection {
                     if response.version == Some(0) {
                         self.closing = true;
                     }
+                    // Transfer-Encoding overrides Content-Length; a coding that is not chunked runs to the close.
+                    let mut framing = match (chunked, encoded, content_length) {
+                        (true, _, _) => Framing::Chunked,
+                        (false, false, Some(length)) => Framing::Length(length),
+                        _ => Framing::UntilClose,
+                    };
                     // No body, whatever the headers say.
                     if head || status == 204 || status == 304 || (100..200).contains(&status) {
                         framing = Framing::Length(0);
@@ -135,6 +149,9 @@ impl WireConnection {
                     return Ok((status, framing, length));
                 }
                 Ok(httparse::Status::Partial) => {
+                    if self.buffer.len() > MAX_HEAD {
+                        return Err(protocol(format!("a response head over {} KiB", MAX_HEAD / 1024)));
+                    }
                     if self.fill().await? == 0 {
                         return Err(Failure::new(ErrorKind::ConnectionReset, "the server closed the connection"));
                     }
@@ -178,7 +195,7 @@ impl WireConnection {
                 while !self.line().await?.is_empty() {}
                 return Ok(());
             }
-            self.skip_exactly(size + 2).await?;
+            self.skip_exactly(size.checked_add(2).ok_or_else(|| protocol("a chunk size past any memory"))?).await?;
         }
     }
 
@@ -188,6 +205,9 @@ impl WireConnection {
             if let Some(end) = self.buffer.windows(2).position(|pair| pair == b"\r\n") {
                 let line = self.buffer.split_to(end + 2);
                 return Ok(line[..end].to_vec());
+            }
+            if self.buffer.len() > MAX_HEAD {
+                return Err(protocol(format!("a chunk line over {} KiB", MAX_HEAD / 1024)));
             }
             if self.fill().await? == 0 {
                 return Err(Failure::new(ErrorKind::ConnectionReset, "the body ended early"));
@@ -268,6 +288,19 @@ mod tests {
         assert!(connection.reusable(), "checked only after an idle spell");
         tokio::time::sleep(IDLE_CHECK + Duration::from_millis(50)).await;
         assert!(!connection.reusable());
+    }
+
+    #[tokio::test]
+    async fn transfer_encoding_beats_content_length_and_extra_bytes_end_the_connection() {
+        let (mut connection, _server) = answers(vec![
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokEXTRA",
+        ])
+        .await;
+        assert_eq!(connection.send(b"GET / HTTP/1.1\r\n\r\n", false).await.unwrap(), 200);
+        assert!(connection.reusable());
+        assert_eq!(connection.send(b"GET / HTTP/1.1\r\n\r\n", false).await.unwrap(), 200);
+        assert!(!connection.reusable(), "bytes past the answer");
     }
 
     #[test]

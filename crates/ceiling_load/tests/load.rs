@@ -37,7 +37,7 @@ impl Rig {
         let plan = Plan::from_urls(&[url.to_owned()], &http::Method::GET, None).unwrap();
         let allowed = Allowed::default();
         let preflight = ceiling_load::preflight(&plan, &allowed, http2, Duration::from_secs(5));
-        let connector = runtime.block_on(preflight).unwrap();
+        let connector = runtime.block_on(preflight).unwrap().connector;
         let template = Arc::new(plan.requests[0].clone());
         Rig { runtime, connector, template, stop: Arc::new(AtomicBool::new(false)) }
     }
