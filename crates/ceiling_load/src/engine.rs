@@ -133,6 +133,27 @@ impl Tally {
         self.unfinished += 1;
     }
 
+    fn into_outcome(
+        self,
+        load: Load,
+        planned: u64,
+        elapsed: Duration,
+        aborted: Option<String>,
+        stop: &StopFlag,
+    ) -> StepOutcome {
+        StepOutcome {
+            load,
+            planned,
+            elapsed,
+            latency: self.latency,
+            statuses: self.statuses,
+            errors: self.errors,
+            unfinished: self.unfinished,
+            interrupted: stop.load(Ordering::Relaxed),
+            aborted,
+        }
+    }
+
     fn merge(&mut self, other: Tally) {
         self.latency.add(&other.latency).expect("histograms share their bounds");
         for (status, count) in other.statuses {
@@ -337,17 +358,7 @@ async fn open_step(
     }
     // The schedule's length, or its part that ran: responses that arrive while draining belong to it.
     let elapsed = if aborted.is_some() { ended.saturating_duration_since(start) } else { spec.duration };
-    StepOutcome {
-        load: Load::Rate(rate),
-        planned: sent,
-        elapsed,
-        latency: tally.latency,
-        statuses: tally.statuses,
-        errors: tally.errors,
-        unfinished: tally.unfinished,
-        interrupted: stop.load(Ordering::Relaxed),
-        aborted,
-    }
+    tally.into_outcome(Load::Rate(rate), sent, elapsed, aborted, stop)
 }
 
 /// The closed model runs as wrk does: `threads` OS threads, each with its own single-threaded runtime
@@ -403,17 +414,7 @@ async fn closed_step(
         planned += sent;
     }
     let aborted = stop.load(Ordering::Relaxed).then(|| "stopped by the user".to_owned());
-    StepOutcome {
-        load: Load::Concurrency(users),
-        planned,
-        elapsed: start.elapsed(),
-        latency: tally.latency,
-        statuses: tally.statuses,
-        errors: tally.errors,
-        unfinished: tally.unfinished,
-        interrupted: stop.load(Ordering::Relaxed),
-        aborted,
-    }
+    tally.into_outcome(Load::Concurrency(users), planned, start.elapsed(), aborted, stop)
 }
 
 /// One user of the closed model: the next request as soon as the last answer is read.
