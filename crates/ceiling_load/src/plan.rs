@@ -89,10 +89,10 @@ impl Plan {
             }
         }
         if requests.is_empty() {
-            return Err(format!(
-                "no route to load: {}",
-                if skipped.is_empty() { "the route table is empty".to_owned() } else { skipped.join("; ") }
-            ));
+            return Err(match skipped.first() {
+                None => "no route to load: the route table is empty".to_owned(),
+                Some(first) => format!("no route to load: all {} routes were left out, e.g. {first}", skipped.len()),
+            });
         }
         Ok(Plan { origin, requests, skipped })
     }
@@ -172,7 +172,9 @@ fn words(segment: &str) -> Vec<String> {
 
 fn request_for(route: &RouteEntry, prefix: &str) -> Result<RequestTemplate, String> {
     if route.method == "ALL" {
-        return Err("a route for every method (`app.all`); load it by URL with --method".to_owned());
+        // Express's `app.all` and Next.js pages API routes: which methods read is the handler's business,
+        // and a load that guesses GET could run an action.
+        return Err("a handler for every method (`app.all`, a Next.js pages API route); load it by URL".to_owned());
     }
     if route.method == "GET" && route.body.is_none() && acts_when_called(&route.path) {
         return Err("its path names an action (a cron, a sign-out, a send...): loading it would run it".to_owned());
@@ -258,7 +260,7 @@ mod tests {
             Plan::from_routes("http://127.0.0.1:3000", vec![entry("GET", "/posts"), entry("GET", "/api/cron/daily")]);
         assert_eq!(plan.unwrap().skipped.len(), 1);
         let all = Plan::from_routes("http://127.0.0.1:3000", vec![entry("ALL", "/anything")]);
-        assert!(all.unwrap_err().contains("app.all"));
+        assert!(all.unwrap_err().contains("a handler for every method"));
     }
 
     #[test]
