@@ -20,6 +20,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod grow_progress;
 mod load;
+mod rules_cmd;
 
 // Parsing allocates many small, short-lived objects on every thread; mimalloc serves those
 // faster than the system allocator (as oxlint does).
@@ -59,6 +60,11 @@ enum Command {
     /// Check a running app's defences with small bounded bursts: do login, sign-up, reset and OTP routes
     /// refuse repeated wrong attempts, do webhooks refuse a replayed event, are page sizes capped?
     Probe(load::ProbeArgs),
+    /// List every rule: id, family, default severity, status and what it finds.
+    Rules(rules_cmd::RulesArgs),
+    /// Print a rule's documentation: what it finds, why it breaks at scale, how to fix it, and its
+    /// false-positive guards.
+    Explain(rules_cmd::ExplainArgs),
 }
 
 #[derive(clap::Args)]
@@ -243,6 +249,8 @@ fn main() -> ExitCode {
         Command::Grow(args) => run_grow(args),
         Command::Load(args) => load::run_load(args),
         Command::Probe(args) => load::run_probe(args),
+        Command::Rules(args) => rules_cmd::run_rules(&args),
+        Command::Explain(args) => rules_cmd::run_explain(&args),
     }
 }
 

@@ -226,3 +226,35 @@ fn a_hard_coded_secret_never_appears_in_the_output() {
         assert!(!text.contains("hunter2"), "the secret leaked into the {format} output: {text}");
     }
 }
+
+/// `ceiling rules` lists exactly the rules that have a page in docs/rules, and `ceiling explain` prints
+/// that page (without its generated-file comment).
+#[test]
+fn rules_and_explain_print_the_rules_own_docs() {
+    let root = workspace();
+    let listed = ceiling(&["rules", "--format", "json"], &root);
+    assert!(listed.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let ids: Vec<&str> = report["rules"].as_array().unwrap().iter().map(|rule| rule["id"].as_str().unwrap()).collect();
+    let mut pages: Vec<String> = std::fs::read_dir(root.join("docs/rules"))
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.strip_suffix(".md").map(str::to_owned))
+        .filter(|name| name != "README")
+        .collect();
+    pages.sort();
+    let mut sorted = ids.clone();
+    sorted.sort();
+    assert_eq!(sorted, pages);
+    let human = stdout(&ceiling(&["rules"], &root));
+    assert!(human.contains(&format!("{} rules.", ids.len())) && human.contains("n-plus-one"), "{human}");
+
+    let explained = ceiling(&["explain", "n-plus-one"], &root);
+    assert!(explained.status.success());
+    let page = std::fs::read_to_string(root.join("docs/rules/n-plus-one.md")).unwrap();
+    assert_eq!(stdout(&explained), page.split_once('\n').unwrap().1);
+
+    let unknown = ceiling(&["explain", "plus-one"], &root);
+    assert_eq!(unknown.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(stderr.contains("did you mean n-plus-one?"), "{stderr}");
+}
