@@ -11,8 +11,8 @@ use ceiling_grow::report::{render_human as render_grow_human, render_json as ren
 use ceiling_grow::run::GrowOptions;
 use ceiling_grow::scratch::Scratch;
 use ceiling_report::{
-    DbSummary, SkippedFile, Summary, render_db_human, render_db_json, render_human, render_json, render_routes_human,
-    render_routes_json, render_schema_human, render_schema_json,
+    DbSummary, SkippedFile, Summary, render_db_human, render_db_json, render_github, render_human, render_json,
+    render_routes_human, render_routes_json, render_schema_human, render_schema_json,
 };
 use ceiling_rules::Severity;
 use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, write_migration};
@@ -193,9 +193,12 @@ struct ScanArgs {
     /// The directory (or file) to scan.
     #[arg(default_value = ".")]
     path: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// Output format: `github` prints GitHub Actions workflow commands, one annotation per finding.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
+    format: ScanFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
     /// Exit with 1 when a finding has at least this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
@@ -221,6 +224,13 @@ struct ScanArgs {
 enum Format {
     Human,
     Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScanFormat {
+    Human,
+    Json,
+    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -468,6 +478,19 @@ fn run_routes(args: &SchemaArgs) -> ExitCode {
     })
 }
 
+/// The project root as a path from the current directory, with a trailing slash (`examples/app/`),
+/// or empty when they are the same: CI annotations name files from the repository root, where CI runs.
+fn relative_prefix(root: &std::path::Path) -> String {
+    let Ok(cwd) = std::env::current_dir() else { return String::new() };
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let cwd = cwd.canonicalize().unwrap_or(cwd);
+    match root.strip_prefix(&cwd) {
+        Ok(relative) if relative.as_os_str().is_empty() => String::new(),
+        Ok(relative) => format!("{}/", relative.display()),
+        Err(_) => format!("{}/", root.display()),
+    }
+}
+
 /// Reads the project at `args.path` and prints one view of it.
 fn print_project_view(args: &SchemaArgs, render: impl Fn(&ScanResult, Format) -> String) -> ExitCode {
     let result = match scan(&args.path, &ScanOptions::default()) {
@@ -495,15 +518,25 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     report_skipped(&result, args.verbose);
     let summary = summary(&result);
     let output = match args.format {
-        Format::Json => render_json(&result.findings, &summary),
-        Format::Human => {
+        ScanFormat::Json => render_json(&result.findings, &summary),
+        ScanFormat::Github => render_github(&result.findings, &relative_prefix(&result.root)),
+        ScanFormat::Human => {
             let root = result.root.clone();
             let sources = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
-            render_human(&result.findings, &summary, &sources, use_color(args.color))
+            // Colour is for a terminal, never for a file.
+            let color = args.output.is_none() && use_color(args.color);
+            render_human(&result.findings, &summary, &sources, color)
         }
     };
-    if !print(&output) {
-        return ExitCode::from(2);
+    match &args.output {
+        Some(path) => {
+            if let Err(error) = std::fs::write(path, &output) {
+                eprintln!("ceiling: cannot write {}: {error}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+        None if !print(&output) => return ExitCode::from(2),
+        None => {}
     }
     if args.fix_indexes && !fix_indexes(&result, args.dry_run) {
         return ExitCode::from(2);

@@ -258,3 +258,36 @@ fn rules_and_explain_print_the_rules_own_docs() {
     let stderr = String::from_utf8_lossy(&unknown.stderr);
     assert!(stderr.contains("did you mean n-plus-one?"), "{stderr}");
 }
+
+/// `--format github`: one workflow command per finding, at a path from where CI runs (the repository
+/// root), with its level, rule and fix.
+#[test]
+fn github_annotations_of_the_drizzle_example() {
+    let root = workspace();
+    let output = ceiling(&["scan", "examples/express-drizzle-app", "--format", "github"], &root);
+    assert_eq!(output.status.code(), Some(1), "findings still fail the run");
+    let text = stdout(&output);
+    assert!(
+        text.lines().all(|line| line.starts_with("::warning file=examples/express-drizzle-app/")
+            || line.starts_with("::error file=examples/express-drizzle-app/")
+            || line.starts_with("::notice file=examples/express-drizzle-app/")),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+/// `--output FILE` writes what standard output would have shown, and nothing to standard output.
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let root = workspace();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let written =
+        ceiling(&["scan", "examples/next-prisma-app", "--format", "json", "-o", file.to_str().unwrap()], &root);
+    assert_eq!(written.status.code(), Some(1));
+    assert!(written.stdout.is_empty());
+    let printed = ceiling(&["scan", "examples/next-prisma-app", "--format", "json"], &root);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), stdout(&printed));
+    let unwritable = ceiling(&["scan", "examples/next-prisma-app", "-o", "/nonexistent-dir/report.txt"], &root);
+    assert_eq!(unwritable.status.code(), Some(2));
+}

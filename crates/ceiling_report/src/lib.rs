@@ -1,9 +1,11 @@
-//! Renders findings for people (rustc-style diagnostics) and for programs (versioned JSON).
+//! Renders findings for people (rustc-style diagnostics), for programs (versioned JSON) and for CI (GitHub
+//! workflow commands).
 //!
 //! Every ceiling command reports [`Finding`]s and a [`Summary`]; this crate knows nothing of
 //! how they were found.
 
 mod db;
+mod github;
 mod human;
 mod json;
 mod routes;
@@ -12,6 +14,7 @@ mod schema;
 use ceiling_rules::{Finding, Severity};
 
 pub use db::{DbSummary, render_db_human, render_db_json};
+pub use github::render_github;
 pub use human::render_human;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use routes::{render_routes_human, render_routes_json};
