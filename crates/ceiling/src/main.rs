@@ -12,7 +12,7 @@ use ceiling_grow::run::GrowOptions;
 use ceiling_grow::scratch::Scratch;
 use ceiling_report::{
     DbSummary, SkippedFile, Summary, render_db_human, render_db_json, render_github, render_human, render_json,
-    render_routes_human, render_routes_json, render_schema_human, render_schema_json,
+    render_junit, render_markdown, render_routes_human, render_routes_json, render_schema_human, render_schema_json,
 };
 use ceiling_rules::Severity;
 use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, write_migration};
@@ -231,6 +231,10 @@ enum ScanFormat {
     Human,
     Json,
     Github,
+    /// A pull-request comment: counts by family, then the top findings.
+    Markdown,
+    /// JUnit XML: a test case per finding, failed from the --fail-on level.
+    Junit,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -449,14 +453,19 @@ fn print(output: &str) -> bool {
     stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()).is_ok()
 }
 
-/// 1 when a finding reaches `--fail-on`, else 0.
-fn exit_code(findings: &[ceiling_rules::Finding], fail_on: FailOn) -> ExitCode {
-    let threshold = match fail_on {
+/// The severity from which a finding fails the run.
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),
         FailOn::Never => None,
-    };
+    }
+}
+
+/// 1 when a finding reaches `--fail-on`, else 0.
+fn exit_code(findings: &[ceiling_rules::Finding], fail_on: FailOn) -> ExitCode {
+    let threshold = threshold(fail_on);
     let failed = threshold.is_some_and(|threshold| findings.iter().any(|f| f.severity >= threshold));
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
@@ -520,6 +529,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     let output = match args.format {
         ScanFormat::Json => render_json(&result.findings, &summary),
         ScanFormat::Github => render_github(&result.findings, &relative_prefix(&result.root)),
+        ScanFormat::Markdown => render_markdown(&result.findings, &relative_prefix(&result.root)),
+        ScanFormat::Junit => render_junit(&result.findings, &relative_prefix(&result.root), threshold(args.fail_on)),
         ScanFormat::Human => {
             let root = result.root.clone();
             let sources = move |file: &str| std::fs::read_to_string(root.join(file)).ok();

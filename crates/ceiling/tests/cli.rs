@@ -291,3 +291,25 @@ fn output_writes_the_report_to_a_file() {
     let unwritable = ceiling(&["scan", "examples/next-prisma-app", "-o", "/nonexistent-dir/report.txt"], &root);
     assert_eq!(unwritable.status.code(), Some(2));
 }
+
+/// `--format markdown`: the pull-request comment, counts by family then the top findings with rule links.
+#[test]
+fn markdown_summary_of_the_drizzle_example() {
+    let output = ceiling(&["scan", "examples/express-drizzle-app", "--format", "markdown"], &workspace());
+    insta::assert_snapshot!(stdout(&output));
+}
+
+/// `--format junit`: a test case per finding, failed from the --fail-on level and passing below it.
+#[test]
+fn junit_report_of_the_drizzle_example_follows_fail_on() {
+    let root = workspace();
+    let text = stdout(&ceiling(&["scan", "examples/express-drizzle-app", "--format", "junit"], &root));
+    assert!(text.starts_with("<?xml") && text.trim_end().ends_with("</testsuites>"), "{text}");
+    let cases = text.matches("<testcase ").count();
+    assert!(text.contains(&format!("tests=\"{cases}\" failures=\"{cases}\"")), "{text}");
+    insta::assert_snapshot!(text);
+    let lenient =
+        stdout(&ceiling(&["scan", "examples/express-drizzle-app", "--format", "junit", "--fail-on", "error"], &root));
+    assert!(lenient.contains(&format!("tests=\"{cases}\" failures=\"0\"")) && !lenient.contains("<failure"));
+    assert_eq!(lenient.matches("<system-out>").count(), cases);
+}

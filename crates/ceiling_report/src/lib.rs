@@ -1,5 +1,5 @@
 //! Renders findings for people (rustc-style diagnostics), for programs (versioned JSON) and for CI (GitHub
-//! workflow commands).
+//! workflow commands, a Markdown pull-request comment, JUnit XML).
 //!
 //! Every ceiling command reports [`Finding`]s and a [`Summary`]; this crate knows nothing of
 //! how they were found.
@@ -8,6 +8,8 @@ mod db;
 mod github;
 mod human;
 mod json;
+mod junit;
+mod markdown;
 mod routes;
 mod schema;
 
@@ -17,6 +19,8 @@ pub use db::{DbSummary, render_db_human, render_db_json};
 pub use github::render_github;
 pub use human::render_human;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
+pub use junit::render_junit;
+pub use markdown::render_markdown;
 pub use routes::{render_routes_human, render_routes_json};
 pub use schema::{render_schema_human, render_schema_json};
 
