@@ -12,7 +12,8 @@ use ceiling_grow::run::GrowOptions;
 use ceiling_grow::scratch::Scratch;
 use ceiling_report::{
     DbSummary, SkippedFile, Summary, render_db_human, render_db_json, render_github, render_human, render_json,
-    render_junit, render_markdown, render_routes_human, render_routes_json, render_schema_human, render_schema_json,
+    render_junit, render_markdown, render_routes_human, render_routes_json, render_sarif, render_schema_human,
+    render_schema_json,
 };
 use ceiling_rules::Severity;
 use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, write_migration};
@@ -231,6 +232,8 @@ enum ScanFormat {
     Human,
     Json,
     Github,
+    /// SARIF 2.1.0, for GitHub code scanning (`upload-sarif`) and other SARIF viewers.
+    Sarif,
     /// A pull-request comment: counts by family, then the top findings.
     Markdown,
     /// JUnit XML: a test case per finding, failed from the --fail-on level.
@@ -529,6 +532,11 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     let output = match args.format {
         ScanFormat::Json => render_json(&result.findings, &summary),
         ScanFormat::Github => render_github(&result.findings, &relative_prefix(&result.root)),
+        ScanFormat::Sarif => {
+            let root = result.root.clone();
+            let sources = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
+            render_sarif(&result.findings, &relative_prefix(&result.root), &sources)
+        }
         ScanFormat::Markdown => render_markdown(&result.findings, &relative_prefix(&result.root)),
         ScanFormat::Junit => render_junit(&result.findings, &relative_prefix(&result.root), threshold(args.fail_on)),
         ScanFormat::Human => {

@@ -313,3 +313,83 @@ fn junit_report_of_the_drizzle_example_follows_fail_on() {
     assert!(lenient.contains(&format!("tests=\"{cases}\" failures=\"0\"")) && !lenient.contains("<failure"));
     assert_eq!(lenient.matches("<system-out>").count(), cases);
 }
+
+fn sarif_validator() -> Option<PathBuf> {
+    let dir = workspace().join("crates/ceiling/tests/sarif");
+    if dir.join("node_modules/ajv-draft-04").is_dir() && Command::new("node").arg("--version").output().is_ok() {
+        return Some(dir);
+    }
+    if std::env::var_os("CEILING_SKIP_NODE").is_some() {
+        return None;
+    }
+    panic!("the SARIF check needs Node.js and `npm ci` in {} (or set CEILING_SKIP_NODE=1)", dir.display());
+}
+
+/// `--format sarif` on every example is valid against the official SARIF 2.1.0 schema, checked by ajv
+/// with the schema Microsoft ships in @microsoft/sarif-matcher-utils.
+#[test]
+fn sarif_of_every_example_is_valid_sarif_2_1_0() {
+    let Some(validator) = sarif_validator() else { return };
+    let root = workspace();
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for example in ["next-prisma-app", "express-drizzle-app", "django-drf-app", "express-load-app"] {
+        let output = ceiling(&["scan", &format!("examples/{example}"), "--format", "sarif"], &root);
+        let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert!(!results.is_empty(), "{example}");
+        for result in results {
+            let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+            assert!(root.join(uri).is_file(), "{uri} is a path from the repository root");
+        }
+        let file = dir.path().join(format!("{example}.sarif"));
+        std::fs::write(&file, &output.stdout).unwrap();
+        files.push(file);
+    }
+    let checked = Command::new("node").arg(validator.join("validate.mjs")).args(&files).output().unwrap();
+    assert!(
+        checked.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+}
+
+/// A finding's SARIF fingerprint survives edits elsewhere in its file: lines added above it move it, and
+/// code scanning still sees the same alert.
+#[test]
+fn sarif_fingerprints_survive_unrelated_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    let copied =
+        Command::new("cp").args(["-r"]).arg(workspace().join("examples/express-drizzle-app")).arg(&app).status();
+    assert!(copied.unwrap().success());
+    let fingerprints = |app: &Path| -> Vec<(String, String, u64)> {
+        let output = ceiling(&["scan", ".", "--format", "sarif"], app);
+        let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let mut prints: Vec<(String, String, u64)> = log["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|result| {
+                (
+                    result["ruleId"].as_str().unwrap().to_owned(),
+                    result["partialFingerprints"]["ceilingFingerprint/v1"].as_str().unwrap().to_owned(),
+                    result["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        prints.sort();
+        prints
+    };
+    let before = fingerprints(&app);
+    let orders = app.join("src/routes/orders.ts");
+    let text = std::fs::read_to_string(&orders).unwrap();
+    std::fs::write(&orders, format!("// an unrelated comment\n\n\n{text}")).unwrap();
+    let after = fingerprints(&app);
+    let keys = |prints: &[(String, String, u64)]| {
+        prints.iter().map(|(rule, print, _)| (rule.clone(), print.clone())).collect::<Vec<_>>()
+    };
+    assert_eq!(keys(&before), keys(&after));
+    assert_ne!(before, after, "the findings in orders.ts moved down three lines");
+}

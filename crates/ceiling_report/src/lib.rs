@@ -1,5 +1,5 @@
 //! Renders findings for people (rustc-style diagnostics), for programs (versioned JSON) and for CI (GitHub
-//! workflow commands, a Markdown pull-request comment, JUnit XML).
+//! workflow commands, SARIF for code scanning, a Markdown pull-request comment, JUnit XML).
 //!
 //! Every ceiling command reports [`Finding`]s and a [`Summary`]; this crate knows nothing of
 //! how they were found.
@@ -11,6 +11,7 @@ mod json;
 mod junit;
 mod markdown;
 mod routes;
+mod sarif;
 mod schema;
 
 use ceiling_rules::{Finding, Severity};
@@ -22,6 +23,7 @@ pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use junit::render_junit;
 pub use markdown::render_markdown;
 pub use routes::{render_routes_human, render_routes_json};
+pub use sarif::render_sarif;
 pub use schema::{render_schema_human, render_schema_json};
 
 /// What was looked at, for the closing summary.
