@@ -26,6 +26,9 @@ pub use routes::{render_routes_human, render_routes_json};
 pub use sarif::render_sarif;
 pub use schema::{render_schema_human, render_schema_json};
 
+/// Where each rule's page lives (`{RULE_DOCS}/n-plus-one.md`), for the links in SARIF and Markdown.
+const RULE_DOCS: &str = "https://github.com/ceiling-dev/ceiling/blob/main/docs/rules";
+
 /// What was looked at, for the closing summary.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {

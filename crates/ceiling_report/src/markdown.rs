@@ -5,10 +5,9 @@ use std::fmt::Write;
 
 use ceiling_rules::{Family, Finding, Severity};
 
+use crate::RULE_DOCS;
 use crate::human::findings_line;
 
-/// Where the rule pages live, for the links.
-const RULE_DOCS: &str = "https://github.com/ceiling-dev/ceiling/blob/main/docs/rules";
 /// Findings listed in full; the rest are counted.
 const TOP: usize = 20;
 

@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use ceiling_rules::{Finding, Severity};
 use serde_json::{Value, json};
 
-use crate::SourceLoader;
-
-const RULE_DOCS: &str = "https://github.com/ceiling-dev/ceiling/blob/main/docs/rules";
+use crate::{RULE_DOCS, SourceLoader};
 
 /// `prefix`: the scanned directory from the repository root (`examples/app/`), as code scanning places
 /// results by paths from the root.
