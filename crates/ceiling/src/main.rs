@@ -11,9 +11,9 @@ use ceiling_grow::report::{render_human as render_grow_human, render_json as ren
 use ceiling_grow::run::GrowOptions;
 use ceiling_grow::scratch::Scratch;
 use ceiling_report::{
-    DbSummary, SkippedFile, Summary, render_db_human, render_db_json, render_github, render_human, render_json,
-    render_junit, render_markdown, render_routes_human, render_routes_json, render_sarif, render_schema_human,
-    render_schema_json,
+    Baseline, DbSummary, SkippedFile, Summary, fingerprints, render_db_human, render_db_json, render_github,
+    render_human, render_json, render_junit, render_markdown, render_routes_human, render_routes_json, render_sarif,
+    render_schema_human, render_schema_json, write_baseline,
 };
 use ceiling_rules::Severity;
 use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, write_migration};
@@ -200,6 +200,12 @@ struct ScanArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Report only findings this baseline file does not hold, so that CI fails on new ones only.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Write every finding to this baseline file and exit 0; commit it and pass it with --baseline.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Exit with 1 when a finding has at least this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
@@ -520,7 +526,7 @@ fn print_project_view(args: &SchemaArgs, render: impl Fn(&ScanResult, Format) ->
 
 fn run_scan(args: &ScanArgs) -> ExitCode {
     let options = ScanOptions { include_tests: args.include_tests };
-    let result = match scan(&args.path, &options) {
+    let mut result = match scan(&args.path, &options) {
         Ok(result) => result,
         Err(error) => {
             eprintln!("ceiling: {error}");
@@ -528,7 +534,43 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         }
     };
     report_skipped(&result, args.verbose);
-    let summary = summary(&result);
+    let mut baselined = 0;
+    if args.baseline.is_some() || args.write_baseline.is_some() {
+        let root = result.root.clone();
+        let sources = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
+        let prints = fingerprints(&result.findings, &sources);
+        if let Some(path) = &args.write_baseline {
+            if let Err(error) = std::fs::write(path, write_baseline(&result.findings, &prints)) {
+                eprintln!("ceiling: cannot write {}: {error}", path.display());
+                return ExitCode::from(2);
+            }
+            eprintln!("ceiling: wrote {} findings to {}", result.findings.len(), path.display());
+            return ExitCode::SUCCESS;
+        }
+        if let Some(path) = &args.baseline {
+            let baseline = match std::fs::read_to_string(path)
+                .map_err(|error| format!("cannot read {}: {error}", path.display()))
+                .and_then(|text| Baseline::parse(&text, &path.display().to_string()))
+            {
+                Ok(baseline) => baseline,
+                Err(error) => {
+                    eprintln!("ceiling: {error}");
+                    return ExitCode::from(2);
+                }
+            };
+            let findings = std::mem::take(&mut result.findings);
+            let before = findings.len();
+            result.findings = findings
+                .into_iter()
+                .zip(&prints)
+                .filter(|(f, print)| !baseline.knows(f, print))
+                .map(|(f, _)| f)
+                .collect();
+            baselined = before - result.findings.len();
+        }
+    }
+    let mut summary = summary(&result);
+    summary.baselined = baselined;
     let output = match args.format {
         ScanFormat::Json => render_json(&result.findings, &summary),
         ScanFormat::Github => render_github(&result.findings, &relative_prefix(&result.root)),
@@ -643,6 +685,7 @@ fn summary(result: &ScanResult) -> Summary {
             })
             .collect(),
         suppressed: result.suppressed,
+        baselined: 0,
         elapsed: Some(result.elapsed),
     }
 }

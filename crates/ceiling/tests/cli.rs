@@ -393,3 +393,44 @@ fn sarif_fingerprints_survive_unrelated_edits() {
     assert_eq!(keys(&before), keys(&after));
     assert_ne!(before, after, "the findings in orders.ts moved down three lines");
 }
+
+/// A baseline holds today's findings: after lines move, the scan with it reports nothing and exits 0; a
+/// new N+1 fails the run, and it alone is reported.
+#[test]
+fn a_baseline_hides_known_findings_even_when_they_move_and_a_new_one_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    let copied =
+        Command::new("cp").args(["-r"]).arg(workspace().join("examples/express-drizzle-app")).arg(&app).status();
+    assert!(copied.unwrap().success());
+    let baseline = dir.path().join("baseline.json");
+    let written = ceiling(&["scan", ".", "--write-baseline", baseline.to_str().unwrap()], &app);
+    assert_eq!(written.status.code(), Some(0));
+    let text = std::fs::read_to_string(&baseline).unwrap();
+    assert_eq!(text.matches("\"fingerprint\"").count(), 15, "{text}");
+
+    let orders = app.join("src/routes/orders.ts");
+    let source = std::fs::read_to_string(&orders).unwrap();
+    std::fs::write(&orders, format!("// moved\n\n{source}")).unwrap();
+    let known = ceiling(&["scan", ".", "--baseline", baseline.to_str().unwrap()], &app);
+    assert_eq!(known.status.code(), Some(0), "{}", stdout(&known));
+    assert!(stdout(&known).contains("No findings.") && stdout(&known).contains("15 known from the baseline"));
+
+    let new_loop = "\nexport async function itemsOfEach(orderIds: number[]) {\n  const all = []\n  for (const id of orderIds) {\n    all.push(await getOrderItems(id))\n  }\n  return all\n}\n";
+    let services = app.join("src/services/orders.ts");
+    let mut source = std::fs::read_to_string(&services).unwrap();
+    source.push_str(new_loop);
+    std::fs::write(&services, source).unwrap();
+    let fresh = ceiling(&["scan", ".", "--baseline", baseline.to_str().unwrap(), "--format", "json"], &app);
+    assert_eq!(fresh.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&fresh.stdout).unwrap();
+    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"n-plus-one"), "{report}");
+    assert_eq!(report["summary"]["baselined"], 15);
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\n  \"version\": 1,\n  \"findings\": 3\n}\n").unwrap();
+    let refused = ceiling(&["scan", ".", "--baseline", broken.to_str().unwrap()], &app);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("broken.json:3: not a ceiling baseline"));
+}

@@ -184,6 +184,9 @@ fn summary_line(findings: &[Finding], summary: &Summary) -> String {
     if summary.suppressed > 0 {
         let _ = write!(line, "; {} suppressed by ceiling-ignore", summary.suppressed);
     }
+    if summary.baselined > 0 {
+        let _ = write!(line, "; {} known from the baseline", summary.baselined);
+    }
     line.push_str(".\n");
     line.push_str(&findings_line(findings));
     line

@@ -33,6 +33,9 @@ struct JsonSummary {
     lines_scanned: u64,
     files_skipped: usize,
     suppressed: usize,
+    /// Left out by `--baseline`; absent when no baseline was given or it held none of them.
+    #[serde(skip_serializing_if = "is_zero")]
+    baselined: usize,
     findings: usize,
     errors: usize,
     warnings: usize,
@@ -105,6 +108,7 @@ pub fn render_json(findings: &[Finding], summary: &Summary) -> String {
             lines_scanned: summary.lines_scanned,
             files_skipped: summary.skipped.len(),
             suppressed: summary.suppressed,
+            baselined: summary.baselined,
             findings: findings.len(),
             errors: count(findings, Severity::Error),
             warnings: count(findings, Severity::Warning),
@@ -116,4 +120,8 @@ pub fn render_json(findings: &[Finding], summary: &Summary) -> String {
     let mut text = serde_json::to_string_pretty(&report).expect("the report serialises");
     text.push('\n');
     text
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }

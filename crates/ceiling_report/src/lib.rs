@@ -4,7 +4,9 @@
 //! Every ceiling command reports [`Finding`]s and a [`Summary`]; this crate knows nothing of
 //! how they were found.
 
+mod baseline;
 mod db;
+mod fingerprint;
 mod github;
 mod human;
 mod json;
@@ -16,7 +18,9 @@ mod schema;
 
 use ceiling_rules::{Finding, Severity};
 
+pub use baseline::{Baseline, write_baseline};
 pub use db::{DbSummary, render_db_human, render_db_json};
+pub use fingerprint::fingerprints;
 pub use github::render_github;
 pub use human::render_human;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
@@ -38,6 +42,8 @@ pub struct Summary {
     pub skipped: Vec<SkippedFile>,
     /// Findings silenced by `ceiling-ignore` comments.
     pub suppressed: usize,
+    /// Findings left out because the `--baseline` file holds them.
+    pub baselined: usize,
     /// Wall time, shown to people only: it differs from run to run.
     pub elapsed: Option<std::time::Duration>,
 }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use ceiling_rules::{Finding, Severity};
 use serde_json::{Value, json};
 
+use crate::fingerprint::fingerprints;
 use crate::{RULE_DOCS, SourceLoader};
 
 /// `prefix`: the scanned directory from the repository root (`examples/app/`), as code scanning places
@@ -31,12 +32,11 @@ pub fn render_sarif(findings: &[Finding], prefix: &str, sources: SourceLoader<'_
             "properties": { "tags": [finding.family.as_str()] },
         }));
     }
-    let mut texts: BTreeMap<&str, Option<String>> = BTreeMap::new();
-    // The same rule on the same line text twice in a file: the occurrence number tells them apart.
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let prints = fingerprints(findings, sources);
     let results: Vec<Value> = findings
         .iter()
-        .map(|finding| {
+        .zip(&prints)
+        .map(|(finding, print)| {
             let mut result = json!({
                 "ruleId": finding.rule,
                 "ruleIndex": rule_index[finding.rule],
@@ -44,21 +44,13 @@ pub fn render_sarif(findings: &[Finding], prefix: &str, sources: SourceLoader<'_
                 "message": { "text": format!("{}\n{}", finding.message, finding.fix) },
             });
             if !finding.file.is_empty() {
-                let text = texts.entry(finding.file.as_str()).or_insert_with(|| sources(&finding.file));
-                let line_text = text
-                    .as_deref()
-                    .and_then(|text| text.lines().nth(finding.span.line.saturating_sub(1) as usize))
-                    .unwrap_or("");
-                let key = format!("{}\0{}\0{}", finding.rule, finding.file, normalize(line_text));
-                let occurrence = seen.entry(key.clone()).and_modify(|n| *n += 1).or_insert(1);
                 result["locations"] = json!([{
                     "physicalLocation": {
                         "artifactLocation": { "uri": format!("{prefix}{}", finding.file) },
                         "region": { "startLine": finding.span.line.max(1), "startColumn": finding.span.col.max(1) },
                     }
                 }]);
-                result["partialFingerprints"] =
-                    json!({ "ceilingFingerprint/v1": format!("{:016x}:{occurrence}", fnv1a(key.as_bytes())) });
+                result["partialFingerprints"] = json!({ "ceilingFingerprint/v1": print });
             }
             result
         })
@@ -84,28 +76,5 @@ fn level(severity: Severity) -> &'static str {
         Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "note",
-    }
-}
-
-/// The line's code without its indentation and runs of spaces: re-indenting does not move a fingerprint.
-fn normalize(line: &str) -> String {
-    line.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// FNV-1a, 64 bits: a fingerprint must read the same from every build, which std's hasher does not promise.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_fingerprint_hash_is_fnv1a() {
-        // The published FNV-1a 64 test vectors.
-        assert_eq!(fnv1a(b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(normalize("    const a  =\tb"), "const a = b");
     }
 }
