@@ -355,15 +355,20 @@ fn sarif_of_every_example_is_valid_sarif_2_1_0() {
     );
 }
 
+/// A copy of an example in a temp dir, to edit: (the dir, which removes it when dropped; the app in it).
+fn copy_of_example(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    let copied = Command::new("cp").arg("-r").arg(workspace().join("examples").join(name)).arg(&app).status();
+    assert!(copied.unwrap().success());
+    (dir, app)
+}
+
 /// A finding's SARIF fingerprint survives edits elsewhere in its file: lines added above it move it, and
 /// code scanning still sees the same alert.
 #[test]
 fn sarif_fingerprints_survive_unrelated_edits() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = dir.path().join("app");
-    let copied =
-        Command::new("cp").args(["-r"]).arg(workspace().join("examples/express-drizzle-app")).arg(&app).status();
-    assert!(copied.unwrap().success());
+    let (_dir, app) = copy_of_example("express-drizzle-app");
     let fingerprints = |app: &Path| -> Vec<(String, String, u64)> {
         let output = ceiling(&["scan", ".", "--format", "sarif"], app);
         let log: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -398,11 +403,7 @@ fn sarif_fingerprints_survive_unrelated_edits() {
 /// new N+1 fails the run, and it alone is reported.
 #[test]
 fn a_baseline_hides_known_findings_even_when_they_move_and_a_new_one_fails() {
-    let dir = tempfile::tempdir().unwrap();
-    let app = dir.path().join("app");
-    let copied =
-        Command::new("cp").args(["-r"]).arg(workspace().join("examples/express-drizzle-app")).arg(&app).status();
-    assert!(copied.unwrap().success());
+    let (dir, app) = copy_of_example("express-drizzle-app");
     let baseline = dir.path().join("baseline.json");
     let written = ceiling(&["scan", ".", "--write-baseline", baseline.to_str().unwrap()], &app);
     assert_eq!(written.status.code(), Some(0));
