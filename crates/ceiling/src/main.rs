@@ -212,6 +212,9 @@ struct ScanArgs {
     /// Scan test files too (`*.test.ts`, `__tests__/`...), which are skipped by default.
     #[arg(long)]
     include_tests: bool,
+    /// Report `ceiling-ignore` comments that silence nothing (rule `unused-suppression`).
+    #[arg(long)]
+    report_unused_suppressions: bool,
     /// List every skipped file with the reason.
     #[arg(long, short)]
     verbose: bool,
@@ -525,7 +528,8 @@ fn print_project_view(args: &SchemaArgs, render: impl Fn(&ScanResult, Format) ->
 }
 
 fn run_scan(args: &ScanArgs) -> ExitCode {
-    let options = ScanOptions { include_tests: args.include_tests };
+    let options =
+        ScanOptions { include_tests: args.include_tests, report_unused_suppressions: args.report_unused_suppressions };
     let mut result = match scan(&args.path, &options) {
         Ok(result) => result,
         Err(error) => {

@@ -435,3 +435,42 @@ fn a_baseline_hides_known_findings_even_when_they_move_and_a_new_one_fails() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("broken.json:3: not a ceiling baseline"));
 }
+
+/// A suppression with its rule and reason silences its finding and is counted; one without a reason
+/// silences too but is reported; a stale one is reported only when asked.
+#[test]
+fn suppressions_silence_their_rule_and_report_their_own_mistakes() {
+    let (_dir, app) = copy_of_example("express-drizzle-app");
+    let rules_at = |args: &[&str]| -> (Vec<(String, u64)>, serde_json::Value) {
+        let output = ceiling(&[&["scan", ".", "--format", "json", "--fail-on", "never"], args].concat(), &app);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let found = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["file"] == "src/routes/orders.ts")
+            .map(|f| (f["rule"].as_str().unwrap().to_owned(), f["line"].as_u64().unwrap()))
+            .collect();
+        (found, report["summary"].clone())
+    };
+    let (before, _) = rules_at(&[]);
+    assert!(before.contains(&("n-plus-one".to_owned(), 24)), "{before:?}");
+
+    let orders = app.join("src/routes/orders.ts");
+    let source = std::fs::read_to_string(&orders).unwrap();
+    let mut lines: Vec<&str> = source.lines().collect();
+    lines.insert(23, "    // ceiling-ignore n-plus-one: a user has a handful of orders on this page");
+    lines.insert(0, "// ceiling-ignore unbounded-read: left from an older version of this file");
+    lines.insert(0, "/* ceiling-ignore no-rate-limit */");
+    std::fs::write(&orders, lines.join("\n")).unwrap();
+
+    let (after, summary) = rules_at(&[]);
+    assert!(!after.iter().any(|(rule, _)| rule == "n-plus-one"), "{after:?}");
+    assert!(summary["suppressed"].as_u64().unwrap() >= 1, "{summary}");
+    assert!(after.contains(&("invalid-suppression".to_owned(), 1)), "{after:?}");
+    assert!(!after.iter().any(|(rule, _)| rule == "unused-suppression"), "{after:?}");
+
+    let (asked, _) = rules_at(&["--report-unused-suppressions"]);
+    assert!(asked.contains(&("unused-suppression".to_owned(), 2)), "{asked:?}");
+    assert!(!asked.contains(&("unused-suppression".to_owned(), 26)), "the n-plus-one one is used: {asked:?}");
+}

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::Value;
+use crate::{Suppression, Value};
 
 pub type FnId = u32;
 pub type ClassId = u32;
@@ -478,14 +478,6 @@ pub enum RetryWait {
 pub struct Export {
     pub name: String,
     pub value: Value,
-}
-
-/// `// ceiling-ignore n-plus-one: reason`: the rules it silences, on its own line and the next.
-#[derive(Debug, Clone, Serialize)]
-pub struct Suppression {
-    pub line: u32,
-    /// Rule ids; empty silences every rule.
-    pub rules: Vec<String>,
 }
 
 /// Everything ceiling knows about one source file.

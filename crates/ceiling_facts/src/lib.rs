@@ -31,5 +31,5 @@ pub use schema::{
     Column, ForeignKey, Index, IndexKey, IndexKind, Migration, MigrationStep, Origin, Policy, PolicyCommand, Schema,
     SchemaProblem, SchemaSource, Table, apply_migrations,
 };
-pub use suppression::parse_suppression;
+pub use suppression::{Suppression, parse_suppression, suppressions};
 pub use value::{ImportedName, Value};

@@ -135,6 +135,22 @@ impl Project {
         &self.files[id as usize]
     }
 
+    /// The `ceiling-ignore` comments of the file at `path`: a source file's or a schema file's.
+    pub fn suppressions(&self, path: &str) -> &[crate::Suppression] {
+        match self.file_id(path) {
+            Some(file) => &self.file(file).suppressions,
+            None => self.schema.suppressions.get(path).map_or(&[], Vec::as_slice),
+        }
+    }
+
+    /// Every `ceiling-ignore` comment of the project, with its file's path.
+    pub fn all_suppressions(&self) -> impl Iterator<Item = (&str, &crate::Suppression)> {
+        let in_code = self.files.iter().flat_map(|file| file.suppressions.iter().map(|s| (file.path.as_str(), s)));
+        let in_schema =
+            self.schema.suppressions.iter().flat_map(|(path, found)| found.iter().map(|s| (path.as_str(), s)));
+        in_code.chain(in_schema)
+    }
+
     /// The ORM a query goes through, or `None` when its receiver is not a database client
     /// (a `Map`, a mock, an unknown object with a `find` method).
     pub fn query_orm(&self, file: FileId, query: u32) -> Option<Orm> {

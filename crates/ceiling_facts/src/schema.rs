@@ -418,6 +418,8 @@ pub struct Schema {
     /// Sorted by name.
     pub tables: Vec<Table>,
     pub problems: Vec<SchemaProblem>,
+    /// The `ceiling-ignore` comments of schema files (SQL, Prisma), by path.
+    pub suppressions: std::collections::BTreeMap<String, Vec<crate::Suppression>>,
 }
 
 impl Schema {

@@ -102,15 +102,10 @@ impl<'s, 'a> Extractor<'s, 'a> {
         // After the walk: every function has its id, which handlers refer to.
         (self.facts.routes, self.facts.mounts) = crate::routes::routes(program, &mut self.values, path);
         self.facts.timers = crate::timers::timers(program, &mut self.values, path);
-        self.facts.suppressions = program
-            .comments
-            .iter()
-            .filter_map(|comment| {
-                let text = comment.span.source_text(program.source_text);
-                let rules = ceiling_facts::parse_suppression(text)?;
-                Some(ceiling_facts::Suppression { line: self.lines.span(comment.span).line, rules })
-            })
-            .collect();
+        self.facts.suppressions = ceiling_facts::suppressions(
+            program.source_text,
+            program.comments.iter().map(|comment| (comment.span.start, comment.span.end)),
+        );
         self.facts.objects =
             std::mem::take(&mut self.values.objects).into_iter().map(|properties| Object { properties }).collect();
         self.facts

@@ -53,6 +53,14 @@ pub fn extract(path: &str, source: &str) -> Result<FileFacts, Skip> {
     facts.migration = sqlalchemy_schema::migration(parsed.syntax(), path, &lines);
     facts.sql = migrations::run_sql(parsed.syntax(), path, source);
     (facts.env_fallbacks, facts.env_reads) = env::env_facts(parsed.syntax(), source, &lines);
+    let comments = parsed.tokens().iter().filter(|token| token.kind() == ruff_python_ast::token::TokenKind::Comment);
+    facts.suppressions = ceiling_facts::suppressions(
+        source,
+        comments.map(|comment| {
+            let range = ruff_text_size::Ranged::range(comment);
+            (range.start().to_u32(), range.end().to_u32())
+        }),
+    );
     facts.path = path.to_owned();
     Ok(facts)
 }

@@ -18,7 +18,7 @@ pub fn render_markdown(findings: &[Finding], prefix: &str) -> String {
         return out;
     }
     out.push_str("\n| Family | Errors | Warnings | Infos |\n|---|---:|---:|---:|\n");
-    for family in [Family::Db, Family::Abuse, Family::Jobs, Family::Auth, Family::Http] {
+    for family in Family::ALL {
         let count = |severity| findings.iter().filter(|f| f.family == family && f.severity == severity).count();
         let (errors, warnings, infos) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
         if errors + warnings + infos > 0 {

@@ -29,9 +29,14 @@ pub enum Family {
     Jobs,
     Auth,
     Http,
+    /// About ceiling's own comments: suppressions that are malformed or silence nothing.
+    Meta,
 }
 
 impl Family {
+    /// Every family, in the order reports list them.
+    pub const ALL: [Family; 6] = [Family::Db, Family::Abuse, Family::Jobs, Family::Auth, Family::Http, Family::Meta];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Family::Db => "db",
@@ -39,6 +44,7 @@ impl Family {
             Family::Jobs => "jobs",
             Family::Auth => "auth",
             Family::Http => "http",
+            Family::Meta => "meta",
         }
     }
 }

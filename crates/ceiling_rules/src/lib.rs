@@ -45,28 +45,34 @@ pub struct Rule {
 pub enum Check {
     Code(fn(&Project, &mut Vec<Finding>)),
     Database(fn(&Catalog, &mut Vec<Finding>)),
-    Both { code: fn(&Project, &mut Vec<Finding>), database: fn(&Catalog, &mut Vec<Finding>) },
+    Both {
+        code: fn(&Project, &mut Vec<Finding>),
+        database: fn(&Catalog, &mut Vec<Finding>),
+    },
+    /// Reads the code and the other rules' findings on it (`unused-suppression`); run on request,
+    /// by [`check_findings`].
+    Findings(fn(&Project, &[Finding], &mut Vec<Finding>)),
 }
 
 impl Check {
     fn code(&self) -> Option<fn(&Project, &mut Vec<Finding>)> {
         match *self {
             Check::Code(check) | Check::Both { code: check, .. } => Some(check),
-            Check::Database(_) => None,
+            Check::Database(_) | Check::Findings(_) => None,
         }
     }
 
     fn database(&self) -> Option<fn(&Catalog, &mut Vec<Finding>)> {
         match *self {
             Check::Database(check) | Check::Both { database: check, .. } => Some(check),
-            Check::Code(_) => None,
+            Check::Code(_) | Check::Findings(_) => None,
         }
     }
 
     /// `code`, `database` or `code, database`: where the rule looks, for its docs.
     pub fn sources(&self) -> &'static str {
         match self {
-            Check::Code(_) => "code",
+            Check::Code(_) | Check::Findings(_) => "code",
             Check::Database(_) => "database",
             Check::Both { .. } => "code, database",
         }
@@ -139,6 +145,18 @@ pub fn check(project: &Project) -> Vec<Finding> {
     findings.sort_by(|a, b| (&a.file, a.span.start, a.rule).cmp(&(&b.file, b.span.start, b.rule)));
     findings.dedup_by(|a, b| a.rule == b.rule && a.file == b.file && a.span == b.span);
     findings
+}
+
+/// Runs the rules that judge the code by the findings of the others (`unused-suppression`)
+/// over `findings`, and returns what they report.
+pub fn check_findings(project: &Project, findings: &[Finding]) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for rule in RULES {
+        if let Check::Findings(check) = rule.check {
+            check(project, findings, &mut found);
+        }
+    }
+    found
 }
 
 /// Runs every rule of the live database over its catalog and returns the findings, sorted by

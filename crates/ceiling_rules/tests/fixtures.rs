@@ -53,7 +53,8 @@ fn fixtures() {
 /// does not report.
 fn compare(case: &Path, name: &str, expected: &BTreeSet<Expectation>) -> Vec<String> {
     let mut failures = Vec::new();
-    let result = scan(case, &ScanOptions::default()).expect("fixture scans");
+    let options = ScanOptions { report_unused_suppressions: true, ..ScanOptions::default() };
+    let result = scan(case, &options).expect("fixture scans");
     for skipped in result
         .skipped
         .iter()

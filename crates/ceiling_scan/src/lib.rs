@@ -34,6 +34,8 @@ const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
 pub struct ScanOptions {
     /// Scan test files too (skipped by default).
     pub include_tests: bool,
+    /// Report `ceiling-ignore` comments that silence nothing (`unused-suppression`).
+    pub report_unused_suppressions: bool,
 }
 
 /// Why a file was not analysed.
@@ -161,9 +163,18 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
     let mut project = Project::new(files, resolver);
     project.schema = schema;
     let mut findings = ceiling_rules::check(&project);
+    let unused = if options.report_unused_suppressions {
+        ceiling_rules::check_findings(&project, &findings)
+    } else {
+        Vec::new()
+    };
     let before = findings.len();
     findings.retain(|finding| !is_suppressed(&project, finding));
     let suppressed = before - findings.len();
+    if !unused.is_empty() {
+        findings.extend(unused);
+        findings.sort_by(|a, b| (&a.file, a.span.start, a.rule).cmp(&(&b.file, b.span.start, b.rule)));
+    }
     if let Some(only) = &only {
         findings.retain(|finding| &finding.file == only);
     }
@@ -234,13 +245,9 @@ fn project_root(dir: &Path) -> Option<PathBuf> {
         .map(Path::to_owned)
 }
 
-/// A `ceiling-ignore` comment on the finding's line, or alone on the line above it.
+/// A `ceiling-ignore` comment naming the finding's rule, on its line or the line above it.
 fn is_suppressed(project: &Project, finding: &Finding) -> bool {
-    let Some(file) = project.file_id(&finding.file) else { return false };
-    project.file(file).suppressions.iter().any(|suppression| {
-        (suppression.line == finding.span.line || suppression.line + 1 == finding.span.line)
-            && (suppression.rules.is_empty() || suppression.rules.iter().any(|rule| rule == finding.rule))
-    })
+    project.suppressions(&finding.file).iter().any(|suppression| suppression.covers(finding.rule, finding.span.line))
 }
 
 fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome {

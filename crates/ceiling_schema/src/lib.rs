@@ -5,7 +5,7 @@
 mod prisma;
 mod sql;
 
-use ceiling_facts::{Schema, Table};
+use ceiling_facts::{Schema, Suppression, Table};
 
 /// A schema file found by the walk: its path relative to the scan root and its text; or SQL
 /// embedded in a file of code (a Django migration's `RunSQL`), with where it starts there.
@@ -40,7 +40,23 @@ pub fn build(files: &[SchemaFile], code_tables: impl IntoIterator<Item = Table>)
     let migrations = sql::apply(&sql_files);
     schema.problems.extend(migrations.problems);
     schema.merge(migrations.tables);
+    // Code files' comments are their frontend's to read; a schema file's are read here.
+    for file in files.iter().filter(|file| file.first_offset == 0 && file.first_line == 1) {
+        let found = suppressions(file);
+        if !found.is_empty() {
+            schema.suppressions.insert(file.path.clone(), found);
+        }
+    }
     schema
+}
+
+/// The `ceiling-ignore` comments of a whole schema file: `--` and `/* */` in SQL, `//` in Prisma.
+fn suppressions(file: &SchemaFile) -> Vec<Suppression> {
+    if !file.text.contains("ceiling-ignore") {
+        return Vec::new();
+    }
+    let comments = if file.path.ends_with(".prisma") { prisma::comments(&file.text) } else { sql::comments(file) };
+    ceiling_facts::suppressions(&file.text, comments)
 }
 
 /// What one kind of schema source yields.

@@ -444,6 +444,26 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
 }
 
 /// The rest of a string literal after its opening quote.
+/// The byte ranges of a schema's `//` comments, read past strings as [`tokenize`] does.
+pub(crate) fn comments(text: &str) -> Vec<(u32, u32)> {
+    let mut comments = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        match c {
+            '"' => {
+                string(&mut chars);
+            }
+            '/' if chars.peek().is_some_and(|&(_, next)| next == '/') => {
+                while chars.next_if(|&(_, c)| c != '\n').is_some() {}
+                let end = chars.peek().map_or(text.len(), |&(end, _)| end);
+                comments.push((start as u32, end as u32));
+            }
+            _ => {}
+        }
+    }
+    comments
+}
+
 fn string(chars: &mut Peekable<CharIndices<'_>>) -> Tok<'static> {
     let mut value = String::new();
     while let Some((_, c)) = chars.next_if(|&(_, c)| c != '\n') {

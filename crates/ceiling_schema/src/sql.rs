@@ -51,6 +51,25 @@ pub(crate) fn apply(files: &[&SchemaFile]) -> Read {
     Read { tables: state.finish(), problems }
 }
 
+/// The byte ranges of a migration's comments, `--` and `/* */`.
+pub(crate) fn comments(file: &SchemaFile) -> Vec<(u32, u32)> {
+    let source = Source::new(file);
+    let Ok(tokens) = Tokenizer::new(&PostgreSqlDialect {}, source.text).tokenize_with_location() else {
+        return Vec::new();
+    };
+    let offset = |at| u32::try_from(source.offset(at)).unwrap_or(u32::MAX);
+    tokens
+        .iter()
+        .filter(|token| {
+            matches!(
+                token.token,
+                Token::Whitespace(Whitespace::SingleLineComment { .. } | Whitespace::MultiLineComment(_))
+            )
+        })
+        .map(|token| (offset(token.span.start), offset(token.span.end)))
+        .collect()
+}
+
 /// A migration file, with what turns a token's line and column into an [`Origin`].
 struct Source<'a> {
     path: &'a str,
