@@ -41,12 +41,16 @@ pub struct LoadArgs {
     /// A header for every request, `Name: value` (repeatable).
     #[arg(long = "header", short = 'H', value_name = "HEADER")]
     headers: Vec<String>,
-    /// The latency objective each step must meet, e.g. `p95=500ms` or `p95=200ms,p99=1s`.
-    #[arg(long, default_value = "p95=500ms")]
-    slo: String,
-    /// The share of requests that may fail (no answer, 5xx, 429) within the SLO.
-    #[arg(long, default_value = "1%")]
-    max_error_rate: String,
+    /// The latency objective each step must meet, e.g. `p95=500ms` or `p95=200ms,p99=1s` [default:
+    /// `[load] slo` in the config, or p95=500ms].
+    #[arg(long)]
+    slo: Option<String>,
+    /// The share of requests that may fail (no answer, 5xx, 429) within the SLO [default: `[load]
+    /// max-error-rate` in the config, or 1%].
+    #[arg(long)]
+    max_error_rate: Option<String>,
+    #[command(flatten)]
+    config: crate::ConfigArg,
     /// The first step's arrival rate, in requests per second.
     #[arg(long, default_value_t = 10.0)]
     start_rate: f64,
@@ -159,7 +163,12 @@ fn duration(flag: &str, text: &str) -> Result<Duration, String> {
 }
 
 pub fn run_load(args: LoadArgs) -> ExitCode {
-    let spec = match search_spec(&args) {
+    let config_dir = args.from_scan.clone().unwrap_or_else(|| PathBuf::from("."));
+    let config = match args.config.find(&config_dir) {
+        Ok(config) => config,
+        Err(code) => return code,
+    };
+    let spec = match search_spec(&args, config.as_ref()) {
         Ok(spec) => spec,
         Err(error) => return fail(error),
     };
@@ -226,12 +235,20 @@ fn hosts_line(allowed: &Allowed) -> String {
     }
 }
 
-fn search_spec(args: &LoadArgs) -> Result<SearchSpec, String> {
-    let slo = Slo {
-        percentiles: Slo::parse_percentiles(&args.slo).map_err(|error| format!("--slo: {error}"))?,
-        max_error_rate: Slo::parse_error_rate(&args.max_error_rate)
-            .map_err(|error| format!("--max-error-rate: {error}"))?,
+fn search_spec(args: &LoadArgs, config: Option<&ceiling_config::Found>) -> Result<SearchSpec, String> {
+    // The flags win over the config, which was checked when read.
+    let load = config.map(|found| &found.config.load);
+    let slo = match (&args.slo, load.and_then(|load| load.slo.as_ref())) {
+        (Some(flag), _) => Slo::parse_percentiles(flag).map_err(|error| format!("--slo: {error}"))?,
+        (None, Some(configured)) => Slo::parse_percentiles(&configured.0)?,
+        (None, None) => Slo::parse_percentiles("p95=500ms")?,
     };
+    let max_error_rate = match (&args.max_error_rate, load.and_then(|load| load.max_error_rate.as_ref())) {
+        (Some(flag), _) => Slo::parse_error_rate(flag).map_err(|error| format!("--max-error-rate: {error}"))?,
+        (None, Some(configured)) => Slo::parse_error_rate(&configured.0)?,
+        (None, None) => Slo::parse_error_rate("1%")?,
+    };
+    let slo = Slo { percentiles: slo, max_error_rate };
     let rates_valid = args.start_rate > 0.0 && args.start_rate.is_finite() && args.max_rate >= args.start_rate;
     if !rates_valid && args.concurrency.is_empty() {
         return Err(format!(

@@ -2,7 +2,7 @@
 //! crates (`ceiling_scan`, `ceiling_db`, `ceiling_rules`, `ceiling_report`) and do not depend on this one.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::SystemTime;
 
@@ -16,7 +16,7 @@ use ceiling_report::{
     render_schema_human, render_schema_json, write_baseline,
 };
 use ceiling_rules::Severity;
-use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, write_migration};
+use ceiling_scan::{ScanOptions, ScanResult, SkipReason, index_migration, scan, scan_root, write_migration};
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod grow_progress;
@@ -34,6 +34,36 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--config FILE`, for the commands that read the project's config.
+#[derive(clap::Args, Clone, Default)]
+struct ConfigArg {
+    /// The config file. By default the first of ceiling.toml, [tool.ceiling] in pyproject.toml and
+    /// the "ceiling" key of package.json, from the app's directory up to the repository's root.
+    #[arg(long = "config", value_name = "FILE")]
+    file: Option<PathBuf>,
+}
+
+impl ConfigArg {
+    /// The project's config for a run on `path`. A broken one stops the run: its error names the
+    /// file, the line and the key.
+    fn find(&self, path: &Path) -> Result<Option<ceiling_config::Found>, ExitCode> {
+        let found = match &self.file {
+            Some(file) => ceiling_config::load(file).map(Some),
+            None => ceiling_config::discover(path),
+        };
+        found.map_err(|error| {
+            eprintln!("ceiling: {error}");
+            ExitCode::from(2)
+        })
+    }
+
+    /// The scan's options for `path`, with the config's settings.
+    fn scan_options(&self, path: &Path) -> Result<ScanOptions, ExitCode> {
+        let settings = self.find(path)?.map(|found| found.scan_settings(&scan_root(path))).unwrap_or_default();
+        Ok(ScanOptions { settings, ..ScanOptions::default() })
+    }
 }
 
 #[derive(Subcommand)]
@@ -82,12 +112,16 @@ struct GrowArgs {
     /// One query's share of a request's time, in ms: the report says at what size a query spends it.
     #[arg(long, default_value_t = 100.0)]
     budget_ms: f64,
-    /// Rows of a table per row of its parent, `table=N` (default 10, 20 for comments and messages).
+    /// Rows of a table per row of its parent, `table=N` (default 10, 20 for comments and messages,
+    /// or `[grow] fan-out` in the config).
     #[arg(long = "fan-out", value_parser = parse_fan_out)]
     fan_outs: Vec<(String, f64)>,
-    /// Foreign-key skew: 0 spreads children evenly, 1 is Zipf (a few parents own most).
-    #[arg(long, default_value_t = 0.8)]
-    skew: f64,
+    /// Foreign-key skew: 0 spreads children evenly, 1 is Zipf (a few parents own most) [default:
+    /// 0.8, or `[grow] skew` in the config].
+    #[arg(long)]
+    skew: Option<f64>,
+    #[command(flatten)]
+    config: ConfigArg,
     /// Seed of the synthetic data: the same seed gives the same rows.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -173,6 +207,8 @@ struct DbArgs {
     /// the table's real size, and whether the database already has the index.
     #[arg(long, value_name = "PATH")]
     code: Option<PathBuf>,
+    #[command(flatten)]
+    config: ConfigArg,
     /// Measure the statements whose plans scan a large table with EXPLAIN ANALYZE: plain SELECTs
     /// only, run with NULL parameters inside the read-only transaction that is rolled back.
     #[arg(long)]
@@ -184,6 +220,8 @@ struct SchemaArgs {
     /// The app's directory.
     #[arg(default_value = ".")]
     path: PathBuf,
+    #[command(flatten)]
+    config: ConfigArg,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -194,6 +232,8 @@ struct ScanArgs {
     /// The directory (or file) to scan.
     #[arg(default_value = ".")]
     path: PathBuf,
+    #[command(flatten)]
+    config: ConfigArg,
     /// Output format: `github` prints GitHub Actions workflow commands, one annotation per finding.
     #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
     format: ScanFormat,
@@ -280,9 +320,24 @@ fn main() -> ExitCode {
     }
 }
 
-fn run_grow(args: GrowArgs) -> ExitCode {
+fn run_grow(mut args: GrowArgs) -> ExitCode {
+    let found = match args.config.find(&args.path) {
+        Ok(found) => found,
+        Err(code) => return code,
+    };
+    let settings = found.as_ref().map(|found| found.scan_settings(&scan_root(&args.path))).unwrap_or_default();
+    // The flags win; the config fills in the tables and the skew they leave out.
+    if let Some(grow) = found.as_ref().map(|found| &found.config.grow) {
+        for (table, ratio) in &grow.fan_out {
+            if !args.fan_outs.iter().any(|(given, _)| given == table) {
+                args.fan_outs.push((table.clone(), ratio.0));
+            }
+        }
+        args.skew = args.skew.or(grow.skew.map(|skew| skew.0));
+    }
+    let skew = args.skew.unwrap_or(0.8);
     let numbers = [
-        ("--skew", args.skew, (0.0..=3.0).contains(&args.skew)),
+        ("--skew", skew, (0.0..=3.0).contains(&skew)),
         ("--statement-timeout", args.statement_timeout, args.statement_timeout > 0.0),
         ("--budget-ms", args.budget_ms, args.budget_ms > 0.0),
         ("--round-trip-ms", args.round_trip_ms, args.round_trip_ms >= 0.0),
@@ -296,7 +351,7 @@ fn run_grow(args: GrowArgs) -> ExitCode {
     let mut scales = args.scales.clone();
     scales.sort_unstable();
     scales.dedup();
-    let result = match scan(&args.path, &ScanOptions::default()) {
+    let result = match scan(&args.path, &ScanOptions { settings, ..ScanOptions::default() }) {
         Ok(result) => result,
         Err(error) => {
             eprintln!("ceiling: {error}");
@@ -309,7 +364,7 @@ fn run_grow(args: GrowArgs) -> ExitCode {
         target_rows: args.target_rows,
         budget_ms: args.budget_ms,
         fan_outs: args.fan_outs,
-        skew: args.skew,
+        skew,
         seed: args.seed,
         queries: args.queries,
         round_trip_ms: args.round_trip_ms,
@@ -376,12 +431,13 @@ fn run_db(args: DbArgs) -> ExitCode {
     };
     let started = std::time::Instant::now();
     let code = match &args.code {
-        Some(path) => match scan(path, &ScanOptions::default()) {
-            Ok(result) => {
+        Some(path) => match args.config.scan_options(path).map(|options| scan(path, &options)) {
+            Err(code) => return code,
+            Ok(Ok(result)) => {
                 report_skipped(&result, false);
                 Some(result)
             }
-            Err(error) => {
+            Ok(Err(error)) => {
                 eprintln!("ceiling: {error}");
                 return ExitCode::from(2);
             }
@@ -514,7 +570,11 @@ fn relative_prefix(root: &std::path::Path) -> String {
 
 /// Reads the project at `args.path` and prints one view of it.
 fn print_project_view(args: &SchemaArgs, render: impl Fn(&ScanResult, Format) -> String) -> ExitCode {
-    let result = match scan(&args.path, &ScanOptions::default()) {
+    let options = match args.config.scan_options(&args.path) {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
+    let result = match scan(&args.path, &options) {
         Ok(result) => result,
         Err(error) => {
             eprintln!("ceiling: {error}");
@@ -528,8 +588,14 @@ fn print_project_view(args: &SchemaArgs, render: impl Fn(&ScanResult, Format) ->
 }
 
 fn run_scan(args: &ScanArgs) -> ExitCode {
-    let options =
-        ScanOptions { include_tests: args.include_tests, report_unused_suppressions: args.report_unused_suppressions };
+    let options = match args.config.scan_options(&args.path) {
+        Ok(options) => ScanOptions {
+            include_tests: args.include_tests,
+            report_unused_suppressions: args.report_unused_suppressions,
+            ..options
+        },
+        Err(code) => return code,
+    };
     let mut result = match scan(&args.path, &options) {
         Ok(result) => result,
         Err(error) => {

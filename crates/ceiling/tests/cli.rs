@@ -474,3 +474,57 @@ fn suppressions_silence_their_rule_and_report_their_own_mistakes() {
     assert!(asked.contains(&("unused-suppression".to_owned(), 2)), "{asked:?}");
     assert!(!asked.contains(&("unused-suppression".to_owned(), 26)), "the n-plus-one one is used: {asked:?}");
 }
+
+/// The project's config turns rules off, sets their level and leaves files out; a broken one stops
+/// every command that reads it, naming the file, the line and the key.
+#[test]
+fn the_config_shapes_the_scan_and_a_broken_one_is_named() {
+    let (_dir, app) = copy_of_example("express-drizzle-app");
+    let rules_of = |args: &[&str]| -> Vec<(String, String, String)> {
+        let output = ceiling(&[&["scan", ".", "--format", "json", "--fail-on", "never"], args].concat(), &app);
+        assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let text = |key: &str| f[key].as_str().unwrap().to_owned();
+                (text("rule"), text("file"), text("severity"))
+            })
+            .collect()
+    };
+    let before = rules_of(&[]);
+    assert!(before.iter().any(|(rule, _, severity)| rule == "n-plus-one" && severity == "warning"), "{before:?}");
+    assert!(before.iter().any(|(rule, ..)| rule == "job-overlap"), "{before:?}");
+    assert!(before.iter().any(|(_, file, _)| file == "src/routes/orders.ts"), "{before:?}");
+
+    std::fs::write(
+        app.join("ceiling.toml"),
+        "exclude = [\"src/routes/orders.ts\"]\n\n[rules]\nn-plus-one = \"error\"\njob-overlap = \"off\"\n",
+    )
+    .unwrap();
+    let after = rules_of(&[]);
+    assert!(!after.iter().any(|(_, file, _)| file == "src/routes/orders.ts"), "{after:?}");
+    assert!(!after.iter().any(|(rule, ..)| rule == "job-overlap"), "{after:?}");
+    assert!(after.iter().any(|(rule, _, severity)| rule == "n-plus-one" && severity == "error"), "{after:?}");
+
+    std::fs::write(app.join("ceiling.toml"), "[rules]\nn-plus-one = \"error\"\njob-overlaps = \"off\"\n").unwrap();
+    for command in [&["scan", "."][..], &["routes", "."], &["schema", "."]] {
+        let refused = ceiling(command, &app);
+        assert_eq!(refused.status.code(), Some(2), "{command:?}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(
+            stderr.contains("ceiling.toml:3: rules.job-overlaps: no rule is named `job-overlaps`"),
+            "{command:?}: {stderr}"
+        );
+    }
+
+    let elsewhere = app.join("settings.toml");
+    std::fs::write(&elsewhere, "[paths]\noffline = [\"src/**\"]\n").unwrap();
+    let offline = rules_of(&["--config", elsewhere.to_str().unwrap()]);
+    assert!(
+        offline.iter().filter(|(_, file, _)| file.starts_with("src/")).all(|(_, _, severity)| severity == "info"),
+        "{offline:?}"
+    );
+}

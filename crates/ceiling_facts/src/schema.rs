@@ -72,6 +72,8 @@ pub struct Table {
     /// Rows inserted by the migrations themselves (`INSERT INTO t VALUES ...`): a lookup table
     /// whose size the app does not grow, unless the app also writes to it.
     pub seeded: bool,
+    /// Declared small by the project's config (`small-tables`): it stays small however the app grows.
+    pub small: bool,
     /// The schema a SQL migration created it in when one is named and it is not `public`
     /// (`private`, `auth`); `None` for the default schema.
     pub namespace: Option<String>,
@@ -89,6 +91,7 @@ impl Table {
             rls: None,
             policies: Vec::new(),
             seeded: false,
+            small: false,
             namespace: None,
         }
     }

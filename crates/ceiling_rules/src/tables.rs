@@ -54,10 +54,10 @@ pub fn written_tables<'p>(queries: &[TableQuery<'p>]) -> FxHashSet<&'p str> {
         .collect()
 }
 
-/// A lookup table: filled by the migrations themselves and never written by the app, so it stays
-/// as small as the migrations made it.
+/// A table that stays small: a lookup table, filled by the migrations themselves and never
+/// written by the app, or one the project's config declares small.
 pub fn is_lookup(table: &Table, written: &FxHashSet<&str>) -> bool {
-    table.seeded && !written.contains(table.name.as_str())
+    table.small || (table.seeded && !written.contains(table.name.as_str()))
 }
 
 /// The columns of the filter that an index could serve, in the order an index should list them:

@@ -8,6 +8,7 @@
 mod config_files;
 mod fix_indexes;
 mod roles;
+mod settings;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ use serde::Serialize;
 
 pub use fix_indexes::{Migration, index_migration, write_migration};
 pub use roles::role_of;
+pub use settings::{Level, Settings};
 
 /// Files larger than this are skipped: hand-written source is smaller; bundles and dumps are not.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
@@ -36,6 +38,8 @@ pub struct ScanOptions {
     pub include_tests: bool,
     /// Report `ceiling-ignore` comments that silence nothing (`unused-suppression`).
     pub report_unused_suppressions: bool,
+    /// The project's config.
+    pub settings: Settings,
 }
 
 /// Why a file was not analysed.
@@ -121,12 +125,8 @@ const MAX_GENERATED_BYTES: u64 = 64 * 1024;
 pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError> {
     let started = Instant::now();
     let metadata = std::fs::metadata(root).map_err(|error| ScanError::Root(root.to_owned(), error))?;
-    // A single file is reported on with its project around it: its helpers and its client live
-    // in other files. The project is the nearest directory above it with a package.json, a
-    // tsconfig.json or a .git.
     let (root, only) = if metadata.is_file() {
-        let parent = root.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let project_root = project_root(parent).unwrap_or_else(|| parent.to_owned());
+        let project_root = scan_root(root);
         let relative = root.canonicalize().ok().zip(project_root.canonicalize().ok()).and_then(|(file, project)| {
             file.strip_prefix(project).ok().map(|p| p.to_string_lossy().replace('\\', "/"))
         });
@@ -134,7 +134,9 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
     } else {
         (root.to_owned(), None)
     };
-    let walked = walk::walk(&root);
+    let mut walked = walk::walk(&root);
+    walked.sources.retain(|source| options.settings.reads_code(&source.relative));
+    walked.schema_files.retain(|source| options.settings.reads_schema(&source.relative));
     let pool = rayon::ThreadPoolBuilder::new()
         .stack_size(WORKER_STACK_BYTES)
         .build()
@@ -159,12 +161,16 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
     let files_scanned = analysed().count();
     let lines_scanned = analysed().map(|file| u64::from(file.lines)).sum();
     let resolver = config_files::resolver(&root, &walked.config_files);
-    let schema = read_schema(&root, &walked.schema_files, &files, options, &mut skipped);
+    let mut schema = read_schema(&root, &walked.schema_files, &files, options, &mut skipped);
+    options.settings.mark_small_tables(&mut schema);
     let mut project = Project::new(files, resolver);
     project.schema = schema;
     let mut findings = ceiling_rules::check(&project);
-    let unused = if options.report_unused_suppressions {
-        ceiling_rules::check_findings(&project, &findings)
+    options.settings.apply_levels(&mut findings);
+    let unused = if options.report_unused_suppressions || options.settings.turns_on("unused-suppression") {
+        let mut unused = ceiling_rules::check_findings(&project, &findings);
+        options.settings.apply_levels(&mut unused);
+        unused
     } else {
         Vec::new()
     };
@@ -204,7 +210,9 @@ fn read_schema(
     let mut schema_files = Vec::new();
     for source in sources {
         let relative = &source.relative;
-        if role_of(relative) == FileRole::Test && !options.include_tests {
+        if options.settings.role(relative).unwrap_or_else(|| role_of(relative)) == FileRole::Test
+            && !options.include_tests
+        {
             continue;
         }
         if source.len > MAX_SCHEMA_BYTES {
@@ -235,6 +243,17 @@ fn read_schema(
     ceiling_schema::build(&schema_files, code_tables)
 }
 
+/// The directory a scan of `path` reads: `path` itself, or for a single file its project around
+/// it, since its helpers and its client live in other files. The project is the nearest directory
+/// above the file with a package.json, a tsconfig.json or a .git.
+pub fn scan_root(path: &Path) -> PathBuf {
+    if !path.is_file() {
+        return path.to_owned();
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    project_root(parent).unwrap_or_else(|| parent.to_owned())
+}
+
 /// The nearest directory at or above `dir` that holds a package.json, tsconfig.json or .git.
 fn project_root(dir: &Path) -> Option<PathBuf> {
     let dir = dir.canonicalize().ok()?;
@@ -253,7 +272,7 @@ fn is_suppressed(project: &Project, finding: &Finding) -> bool {
 fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome {
     let relative = source.relative.clone();
     let skip = |reason| Outcome::Skipped(Skipped { path: relative.clone(), reason });
-    let role = role_of(&relative);
+    let role = options.settings.role(&relative).unwrap_or_else(|| role_of(&relative));
     if role == FileRole::Test && !options.include_tests {
         return skip(SkipReason::Test);
     }
@@ -285,7 +304,12 @@ fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome
             // A migration written in code (an Alembic revision) runs once, by a developer, and a
             // module that makes fake data fills development databases.
             facts.role = match role {
-                FileRole::App if facts.migration.is_some() || roles::makes_fake_data(&facts) => FileRole::Script,
+                FileRole::App
+                    if options.settings.role(&relative).is_none()
+                        && (facts.migration.is_some() || roles::makes_fake_data(&facts)) =>
+                {
+                    FileRole::Script
+                }
                 role => role,
             };
             Outcome::Facts(facts)

@@ -24,6 +24,7 @@ request, and the memory and latency grow with the table.",
         fires: "```ts\nconst posts = await prisma.post.findMany();\nconst published = posts.filter((p) => p.status === 'published');\n```",
         passes: "```ts\nconst published = await prisma.post.findMany({ where: { status: 'published' } });\n```",
         guards: &[
+            "Tables the project's config declares small (`small-tables` in `ceiling.toml`).",
             "A query built partly elsewhere (`findMany(query)`, `where: buildWhere(id)`, `{ ...paginate() }`, an `OR` list from a variable, a builder stored and extended later (`let q = ...; q = q.eq(...)`), raw SQL): its conditions and limits are unknown, not absent, so nothing is said.",
             "The rows are used any other way too (returned, rendered, passed to a function, iterated): then the read is needed anyway.",
             "The predicate is not a plain comparison of the rows' fields (`(p) => canView(user, p)`, `p.title.toLowerCase().includes(q)`): SQL may not say it.",
@@ -42,6 +43,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         // A read scoped to one owner's rows (`where: { teamId }`) is small enough to sift in JS.
         if query.shape.operation != Operation::ReadMany
             || query.shape.bounded
+            || found.table.small
             || scoped(found.table, query).is_none_or(|scoped| scoped)
         {
             continue;

@@ -29,6 +29,7 @@ search (`to_tsvector`, a GIN index, Prisma `search`). When users only need prefi
         fires: "```ts\nawait prisma.post.findMany({ where: { title: { contains: q, mode: 'insensitive' } } });\n```",
         passes: "```ts\nawait prisma.post.findMany({ where: { title: { startsWith: q } } });\n```",
         guards: &[
+            "Tables the project's config declares small (`small-tables` in `ceiling.toml`).",
             "A query built partly elsewhere (`findMany(query)`, `where: buildWhere(id)`, `{ ...paginate() }`, an `OR` list from a variable, a builder stored and extended later (`let q = ...; q = q.eq(...)`), raw SQL): its conditions and limits are unknown, not absent, so nothing is said.",
             "A condition through a relation (`author: { email }`), which Prisma turns into a condition on the foreign key: the query is not judged by its other columns.",
             "A GIN or GiST trigram index over the column (`gin_trgm_ops`, `gist_trgm_ops`) serves the pattern; a full-text index does not serve `LIKE`, so it does not count.",

@@ -24,6 +24,7 @@ Drizzle/Kysely/Knex: `where(gt(t.id, lastId)).orderBy(t.id).limit(n)`; supabase-
         fires: "```ts\nawait prisma.post.findMany({ skip: (page - 1) * 20, take: 20 });\n```",
         passes: "```ts\nawait prisma.post.findMany({ cursor: { id: after }, skip: 1, take: 20 });\n```",
         guards: &[
+            "Tables the project's config declares small (`small-tables` in `ceiling.toml`).",
             "A constant offset (`skip: 1` after a cursor) is not pagination, nor an offset only given when a caller asks (`skip: page ? (page - 1) * n : undefined`).",
             "The read is limited to a chunk of keys (`in`): a short list, paged or not.",
             "A query built partly elsewhere: its offset may be a cursor's.",

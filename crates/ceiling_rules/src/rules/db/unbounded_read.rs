@@ -25,6 +25,7 @@ owner (`where: { teamId }`). When every row is needed (an export, a job), stream
         fires: "```ts\nexport async function GET() {\n  return Response.json(await prisma.post.findMany());\n}\n```",
         passes: "```ts\nexport async function GET() {\n  return Response.json(await prisma.post.findMany({ take: 50 }));\n}\n```",
         guards: &[
+            "Tables the project's config declares small (`small-tables` in `ceiling.toml`).",
             "A query built partly elsewhere (`findMany(query)`, `where: buildWhere(id)`, `{ ...paginate() }`, an `OR` list from a variable, a builder stored and extended later (`let q = ...; q = q.eq(...)`), raw SQL): its conditions and limits are unknown, not absent, so nothing is said.",
             "A limit (`take`, `limit`, `first`, `.range()`, `.single()`, a Django slice `[:50]`) bounds the read; `in_bulk(ids)` reads the rows it is given.",
             "A Django queryset is judged where it is evaluated (iterated, `list()`ed, rendered), with every `.filter()` added to it since it was built; one that is returned or passed on is not judged here.",
@@ -43,8 +44,12 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
     for found in &queries {
         let (shape, table) = (&found.query.shape, found.table);
         // A table the app never writes to is filled elsewhere, often a lookup table: its size is
-        // not the app's doing.
-        if shape.operation != Operation::ReadMany || shape.bounded || !written.contains(table.name.as_str()) {
+        // not the app's doing. One the config declares small stays small.
+        if shape.operation != Operation::ReadMany
+            || shape.bounded
+            || table.small
+            || !written.contains(table.name.as_str())
+        {
             continue;
         }
         // `skip` with no `take` reads the rest of the table whatever the filter: only a limit

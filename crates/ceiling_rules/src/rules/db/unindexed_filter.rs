@@ -26,6 +26,7 @@ column): a Prisma `@@index([...])`, a Drizzle `index().on(...)`, or the migratio
         fires: "```prisma\nmodel Display {\n  id       String @id\n  surveyId String\n}\n```\n\n```ts\nawait prisma.display.count({ where: { surveyId } });\n```",
         passes: "```prisma\nmodel Display {\n  id       String @id\n  surveyId String\n  @@index([surveyId])\n}\n```",
         guards: &[
+            "Tables the project's config declares small (`small-tables` in `ceiling.toml`).",
             "A query built partly elsewhere (`findMany(query)`, `where: buildWhere(id)`, `{ ...paginate() }`, an `OR` list from a variable, a builder stored and extended later (`let q = ...; q = q.eq(...)`), raw SQL): its conditions and limits are unknown, not absent, so nothing is said.",
             "A condition through a relation (`author: { email }`), which Prisma turns into a condition on the foreign key: the query is not judged by its other columns.",
             "Any compared column leads an index (a composite index serves its leading column only): one indexed equality already narrows the rows to scan.",

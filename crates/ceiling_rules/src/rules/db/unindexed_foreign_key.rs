@@ -30,6 +30,7 @@ migration in the finding. `ceiling scan --fix-indexes` writes it.",
         fires: "```prisma\nmodel Post {\n  id       String @id\n  authorId String\n  author   User   @relation(fields: [authorId], references: [id])\n}\n```",
         passes: "```prisma\nmodel Post {\n  id       String @id\n  authorId String\n  author   User   @relation(fields: [authorId], references: [id])\n  @@index([authorId])\n}\n```",
         guards: &[
+            "Tables the project's config declares small (`small-tables` in `ceiling.toml`).",
             "An index, primary key or unique constraint whose leading columns are the key's columns, in any order, serves it: a composite primary key `(postId, tagId)` covers `postId`, a one-to-one relation's `@unique` covers its scalar.",
             "Audit stamps (`createdBy`, `updated_by`, `creatorId`, `deletedBy`) that no query filters on: written once, looked up only when a user is deleted.",
             "Tables the app's code never reads, writes or loads as a relation, and whose parents it never deletes (legacy tables, tables moved out of use, seed-only data): their keys cost nothing today.",
@@ -116,7 +117,8 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             columns.into_iter().map(move |column| (found.table.name.as_str(), column.name.as_str()))
         })
         .collect();
-    for table in project.schema.tables.iter().filter(|table| is_used(table)) {
+    // A table the config declares small is scanned in microseconds, index or not.
+    for table in project.schema.tables.iter().filter(|table| is_used(table) && !table.small) {
         for key in &table.foreign_keys {
             if key.columns.is_empty() || table.index_starting_with(&key.columns).is_some() {
                 continue;

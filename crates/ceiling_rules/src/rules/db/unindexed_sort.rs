@@ -24,6 +24,7 @@ migration in the finding): PostgreSQL scans an index in either direction, so one
         fires: "```ts\nawait prisma.post.findMany({ orderBy: { createdAt: 'desc' }, take: 20 });\n```",
         passes: "```ts\nawait prisma.post.findMany({ orderBy: { id: 'desc' }, take: 20 });\n```",
         guards: &[
+            "Tables the project's config declares small (`small-tables` in `ceiling.toml`).",
             "A query built partly elsewhere (`findMany(query)`, `where: buildWhere(id)`, `{ ...paginate() }`, an `OR` list from a variable, a builder stored and extended later (`let q = ...; q = q.eq(...)`), raw SQL): its conditions and limits are unknown, not absent, so nothing is said.",
             "The sort column leads an index (the primary key included).",
             "The query filters on columns: then the filter decides the plan, and `unindexed-filter` judges it.",
