@@ -188,9 +188,10 @@ struct DbArgs {
     /// the DATABASE_URL environment variable. Never printed.
     #[arg(long)]
     url: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// Output format: SARIF places findings of the code at their line and the database's at their
+    /// object (a logical location).
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Human)]
+    format: FindingsFormat,
     /// Exit with 1 when a finding has at least this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
@@ -235,8 +236,8 @@ struct ScanArgs {
     #[command(flatten)]
     config: ConfigArg,
     /// Output format: `github` prints GitHub Actions workflow commands, one annotation per finding.
-    #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
-    format: ScanFormat,
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Human)]
+    format: FindingsFormat,
     /// Write the report to this file instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -277,7 +278,7 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-enum ScanFormat {
+enum FindingsFormat {
     Human,
     Json,
     Github,
@@ -475,8 +476,11 @@ fn run_db(args: DbArgs) -> ExitCode {
         elapsed: Some(started.elapsed()),
     };
     let output = match args.format {
-        Format::Json => render_db_json(&audit.findings, &summary),
-        Format::Human => {
+        FindingsFormat::Json => render_db_json(&audit.findings, &summary),
+        FindingsFormat::Github | FindingsFormat::Sarif | FindingsFormat::Markdown | FindingsFormat::Junit => {
+            render_for_ci(args.format, &audit.findings, code.as_ref().map(|code| code.root.as_path()), args.fail_on)
+        }
+        FindingsFormat::Human => {
             let root = code.as_ref().map(|code| code.root.clone());
             let sources =
                 move |file: &str| root.as_ref().and_then(|root| std::fs::read_to_string(root.join(file)).ok());
@@ -522,6 +526,26 @@ fn print(output: &str) -> bool {
 }
 
 /// The severity from which a finding fails the run.
+/// Findings in a format for CI and code review, the same for `scan` and `db`. `root` is the scanned
+/// app, which paths are given from (relative to the current directory) and sources read in.
+fn render_for_ci(
+    format: FindingsFormat,
+    findings: &[ceiling_rules::Finding],
+    root: Option<&Path>,
+    fail_on: FailOn,
+) -> String {
+    let prefix = root.map(relative_prefix).unwrap_or_default();
+    let root = root.map(Path::to_owned);
+    let sources = move |file: &str| root.as_ref().and_then(|root| std::fs::read_to_string(root.join(file)).ok());
+    match format {
+        FindingsFormat::Github => render_github(findings, &prefix),
+        FindingsFormat::Sarif => render_sarif(findings, &prefix, &sources),
+        FindingsFormat::Markdown => render_markdown(findings, &prefix),
+        FindingsFormat::Junit => render_junit(findings, &prefix, threshold(fail_on)),
+        FindingsFormat::Human | FindingsFormat::Json => unreachable!("rendered by each command with its summary"),
+    }
+}
+
 fn threshold(fail_on: FailOn) -> Option<Severity> {
     match fail_on {
         FailOn::Error => Some(Severity::Error),
@@ -642,16 +666,11 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     let mut summary = summary(&result);
     summary.baselined = baselined;
     let output = match args.format {
-        ScanFormat::Json => render_json(&result.findings, &summary),
-        ScanFormat::Github => render_github(&result.findings, &relative_prefix(&result.root)),
-        ScanFormat::Sarif => {
-            let root = result.root.clone();
-            let sources = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
-            render_sarif(&result.findings, &relative_prefix(&result.root), &sources)
+        FindingsFormat::Json => render_json(&result.findings, &summary),
+        FindingsFormat::Github | FindingsFormat::Sarif | FindingsFormat::Markdown | FindingsFormat::Junit => {
+            render_for_ci(args.format, &result.findings, Some(&result.root), args.fail_on)
         }
-        ScanFormat::Markdown => render_markdown(&result.findings, &relative_prefix(&result.root)),
-        ScanFormat::Junit => render_junit(&result.findings, &relative_prefix(&result.root), threshold(args.fail_on)),
-        ScanFormat::Human => {
+        FindingsFormat::Human => {
             let root = result.root.clone();
             let sources = move |file: &str| std::fs::read_to_string(root.join(file)).ok();
             // Colour is for a terminal, never for a file.

@@ -61,6 +61,44 @@ fn shop_example_human() {
     insta::assert_snapshot!(stable(&stdout(&output), &server));
 }
 
+/// The CI formats carry the database's findings too: SARIF places them at their object (valid against
+/// the official schema), GitHub annotations carry no file, JUnit fails them from --fail-on, and the
+/// Markdown summary counts them by family.
+#[test]
+fn shop_example_in_ci_formats() {
+    let Some(server) = start_or_skip("shop_example_in_ci_formats") else { return };
+    let url = shop(&server);
+    let run = |format: &str| {
+        let output = ceiling_db(&["--url", &url, "--format", format]);
+        assert_eq!(output.status.code(), Some(1), "{format}: a warning fails the run: {}", stderr(&output));
+        stable(&stdout(&output), &server)
+    };
+    let markdown = run("markdown");
+    assert!(markdown.contains("| db |") && markdown.contains("unindexed-foreign-key"), "{markdown}");
+    insta::assert_snapshot!("shop_example_markdown", markdown);
+    let github = run("github");
+    assert!(github.lines().all(|line| line.starts_with("::") && !line.contains("file=")), "{github}");
+    insta::assert_snapshot!("shop_example_github", github);
+    let junit = run("junit");
+    assert!(junit.contains("<failure type=\"warning\""), "{junit}");
+
+    let sarif = run("sarif");
+    let log: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        let object = &result["locations"][0]["logicalLocations"][0];
+        let name = object["fullyQualifiedName"].as_str().unwrap_or_default();
+        assert!(name == "shop" || name.starts_with("public."), "{result}");
+    }
+    if support::sarif::available() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("db.sarif");
+        std::fs::write(&file, &sarif).unwrap();
+        support::sarif::assert_valid(&[file]);
+    }
+}
+
 #[test]
 fn shop_example_json_reads_database_url() {
     let Some(server) = start_or_skip("shop_example_json_reads_database_url") else { return };

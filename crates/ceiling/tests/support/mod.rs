@@ -6,3 +6,6 @@ pub mod postgres;
 
 #[allow(dead_code)]
 pub mod http;
+
+#[allow(dead_code)]
+pub mod sarif;
