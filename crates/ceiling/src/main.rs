@@ -22,6 +22,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod grow_progress;
 mod load;
 mod rules_cmd;
+mod watch;
 
 // Parsing allocates many small, short-lived objects on every thread; mimalloc serves those
 // faster than the system allocator (as oxlint does).
@@ -247,6 +248,9 @@ struct ScanArgs {
     /// Write every finding to this baseline file and exit 0; commit it and pass it with --baseline.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
+    /// Scan again whenever a file changes, parsing only the files that changed; stop with Ctrl-C.
+    #[arg(long, conflicts_with = "write_baseline")]
+    watch: bool,
     /// Exit with 1 when a finding has at least this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
@@ -612,6 +616,14 @@ fn print_project_view(args: &SchemaArgs, render: impl Fn(&ScanResult, Format) ->
 }
 
 fn run_scan(args: &ScanArgs) -> ExitCode {
+    if args.watch {
+        return watch::run(args);
+    }
+    scan_and_report(args, None)
+}
+
+/// One scan, reported as the flags ask; with a cache, unchanged files are not parsed again.
+fn scan_and_report(args: &ScanArgs, cache: Option<&ceiling_scan::FactsCache>) -> ExitCode {
     let options = match args.config.scan_options(&args.path) {
         Ok(options) => ScanOptions {
             include_tests: args.include_tests,
@@ -620,7 +632,11 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         },
         Err(code) => return code,
     };
-    let mut result = match scan(&args.path, &options) {
+    let scanned = match cache {
+        Some(cache) => ceiling_scan::scan_cached(&args.path, &options, cache),
+        None => scan(&args.path, &options),
+    };
+    let mut result = match scanned {
         Ok(result) => result,
         Err(error) => {
             eprintln!("ceiling: {error}");
@@ -692,8 +708,17 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         return ExitCode::from(2);
     }
     let code = exit_code(&result.findings, args.fail_on);
-    // The process ends here: freeing every fact one by one would cost a twentieth of the scan.
-    std::mem::forget(result);
+    if cache.is_some() {
+        eprintln!(
+            "ceiling: scanned {} files in {} ms, {} parsed again",
+            result.files_scanned,
+            result.elapsed.as_millis(),
+            result.files_parsed
+        );
+    } else {
+        // The process ends here: freeing every fact one by one would cost a twentieth of the scan.
+        std::mem::forget(result);
+    }
     code
 }
 

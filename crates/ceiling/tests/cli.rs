@@ -525,3 +525,60 @@ fn the_config_shapes_the_scan_and_a_broken_one_is_named() {
         "{offline:?}"
     );
 }
+
+/// `scan --watch` scans again after an edit, parsing only the file that changed, and the new
+/// report holds the N+1 the edit added.
+#[test]
+fn watch_scans_again_after_an_edit() {
+    use std::io::{BufRead, BufReader};
+    let (_dir, app) = copy_of_example("express-drizzle-app");
+    let report = app.join("report.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ceiling"))
+        .args(["scan", ".", "--watch", "--format", "json", "--fail-on", "never", "--output", "report.json"])
+        .current_dir(&app)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (sender, lines) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+    let wait_for = |needle: &str| -> String {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut seen = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(line) => seen.push(line),
+                Err(_) => break,
+            }
+        }
+        panic!("no `{needle}` on stderr; saw {seen:?}");
+    };
+    let n_plus_ones = || {
+        let text = std::fs::read_to_string(&report).unwrap();
+        let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+        report["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "n-plus-one").count()
+    };
+
+    let first = wait_for("parsed again");
+    wait_for("watching");
+    let files = first.split_whitespace().nth(2).unwrap();
+    assert!(first.ends_with(&format!(", {files} parsed again")), "the first scan parses every file: {first}");
+    let before = n_plus_ones();
+
+    let services = app.join("src/services/orders.ts");
+    let mut source = std::fs::read_to_string(&services).unwrap();
+    source.push_str("\nexport async function itemsOfEach(orderIds: number[]) {\n  const all = []\n  for (const id of orderIds) {\n    all.push(await getOrderItems(id))\n  }\n  return all\n}\n");
+    std::fs::write(&services, source).unwrap();
+    wait_for("orders.ts changed");
+    let second = wait_for("parsed again");
+    wait_for("watching");
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(second.ends_with(", 1 parsed again"), "{second}");
+    assert_eq!(n_plus_ones(), before + 1);
+}

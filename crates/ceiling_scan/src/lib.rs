@@ -5,6 +5,7 @@
 //! threads. The walk respects `.gitignore` and skips dependencies, build output, minified,
 //! generated and oversized files, and says which and why.
 
+mod cache;
 mod config_files;
 mod fix_indexes;
 mod roles;
@@ -19,6 +20,7 @@ use ceiling_rules::Finding;
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use cache::FactsCache;
 pub use fix_indexes::{Migration, index_migration, write_migration};
 pub use roles::role_of;
 pub use settings::{Level, Settings};
@@ -89,6 +91,8 @@ pub struct ScanResult {
     pub suppressed: usize,
     pub files_scanned: usize,
     pub lines_scanned: u64,
+    /// Files parsed by this scan: all of them, or with a [`FactsCache`] those that changed.
+    pub files_parsed: usize,
     pub skipped: Vec<Skipped>,
     pub elapsed: Duration,
 }
@@ -111,6 +115,7 @@ impl std::fmt::Display for ScanError {
 
 impl std::error::Error for ScanError {}
 
+#[derive(Clone)]
 enum Outcome {
     Facts(FileFacts),
     Skipped(Skipped),
@@ -123,6 +128,15 @@ enum Outcome {
 const MAX_GENERATED_BYTES: u64 = 64 * 1024;
 
 pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError> {
+    scan_with(root, options, None)
+}
+
+/// A scan that takes the facts of unchanged files from `cache` and leaves the new ones in it.
+pub fn scan_cached(root: &Path, options: &ScanOptions, cache: &FactsCache) -> Result<ScanResult, ScanError> {
+    scan_with(root, options, Some(cache))
+}
+
+fn scan_with(root: &Path, options: &ScanOptions, cache: Option<&FactsCache>) -> Result<ScanResult, ScanError> {
     let started = Instant::now();
     let metadata = std::fs::metadata(root).map_err(|error| ScanError::Root(root.to_owned(), error))?;
     let (root, only) = if metadata.is_file() {
@@ -141,8 +155,13 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
         .stack_size(WORKER_STACK_BYTES)
         .build()
         .map_err(|error| ScanError::ThreadPool(error.to_string()))?;
+    if let Some(cache) = cache {
+        let present: rustc_hash::FxHashSet<&str> =
+            walked.sources.iter().map(|source| source.relative.as_str()).collect();
+        cache.begin(|path| present.contains(path));
+    }
     let outcomes: Vec<Outcome> =
-        pool.install(|| walked.sources.par_iter().map(|source| analyse(&root, source, options)).collect());
+        pool.install(|| walked.sources.par_iter().map(|source| analyse(&root, source, options, cache)).collect());
     let mut files = Vec::new();
     let mut skipped = walked.skipped;
     for outcome in outcomes {
@@ -191,6 +210,7 @@ pub fn scan(root: &Path, options: &ScanOptions) -> Result<ScanResult, ScanError>
         findings,
         suppressed,
         files_scanned,
+        files_parsed: cache.map_or(files_scanned, FactsCache::parsed),
         lines_scanned,
         skipped,
         elapsed: started.elapsed(),
@@ -269,7 +289,7 @@ fn is_suppressed(project: &Project, finding: &Finding) -> bool {
     project.suppressions(&finding.file).iter().any(|suppression| suppression.covers(finding.rule, finding.span.line))
 }
 
-fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome {
+fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions, cache: Option<&FactsCache>) -> Outcome {
     let relative = source.relative.clone();
     let skip = |reason| Outcome::Skipped(Skipped { path: relative.clone(), reason });
     let role = options.settings.role(&relative).unwrap_or_else(|| role_of(&relative));
@@ -283,9 +303,23 @@ fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions) -> Outcome
         Ok(bytes) => bytes,
         Err(error) => return skip(SkipReason::Unreadable(error.kind().to_string())),
     };
+    let Some(cache) = cache else { return parse(relative, bytes, role, options) };
+    let key = cache::Key::new(&bytes, role);
+    if let Some(outcome) = cache.get(&relative, key) {
+        return outcome;
+    }
+    let outcome = parse(relative.clone(), bytes, role, options);
+    cache.put(relative, key, outcome.clone());
+    outcome
+}
+
+/// The outcome of a file's bytes: its facts, or why it is skipped.
+fn parse(relative: String, bytes: Vec<u8>, role: FileRole, options: &ScanOptions) -> Outcome {
+    let len = bytes.len() as u64;
+    let skip = |reason| Outcome::Skipped(Skipped { path: relative.clone(), reason });
     let Ok(text) = String::from_utf8(bytes) else { return skip(SkipReason::NotUtf8) };
     if is_generated(&text) {
-        if source.len > MAX_GENERATED_BYTES {
+        if len > MAX_GENERATED_BYTES {
             return skip(SkipReason::Generated);
         }
         return match extract(&relative, &text) {
