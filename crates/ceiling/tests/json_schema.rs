@@ -1,0 +1,325 @@
+//! The `--format json` outputs of `scan`, `db`, `grow` and `load`, produced by the real binary on real inputs (the
+//! examples, a throwaway PostgreSQL, HTTP servers on 127.0.0.1), are valid against the JSON Schemas the project
+//! publishes in docs/schemas/, checked by ajv in strict mode (`tests/sarif/validate-json.mjs`). The schemas close
+//! every object of a fixed shape (`additionalProperties: false`), so a field added, renamed or dropped in the
+//! output without the schema and docs/json-output.md fails here.
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use support::http::OkServer;
+use support::postgres::start_or_skip;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn ceiling(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ceiling"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The command's JSON on stdout, after checking its exit code is one of `codes`.
+fn json_of(output: &Output, codes: &[i32]) -> Value {
+    assert!(
+        output.status.code().is_some_and(|code| codes.contains(&code)),
+        "exit {:?}: {}",
+        output.status.code(),
+        text(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("{error}: {}", text(&output.stdout)))
+}
+
+/// The folder of the ajv check, or `None` when CEILING_SKIP_NODE=1 says Node.js or its packages are knowingly
+/// absent; anything else missing fails the test, as the SARIF check does.
+fn validator() -> Option<PathBuf> {
+    let dir = workspace().join("crates/ceiling/tests/sarif");
+    let installed = dir.join("node_modules/ajv").is_dir() && dir.join("node_modules/ajv-formats").is_dir();
+    if installed && Command::new("node").arg("--version").output().is_ok() {
+        return Some(dir);
+    }
+    if std::env::var_os("CEILING_SKIP_NODE").is_some() {
+        println!("skipped: CEILING_SKIP_NODE is set");
+        return None;
+    }
+    panic!("the JSON Schema check needs Node.js and `npm ci` in {} (or set CEILING_SKIP_NODE=1)", dir.display());
+}
+
+fn schema(name: &str) -> PathBuf {
+    workspace().join("docs/schemas").join(format!("{name}.schema.json"))
+}
+
+/// Writes each `(file name, JSON)` to `dir` and runs `validate-json.mjs` on them with the schema `name`.
+fn check(validator: &Path, name: &str, dir: &Path, reports: &[(String, Value)]) -> Output {
+    assert!(!reports.is_empty());
+    let files: Vec<PathBuf> = reports
+        .iter()
+        .map(|(file, json)| {
+            let path = dir.join(file);
+            std::fs::write(&path, serde_json::to_string_pretty(json).unwrap()).unwrap();
+            path
+        })
+        .collect();
+    Command::new("node").arg(validator.join("validate-json.mjs")).arg(schema(name)).args(&files).output().unwrap()
+}
+
+fn assert_valid(validator: &Path, name: &str, reports: &[(String, Value)]) {
+    let dir = tempfile::tempdir().unwrap();
+    let checked = check(validator, name, dir.path(), reports);
+    assert!(
+        checked.status.success(),
+        "not valid against docs/schemas/{name}.schema.json:\n{}{}",
+        text(&checked.stdout),
+        text(&checked.stderr)
+    );
+}
+
+/// `scan --format json` of every example, as is and with `--report-unused-suppressions`.
+#[test]
+fn scan_json_of_every_example_matches_the_schema() {
+    let Some(validator) = validator() else { return };
+    let root = workspace();
+    let mut examples: Vec<String> = std::fs::read_dir(root.join("examples"))
+        .unwrap()
+        .flatten()
+        .filter(|entry| entry.path().is_dir())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .collect();
+    examples.sort();
+    assert!(examples.len() >= 4, "{examples:?}");
+    let mut reports = Vec::new();
+    for example in &examples {
+        let path = format!("examples/{example}");
+        for (suffix, extra) in [("", None), ("-unused", Some("--report-unused-suppressions"))] {
+            let args: Vec<&str> = ["scan", &path, "--format", "json"].into_iter().chain(extra).collect();
+            reports.push((format!("{example}{suffix}.json"), json_of(&ceiling(&args, &root), &[0, 1])));
+        }
+    }
+    let findings: usize = reports.iter().map(|(_, json)| json["findings"].as_array().unwrap().len()).sum();
+    assert!(findings > 20, "the examples have findings to check: {findings}");
+    assert_valid(&validator, "scan", &reports);
+}
+
+/// A copy of an example to edit: (the temp dir, which removes it when dropped; the app in it).
+fn copy_of_example(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    let copied = Command::new("cp").arg("-r").arg(workspace().join("examples").join(name)).arg(&app).status();
+    assert!(copied.unwrap().success());
+    (dir, app)
+}
+
+/// The optional parts of the scan's JSON: `baselined` (--baseline), suppressed findings, the `meta` family
+/// (invalid and unused suppressions), and skipped files with and without `detail`. Then the negative check: the
+/// same report with a misspelled field is refused, which proves the schema's objects are closed.
+#[test]
+fn scan_json_with_a_baseline_suppressions_and_skipped_files_matches_the_schema() {
+    let Some(validator) = validator() else { return };
+    let (dir, app) = copy_of_example("express-drizzle-app");
+    let baseline = dir.path().join("baseline.json");
+    let written = ceiling(&["scan", ".", "--write-baseline", baseline.to_str().unwrap()], &app);
+    assert!(written.status.success(), "{}", text(&written.stderr));
+
+    // Silence the first finding of a TypeScript file where it is, with a reason.
+    let before = json_of(&ceiling(&["scan", ".", "--format", "json"], &app), &[1]);
+    let first = before["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|finding| finding["file"].as_str().unwrap().ends_with(".ts"))
+        .expect("a finding in TypeScript");
+    let file = app.join(first["file"].as_str().unwrap());
+    let line = first["line"].as_u64().unwrap() as usize;
+    let source = std::fs::read_to_string(&file).unwrap();
+    let mut lines: Vec<&str> = source.lines().collect();
+    let comment = format!("// ceiling-ignore {}: the schema test silences it", first["rule"].as_str().unwrap());
+    lines.insert(line - 1, &comment);
+    lines.insert(0, "// ceiling-ignore unbounded-read: silences nothing");
+    lines.insert(0, "/* ceiling-ignore no-rate-limit */");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    std::fs::write(app.join("src/broken.ts"), "export const = ;\n").unwrap();
+    std::fs::write(app.join("src/orders.test.ts"), "test('orders', () => {})\n").unwrap();
+
+    let args = ["scan", ".", "--format", "json", "--report-unused-suppressions", "--baseline"];
+    let report = json_of(&ceiling(&[&args[..], &[baseline.to_str().unwrap()]].concat(), &app), &[1]);
+    let summary = &report["summary"];
+    assert!(summary["baselined"].as_u64().unwrap() > 0, "{summary}");
+    assert!(summary["suppressed"].as_u64().unwrap() > 0, "{summary}");
+    let rules: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert!(rules.contains(&"invalid-suppression") && rules.contains(&"unused-suppression"), "{rules:?}");
+    assert!(report["findings"].as_array().unwrap().iter().all(|f| f["family"] == "meta"), "{rules:?}");
+    let skipped = report["skipped"].as_array().unwrap();
+    assert!(skipped.iter().any(|s| s["reason"] == "parse error" && s["detail"].is_string()), "{skipped:?}");
+    assert!(skipped.iter().any(|s| s["reason"] == "test file" && s.get("detail").is_none()), "{skipped:?}");
+    let unbaselined = json_of(&ceiling(&["scan", ".", "--format", "json"], &app), &[1]);
+    assert_valid(
+        &validator,
+        "scan",
+        &[("edited.json".to_owned(), report.clone()), ("all.json".to_owned(), unbaselined)],
+    );
+
+    // A misspelled field, in the summary and in a finding, is refused by name.
+    let mut summary_typo = report.clone();
+    let scanned = summary_typo["summary"].as_object_mut().unwrap().remove("files_scanned").unwrap();
+    summary_typo["summary"]["file_scanned"] = scanned;
+    let mut finding_typo = report.clone();
+    let finding = finding_typo["findings"][0].as_object_mut().unwrap();
+    let severity = finding.remove("severity").unwrap();
+    finding.insert("severty".to_owned(), severity);
+    let negative = tempfile::tempdir().unwrap();
+    let reports = [("summary-typo.json".to_owned(), summary_typo), ("finding-typo.json".to_owned(), finding_typo)];
+    let refused = check(&validator, "scan", negative.path(), &reports);
+    let errors = text(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{}{errors}", text(&refused.stdout));
+    for (file, field) in [("summary-typo.json", "file_scanned"), ("finding-typo.json", "severty")] {
+        let said = errors_of(&errors, file);
+        assert!(said.contains(&format!(r#"{{"additionalProperty":"{field}"}}"#)), "{file}: {errors}");
+    }
+}
+
+/// The errors `validate-json.mjs` printed for `file`: the indented lines under its name.
+fn errors_of(stderr: &str, file: &str) -> String {
+    let mut lines = stderr.lines().skip_while(|line| !line.contains(&format!("{file}: invalid against")));
+    let header = lines.next().unwrap_or_else(|| panic!("no errors for {file}: {stderr}"));
+    let errors: Vec<&str> = lines.take_while(|line| line.starts_with("  ")).collect();
+    format!("{header}\n{}", errors.join("\n"))
+}
+
+/// `db --format json` on the shop example (findings about database objects), and with `--code` on the Prisma
+/// example's schema (the scan's findings too, with the database's `evidence`).
+#[test]
+fn db_json_matches_the_schema() {
+    let Some(validator) = validator() else { return };
+    let Some(server) = start_or_skip("db_json_matches_the_schema") else { return };
+    let root = workspace();
+    server.psql("create database shop").unwrap();
+    server.psql_file_in("shop", &root.join("examples/shop-database/setup.sql")).unwrap();
+    let shop = json_of(&ceiling(&["db", "--url", &server.url_of("shop"), "--format", "json"], &root), &[0, 1]);
+    assert!(shop["findings"].as_array().unwrap().iter().any(|f| f["object"].is_object()), "{shop}");
+
+    server.psql("create database app").unwrap();
+    let migration = root.join("examples/next-prisma-app/prisma/migrations/20240101000000_init/migration.sql");
+    server.psql_file_in("app", &migration).unwrap();
+    let args = ["db", "--url", &server.url_of("app"), "--code", "examples/next-prisma-app", "--format", "json"];
+    let code = json_of(&ceiling(&args, &root), &[0, 1]);
+    let findings = code["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["file"].is_string() && f["evidence"].is_array()), "{code}");
+    assert!(code["database"]["code_files"].is_u64(), "{code}");
+    assert_valid(&validator, "db", &[("shop.json".to_owned(), shop), ("code.json".to_owned(), code)]);
+}
+
+/// `grow --format json` at three small sizes: the Drizzle example (SQL migrations, fits, an index measured, N+1
+/// pages, and SQL given with --query) and the Django one (DDL from the models).
+#[test]
+fn grow_json_matches_the_schema() {
+    let Some(validator) = validator() else { return };
+    // grow starts its own scratch PostgreSQL; this only says whether one can start.
+    if start_or_skip("grow_json_matches_the_schema").is_none() {
+        return;
+    }
+    let root = workspace();
+    let small = ["--scales", "300,1k,2k", "--runs", "1", "--format", "json"];
+    let drizzle_args =
+        [&["grow", "examples/express-drizzle-app", "--query", "select count(*) from orders"], &small[..]];
+    let drizzle = json_of(&ceiling(&drizzle_args.concat(), &root), &[0]);
+    let grow = &drizzle["grow"];
+    assert_eq!(grow["source"]["kind"], "migrations");
+    assert!(grow["queries"].as_array().unwrap().iter().any(|q| q["with_index"].is_object()), "{grow}");
+    assert!(grow["queries"].as_array().unwrap().iter().any(|q| q["location"] == "--query"), "{grow}");
+    assert!(!grow["n_plus_one"].as_array().unwrap().is_empty(), "{grow}");
+    let django = json_of(&ceiling(&[&["grow", "examples/django-drf-app"], &small[..]].concat(), &root), &[0]);
+    assert_eq!(django["grow"]["source"]["kind"], "models");
+    assert_valid(&validator, "grow", &[("drizzle.json".to_owned(), drizzle), ("django.json".to_owned(), django)]);
+}
+
+/// Answers `503 Service Unavailable` on `/busy` and `200` elsewhere, keep-alive, a thread per connection.
+fn start_busy_server() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || answer(stream));
+        }
+    });
+    addr
+}
+
+fn answer(stream: TcpStream) {
+    let mut writer = stream.try_clone().expect("clone the stream");
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut first = String::new();
+        if reader.read_line(&mut first).unwrap_or(0) == 0 {
+            return;
+        }
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            if line == "\r\n" {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        let status = if first.contains(" /busy ") { "503 Service Unavailable" } else { "200 OK" };
+        let response = format!("HTTP/1.1 {status}\r\nContent-Length: 3\r\nContent-Type: text/plain\r\n\r\nok\n");
+        if writer.write_all(response.as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+/// `load --format json`, bounded to a few seconds on loopback servers of the test's own: the open model on a
+/// routes file (an endpoint that meets the SLO, one that answers 503, a POST left out for want of a body), and
+/// the closed model (--concurrency).
+#[test]
+fn load_json_matches_the_schema() {
+    let Some(validator) = validator() else { return };
+    let root = workspace();
+    let dir = tempfile::tempdir().unwrap();
+    let routes = dir.path().join("routes.json");
+    let table = r#"{"version": 1, "routes": [
+        {"method": "GET", "path": "/health"}, {"method": "GET", "path": "/busy"}, {"method": "POST", "path": "/orders"}]}"#;
+    std::fs::write(&routes, table).unwrap();
+    let busy = format!("http://{}", start_busy_server());
+    let bounded = ["--step-duration", "1s", "--max-duration", "3s", "--max-requests", "500", "--format", "json"];
+    let open_args = ["load", &busy, "--routes", routes.to_str().unwrap(), "--start-rate", "20", "--max-rate", "40"];
+    let open = json_of(&ceiling(&[&open_args[..], &bounded].concat(), &root), &[0, 1]);
+    let load = &open["load"];
+    assert_eq!(load["model"], "open");
+    assert_eq!(load["endpoints"].as_array().unwrap().len(), 2, "{load}");
+    assert_eq!(load["skipped"].as_array().unwrap().len(), 1, "{load}");
+    let failing = load["endpoints"].as_array().unwrap().iter().find(|e| e["endpoint"] == "GET /busy").unwrap();
+    assert_eq!(failing["first_error"]["kind"], "http_503", "{failing}");
+
+    let server = OkServer::start();
+    let closed_args = ["load", &server.url("/health"), "--concurrency", "1,2"];
+    let closed = json_of(&ceiling(&[&closed_args[..], &bounded].concat(), &root), &[0, 1]);
+    assert_eq!(closed["load"]["model"], "closed");
+    assert!(closed["load"]["bounds"]["max_rate"].is_null(), "{closed}");
+    assert_valid(&validator, "load", &[("open.json".to_owned(), open), ("closed.json".to_owned(), closed)]);
+}
