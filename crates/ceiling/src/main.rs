@@ -21,6 +21,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 mod grow_progress;
 mod load;
+mod report_cmd;
 mod rules_cmd;
 mod watch;
 
@@ -92,6 +93,10 @@ enum Command {
     /// Check a running app's defences with small bounded bursts: do login, sign-up, reset and OTP routes
     /// refuse repeated wrong attempts, do webhooks refuse a replayed event, are page sizes capped?
     Probe(load::ProbeArgs),
+    /// Write one self-contained HTML page of what ceiling finds in the app: a summary of its first
+    /// ceilings, the scan's findings by family, the route table, and the results of `ceiling db`,
+    /// `grow` and `load` saved with --format json, where given.
+    Report(report_cmd::ReportArgs),
     /// List every rule: id, family, default severity, status and what it finds.
     Rules(rules_cmd::RulesArgs),
     /// Print a rule's documentation: what it finds, why it breaks at scale, how to fix it, and its
@@ -320,6 +325,7 @@ fn main() -> ExitCode {
         Command::Grow(args) => run_grow(args),
         Command::Load(args) => load::run_load(args),
         Command::Probe(args) => load::run_probe(args),
+        Command::Report(args) => report_cmd::run_report(&args),
         Command::Rules(args) => rules_cmd::run_rules(&args),
         Command::Explain(args) => rules_cmd::run_explain(&args),
     }

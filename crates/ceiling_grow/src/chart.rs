@@ -1,5 +1,6 @@
 //! The run's report as the HTML page: a table of every timed query, then one chart per query
-//! that has a curve worth seeing (it grows, or an index changes it).
+//! that has a curve worth seeing (it grows, or an index changes it). The same content is a section of
+//! `ceiling report`'s page ([`section`]).
 
 use ceiling_page::html::{Chart, ChartPoint, Limit, Marker, Page, Series, SeriesKind, XAxis, render};
 use ceiling_page::units::{format_ms, format_rows};
@@ -8,6 +9,11 @@ use crate::fit::Growth;
 use crate::run::{Measured, Point, Report};
 
 pub fn page(report: &Report) -> String {
+    render(&section(report))
+}
+
+/// The page's content, titled `ceiling grow`: for `ceiling grow --html` and for a section of `ceiling report`.
+pub fn section(report: &Report) -> Page {
     let steps: Vec<String> = report.steps.iter().map(|step| format_rows(step.largest as f64)).collect();
     let intro = vec![
         format!("Schema: {}; PostgreSQL {}.", report.source.describe(), report.server_version),
@@ -70,7 +76,7 @@ pub fn page(report: &Report) -> String {
             limit: Some(Limit { ms: report.budget_ms, label: format!("budget {}", format_ms(report.budget_ms)) }),
         });
     }
-    render(&Page { title: "ceiling grow".to_owned(), intro, table, charts })
+    Page { title: "ceiling grow".to_owned(), intro, table, groups: Vec::new(), charts }
 }
 
 fn chart_points(points: &[Point]) -> Vec<ChartPoint> {

@@ -5,7 +5,7 @@
 //! their fit. The class's `t = a + b·f(n)` is then fitted by least squares weighted by 1/t², so it is the
 //! relative error that counts: the 1k point weighs as much as the 1M point.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Below this the timings are a few buffer hits, and their wobble is noise, not growth.
 const NOISE_FLOOR_MS: f64 = 0.05;
@@ -28,7 +28,7 @@ const MIN_SLOPE_LINEAR: f64 = 0.5;
 /// Weights are 1/t², and a 0 ms timing (below the clock's resolution) would get an infinite one.
 const MIN_MS: f64 = 1e-3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Growth {
     Constant,
@@ -63,7 +63,7 @@ impl Growth {
 }
 
 /// `t = intercept + slope · f(rows)`, in milliseconds, with f given by `growth`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Fit {
     pub growth: Growth,
     pub intercept: f64,

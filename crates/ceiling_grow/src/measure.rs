@@ -8,7 +8,7 @@ use crate::db::Db;
 /// Runs after the warm-up; the median of these is reported.
 pub const RUNS: usize = 5;
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Timing {
     /// Median `Execution Time` of the runs, in milliseconds.
     pub exec_ms: f64,

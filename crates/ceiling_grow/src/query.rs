@@ -17,7 +17,7 @@ const PAGE: u64 = 20;
 /// Keys in an `IN` list.
 const IN_KEYS: u64 = 100;
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Query {
     /// `Post.findMany where authorId order by createdAt`.
     pub label: String,
@@ -64,7 +64,7 @@ pub enum Keys {
 }
 
 /// A query of the code that could not be rebuilt, and why.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Unmeasured {
     pub location: String,
     pub reason: String,

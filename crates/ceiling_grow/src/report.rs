@@ -17,6 +17,25 @@ pub fn render_json(report: &Report) -> String {
     text
 }
 
+/// Reads back what [`render_json`] wrote (`ceiling report --grow`); the error says what the text is not.
+pub fn parse_json(text: &str) -> Result<Report, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| format!("not JSON: {error}"))?;
+    let Some(grow) = value.get("grow") else {
+        return Err("not the output of `ceiling grow --format json` (it has no \"grow\" object)".to_owned());
+    };
+    match value.get("version").and_then(serde_json::Value::as_u64) {
+        Some(version) if version == u64::from(JSON_VERSION) => {}
+        version => {
+            let version = version.map_or("no version".to_owned(), |version| format!("version {version}"));
+            return Err(format!(
+                "{version}, but this ceiling reads version {JSON_VERSION} of `ceiling grow --format json`"
+            ));
+        }
+    }
+    serde::Deserialize::deserialize(grow)
+        .map_err(|error| format!("not the output of `ceiling grow --format json`: {error}"))
+}
+
 /// Queries that grow come first, worst projection first, each with its curve; those that stay
 /// flat are listed in one line each after them.
 pub fn render_human(report: &Report) -> String {
@@ -215,4 +234,33 @@ fn times(points: &[Point]) -> Vec<String> {
 
 fn columns(cells: &[String]) -> String {
     cells.iter().map(|cell| format!("{cell:<11}")).collect::<String>().trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real run's JSON (`ceiling grow examples/next-prisma-app --scales 1k,3k,10k,30k,100k,300k --format json`).
+    const FIXTURE: &str = include_str!("../../ceiling/tests/fixtures/report/grow.json");
+
+    #[test]
+    fn reads_back_what_it_writes() {
+        let report = parse_json(FIXTURE).expect("the fixture reads");
+        assert_eq!(report.queries.len(), 16);
+        let again = render_json(&report);
+        let (before, after): (serde_json::Value, serde_json::Value) =
+            (serde_json::from_str(FIXTURE).unwrap(), serde_json::from_str(&again).unwrap());
+        assert_eq!(before, after);
+    }
+
+    #[test]
+    fn other_json_is_refused_with_the_reason() {
+        let error = parse_json(r#"{"version": 1, "findings": []}"#).unwrap_err();
+        assert!(error.contains("no \"grow\" object"), "{error}");
+        let error = parse_json(r#"{"version": 2, "grow": {}}"#).unwrap_err();
+        assert!(error.contains("version 2"), "{error}");
+        let error = parse_json(r#"{"version": 1, "grow": {"steps": []}}"#).unwrap_err();
+        assert!(error.contains("missing field"), "{error}");
+        assert!(parse_json("<html>").unwrap_err().starts_with("not JSON"));
+    }
 }

@@ -81,7 +81,7 @@ pub trait Progress {
 pub struct Quiet;
 impl Progress for Quiet {}
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Report {
     pub source: Source,
     pub server_version: String,
@@ -95,7 +95,7 @@ pub struct Report {
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     /// Rows of the largest table.
     pub largest: u64,
@@ -106,13 +106,13 @@ pub struct Step {
     pub rebuild_seconds: f64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TableRows {
     pub table: String,
     pub rows: u64,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Measured {
     #[serde(flatten)]
     pub query: Query,
@@ -129,7 +129,7 @@ pub struct Measured {
     pub findings: Vec<String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     /// Rows of the query's table at this step.
     pub table_rows: u64,
@@ -141,7 +141,7 @@ pub struct Point {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct WithIndex {
     pub index: String,
     /// The migration statement, as `ceiling scan --fix-indexes` writes it.
@@ -153,7 +153,7 @@ pub struct WithIndex {
 
 /// An N+1 finding priced at the last step: a page of `items` rows costs one per-item query and
 /// a round trip each, against one batched query.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PageCost {
     pub location: String,
     /// The per-item query (its label and location).
@@ -162,7 +162,7 @@ pub struct PageCost {
     pub pages: Vec<Page>,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Page {
     pub items: u64,
     pub n_plus_one_ms: f64,

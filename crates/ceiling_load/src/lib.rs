@@ -22,7 +22,7 @@ pub mod wire;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::client::Connector;
 use crate::engine::StopFlag;
@@ -32,10 +32,11 @@ use crate::slo::Slo;
 use crate::target::Allowed;
 
 /// The whole run, as `--format json` writes it under `"load"`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoadReport {
     pub origin: String,
-    pub model: &'static str,
+    /// `open` or `closed`.
+    pub model: String,
     pub slo: Slo,
     pub bounds: Bounds,
     pub endpoints: Vec<EndpointReport>,
@@ -44,7 +45,7 @@ pub struct LoadReport {
 }
 
 /// The limits the run kept to, stated in every report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Bounds {
     pub step_s: f64,
     pub max_s_per_endpoint: f64,
@@ -125,7 +126,7 @@ pub async fn run(
     };
     LoadReport {
         origin: plan.origin.base(),
-        model,
+        model: model.to_owned(),
         slo: spec.slo.clone(),
         bounds: Bounds {
             step_s: spec.step.as_secs_f64(),

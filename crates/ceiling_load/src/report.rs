@@ -1,5 +1,5 @@
 //! The load report: a table per endpoint with its capacity and knee, as text, JSON, or an HTML page with a
-//! latency-against-load chart per endpoint.
+//! latency-against-load chart per endpoint (also a section of `ceiling report`'s page, [`section`]).
 
 use std::fmt::Write;
 
@@ -11,9 +11,31 @@ use crate::engine::Load;
 use crate::search::{EndpointReport, Step, format_rate};
 use crate::slo::percentile_name;
 
+/// The JSON report's format version: bumped when a field changes meaning or goes away.
+pub const JSON_VERSION: u32 = 1;
+
 pub fn render_json(report: &LoadReport) -> String {
-    let value = serde_json::json!({ "version": 1, "load": report });
+    let value = serde_json::json!({ "version": JSON_VERSION, "load": report });
     serde_json::to_string_pretty(&value).expect("the report serializes") + "\n"
+}
+
+/// Reads back what [`render_json`] wrote (`ceiling report --load`); the error says what the text is not.
+pub fn parse_json(text: &str) -> Result<LoadReport, String> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| format!("not JSON: {error}"))?;
+    let Some(load) = value.get("load") else {
+        return Err("not the output of `ceiling load --format json` (it has no \"load\" object)".to_owned());
+    };
+    match value.get("version").and_then(serde_json::Value::as_u64) {
+        Some(version) if version == u64::from(JSON_VERSION) => {}
+        version => {
+            let version = version.map_or("no version".to_owned(), |version| format!("version {version}"));
+            return Err(format!(
+                "{version}, but this ceiling reads version {JSON_VERSION} of `ceiling load --format json`"
+            ));
+        }
+    }
+    serde::Deserialize::deserialize(load)
+        .map_err(|error| format!("not the output of `ceiling load --format json`: {error}"))
 }
 
 /// `40/s` or `8 users`.
@@ -49,7 +71,7 @@ pub fn render_human(report: &LoadReport) -> String {
         for step in steps {
             let _ = writeln!(out, "  {}", step_line(step));
         }
-        for line in verdict_lines(endpoint, report.model) {
+        for line in verdict_lines(endpoint, &report.model) {
             let _ = writeln!(out, "  {line}");
         }
     }
@@ -112,6 +134,11 @@ fn verdict_lines(endpoint: &EndpointReport, model: &str) -> Vec<String> {
 
 /// The HTML page: the summary table, then p50, p95 and p99 against load for each endpoint, with the SLO.
 pub fn render_html(report: &LoadReport) -> String {
+    render(&section(report))
+}
+
+/// The page's content, titled `ceiling load`: for `ceiling load --html` and for a section of `ceiling report`.
+pub fn section(report: &LoadReport) -> Page {
     let intro = vec![
         format!("{} model against {}; SLO {}.", report.model, report.origin, report.slo.describe()),
         format!(
@@ -162,10 +189,37 @@ pub fn render_html(report: &LoadReport) -> String {
             limit: limit.clone(),
         });
     }
-    render(&Page { title: "ceiling load".to_owned(), intro, table, charts })
+    Page { title: "ceiling load".to_owned(), intro, table, groups: Vec::new(), charts }
 }
 
 fn report_limit(report: &LoadReport) -> Option<Limit> {
     let first = report.slo.percentiles.first()?;
     Some(Limit { ms: first.limit_ms, label: format!("SLO {}", percentile_name(first.percentile)) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real run's JSON: three endpoints of a local server, one of them serialised behind a lock.
+    const FIXTURE: &str = include_str!("../../ceiling/tests/fixtures/report/load.json");
+
+    #[test]
+    fn reads_back_what_it_writes() {
+        let report = parse_json(FIXTURE).expect("the fixture reads");
+        assert_eq!(report.model, "open");
+        assert_eq!(report.endpoints[0].endpoint, "GET /api/posts");
+        let (before, after): (serde_json::Value, serde_json::Value) =
+            (serde_json::from_str(FIXTURE).unwrap(), serde_json::from_str(&render_json(&report)).unwrap());
+        assert_eq!(before, after);
+    }
+
+    #[test]
+    fn other_json_is_refused_with_the_reason() {
+        let grow = include_str!("../../ceiling/tests/fixtures/report/grow.json");
+        assert!(parse_json(grow).unwrap_err().contains("no \"load\" object"));
+        assert!(parse_json(r#"{"load": {}}"#).unwrap_err().contains("no version"));
+        let error = parse_json(r#"{"version": 1, "load": {"origin": "x"}}"#).unwrap_err();
+        assert!(error.contains("missing field"), "{error}");
+    }
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use ceiling_page::units::format_ms;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::client::{Connector, RequestTemplate};
 use crate::engine::{Load, StepOutcome, StepSpec, StopFlag, run_step};
@@ -39,7 +39,7 @@ pub struct SearchSpec {
 }
 
 /// One step as the reports show it. Latencies are in milliseconds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Step {
     pub load: Load,
     pub duration_s: f64,
@@ -61,7 +61,7 @@ pub struct Step {
     pub interrupted: bool,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Latency {
     pub p50: f64,
     pub p90: f64,
@@ -164,7 +164,7 @@ fn kind_key(label: &str) -> String {
 }
 
 /// One endpoint's search, as run.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EndpointReport {
     pub endpoint: String,
     pub url: String,
@@ -179,7 +179,7 @@ pub struct EndpointReport {
     pub ended: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FirstError {
     pub at_rps: f64,
     pub kind: String,

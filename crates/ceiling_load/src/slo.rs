@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use ceiling_page::units::format_ms;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Slo {
     pub percentiles: Vec<LatencyLimit>,
     /// Errors (no response, 5xx or 429) as a share of requests, 0.01 for 1%.
@@ -13,7 +13,7 @@ pub struct Slo {
 }
 
 /// `p95=500ms` is `{ percentile: 95.0, limit_ms: 500.0 }`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct LatencyLimit {
     pub percentile: f64,
     pub limit_ms: f64,

@@ -1,18 +1,54 @@
 //! A report as one self-contained HTML page: inline CSS and SVG charts drawn here, with no JavaScript and no
 //! external URL, so the file opens offline, from a CI artifact or a mail attachment alike. The charts are log-log:
 //! milliseconds up the side, table rows (`ceiling grow`) or a request rate (`ceiling load`) along the bottom.
+//!
+//! A [`Page`] is one command's report ([`render`]); an [`Overview`] puts several of them on one page, each as a
+//! section under a summary ([`render_overview`], for `ceiling report`).
 
 use std::fmt::Write;
 
 use crate::units::{format_ms, format_rows};
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Page {
     pub title: String,
     pub intro: Vec<String>,
     /// The first row is the header.
     pub table: Vec<Vec<String>>,
+    /// Tables under a heading that opens and closes them, after the table: findings by family, say.
+    pub groups: Vec<Group>,
     pub charts: Vec<Chart>,
+}
+
+/// A table under a heading that folds it away (`<details>`).
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub heading: String,
+    /// Shown unfolded when the page opens.
+    pub open: bool,
+    /// The first row is the header.
+    pub table: Vec<Vec<String>>,
+}
+
+/// Several pages on one: a summary at the top, then each page as a section under its title.
+#[derive(Debug, Clone, Default)]
+pub struct Overview {
+    pub title: String,
+    pub intro: Vec<String>,
+    /// The one sentence the summary opens with.
+    pub headline: String,
+    /// `(label, text)` lines under the headline.
+    pub summary: Vec<(String, String)>,
+    /// Charts shown in the summary, side by side under its lines: copies of the sections' most telling ones.
+    pub summary_charts: Vec<Chart>,
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// The section's anchor (`scan`), which the contents line links to.
+    pub id: String,
+    pub page: Page,
 }
 
 #[derive(Debug, Clone)]
@@ -126,6 +162,23 @@ circle.proj{fill:#fff}
 .target{stroke:#aaa;stroke-dasharray:2 3}
 ";
 
+/// What an overview adds: the contents line, the summary box and the folding groups.
+const OVERVIEW_STYLE: &str = "\
+nav{color:#666;margin:0 0 1em}
+section{margin:2em 0}
+h2{border-bottom:1px solid #ddd;padding-bottom:.2em}
+.summary{background:#fdf6e3;border:1px solid #e8d9a8;border-radius:6px;padding:.1em 1.2em 1em}
+.summary h2{border:none}
+.summary figure{margin:1em 1em 0 0;width:440px}
+.summary svg{width:100%;height:auto}
+.headline{font-size:1.3em;font-weight:600;margin:.4em 0 .8em}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.35em 1.2em;margin:0}
+dt{font-weight:600;color:#555}
+dd{margin:0}
+details{margin:.8em 0}
+details>summary{cursor:pointer;font-weight:600}
+";
+
 /// The colours of the kinds beyond before and after, written into a page only when one of its series uses them.
 const EXTRA_STYLES: [(SeriesKind, &str); 2] = [
     (SeriesKind::Neutral, ".neutral{stroke:#2e86c1;fill:#2e86c1}\n"),
@@ -133,32 +186,85 @@ const EXTRA_STYLES: [(SeriesKind, &str); 2] = [
 ];
 
 pub fn render(page: &Page) -> String {
-    let title = esc(&page.title);
+    let mut out = head(&page.title, page.charts.iter(), "");
+    let _ = writeln!(out, "<h1>{}</h1>", esc(&page.title));
+    render_body(&mut out, page);
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The overview: the title, a line of links to the sections, the summary, then each page under an `<h2>`.
+pub fn render_overview(overview: &Overview) -> String {
+    let charts = overview.sections.iter().flat_map(|section| &section.page.charts).chain(&overview.summary_charts);
+    let mut out = head(&overview.title, charts, OVERVIEW_STYLE);
+    let _ = writeln!(out, "<h1>{}</h1>", esc(&overview.title));
+    for paragraph in &overview.intro {
+        let _ = writeln!(out, "<p>{}</p>", esc(paragraph));
+    }
+    let links: Vec<String> = std::iter::once(("summary", "Summary"))
+        .chain(overview.sections.iter().map(|section| (section.id.as_str(), section.page.title.as_str())))
+        .map(|(id, title)| format!("<a href=\"#{}\">{}</a>", esc(id), esc(title)))
+        .collect();
+    let _ = writeln!(out, "<nav>{}</nav>", links.join(" · "));
+    out.push_str("<section id=\"summary\" class=\"summary\">\n<h2>Summary</h2>\n");
+    let _ = writeln!(out, "<p class=\"headline\">{}</p>", esc(&overview.headline));
+    if !overview.summary.is_empty() {
+        out.push_str("<dl>\n");
+        for (label, text) in &overview.summary {
+            let _ = writeln!(out, "<dt>{}</dt><dd>{}</dd>", esc(label), esc(text));
+        }
+        out.push_str("</dl>\n");
+    }
+    overview.summary_charts.iter().for_each(|chart| render_chart(&mut out, chart));
+    out.push_str("</section>\n");
+    for section in &overview.sections {
+        let _ = writeln!(out, "<section id=\"{}\">\n<h2>{}</h2>", esc(&section.id), esc(&section.page.title));
+        render_body(&mut out, &section.page);
+        out.push_str("</section>\n");
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The document up to `<body>`: the title and the styles, with the series colours that `charts` use.
+fn head<'a>(title: &str, charts: impl Iterator<Item = &'a Chart> + Clone, extra_style: &str) -> String {
     let mut out = String::from("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    let _ = write!(out, "<title>{title}</title>\n<style>\n{STYLE}");
-    let used = |kind| page.charts.iter().flat_map(|chart| &chart.series).any(|series| series.kind == kind);
+    let _ = write!(out, "<title>{}</title>\n<style>\n{STYLE}{extra_style}", esc(title));
+    let used = |kind| charts.clone().flat_map(|chart| &chart.series).any(|series| series.kind == kind);
     for (kind, style) in EXTRA_STYLES {
         if used(kind) {
             out.push_str(style);
         }
     }
-    let _ = write!(out, "</style>\n</head>\n<body>\n<h1>{title}</h1>\n");
+    out.push_str("</style>\n</head>\n<body>\n");
+    out
+}
+
+/// A page's content under its heading: paragraphs, the table, the groups, the charts.
+fn render_body(out: &mut String, page: &Page) {
     for paragraph in &page.intro {
         let _ = writeln!(out, "<p>{}</p>", esc(paragraph));
     }
-    if let Some((header, body)) = page.table.split_first() {
-        out.push_str("<table>\n");
-        let row = |out: &mut String, cells: &[String], tag: &str| {
-            let cells: String = cells.iter().map(|cell| format!("<{tag}>{}</{tag}>", esc(cell))).collect();
-            let _ = writeln!(out, "<tr>{cells}</tr>");
-        };
-        row(&mut out, header, "th");
-        body.iter().for_each(|cells| row(&mut out, cells, "td"));
-        out.push_str("</table>\n");
+    render_table(out, &page.table);
+    for group in &page.groups {
+        let open = if group.open { " open" } else { "" };
+        let _ = writeln!(out, "<details{open}>\n<summary>{}</summary>", esc(&group.heading));
+        render_table(out, &group.table);
+        out.push_str("</details>\n");
     }
-    page.charts.iter().for_each(|chart| render_chart(&mut out, chart));
-    out.push_str("</body>\n</html>\n");
-    out
+    page.charts.iter().for_each(|chart| render_chart(out, chart));
+}
+
+fn render_table(out: &mut String, table: &[Vec<String>]) {
+    let Some((header, body)) = table.split_first() else { return };
+    out.push_str("<table>\n");
+    let row = |out: &mut String, cells: &[String], tag: &str| {
+        let cells: String = cells.iter().map(|cell| format!("<{tag}>{}</{tag}>", esc(cell))).collect();
+        let _ = writeln!(out, "<tr>{cells}</tr>");
+    };
+    row(out, header, "th");
+    body.iter().for_each(|cells| row(out, cells, "td"));
+    out.push_str("</table>\n");
 }
 
 fn render_chart(out: &mut String, chart: &Chart) {
@@ -352,6 +458,7 @@ mod tests {
                 vec!["query".to_string(), "growth".to_string(), "at 10M rows".to_string()],
                 vec!["posts by author".to_string(), "linear".to_string(), "828 ms".to_string()],
             ],
+            groups: vec![],
             charts,
         }
     }
@@ -428,5 +535,66 @@ mod tests {
         // A page without those kinds carries no rule for them.
         let rows = render(&page("ceiling grow", vec![chart("posts by author")]));
         assert!(!rows.contains(".neutral") && !rows.contains(".faint"));
+    }
+
+    fn overview() -> Overview {
+        let findings = Page {
+            title: "Findings <scan>".to_string(),
+            intro: vec!["2 findings.".to_string()],
+            groups: vec![
+                Group {
+                    heading: "Database queries (1)".to_string(),
+                    open: true,
+                    table: vec![
+                        vec!["rule".to_string(), "where".to_string()],
+                        vec!["n-plus-one".to_string(), "src/<a>.ts:3".to_string()],
+                    ],
+                },
+                Group { heading: "Auth (0)".to_string(), open: false, table: vec![] },
+            ],
+            ..Page::default()
+        };
+        let grow = page("Growth", vec![chart("posts by author")]);
+        Overview {
+            title: "ceiling report: app".to_string(),
+            intro: vec!["From a scan and a grow run.".to_string()],
+            headline: "Your first ceiling: GET /api/feed at ~40 req/s; posts.author_id unindexed.".to_string(),
+            summary: vec![("First ceiling".to_string(), "GET /api/feed at ~40 req/s & <falling>".to_string())],
+            summary_charts: vec![],
+            sections: vec![
+                Section { id: "scan".to_string(), page: findings },
+                Section { id: "grow".to_string(), page: grow },
+            ],
+        }
+    }
+
+    #[test]
+    fn snapshot_of_an_overview() {
+        insta::assert_snapshot!(render_overview(&overview()));
+    }
+
+    #[test]
+    fn an_overview_links_its_sections_and_escapes_what_it_shows() {
+        let html = render_overview(&overview());
+        assert!(html.contains(r##"<a href="#summary">Summary</a> · <a href="#scan">Findings &lt;scan&gt;</a>"##));
+        assert!(html.contains(r#"<section id="grow">"#) && html.contains("<h2>Growth</h2>"));
+        assert!(html.contains("<dd>GET /api/feed at ~40 req/s &amp; &lt;falling&gt;</dd>"), "{html}");
+        assert!(html.contains("<details open>\n<summary>Database queries (1)</summary>"));
+        // A group with no rows keeps its heading and draws no empty table.
+        assert!(html.contains("<details>\n<summary>Auth (0)</summary>\n</details>"), "{html}");
+        assert!(html.contains("<td>src/&lt;a&gt;.ts:3</td>"));
+        assert_eq!(html.matches("<svg").count(), 1);
+        assert!(!html.contains("<script") && !html.to_ascii_lowercase().contains("http"));
+        // A chart of the summary is drawn inside it, with the colours its series need.
+        let mut with_chart = overview();
+        let mut rate = chart("GET /api/feed");
+        rate.series[0].kind = SeriesKind::Neutral;
+        with_chart.summary_charts.push(rate);
+        let html = render_overview(&with_chart);
+        let summary = &html[html.find("<section id=\"summary\"").unwrap()..html.find("<section id=\"scan\"").unwrap()];
+        assert!(summary.contains("aria-label=\"GET /api/feed\""), "{summary}");
+        assert!(html.contains(".neutral{"));
+        // The page of one command is the same as before overviews: no overview styles in it.
+        assert!(!render(&page("ceiling grow", vec![])).contains(".summary"));
     }
 }

@@ -19,14 +19,14 @@ mod schema;
 use ceiling_rules::{Finding, Severity};
 
 pub use baseline::{Baseline, write_baseline};
-pub use db::{DbSummary, render_db_human, render_db_json};
+pub use db::{DbFinding, DbObjectRead, DbRead, DbSummary, IndexRead, parse_db_json, render_db_human, render_db_json};
 pub use fingerprint::fingerprints;
 pub use github::render_github;
 pub use human::render_human;
 pub use json::{JSON_SCHEMA_VERSION, render_json};
 pub use junit::render_junit;
 pub use markdown::render_markdown;
-pub use routes::{render_routes_human, render_routes_json};
+pub use routes::{render_routes_human, render_routes_json, route_path};
 pub use sarif::render_sarif;
 pub use schema::{render_schema_human, render_schema_json};
 

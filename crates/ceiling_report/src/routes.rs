@@ -17,11 +17,7 @@ pub fn render_routes_human(rows: &[RouteRow]) -> String {
         .map(|row| {
             [
                 row.method.clone(),
-                match (&row.path, &row.handler_name) {
-                    (path, Some(name)) if path.is_empty() => format!("(action {name})"),
-                    (path, None) if path.is_empty() => "(action)".to_owned(),
-                    (path, _) => path.clone(),
-                },
+                route_path(row),
                 format!("{}:{}", row.file, row.line),
                 row.limiter.clone().unwrap_or_else(|| "-".to_owned()),
             ]
@@ -53,6 +49,15 @@ pub fn render_routes_human(rows: &[RouteRow]) -> String {
     let limited = rows.iter().filter(|row| row.limiter.is_some()).count();
     let _ = writeln!(out, "\n{} routes, {limited} behind a rate limiter.", rows.len());
     out
+}
+
+/// The route's path, or for a server action, which has none, `(action name)`.
+pub fn route_path(row: &RouteRow) -> String {
+    match (&row.path, &row.handler_name) {
+        (path, Some(name)) if path.is_empty() => format!("(action {name})"),
+        (path, None) if path.is_empty() => "(action)".to_owned(),
+        (path, _) => path.clone(),
+    }
 }
 
 #[derive(Serialize)]
