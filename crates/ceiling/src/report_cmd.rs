@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use ceiling_overview::{Inputs, ScanInput, overview};
 use ceiling_page::html::render_overview;
-use ceiling_scan::{ScanOptions, scan};
+use ceiling_scan::scan;
 
 use crate::{print, report_skipped};
 
@@ -27,6 +27,8 @@ pub struct ReportArgs {
     /// The output of `ceiling load --format json`, saved to a file: each endpoint's capacity and knee.
     #[arg(long, value_name = "FILE")]
     load: Option<PathBuf>,
+    #[command(flatten)]
+    config: crate::ConfigArg,
 }
 
 /// Reads and parses one of the JSON files; the error names the file.
@@ -50,7 +52,11 @@ pub fn run_report(args: &ReportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let result = match scan(&args.path, &ScanOptions::default()) {
+    let options = match args.config.scan_options(&args.path) {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
+    let result = match scan(&args.path, &options) {
         Ok(result) => result,
         Err(error) => {
             eprintln!("ceiling: {error}");

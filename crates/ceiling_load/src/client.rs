@@ -47,6 +47,18 @@ impl ErrorKind {
             ErrorKind::Io => "I/O error",
         }
     }
+
+    /// The key of the kind in the JSON report's error counts: `connection_refused`, `io_error`.
+    pub fn key(self) -> &'static str {
+        match self {
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::ConnectionRefused => "connection_refused",
+            ErrorKind::ConnectionReset => "connection_reset",
+            ErrorKind::Tls => "tls_error",
+            ErrorKind::Protocol => "http_protocol_error",
+            ErrorKind::Io => "io_error",
+        }
+    }
 }
 
 impl fmt::Display for ErrorKind {

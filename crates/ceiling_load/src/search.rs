@@ -85,7 +85,7 @@ pub fn summarize(outcome: &StepOutcome, slo: &Slo) -> Step {
             max: histogram.max() as f64 / 1000.0,
         };
         let mut errors: BTreeMap<String, u64> =
-            outcome.errors.iter().map(|(kind, count)| (kind_key(kind.label()), *count)).collect();
+            outcome.errors.iter().map(|(kind, count)| (kind.key().to_owned(), *count)).collect();
         for (status, count) in &outcome.statuses {
             if counts_as_error(*status) {
                 errors.insert(format!("http_{status}"), *count);
@@ -157,10 +157,6 @@ impl Step {
 /// 5xx are the server failing; 429 is a limiter refusing the load, which caps capacity just the same.
 pub fn counts_as_error(status: u16) -> bool {
     status >= 500 || status == 429
-}
-
-fn kind_key(label: &str) -> String {
-    label.to_ascii_lowercase().replace([' ', '-'], "_")
 }
 
 /// One endpoint's search, as run.
