@@ -4,6 +4,7 @@ mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use support::examples::copy_of_example;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
@@ -330,7 +331,7 @@ fn junit_report_of_the_drizzle_example_follows_fail_on() {
 /// with the schema Microsoft ships in @microsoft/sarif-matcher-utils.
 #[test]
 fn sarif_of_every_example_is_valid_sarif_2_1_0() {
-    if !support::sarif::available() {
+    if !support::node::available() {
         return;
     }
     let root = workspace();
@@ -349,16 +350,7 @@ fn sarif_of_every_example_is_valid_sarif_2_1_0() {
         std::fs::write(&file, &output.stdout).unwrap();
         files.push(file);
     }
-    support::sarif::assert_valid(&files);
-}
-
-/// A copy of an example in a temp dir, to edit: (the dir, which removes it when dropped; the app in it).
-fn copy_of_example(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = dir.path().join("app");
-    let copied = Command::new("cp").arg("-r").arg(workspace().join("examples").join(name)).arg(&app).status();
-    assert!(copied.unwrap().success());
-    (dir, app)
+    support::node::assert_valid_sarif(&files);
 }
 
 /// A finding's SARIF fingerprint survives edits elsewhere in its file: lines added above it move it, and

@@ -91,11 +91,11 @@ fn shop_example_in_ci_formats() {
         let name = object["fullyQualifiedName"].as_str().unwrap_or_default();
         assert!(name == "shop" || name.starts_with("public."), "{result}");
     }
-    if support::sarif::available() {
+    if support::node::available() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("db.sarif");
         std::fs::write(&file, &sarif).unwrap();
-        support::sarif::assert_valid(&[file]);
+        support::node::assert_valid_sarif(&[file]);
     }
 }
 

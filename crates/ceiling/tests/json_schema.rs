@@ -6,12 +6,11 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
+use support::examples::copy_of_example;
 use support::http::OkServer;
 use support::postgres::start_or_skip;
 
@@ -44,27 +43,8 @@ fn json_of(output: &Output, codes: &[i32]) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|error| panic!("{error}: {}", text(&output.stdout)))
 }
 
-/// The folder of the ajv check, or `None` when CEILING_SKIP_NODE=1 says Node.js or its packages are knowingly
-/// absent; anything else missing fails the test, as the SARIF check does.
-fn validator() -> Option<PathBuf> {
-    let dir = workspace().join("crates/ceiling/tests/sarif");
-    let installed = dir.join("node_modules/ajv").is_dir() && dir.join("node_modules/ajv-formats").is_dir();
-    if installed && Command::new("node").arg("--version").output().is_ok() {
-        return Some(dir);
-    }
-    if std::env::var_os("CEILING_SKIP_NODE").is_some() {
-        println!("skipped: CEILING_SKIP_NODE is set");
-        return None;
-    }
-    panic!("the JSON Schema check needs Node.js and `npm ci` in {} (or set CEILING_SKIP_NODE=1)", dir.display());
-}
-
-fn schema(name: &str) -> PathBuf {
-    workspace().join("docs/schemas").join(format!("{name}.schema.json"))
-}
-
 /// Writes each `(file name, JSON)` to `dir` and runs `validate-json.mjs` on them with the schema `name`.
-fn check(validator: &Path, name: &str, dir: &Path, reports: &[(String, Value)]) -> Output {
+fn check(name: &str, dir: &Path, reports: &[(String, Value)]) -> Output {
     assert!(!reports.is_empty());
     let files: Vec<PathBuf> = reports
         .iter()
@@ -74,12 +54,12 @@ fn check(validator: &Path, name: &str, dir: &Path, reports: &[(String, Value)]) 
             path
         })
         .collect();
-    Command::new("node").arg(validator.join("validate-json.mjs")).arg(schema(name)).args(&files).output().unwrap()
+    support::node::validate_json(name, &files)
 }
 
-fn assert_valid(validator: &Path, name: &str, reports: &[(String, Value)]) {
+fn assert_valid(name: &str, reports: &[(String, Value)]) {
     let dir = tempfile::tempdir().unwrap();
-    let checked = check(validator, name, dir.path(), reports);
+    let checked = check(name, dir.path(), reports);
     assert!(
         checked.status.success(),
         "not valid against docs/schemas/{name}.schema.json:\n{}{}",
@@ -91,7 +71,9 @@ fn assert_valid(validator: &Path, name: &str, reports: &[(String, Value)]) {
 /// `scan --format json` of every example, as is and with `--report-unused-suppressions`.
 #[test]
 fn scan_json_of_every_example_matches_the_schema() {
-    let Some(validator) = validator() else { return };
+    if !support::node::available() {
+        return;
+    }
     let root = workspace();
     let mut examples: Vec<String> = std::fs::read_dir(root.join("examples"))
         .unwrap()
@@ -111,16 +93,7 @@ fn scan_json_of_every_example_matches_the_schema() {
     }
     let findings: usize = reports.iter().map(|(_, json)| json["findings"].as_array().unwrap().len()).sum();
     assert!(findings > 20, "the examples have findings to check: {findings}");
-    assert_valid(&validator, "scan", &reports);
-}
-
-/// A copy of an example to edit: (the temp dir, which removes it when dropped; the app in it).
-fn copy_of_example(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let app = dir.path().join("app");
-    let copied = Command::new("cp").arg("-r").arg(workspace().join("examples").join(name)).arg(&app).status();
-    assert!(copied.unwrap().success());
-    (dir, app)
+    assert_valid("scan", &reports);
 }
 
 /// The optional parts of the scan's JSON: `baselined` (--baseline), suppressed findings, the `meta` family
@@ -128,7 +101,9 @@ fn copy_of_example(name: &str) -> (tempfile::TempDir, PathBuf) {
 /// same report with a misspelled field is refused, which proves the schema's objects are closed.
 #[test]
 fn scan_json_with_a_baseline_suppressions_and_skipped_files_matches_the_schema() {
-    let Some(validator) = validator() else { return };
+    if !support::node::available() {
+        return;
+    }
     let (dir, app) = copy_of_example("express-drizzle-app");
     let baseline = dir.path().join("baseline.json");
     let written = ceiling(&["scan", ".", "--write-baseline", baseline.to_str().unwrap()], &app);
@@ -166,11 +141,7 @@ fn scan_json_with_a_baseline_suppressions_and_skipped_files_matches_the_schema()
     assert!(skipped.iter().any(|s| s["reason"] == "parse error" && s["detail"].is_string()), "{skipped:?}");
     assert!(skipped.iter().any(|s| s["reason"] == "test file" && s.get("detail").is_none()), "{skipped:?}");
     let unbaselined = json_of(&ceiling(&["scan", ".", "--format", "json"], &app), &[1]);
-    assert_valid(
-        &validator,
-        "scan",
-        &[("edited.json".to_owned(), report.clone()), ("all.json".to_owned(), unbaselined)],
-    );
+    assert_valid("scan", &[("edited.json".to_owned(), report.clone()), ("all.json".to_owned(), unbaselined)]);
 
     // A misspelled field, in the summary and in a finding, is refused by name.
     let mut summary_typo = report.clone();
@@ -182,7 +153,7 @@ fn scan_json_with_a_baseline_suppressions_and_skipped_files_matches_the_schema()
     finding.insert("severty".to_owned(), severity);
     let negative = tempfile::tempdir().unwrap();
     let reports = [("summary-typo.json".to_owned(), summary_typo), ("finding-typo.json".to_owned(), finding_typo)];
-    let refused = check(&validator, "scan", negative.path(), &reports);
+    let refused = check("scan", negative.path(), &reports);
     let errors = text(&refused.stderr);
     assert_eq!(refused.status.code(), Some(1), "{}{errors}", text(&refused.stdout));
     for (file, field) in [("summary-typo.json", "file_scanned"), ("finding-typo.json", "severty")] {
@@ -203,7 +174,9 @@ fn errors_of(stderr: &str, file: &str) -> String {
 /// example's schema (the scan's findings too, with the database's `evidence`).
 #[test]
 fn db_json_matches_the_schema() {
-    let Some(validator) = validator() else { return };
+    if !support::node::available() {
+        return;
+    }
     let Some(server) = start_or_skip("db_json_matches_the_schema") else { return };
     let root = workspace();
     server.psql("create database shop").unwrap();
@@ -219,14 +192,16 @@ fn db_json_matches_the_schema() {
     let findings = code["findings"].as_array().unwrap();
     assert!(findings.iter().any(|f| f["file"].is_string() && f["evidence"].is_array()), "{code}");
     assert!(code["database"]["code_files"].is_u64(), "{code}");
-    assert_valid(&validator, "db", &[("shop.json".to_owned(), shop), ("code.json".to_owned(), code)]);
+    assert_valid("db", &[("shop.json".to_owned(), shop), ("code.json".to_owned(), code)]);
 }
 
 /// `grow --format json` at three small sizes: the Drizzle example (SQL migrations, fits, an index measured, N+1
 /// pages, and SQL given with --query) and the Django one (DDL from the models).
 #[test]
 fn grow_json_matches_the_schema() {
-    let Some(validator) = validator() else { return };
+    if !support::node::available() {
+        return;
+    }
     // grow starts its own scratch PostgreSQL; this only says whether one can start.
     if start_or_skip("grow_json_matches_the_schema").is_none() {
         return;
@@ -243,54 +218,7 @@ fn grow_json_matches_the_schema() {
     assert!(!grow["n_plus_one"].as_array().unwrap().is_empty(), "{grow}");
     let django = json_of(&ceiling(&[&["grow", "examples/django-drf-app"], &small[..]].concat(), &root), &[0]);
     assert_eq!(django["grow"]["source"]["kind"], "models");
-    assert_valid(&validator, "grow", &[("drizzle.json".to_owned(), drizzle), ("django.json".to_owned(), django)]);
-}
-
-/// Answers `503 Service Unavailable` on `/busy` and `200` elsewhere, keep-alive, a thread per connection.
-fn start_busy_server() -> SocketAddr {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || answer(stream));
-        }
-    });
-    addr
-}
-
-fn answer(stream: TcpStream) {
-    let mut writer = stream.try_clone().expect("clone the stream");
-    let mut reader = BufReader::new(stream);
-    loop {
-        let mut first = String::new();
-        if reader.read_line(&mut first).unwrap_or(0) == 0 {
-            return;
-        }
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                return;
-            }
-            if line == "\r\n" {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':')
-                && name.eq_ignore_ascii_case("content-length")
-            {
-                length = value.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut body = vec![0; length];
-        if reader.read_exact(&mut body).is_err() {
-            return;
-        }
-        let status = if first.contains(" /busy ") { "503 Service Unavailable" } else { "200 OK" };
-        let response = format!("HTTP/1.1 {status}\r\nContent-Length: 3\r\nContent-Type: text/plain\r\n\r\nok\n");
-        if writer.write_all(response.as_bytes()).is_err() {
-            return;
-        }
-    }
+    assert_valid("grow", &[("drizzle.json".to_owned(), drizzle), ("django.json".to_owned(), django)]);
 }
 
 /// `load --format json`, bounded to a few seconds on loopback servers of the test's own: the open model on a
@@ -298,14 +226,17 @@ fn answer(stream: TcpStream) {
 /// the closed model (--concurrency).
 #[test]
 fn load_json_matches_the_schema() {
-    let Some(validator) = validator() else { return };
+    if !support::node::available() {
+        return;
+    }
     let root = workspace();
     let dir = tempfile::tempdir().unwrap();
     let routes = dir.path().join("routes.json");
     let table = r#"{"version": 1, "routes": [
         {"method": "GET", "path": "/health"}, {"method": "GET", "path": "/busy"}, {"method": "POST", "path": "/orders"}]}"#;
     std::fs::write(&routes, table).unwrap();
-    let busy = format!("http://{}", start_busy_server());
+    let server = OkServer::start();
+    let busy = format!("http://{}", server.addr);
     let bounded = ["--step-duration", "1s", "--max-duration", "3s", "--max-requests", "500", "--format", "json"];
     let open_args = ["load", &busy, "--routes", routes.to_str().unwrap(), "--start-rate", "20", "--max-rate", "40"];
     let open = json_of(&ceiling(&[&open_args[..], &bounded].concat(), &root), &[0, 1]);
@@ -316,10 +247,9 @@ fn load_json_matches_the_schema() {
     let failing = load["endpoints"].as_array().unwrap().iter().find(|e| e["endpoint"] == "GET /busy").unwrap();
     assert_eq!(failing["first_error"]["kind"], "http_503", "{failing}");
 
-    let server = OkServer::start();
     let closed_args = ["load", &server.url("/health"), "--concurrency", "1,2"];
     let closed = json_of(&ceiling(&[&closed_args[..], &bounded].concat(), &root), &[0, 1]);
     assert_eq!(closed["load"]["model"], "closed");
     assert!(closed["load"]["bounds"]["max_rate"].is_null(), "{closed}");
-    assert_valid(&validator, "load", &[("open.json".to_owned(), open), ("closed.json".to_owned(), closed)]);
+    assert_valid("load", &[("open.json".to_owned(), open), ("closed.json".to_owned(), closed)]);
 }

@@ -10,8 +10,9 @@ use std::time::{Duration, Instant};
 
 use super::postgres::TempPostgres;
 
-/// An HTTP/1.1 keep-alive server answering `200 ok` to every request, a thread per connection. Bytes that
-/// are not HTTP (a TLS handshake) get a plain-text 400 and a close, as real servers answer them.
+/// An HTTP/1.1 keep-alive server answering `200 ok` to every request but those under `/busy`, which get
+/// `503`, a thread per connection. Bytes that are not HTTP (a TLS handshake) get a plain-text 400 and a
+/// close, as real servers answer them.
 pub struct OkServer {
     pub addr: SocketAddr,
 }
@@ -66,7 +67,10 @@ fn serve(stream: TcpStream) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        if writer.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Type: text/plain\r\n\r\nok\n").is_err() {
+        let busy = first.split_whitespace().nth(1).is_some_and(|path| path.starts_with("/busy"));
+        let status = if busy { "503 Service Unavailable" } else { "200 OK" };
+        let response = format!("HTTP/1.1 {status}\r\nContent-Length: 3\r\nContent-Type: text/plain\r\n\r\nok\n");
+        if writer.write_all(response.as_bytes()).is_err() {
             return;
         }
     }

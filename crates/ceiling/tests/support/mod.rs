@@ -8,4 +8,7 @@ pub mod postgres;
 pub mod http;
 
 #[allow(dead_code)]
-pub mod sarif;
+pub mod node;
+
+#[allow(dead_code)]
+pub mod examples;

@@ -44,15 +44,17 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         if problems.is_empty() {
             continue;
         }
-        findings.push(RULE.finding(
-            path.to_owned(),
-            suppression.span,
-            format!("this `ceiling-ignore` comment {}", problems.join("; it ")),
-            "A suppression records why a finding does not apply here; one without its rule silences every \
+        findings.push(
+            RULE.finding(
+                path.to_owned(),
+                suppression.span,
+                format!("this `ceiling-ignore` comment {}", problems.join("; it ")),
+                "A suppression records why a finding does not apply here; one without its rule silences every \
 rule on the line, and one without a reason cannot be judged when the code changes."
-                .to_owned(),
-            "Write `ceiling-ignore <rule>: <why it is fine here>`; `ceiling rules` lists the ids.".to_owned(),
-        ));
+                    .to_owned(),
+                "Write `ceiling-ignore <rule>: <why it is fine here>`; `ceiling rules` lists the ids.".to_owned(),
+            ),
+        );
     }
 }
 
@@ -78,9 +80,12 @@ fn problems(suppression: &Suppression) -> Vec<String> {
 /// The rule id within two edits of `id` (`n_plus_one`, `n-plus-on`), ignoring case and `_`/`-`.
 fn closest_rule(id: &str) -> Option<&'static str> {
     let id = id.to_ascii_lowercase().replace('_', "-");
-    RULES.iter().map(|rule| (edit_distance(&id, rule.id), rule.id)).filter(|(distance, _)| *distance <= 2).min().map(
-        |(_, near)| near,
-    )
+    RULES
+        .iter()
+        .map(|rule| (edit_distance(&id, rule.id), rule.id))
+        .filter(|(distance, _)| *distance <= 2)
+        .min()
+        .map(|(_, near)| near)
 }
 
 /// Levenshtein distance over bytes: ids are ASCII.

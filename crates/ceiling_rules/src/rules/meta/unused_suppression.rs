@@ -50,14 +50,16 @@ fn check(project: &Project, reported: &[Finding], findings: &mut Vec<Finding>) {
             continue;
         }
         let ids = unused.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ");
-        findings.push(RULE.finding(
-            path.to_owned(),
-            suppression.span,
-            format!("this `ceiling-ignore` comment silences nothing: no {ids} finding on this line or the next"),
-            "A suppression left behind silences whatever lands on its line next, and tells readers something \
+        findings.push(
+            RULE.finding(
+                path.to_owned(),
+                suppression.span,
+                format!("this `ceiling-ignore` comment silences nothing: no {ids} finding on this line or the next"),
+                "A suppression left behind silences whatever lands on its line next, and tells readers something \
 that is no longer true."
-                .to_owned(),
-            format!("Remove {ids} from the comment, or the comment itself."),
-        ));
+                    .to_owned(),
+                format!("Remove {ids} from the comment, or the comment itself."),
+            ),
+        );
     }
 }
