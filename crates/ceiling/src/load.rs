@@ -17,7 +17,7 @@ use ceiling_scan::{ScanOptions, scan};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::{Format, print};
+use crate::{FindingsFormat, Format, print};
 
 #[derive(clap::Args)]
 pub struct LoadArgs {
@@ -138,9 +138,11 @@ pub struct ProbeArgs {
     /// Allow a host that is not loopback; name it exactly as in the URL (repeatable).
     #[arg(long, value_name = "HOST")]
     allow_remote: Vec<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// Output format: the CI formats (sarif, github, markdown, junit) carry each open route as a finding
+    /// of the rule that predicts it from the code (`auth-no-rate-limit` for a login that takes 60
+    /// guesses).
+    #[arg(long, value_enum, default_value_t = crate::FindingsFormat::Human)]
+    format: crate::FindingsFormat,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -423,11 +425,13 @@ pub fn run_probe(args: ProbeArgs) -> ExitCode {
     };
     let report = runtime.block_on(ceiling_load::probe::run(&connector, &targets, &spec));
     let output = match args.format {
-        Format::Human => render_probe_human(&report, &allowed),
-        Format::Json => {
+        FindingsFormat::Human => render_probe_human(&report, &allowed),
+        FindingsFormat::Json => {
             let value = serde_json::json!({ "version": 1, "probe": report });
             serde_json::to_string_pretty(&value).expect("the report serializes") + "\n"
         }
+        // Every open route fails the run, as the exit code says.
+        ci => crate::render_for_ci(ci, &probe_findings(&report), None, crate::FailOn::Info),
     };
     if !print(&output) {
         return ExitCode::from(2);
@@ -506,6 +510,26 @@ fn probe_targets(args: &ProbeArgs, prefix: &str) -> Result<Vec<ProbeTarget>, Str
         }
     }
     Ok(targets)
+}
+
+/// Each open route as a finding of the rule that predicts it, with what the probe saw as evidence.
+fn probe_findings(report: &ProbeReport) -> Vec<ceiling_rules::Finding> {
+    let open = report.results.iter().filter_map(|result| Some((result, ceiling_rules::rule(result.rule()?)?)));
+    open.map(|(result, rule)| {
+        let target = &result.target;
+        let message =
+            format!("{} {}{} ({}): {}", target.method, report.origin, target.path, target.why, result.verdict);
+        let mut finding = rule.finding(
+            String::new(),
+            Default::default(),
+            message,
+            rule.docs.why.to_owned(),
+            rule.docs.fix.to_owned(),
+        );
+        finding.evidence.clone_from(&result.details);
+        finding
+    })
+    .collect()
 }
 
 fn render_probe_human(report: &ProbeReport, allowed: &Allowed) -> String {

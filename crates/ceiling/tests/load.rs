@@ -204,6 +204,26 @@ fn probe_finds_the_limiter_and_its_absence_on_the_example_app() {
     assert!(batched["verdict"].as_str().unwrap().starts_with("100 items for a page size of 100000"), "{batched}");
     // `/health` answers text: not a list, and no verdict.
     assert_eq!(result("/health")["protected"], Value::Null);
+
+    // In SARIF, each open route is a finding of the rule that predicts it from the code.
+    let sarif = Command::new(env!("CARGO_BIN_EXE_ceiling"))
+        .args(["probe", &app.url, "--from-scan", example.to_str().unwrap(), "--account", "test@example.com"])
+        .args(["--burst", "12", "--within", "30s", "--format", "sarif"])
+        .env("CEILING_WEBHOOK_SECRET", "whsec_test")
+        .output()
+        .unwrap();
+    assert_eq!(sarif.status.code(), Some(1), "{}", text(&sarif.stderr));
+    let log = json(&sarif);
+    let mut rules: Vec<&str> =
+        log["runs"][0]["results"].as_array().unwrap().iter().map(|result| result["ruleId"].as_str().unwrap()).collect();
+    rules.sort_unstable();
+    assert_eq!(rules, ["auth-no-rate-limit", "unbounded-read", "webhook-no-idempotency"], "{log}");
+    if support::node::available() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("probe.sarif");
+        std::fs::write(&file, &sarif.stdout).unwrap();
+        support::node::assert_valid_sarif(&[file]);
+    }
 }
 
 /// The N+1 list and its batched twin under the same search: the list that queries once per post reaches

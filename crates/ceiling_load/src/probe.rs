@@ -72,6 +72,25 @@ pub struct ProbeResult {
     pub details: Vec<String>,
 }
 
+/// The verdict of a webhook route that accepted an unsigned event.
+const UNSIGNED_ACCEPTED: &str = "signature not checked: an unsigned event was accepted";
+
+impl ProbeResult {
+    /// When the route is open, the id of ceiling's rule that predicts the abuse from the code: its
+    /// documentation says why it matters and how to fix it.
+    pub fn rule(&self) -> Option<&'static str> {
+        if self.protected != Some(false) {
+            return None;
+        }
+        Some(match self.target.kind {
+            TargetKind::Credentials => "auth-no-rate-limit",
+            TargetKind::Webhook if self.verdict == UNSIGNED_ACCEPTED => "webhook-unverified",
+            TargetKind::Webhook => "webhook-no-idempotency",
+            TargetKind::List => "unbounded-read",
+        })
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ProbeReport {
     pub origin: String,
@@ -315,7 +334,7 @@ async fn replay(connector: &Connector, target: &ProbeTarget, spec: &ProbeSpec) -
         }
     };
     if unsigned_status.is_some_and(|status| status < 300) {
-        let verdict = "signature not checked: an unsigned event was accepted".to_owned();
+        let verdict = UNSIGNED_ACCEPTED.to_owned();
         return ProbeResult { target: target.clone(), protected: Some(false), verdict, requests: prober.sent, details };
     }
     let Some(secret) = &spec.webhook_secret else {
