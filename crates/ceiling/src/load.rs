@@ -17,7 +17,7 @@ use ceiling_scan::{ScanOptions, scan};
 use clap::ValueEnum;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::{FindingsFormat, Format, print};
+use crate::{FindingsFormat, MeasureFormat, print};
 
 #[derive(clap::Args)]
 pub struct LoadArgs {
@@ -86,8 +86,8 @@ pub struct LoadArgs {
     #[arg(long, value_name = "HOST")]
     allow_remote: Vec<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = MeasureFormat::Human)]
+    format: MeasureFormat,
     /// Also write a self-contained HTML report with a latency-against-load chart per endpoint.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
@@ -220,8 +220,9 @@ pub fn run_load(args: LoadArgs) -> ExitCode {
         eprintln!("ceiling: wrote {}", path.display());
     }
     let output = match args.format {
-        Format::Human => render_human(&report),
-        Format::Json => render_json(&report),
+        MeasureFormat::Human => render_human(&report),
+        MeasureFormat::Json => render_json(&report),
+        MeasureFormat::Markdown => ceiling_load::report::render_markdown(&report),
     };
     if !print(&output) {
         return ExitCode::from(2);

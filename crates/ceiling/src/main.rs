@@ -155,8 +155,8 @@ struct GrowArgs {
     #[arg(long, value_name = "URL")]
     from_db: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    #[arg(long, value_enum, default_value_t = MeasureFormat::Human)]
+    format: MeasureFormat,
     /// Also write a self-contained HTML report with one chart per query.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
@@ -284,6 +284,16 @@ struct ScanArgs {
 enum Format {
     Human,
     Json,
+}
+
+/// The formats of the commands that measure (`grow`, `load`): no findings to annotate, but a table for
+/// a pull request.
+#[derive(Clone, Copy, ValueEnum)]
+enum MeasureFormat {
+    Human,
+    Json,
+    /// A pull-request comment: the table of what was measured.
+    Markdown,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -426,8 +436,9 @@ fn run_grow(mut args: GrowArgs) -> ExitCode {
         eprintln!("ceiling: wrote {}", path.display());
     }
     let output = match args.format {
-        Format::Json => render_grow_json(&report),
-        Format::Human => render_grow_human(&report),
+        MeasureFormat::Json => render_grow_json(&report),
+        MeasureFormat::Markdown => ceiling_grow::report::render_markdown(&report),
+        MeasureFormat::Human => render_grow_human(&report),
     };
     if !print(&output) {
         return ExitCode::from(2);

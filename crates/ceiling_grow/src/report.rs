@@ -36,6 +36,72 @@ pub fn parse_json(text: &str) -> Result<Report, String> {
         .map_err(|error| format!("not the output of `ceiling grow --format json`: {error}"))
 }
 
+/// A pull-request comment: the queries that grow, worst projection first, with their growth, the
+/// projected time, the size at which they spend the budget, and what the suggested index changes.
+pub fn render_markdown(report: &Report) -> String {
+    let mut out = String::from("## ceiling grow\n\n");
+    let largest = report.steps.last().map_or(0, |step| step.largest);
+    let _ = writeln!(
+        out,
+        "{} · PostgreSQL {} · up to {} rows in the largest table, projected to {} rows\n",
+        report.source.describe(),
+        report.server_version,
+        format_rows(largest as f64),
+        format_rows(report.target_rows as f64)
+    );
+    let mut growing: Vec<&Measured> =
+        report.queries.iter().filter(|m| m.fit.is_some_and(|fit| fit.growth != Growth::Constant)).collect();
+    growing.sort_by(|a, b| b.projected_ms.unwrap_or(0.0).total_cmp(&a.projected_ms.unwrap_or(0.0)));
+    if growing.is_empty() {
+        let _ = writeln!(out, "No query grows with the data: {} measured.", report.queries.len());
+    } else {
+        let _ = writeln!(
+            out,
+            "| Query | Where | Growth | At {} rows | Spends {} at | With the index |\n|---|---|---|---:|---:|---|",
+            format_rows(report.target_rows as f64),
+            format_ms(report.budget_ms)
+        );
+        for measured in &growing {
+            let growth = measured.fit.map_or("", |fit| fit.growth.label());
+            let projected = measured.projected_ms.map_or("-".to_owned(), format_ms);
+            let budget =
+                measured.budget_rows.map_or("-".to_owned(), |rows| format!("{} rows", format_rows(rows as f64)));
+            let indexed = measured.with_index.as_ref().map_or("-".to_owned(), |with| {
+                // An index that makes the query flat leaves no curve to project: its last time says it.
+                let last = with.points.iter().rev().find_map(|point| {
+                    let timing = point.timing.as_ref()?;
+                    Some(format!("{} at {} rows", format_ms(timing.exec_ms), format_rows(point.table_rows as f64)))
+                });
+                let time = with.projected_ms.map(format_ms).or(last).unwrap_or_else(|| "-".to_owned());
+                format!("{time} with `{}`", with.index)
+            });
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {growth} | {projected} | {budget} | {indexed} |",
+                cell(&measured.query.label),
+                cell(&measured.query.location)
+            );
+        }
+    }
+    for cost in &report.n_plus_one {
+        let pages: Vec<String> = cost
+            .pages
+            .iter()
+            .map(|page| {
+                let batched = page.batched_ms.map_or(String::new(), |ms| format!(" (batched {})", format_ms(ms)));
+                format!("{} items {}{batched}", page.items, format_ms(page.n_plus_one_ms))
+            })
+            .collect();
+        let _ = writeln!(out, "\nN+1 at `{}`: {}.", cell(&cost.location), pages.join(" · "));
+    }
+    out
+}
+
+/// Text for a Markdown table cell: a `|` would end it.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
 /// Queries that grow come first, worst projection first, each with its curve; those that stay
 /// flat are listed in one line each after them.
 pub fn render_human(report: &Report) -> String {
@@ -251,6 +317,15 @@ mod tests {
         let (before, after): (serde_json::Value, serde_json::Value) =
             (serde_json::from_str(FIXTURE).unwrap(), serde_json::from_str(&again).unwrap());
         assert_eq!(before, after);
+    }
+
+    /// The pull-request table: growing queries only, worst projection first.
+    #[test]
+    fn markdown_of_a_real_run() {
+        let markdown = render_markdown(&parse_json(FIXTURE).unwrap());
+        let rows = markdown.lines().filter(|line| line.starts_with("| `")).count();
+        assert!(rows > 0 && rows < 16, "flat queries are left out: {markdown}");
+        insta::assert_snapshot!(markdown);
     }
 
     #[test]

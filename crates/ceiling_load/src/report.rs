@@ -108,6 +108,36 @@ pub fn render_human(report: &LoadReport) -> String {
     out
 }
 
+/// A pull-request comment: each endpoint's capacity, knee and first error, slowest first.
+pub fn render_markdown(report: &LoadReport) -> String {
+    let mut out = String::from("## ceiling load\n\n");
+    let _ = writeln!(out, "`{}` · {} model · SLO {}\n", report.origin, report.model, report.slo.describe());
+    let _ = writeln!(out, "| Endpoint | Capacity | Knee | First error | Search ended |\n|---|---:|---:|---|---|");
+    let mut endpoints: Vec<&EndpointReport> = report.endpoints.iter().collect();
+    endpoints.sort_by(|a, b| a.capacity_rps.unwrap_or(0.0).total_cmp(&b.capacity_rps.unwrap_or(0.0)));
+    for endpoint in endpoints {
+        let rate = |rps: Option<f64>| rps.map_or("-".to_owned(), |rps| format!("{}/s", format_rate(rps)));
+        let error = endpoint.first_error.as_ref().map_or("-".to_owned(), |error| {
+            format!("{} at {}/s", error.kind.replace('_', " "), format_rate(error.at_rps))
+        });
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {error} | {} |",
+            endpoint.endpoint.replace('|', "\\|"),
+            rate(endpoint.capacity_rps),
+            rate(endpoint.knee_rps),
+            endpoint.ended.replace('|', "\\|")
+        );
+    }
+    if !report.skipped.is_empty() {
+        let _ = writeln!(out, "\nNot loaded: {}.", report.skipped.join("; "));
+    }
+    if report.interrupted {
+        let _ = writeln!(out, "\nInterrupted: the table covers the steps that ran.");
+    }
+    out
+}
+
 /// What the steps say about the endpoint, in sentences.
 fn verdict_lines(endpoint: &EndpointReport, model: &str) -> Vec<String> {
     let unit = if model == "closed" { "req/s (closed model)" } else { "req/s" };
@@ -212,6 +242,15 @@ mod tests {
         let (before, after): (serde_json::Value, serde_json::Value) =
             (serde_json::from_str(FIXTURE).unwrap(), serde_json::from_str(&render_json(&report)).unwrap());
         assert_eq!(before, after);
+    }
+
+    /// The pull-request table: the slowest endpoint first.
+    #[test]
+    fn markdown_of_a_real_run() {
+        let markdown = render_markdown(&parse_json(FIXTURE).unwrap());
+        let first = markdown.lines().find(|line| line.starts_with("| `")).unwrap();
+        assert!(first.starts_with("| `GET /api/posts` | 48/s"), "{markdown}");
+        insta::assert_snapshot!(markdown);
     }
 
     #[test]
