@@ -44,9 +44,12 @@ const FAMILIES: [(&str, &str); 5] = [
     ("http", "Outbound calls"),
 ];
 
-/// The name a family is shown under; a family this list does not know yet is shown by its id.
+/// Families that are not failure modes, shown only when they have findings.
+const OTHER_FAMILIES: [(&str, &str); 1] = [("meta", "Suppression comments")];
+
+/// The name a family is shown under; a family these lists do not know yet is shown by its id.
 pub fn family_name(family: &str) -> &str {
-    FAMILIES.iter().find(|(id, _)| *id == family).map_or(family, |(_, name)| name)
+    FAMILIES.iter().chain(&OTHER_FAMILIES).find(|(id, _)| *id == family).map_or(family, |(_, name)| name)
 }
 
 /// The page, as HTML.
@@ -403,7 +406,7 @@ fn growth_line(measured: &Measured, grow: &GrowReport) -> String {
 
 fn scan_section(scan: &ScanInput<'_>, code: &[Item]) -> Page {
     let mut families: Vec<(&str, &str)> = FAMILIES.to_vec();
-    families.extend(families_beyond_the_list(code).into_iter().map(|family| (family, family)));
+    families.extend(families_beyond_the_list(code).into_iter().map(|family| (family, family_name(family))));
     let groups = families
         .into_iter()
         .map(|(id, name)| {

@@ -142,5 +142,6 @@ fn families_are_named_for_people_and_unknown_ones_kept() {
     assert_eq!(family_name("abuse"), "Rate limiting & abuse");
     assert_eq!(family_name("jobs"), "Background work");
     assert_eq!(family_name("http"), "Outbound calls");
+    assert_eq!(family_name("meta"), "Suppression comments");
     assert_eq!(family_name("newfamily"), "newfamily");
 }
