@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use ceiling_load::engine::{Load, StopFlag};
 use ceiling_load::plan::{Plan, RouteEntry, acts_when_called};
-use ceiling_load::probe::{ProbeReport, ProbeSpec, ProbeTarget, TargetKind, WebhookScheme};
+use ceiling_load::probe::{Declared, ProbeReport, ProbeSpec, ProbeTarget, TargetKind, WebhookScheme};
 use ceiling_load::report::{describe_load, render_html, render_human, render_json, step_line};
 use ceiling_load::search::{Mode, Progress, SearchSpec, Step};
 use ceiling_load::slo::{Slo, parse_duration};
@@ -432,7 +432,7 @@ pub fn run_probe(args: ProbeArgs) -> ExitCode {
             serde_json::to_string_pretty(&value).expect("the report serializes") + "\n"
         }
         // Every open route fails the run, as the exit code says.
-        ci => crate::render_for_ci(ci, &probe_findings(&report), None, crate::FailOn::Info),
+        ci => crate::render_for_ci(ci, &probe_findings(&report), args.from_scan.as_deref(), crate::FailOn::Info),
     };
     if !print(&output) {
         return ExitCode::from(2);
@@ -476,6 +476,7 @@ fn probe_targets(args: &ProbeArgs, prefix: &str) -> Result<Vec<ProbeTarget>, Str
             method: method.to_owned(),
             path: format!("{prefix}{path}"),
             why: "named on the command line".to_owned(),
+            declared: None,
         })
     };
     let mut targets: Vec<ProbeTarget> = args
@@ -506,7 +507,8 @@ fn probe_targets(args: &ProbeArgs, prefix: &str) -> Result<Vec<ProbeTarget>, Str
             };
             let path = format!("{prefix}{}", row.path);
             if !targets.iter().any(|target| target.path == path && target.kind == kind) {
-                targets.push(ProbeTarget { kind, method: method.to_owned(), path, why });
+                let declared = Some(Declared { file: row.file.clone(), line: row.span.line, column: row.span.col });
+                targets.push(ProbeTarget { kind, method: method.to_owned(), path, why, declared });
             }
         }
     }
@@ -520,13 +522,12 @@ fn probe_findings(report: &ProbeReport) -> Vec<ceiling_rules::Finding> {
         let target = &result.target;
         let message =
             format!("{} {}{} ({}): {}", target.method, report.origin, target.path, target.why, result.verdict);
-        let mut finding = rule.finding(
-            String::new(),
-            Default::default(),
-            message,
-            rule.docs.why.to_owned(),
-            rule.docs.fix.to_owned(),
-        );
+        // Placed at the route's declaration when the scan found it, so that code scanning can show it.
+        let (file, span) = match &target.declared {
+            Some(at) => (at.file.clone(), ceiling_facts::Span { line: at.line, col: at.column, ..Default::default() }),
+            None => (String::new(), ceiling_facts::Span::default()),
+        };
+        let mut finding = rule.finding(file, span, message, rule.docs.why.to_owned(), rule.docs.fix.to_owned());
         finding.evidence.clone_from(&result.details);
         finding
     })

@@ -63,9 +63,13 @@ impl ConfigArg {
 
     /// The scan's options for `path`, with the config's settings.
     fn scan_options(&self, path: &Path) -> Result<ScanOptions, ExitCode> {
-        let settings = self.find(path)?.map(|found| found.scan_settings(&scan_root(path))).unwrap_or_default();
-        Ok(ScanOptions { settings, ..ScanOptions::default() })
+        Ok(ScanOptions { settings: scan_settings(self.find(path)?.as_ref(), path), ..ScanOptions::default() })
     }
+}
+
+/// The settings of a scan of `path` under the config `found`, if any.
+fn scan_settings(found: Option<&ceiling_config::Found>, path: &Path) -> ceiling_scan::Settings {
+    found.map(|found| found.scan_settings(&scan_root(path))).unwrap_or_default()
 }
 
 #[derive(Subcommand)]
@@ -194,8 +198,8 @@ struct DbArgs {
     /// the DATABASE_URL environment variable. Never printed.
     #[arg(long)]
     url: Option<String>,
-    /// Output format: SARIF places findings of the code at their line and the database's at their
-    /// object (a logical location).
+    /// Output format. SARIF, for code scanning, holds only the findings with a place in the code
+    /// (with --code); the database's own are in the others.
     #[arg(long, value_enum, default_value_t = FindingsFormat::Human)]
     format: FindingsFormat,
     /// Exit with 1 when a finding has at least this severity.
@@ -254,7 +258,7 @@ struct ScanArgs {
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
     /// Scan again whenever a file changes, parsing only the files that changed; stop with Ctrl-C.
-    #[arg(long, conflicts_with = "write_baseline")]
+    #[arg(long, conflicts_with_all = ["write_baseline", "fix_indexes"])]
     watch: bool,
     /// Exit with 1 when a finding has at least this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
@@ -346,7 +350,7 @@ fn run_grow(mut args: GrowArgs) -> ExitCode {
         Ok(found) => found,
         Err(code) => return code,
     };
-    let settings = found.as_ref().map(|found| found.scan_settings(&scan_root(&args.path))).unwrap_or_default();
+    let settings = scan_settings(found.as_ref(), &args.path);
     // The flags win; the config fills in the tables and the skew they leave out.
     if let Some(grow) = found.as_ref().map(|found| &found.config.grow) {
         for (table, ratio) in &grow.fan_out {
@@ -546,8 +550,7 @@ fn print(output: &str) -> bool {
     stdout.write_all(output.as_bytes()).and_then(|()| stdout.flush()).is_ok()
 }
 
-/// The severity from which a finding fails the run.
-/// Findings in a format for CI and code review, the same for `scan` and `db`. `root` is the scanned
+/// Findings in a format for CI and code review, the same for `scan`, `db` and `probe`. `root` is the scanned
 /// app, which paths are given from (relative to the current directory) and sources read in.
 fn render_for_ci(
     format: FindingsFormat,
@@ -560,13 +563,27 @@ fn render_for_ci(
     let sources = move |file: &str| root.as_ref().and_then(|root| std::fs::read_to_string(root.join(file)).ok());
     match format {
         FindingsFormat::Github => render_github(findings, &prefix),
-        FindingsFormat::Sarif => render_sarif(findings, &prefix, &sources),
+        FindingsFormat::Sarif => {
+            // GitHub code scanning refuses a whole log over one result with no file (a table of the
+            // live database, a route probed by URL only): those are left out, and said so.
+            let placed: Vec<ceiling_rules::Finding> =
+                findings.iter().filter(|finding| !finding.file.is_empty()).cloned().collect();
+            if placed.len() < findings.len() {
+                eprintln!(
+                    "ceiling: {} findings with no place in the code left out of SARIF (code scanning needs a file); \
+                     --format json or markdown lists them",
+                    findings.len() - placed.len()
+                );
+            }
+            render_sarif(&placed, &prefix, &sources)
+        }
         FindingsFormat::Markdown => render_markdown(findings, &prefix),
         FindingsFormat::Junit => render_junit(findings, &prefix, threshold(fail_on)),
         FindingsFormat::Human | FindingsFormat::Json => unreachable!("rendered by each command with its summary"),
     }
 }
 
+/// The severity from which a finding fails the run.
 fn threshold(fail_on: FailOn) -> Option<Severity> {
     match fail_on {
         FailOn::Error => Some(Severity::Error),

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ceiling_scan::FactsCache;
 use notify::{RecursiveMode, Watcher};
@@ -14,6 +14,9 @@ use crate::{ScanArgs, scan_and_report};
 
 /// Changes closer together than this are one edit: an editor's save, a `git checkout`.
 const SETTLE: Duration = Duration::from_millis(150);
+
+/// The longest wait for changes to settle: a tool that never stops writing must not hold the scan off.
+const MAX_SETTLE: Duration = Duration::from_secs(1);
 
 /// Directories whose changes never change a scan: what the walk skips, and build output.
 const IGNORED_DIRS: &[&str] = &["node_modules", ".git", "target", "dist", "build", ".next", ".turbo", "__pycache__"];
@@ -39,38 +42,43 @@ pub fn run(args: &ScanArgs) -> ExitCode {
     loop {
         scan_and_report(args, Some(&cache));
         eprintln!("ceiling: watching {} for changes (Ctrl-C to stop)", root.display());
-        match next_change(&events, output.as_deref()) {
+        match next_change(&events, &root, output.as_deref()) {
             Some(changed) => eprintln!("\nceiling: {changed} changed"),
             None => return fail("the file watcher stopped"),
         }
     }
 }
 
-/// Waits for a change that matters and for the changes after it to settle; returns the first path
-/// changed, or `None` when the watcher is gone.
-fn next_change(events: &Receiver<notify::Result<notify::Event>>, output: Option<&Path>) -> Option<String> {
-    let relevant = |event: &notify::Event| {
-        !event.kind.is_access() && event.paths.iter().any(|path| Some(path.as_path()) != output && !ignored(path))
-    };
+/// Waits for a change that matters and for the changes that matter after it to settle (at most
+/// [`MAX_SETTLE`]); returns the first path changed, or `None` when the watcher is gone.
+fn next_change(events: &Receiver<notify::Result<notify::Event>>, root: &Path, output: Option<&Path>) -> Option<String> {
+    let matters = |path: &PathBuf| Some(path.as_path()) != output && !ignored(root, path);
+    let relevant = |event: &notify::Event| !event.kind.is_access() && event.paths.iter().any(matters);
     let first = loop {
         match events.recv().ok()? {
             Ok(event) if relevant(&event) => break event,
             _ => continue,
         }
     };
-    loop {
-        match events.recv_timeout(SETTLE) {
-            Ok(_) => continue,
+    let deadline = Instant::now() + MAX_SETTLE;
+    let mut quiet_until = Instant::now() + SETTLE;
+    while let Some(left) = quiet_until.min(deadline).checked_duration_since(Instant::now()) {
+        match events.recv_timeout(left) {
+            Ok(Ok(event)) if relevant(&event) => quiet_until = Instant::now() + SETTLE,
+            Ok(_) => {}
             Err(RecvTimeoutError::Timeout) => break,
             Err(RecvTimeoutError::Disconnected) => return None,
         }
     }
-    let path = first.paths.iter().find(|path| !ignored(path)).or(first.paths.first());
+    let path = first.paths.iter().find(|path| matters(path)).or(first.paths.first());
     Some(path.map_or_else(|| "a file".to_owned(), |path| path.display().to_string()))
 }
 
-fn ignored(path: &Path) -> bool {
-    path.components().any(|part| IGNORED_DIRS.iter().any(|dir| part.as_os_str() == *dir))
+/// Whether a change is in a directory that never changes a scan. Only the part below the root
+/// counts: an app may live in `~/build/app`.
+fn ignored(root: &Path, path: &Path) -> bool {
+    let below = path.strip_prefix(root).unwrap_or(path);
+    below.components().any(|part| IGNORED_DIRS.iter().any(|dir| part.as_os_str() == *dir))
 }
 
 /// `path` with its directory canonical; the file itself may not exist yet.
@@ -85,4 +93,19 @@ fn absolute(path: &Path) -> PathBuf {
 fn fail(message: &str) -> ExitCode {
     eprintln!("ceiling: {message}");
     ExitCode::from(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::ignored;
+
+    #[test]
+    fn only_the_part_below_the_root_is_judged() {
+        let root = Path::new("/home/me/build/app");
+        assert!(!ignored(root, Path::new("/home/me/build/app/src/feed.ts")));
+        assert!(ignored(root, Path::new("/home/me/build/app/node_modules/pg/index.js")));
+        assert!(ignored(root, Path::new("/home/me/build/app/.next/server/page.js")));
+    }
 }

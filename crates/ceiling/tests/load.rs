@@ -218,6 +218,10 @@ fn probe_finds_the_limiter_and_its_absence_on_the_example_app() {
         log["runs"][0]["results"].as_array().unwrap().iter().map(|result| result["ruleId"].as_str().unwrap()).collect();
     rules.sort_unstable();
     assert_eq!(rules, ["auth-no-rate-limit", "unbounded-read", "webhook-no-idempotency"], "{log}");
+    for result in log["runs"][0]["results"].as_array().unwrap() {
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap();
+        assert!(std::path::Path::new(uri).is_file(), "placed at the route's declaration, from here: {uri}");
+    }
     if support::node::available() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("probe.sarif");

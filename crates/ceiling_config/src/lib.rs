@@ -321,7 +321,8 @@ impl Found {
     /// The scan's settings for `root`, a directory at or below the config's.
     pub fn scan_settings(&self, root: &Path) -> Settings {
         let config = &self.config;
-        let dir = self.file.parent().unwrap_or(Path::new("."));
+        // `--config ceiling.toml` has an empty parent: the current directory.
+        let dir = self.file.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let prefix = root
             .canonicalize()
             .ok()

@@ -163,3 +163,10 @@ fn discovery_passes_over_files_without_settings_and_stops_at_the_repository() {
     let empty = write(&app, "other.json", "{ \"name\": \"x\" }\n");
     assert!(load(&empty).unwrap_err().message.contains("holds no ceiling settings"));
 }
+
+#[test]
+fn a_config_named_without_a_directory_is_in_the_current_one() {
+    // Tests run in the crate's directory: `--config Cargo.toml` and a scan of `src` give `src/`.
+    let found = Found { config: Config::default(), file: PathBuf::from("Cargo.toml") };
+    assert_eq!(found.scan_settings(Path::new("src")).prefix, "src/");
+}

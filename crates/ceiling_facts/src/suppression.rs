@@ -10,6 +10,8 @@ use crate::{LineIndex, Span};
 pub struct Suppression {
     /// The comment.
     pub span: Span,
+    /// The comment's last line: a block comment or JSDoc spans several.
+    pub end_line: u32,
     /// The ids as written; empty when the comment names none.
     pub rules: Vec<String>,
     /// The text after the colon; `None` when there is none.
@@ -17,9 +19,10 @@ pub struct Suppression {
 }
 
 impl Suppression {
-    /// Whether the suppression covers a finding of `rule` on `line`.
+    /// Whether the suppression covers a finding of `rule` on `line`: a line of the comment, or the
+    /// line after it.
     pub fn covers(&self, rule: &str, line: u32) -> bool {
-        (self.span.line == line || self.span.line + 1 == line) && self.rules.iter().any(|id| id == rule)
+        (self.span.line..=self.end_line + 1).contains(&line) && self.rules.iter().any(|id| id == rule)
     }
 }
 
@@ -52,7 +55,9 @@ pub fn suppressions(source: &str, comments: impl IntoIterator<Item = (u32, u32)>
         .into_iter()
         .filter_map(|(start, end)| {
             let (rules, reason) = parse_suppression(lines.text(start, end))?;
-            Some(Suppression { span: lines.range(start, end), rules, reason })
+            // The end is exclusive: a line comment's range stops before its newline.
+            let end_line = lines.range(end.saturating_sub(1).max(start), end).line;
+            Some(Suppression { span: lines.range(start, end), end_line, rules, reason })
         })
         .collect()
 }

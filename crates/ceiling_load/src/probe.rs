@@ -34,6 +34,17 @@ pub struct ProbeTarget {
     pub path: String,
     /// Why the route was chosen: `password guessing`, `named on the command line`.
     pub why: String,
+    /// Where the app declares the route, when it came from a scan: `src/routes/auth.ts:12`, relative
+    /// to the scanned directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<Declared>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Declared {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
 }
 
 #[derive(Debug, Clone)]

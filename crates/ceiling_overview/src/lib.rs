@@ -13,7 +13,7 @@ use ceiling_grow::fit::Growth;
 use ceiling_grow::run::{Measured, Report as GrowReport};
 use ceiling_load::LoadReport;
 use ceiling_load::search::{EndpointReport, format_rate};
-use ceiling_page::html::{Group, Overview, Page, Section, render_overview};
+use ceiling_page::html::{Group, Overview, Page, Section};
 use ceiling_page::units::{format_ms, format_rows};
 use ceiling_report::{DbFinding, DbRead, route_path};
 use ceiling_rules::{Finding, Severity};
@@ -50,11 +50,6 @@ const OTHER_FAMILIES: [(&str, &str); 1] = [("meta", "Suppression comments")];
 /// The name a family is shown under; a family these lists do not know yet is shown by its id.
 pub fn family_name(family: &str) -> &str {
     FAMILIES.iter().chain(&OTHER_FAMILIES).find(|(id, _)| *id == family).map_or(family, |(_, name)| name)
-}
-
-/// The page, as HTML.
-pub fn render(inputs: &Inputs<'_>) -> String {
-    render_overview(&overview(inputs))
 }
 
 /// The page's content: the summary, then one section per source.
@@ -235,7 +230,8 @@ impl Summary {
             let source = if item.live { "the live database".to_owned() } else { item.place.clone() };
             (item.phrase(), format!("{}: {} ({source}).", item.phrase(), item.message))
         });
-        let top = by_severity(code).first().map(|item| item.phrase());
+        // A ceiling is a failure mode; a malformed suppression comment is not one.
+        let top = by_severity(code).into_iter().find(|item| item.family != "meta").map(|item| item.phrase());
         let mut counts: Vec<String> = FAMILIES
             .iter()
             .map(|(id, name)| format!("{name} {}", code.iter().filter(|item| item.family == *id).count()))

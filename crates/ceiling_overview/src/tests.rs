@@ -4,7 +4,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use ceiling_page::html::Overview;
+use ceiling_page::html::{Overview, render_overview};
 use ceiling_scan::{ScanOptions, ScanResult, scan};
 
 use super::*;
@@ -111,7 +111,7 @@ fn sections_that_were_not_run_are_left_out() {
     assert_eq!(ids, ["scan", "routes"]);
     // Without measurements, the headline names the top database finding of the scan.
     assert_eq!(page.headline, "Your first ceiling: Notification.userId unindexed.");
-    let html = render(&inputs(&result, None));
+    let html = render_overview(&overview(&inputs(&result, None)));
     assert!(!html.contains("<svg") && !html.contains("id=\"load\""));
 }
 
@@ -121,7 +121,7 @@ fn the_page_is_self_contained_and_escapes_what_it_shows() {
     let mut fixtures = fixtures();
     fixtures.db.findings[0].message = "<script>alert('x')</script> & more".to_owned();
     fixtures.load.endpoints[0].endpoint = "GET /api/<posts>".to_owned();
-    let html = render(&inputs(&result, Some(&fixtures)));
+    let html = render_overview(&overview(&inputs(&result, Some(&fixtures))));
     assert!(!html.contains("<script"), "a finding's text got through unescaped");
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more"));
     assert!(html.contains("GET /api/&lt;posts&gt;"));

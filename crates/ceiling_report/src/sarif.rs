@@ -51,11 +51,6 @@ pub fn render_sarif(findings: &[Finding], prefix: &str, sources: SourceLoader<'_
                     }
                 }]);
                 result["partialFingerprints"] = json!({ "ceilingFingerprint/v1": print });
-            } else if let Some(object) = &finding.object {
-                // A finding of the live database is about an object, not a line.
-                result["locations"] = json!([{
-                    "logicalLocations": [{ "fullyQualifiedName": object.name, "kind": object.kind }],
-                }]);
             }
             result
         })

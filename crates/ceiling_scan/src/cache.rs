@@ -11,19 +11,21 @@ use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::Outcome;
 
-/// What a file's outcome depends on: its bytes (hashed, with their length) and its role.
+/// What a file's outcome depends on: its bytes (hashed, with their length), its role, and whether
+/// the config gave that role (then the heuristics that make app code a script stand aside).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Key {
     hash: u64,
     len: usize,
     role: FileRole,
+    configured: bool,
 }
 
 impl Key {
-    pub(crate) fn new(bytes: &[u8], role: FileRole) -> Key {
+    pub(crate) fn new(bytes: &[u8], role: FileRole, configured: bool) -> Key {
         let mut hasher = FxHasher::default();
         hasher.write(bytes);
-        Key { hash: hasher.finish(), len: bytes.len(), role }
+        Key { hash: hasher.finish(), len: bytes.len(), role, configured }
     }
 }
 

@@ -292,7 +292,8 @@ fn is_suppressed(project: &Project, finding: &Finding) -> bool {
 fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions, cache: Option<&FactsCache>) -> Outcome {
     let relative = source.relative.clone();
     let skip = |reason| Outcome::Skipped(Skipped { path: relative.clone(), reason });
-    let role = options.settings.role(&relative).unwrap_or_else(|| role_of(&relative));
+    let configured = options.settings.role(&relative);
+    let role = configured.unwrap_or_else(|| role_of(&relative));
     if role == FileRole::Test && !options.include_tests {
         return skip(SkipReason::Test);
     }
@@ -304,7 +305,7 @@ fn analyse(root: &Path, source: &walk::Source, options: &ScanOptions, cache: Opt
         Err(error) => return skip(SkipReason::Unreadable(error.kind().to_string())),
     };
     let Some(cache) = cache else { return parse(relative, bytes, role, options) };
-    let key = cache::Key::new(&bytes, role);
+    let key = cache::Key::new(&bytes, role, configured.is_some());
     if let Some(outcome) = cache.get(&relative, key) {
         return outcome;
     }

@@ -443,7 +443,6 @@ fn tokenize(text: &str) -> Vec<Token<'_>> {
     tokens
 }
 
-/// The rest of a string literal after its opening quote.
 /// The byte ranges of a schema's `//` comments, read past strings as [`tokenize`] does.
 pub(crate) fn comments(text: &str) -> Vec<(u32, u32)> {
     let mut comments = Vec::new();
@@ -464,6 +463,7 @@ pub(crate) fn comments(text: &str) -> Vec<(u32, u32)> {
     comments
 }
 
+/// The rest of a string literal after its opening quote.
 fn string(chars: &mut Peekable<CharIndices<'_>>) -> Tok<'static> {
     let mut value = String::new();
     while let Some((_, c)) = chars.next_if(|&(_, c)| c != '\n') {

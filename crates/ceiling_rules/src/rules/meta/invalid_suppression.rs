@@ -16,10 +16,10 @@ pub static RULE: Rule = Rule {
 SQL) that names no rule, names an id that is not one of ceiling's rules (`n_plus_one`, a rule of \
 another tool), or gives no reason after a colon.",
         why: "A suppression is a decision someone made about a finding: that this loop is bounded, \
-that this table stays small. Without the rule it silences every rule on the line, including the \
-ones that appear next month; with a misspelled rule it silences nothing and nobody notices; \
-without a reason, the next reader cannot tell whether the decision still holds when the code \
-changes.",
+that this table stays small. A comment that names no rule or a misspelled one silences nothing, \
+and nobody notices (silencing every rule instead would hide the N+1 that lands on the line next \
+month, so a blanket `ceiling-ignore` is not one); without a reason, the next reader cannot tell \
+whether the decision still holds when the code changes.",
         fix: "Write `ceiling-ignore <rule>[, <rule>]: <why it is fine here>`, with ids as \
 `ceiling rules` lists them. A suppression that gives no reason still silences its rules, so that \
 the fix is to add the reason, not to chase a finding that came back.",
@@ -49,8 +49,8 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 path.to_owned(),
                 suppression.span,
                 format!("this `ceiling-ignore` comment {}", problems.join("; it ")),
-                "A suppression records why a finding does not apply here; one without its rule silences every \
-rule on the line, and one without a reason cannot be judged when the code changes."
+                "A suppression records why a finding does not apply here; one without a known rule silences \
+nothing, and one without a reason cannot be judged when the code changes."
                     .to_owned(),
                 "Write `ceiling-ignore <rule>: <why it is fine here>`; `ceiling rules` lists the ids.".to_owned(),
             ),
