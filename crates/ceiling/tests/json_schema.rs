@@ -253,3 +253,42 @@ fn load_json_matches_the_schema() {
     assert!(closed["load"]["bounds"]["max_rate"].is_null(), "{closed}");
     assert_valid("load", &[("open.json".to_owned(), open), ("closed.json".to_owned(), closed)]);
 }
+
+/// `routes --format json` of every example.
+#[test]
+fn routes_json_matches_the_schema() {
+    if !support::node::available() {
+        return;
+    }
+    let root = workspace();
+    let mut reports = Vec::new();
+    for example in std::fs::read_dir(root.join("examples")).unwrap().map(|entry| entry.unwrap().path()) {
+        let name = example.file_name().unwrap().to_string_lossy().into_owned();
+        let routes = json_of(&ceiling(&["routes", example.to_str().unwrap(), "--format", "json"], &root), &[0]);
+        reports.push((format!("{name}.json"), routes));
+    }
+    let count: usize = reports.iter().map(|(_, json)| json["routes"].as_array().unwrap().len()).sum();
+    assert!(count > 20, "the examples have routes to check: {count}");
+    assert_valid("routes", &reports);
+}
+
+/// `probe --format json` on a loopback server of the test's own: routes named on the command line, and
+/// routes from a scan, which carry where the app declares them. Bursts of 3.
+#[test]
+fn probe_json_matches_the_schema() {
+    if !support::node::available() {
+        return;
+    }
+    let root = workspace();
+    let server = OkServer::start();
+    let origin = format!("http://{}", server.addr);
+    let bounded = ["--burst", "3", "--within", "5s", "--format", "json"];
+    let named = ["probe", &origin, "--login", "/login", "--webhook", "/hooks/stripe", "--list", "/busy/items"];
+    let named = json_of(&ceiling(&[&named[..], &bounded].concat(), &root), &[0, 1]);
+    assert_eq!(named["probe"]["results"].as_array().unwrap().len(), 3, "{named}");
+    let scanned = ["probe", &origin, "--from-scan", "examples/express-drizzle-app"];
+    let scanned = json_of(&ceiling(&[&scanned[..], &bounded].concat(), &root), &[0, 1]);
+    let results = scanned["probe"]["results"].as_array().unwrap();
+    assert!(results.iter().all(|result| result["target"]["declared"]["line"].is_u64()), "{scanned}");
+    assert_valid("probe", &[("named.json".to_owned(), named), ("scanned.json".to_owned(), scanned)]);
+}
