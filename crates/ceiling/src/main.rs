@@ -65,6 +65,14 @@ impl ConfigArg {
     fn scan_options(&self, path: &Path) -> Result<ScanOptions, ExitCode> {
         Ok(ScanOptions { settings: scan_settings(self.find(path)?.as_ref(), path), ..ScanOptions::default() })
     }
+
+    /// A scan of `path` under the config; a broken config or an unreadable path stops the run.
+    fn scan(&self, path: &Path) -> Result<ScanResult, ExitCode> {
+        scan(path, &self.scan_options(path)?).map_err(|error| {
+            eprintln!("ceiling: {error}");
+            ExitCode::from(2)
+        })
+    }
 }
 
 /// The settings of a scan of `path` under the config `found`, if any.
@@ -457,16 +465,12 @@ fn run_db(args: DbArgs) -> ExitCode {
     };
     let started = std::time::Instant::now();
     let code = match &args.code {
-        Some(path) => match args.config.scan_options(path).map(|options| scan(path, &options)) {
-            Err(code) => return code,
-            Ok(Ok(result)) => {
+        Some(path) => match args.config.scan(path) {
+            Ok(result) => {
                 report_skipped(&result, false);
                 Some(result)
             }
-            Ok(Err(error)) => {
-                eprintln!("ceiling: {error}");
-                return ExitCode::from(2);
-            }
+            Err(code) => return code,
         },
         None => None,
     };
@@ -632,16 +636,9 @@ fn relative_prefix(root: &std::path::Path) -> String {
 
 /// Reads the project at `args.path` and prints one view of it.
 fn print_project_view(args: &SchemaArgs, render: impl Fn(&ScanResult, Format) -> String) -> ExitCode {
-    let options = match args.config.scan_options(&args.path) {
-        Ok(options) => options,
-        Err(code) => return code,
-    };
-    let result = match scan(&args.path, &options) {
+    let result = match args.config.scan(&args.path) {
         Ok(result) => result,
-        Err(error) => {
-            eprintln!("ceiling: {error}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     if !print(&render(&result, args.format)) {
         return ExitCode::from(2);

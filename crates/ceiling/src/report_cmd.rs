@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use ceiling_overview::{Inputs, ScanInput, overview};
 use ceiling_page::html::render_overview;
-use ceiling_scan::scan;
 
 use crate::{print, report_skipped};
 
@@ -52,16 +51,9 @@ pub fn run_report(args: &ReportArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let options = match args.config.scan_options(&args.path) {
-        Ok(options) => options,
-        Err(code) => return code,
-    };
-    let result = match scan(&args.path, &options) {
+    let result = match args.config.scan(&args.path) {
         Ok(result) => result,
-        Err(error) => {
-            eprintln!("ceiling: {error}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     report_skipped(&result, false);
     let inputs = Inputs {
