@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use ceiling_page::output::{deserialize_output, read_output};
 use ceiling_page::units::{format_ms, format_rows};
 
 use crate::fit::Growth;
@@ -19,21 +20,8 @@ pub fn render_json(report: &Report) -> String {
 
 /// Reads back what [`render_json`] wrote (`ceiling report --grow`); the error says what the text is not.
 pub fn parse_json(text: &str) -> Result<Report, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| format!("not JSON: {error}"))?;
-    let Some(grow) = value.get("grow") else {
-        return Err("not the output of `ceiling grow --format json` (it has no \"grow\" object)".to_owned());
-    };
-    match value.get("version").and_then(serde_json::Value::as_u64) {
-        Some(version) if version == u64::from(JSON_VERSION) => {}
-        version => {
-            let version = version.map_or("no version".to_owned(), |version| format!("version {version}"));
-            return Err(format!(
-                "{version}, but this ceiling reads version {JSON_VERSION} of `ceiling grow --format json`"
-            ));
-        }
-    }
-    serde::Deserialize::deserialize(grow)
-        .map_err(|error| format!("not the output of `ceiling grow --format json`: {error}"))
+    let value = read_output(text, "grow", "grow", JSON_VERSION)?;
+    deserialize_output(&value["grow"], "grow")
 }
 
 /// A pull-request comment: the queries that grow, worst projection first, with their growth, the

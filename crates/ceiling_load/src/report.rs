@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use ceiling_page::html::{Chart, ChartPoint, Limit, Marker, Page, Series, SeriesKind, XAxis, render};
+use ceiling_page::output::{deserialize_output, read_output};
 use ceiling_page::units::format_ms;
 
 use crate::LoadReport;
@@ -21,21 +22,8 @@ pub fn render_json(report: &LoadReport) -> String {
 
 /// Reads back what [`render_json`] wrote (`ceiling report --load`); the error says what the text is not.
 pub fn parse_json(text: &str) -> Result<LoadReport, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| format!("not JSON: {error}"))?;
-    let Some(load) = value.get("load") else {
-        return Err("not the output of `ceiling load --format json` (it has no \"load\" object)".to_owned());
-    };
-    match value.get("version").and_then(serde_json::Value::as_u64) {
-        Some(version) if version == u64::from(JSON_VERSION) => {}
-        version => {
-            let version = version.map_or("no version".to_owned(), |version| format!("version {version}"));
-            return Err(format!(
-                "{version}, but this ceiling reads version {JSON_VERSION} of `ceiling load --format json`"
-            ));
-        }
-    }
-    serde::Deserialize::deserialize(load)
-        .map_err(|error| format!("not the output of `ceiling load --format json`: {error}"))
+    let value = read_output(text, "load", "load", JSON_VERSION)?;
+    deserialize_output(&value["load"], "load")
 }
 
 /// `40/s` or `8 users`.

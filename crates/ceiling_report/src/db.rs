@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use ceiling_page::output::{deserialize_output, read_output};
 use ceiling_rules::{Finding, Severity};
 use serde::{Deserialize, Serialize};
 
@@ -136,20 +137,8 @@ fn severity<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Severit
 
 /// Reads back what [`render_db_json`] wrote; the error says what the text is not.
 pub fn parse_db_json(text: &str) -> Result<DbRead, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| format!("not JSON: {error}"))?;
-    if value.get("database").is_none() {
-        return Err("not the output of `ceiling db --format json` (it has no \"database\" object)".to_owned());
-    }
-    match value.get("version").and_then(serde_json::Value::as_u64) {
-        Some(version) if version == u64::from(JSON_SCHEMA_VERSION) => {}
-        version => {
-            let version = version.map_or("no version".to_owned(), |version| format!("version {version}"));
-            return Err(format!(
-                "{version}, but this ceiling reads version {JSON_SCHEMA_VERSION} of `ceiling db --format json`"
-            ));
-        }
-    }
-    DbRead::deserialize(&value).map_err(|error| format!("not the output of `ceiling db --format json`: {error}"))
+    let value = read_output(text, "db", "database", JSON_SCHEMA_VERSION)?;
+    deserialize_output(&value, "db")
 }
 
 #[cfg(test)]
