@@ -28,7 +28,7 @@ NOTHING` (skip when nothing was inserted), or an `upsert` keyed by the provider'
         passes: "```ts\nawait prisma.order.upsert({ where: { sessionId }, create: { sessionId }, update: {} });\n```",
         guards: &[
             "A route is a receiver only when it names whose events it takes: a sender in its path (`/webhooks/stripe`, `/api/github-webhook`) or a sender's package used by its handler. `POST /api/webhooks` that manages the app's own webhooks names none.",
-            "An upsert anywhere in what the handler runs: writes keyed by the provider's ids.",
+            "An upsert of the same model or table anywhere in what the handler runs: its writes are keyed by the provider's ids. An upsert of another model says nothing of this insert: one event type of a dispatcher can upsert while another creates.",
             "A lookup whose filter names an event or idempotency key (`eventId`, `stripeEventId`, `webhookId`, `idempotencyKey`, `deliveryId`).",
             "An insert into a table of processed events (its name contains `webhook`, `idempot`, `processed`, `eventlog` or `inbox`): the usual dedup table with a unique key; an insert that skips conflicts (`onConflictDoNothing`, `ON CONFLICT DO NOTHING`) or a bulk upsert.",
             "Receivers that only update or delete (`updateMany` and `deleteMany` included): applying the same change twice leaves the same rows.",
@@ -41,11 +41,13 @@ NOTHING` (skip when nothing was inserted), or an `upsert` keyed by the provider'
 
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     for (row, handler) in receivers(project) {
-        let mut insert = None;
+        let mut inserts = Vec::new();
+        // Deduplication of whole deliveries: a lookup by event id, a processed-events table.
         let mut deduplicated = false;
-        // Models the handler reads: a create into one of them follows a lookup of its own rows
-        // (find-or-create, skipping rows whose hash exists), which deduplicates by content.
-        let mut read_models = Vec::new();
+        // Models written by upsert, or read: a create into one of them is keyed by the provider's
+        // ids, or follows a lookup of its own rows (find-or-create, skipping rows whose hash
+        // exists), which deduplicates by content.
+        let mut keyed_models = Vec::new();
         for function in project.functions_within(handler, DEPTH) {
             let Some(items) = project.items(function) else { continue };
             let facts = project.file(function.file);
@@ -61,35 +63,32 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 let creates = shape.operation == Operation::Create
                     || (shape.operation == Operation::BulkWrite
                         && (method.contains("create") || method.contains("insert")));
-                match shape.operation {
-                    Operation::Upsert => deduplicated = true,
-                    // A table of processed events, or a bulk upsert (`.upsert(rows)`).
-                    _ if creates
-                        && (["webhook", "idempot", "processed", "handledevent", "eventlog", "inbox"]
-                            .iter()
-                            .any(|word| model.contains(word))
-                            || method.contains("upsert")) =>
-                    {
-                        deduplicated = true;
-                    }
-                    _ if creates => {
-                        insert = insert.or(Some((
-                            function.file,
-                            facts.queries[query as usize].span,
-                            shape.method.clone(),
-                            model,
-                        )));
-                    }
-                    _ if keyed => deduplicated = true,
-                    operation if operation.is_read() && !model.is_empty() => read_models.push(model),
-                    _ => {}
+                let upserts = shape.operation == Operation::Upsert || (creates && method.contains("upsert"));
+                // A table of processed events, written plainly or skipping conflicts.
+                let event_table = (creates || upserts)
+                    && ["webhook", "idempot", "processed", "handledevent", "eventlog", "inbox"]
+                        .iter()
+                        .any(|word| model.contains(word));
+                if event_table || keyed {
+                    deduplicated = true;
+                } else if upserts || (shape.operation.is_read() && !model.is_empty()) {
+                    keyed_models.push(model);
+                } else if creates {
+                    inserts.push((function.file, facts.queries[query as usize].span, shape.method.clone(), model));
                 }
             }
         }
-        let Some((file, span, method, model)) = insert else { continue };
-        if deduplicated || read_models.contains(&model) {
+        if deduplicated {
             continue;
         }
+        // An insert whose model is unknown (raw SQL the frontend could not name) is covered by
+        // any upsert: nothing tells which table it writes.
+        let Some((file, span, method, _)) = inserts
+            .into_iter()
+            .find(|(_, _, _, model)| !keyed_models.contains(model) && (!model.is_empty() || keyed_models.is_empty()))
+        else {
+            continue;
+        };
         findings.push(Finding {
 chain: vec![ChainLink { file: project.file(file).path.clone(), span, note: format!("inserts (`{method}`)") }],
 ..RULE.finding(
