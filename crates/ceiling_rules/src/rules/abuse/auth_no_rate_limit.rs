@@ -14,7 +14,9 @@ pub static RULE: Rule = Rule {
     docs: Docs {
         what: "A route that takes credentials or starts an account flow (sign-in, sign-up, \
 password reset or change, one-time codes, magic links and codes, 2FA verification, NextAuth's \
-`[...nextauth]` handler), found by its path or its handler's name, that no rate limiter covers: \
+`[...nextauth]` handler, a check of a password or PIN that guards a link or a page: \
+`verifyPassword`, `validateSurveyPinAction`), found by its path or its handler's name, that no \
+rate limiter covers: \
 not as its own middleware, not mounted in front of its router or app, not in a Next.js \
 `middleware.ts` whose matcher takes it, and not called by its handler.",
         why: "Without a limit one client can try thousands of passwords a minute against one \
@@ -33,6 +35,7 @@ takes the route.",
             "A hand-written limiter counts: a function of the app named like one (`applyRateLimit`, `checkRateLimit`, `withRateLimit`, `throttle`) called by the handler or wrapping it.",
             "Any limiter covers the route: route middleware, an app-wide or router-wide `use`, a Next.js middleware whose matcher takes the path, or a limiter its handler calls (two calls deep).",
             "Reads (`GET`): following a verification link or rendering a login page is not a credential check.",
+            "A check of a secret is named by a verb and the secret together (`verify-password`, `checkLinkPassword`, `validatePin`): a password alone (`updatePasswordPolicy`), or its strength (`validatePasswordStrength`), is not a guess against a stored secret.",
             "Second-factor setup in the signed-in user's own profile or settings (`/api/profile/totp`, `/settings/2fa`): the code is checked against the secret the app just handed out.",
             "Completing a password reset with the link's token in the path (`/reset-password/:uid/:token`): it sends nothing, and a signed token is too long to guess.",
             "Auth handled by a hosted provider that limits its own endpoints: the route's handler comes from Better Auth (its limiter is on by default) or the flow runs in the browser against Supabase Auth, Clerk, Auth0, Firebase or Cognito (no route of the app is involved).",
@@ -151,11 +154,65 @@ pub(crate) fn sensitive(row: &RouteRow) -> Option<&'static str> {
     // Whole words only: `registerWebhook` and `loginHistory` are other things.
     let named =
         normalized.iter().find_map(|word| SENSITIVE.iter().find(|(name, _)| word == name).map(|(_, abuse)| *abuse));
+    // The guards above hold for checks of secrets too.
+    let checks_secret = || {
+        if completes_reset || own_settings {
+            return None;
+        }
+        row.path.split('/').chain(row.handler_name.as_deref()).find_map(checked_secret)
+    };
     // Magic-link and magic-code flows, whatever their second word (`/magic-generate`,
     // `/magic_sign_in`): each request emails a code or checks one.
     let magic =
         || row.path.split('/').any(|segment| segment.to_ascii_lowercase().split(['-', '_']).next() == Some("magic"));
-    named.or_else(|| magic().then_some("email flooding and code guessing"))
+    named.or_else(checks_secret).or_else(|| magic().then_some("email flooding and code guessing"))
+}
+
+/// Verbs of checking what a client submits, and the secrets whose check a client can repeat
+/// until it guesses one.
+const CHECKS: &[&str] = &["verify", "validate", "check", "confirm", "unlock"];
+const SECRETS: &[(&str, &str)] = &[
+    ("password", "password guessing"),
+    ("passcode", "code guessing"),
+    ("passphrase", "password guessing"),
+    ("pin", "PIN guessing"),
+    ("otp", "code guessing"),
+    ("totp", "code guessing"),
+];
+/// Words after the secret that make it about the secret's form, not a guess of its value.
+const NOT_A_GUESS: &[&str] = &["strength", "policy", "format", "rules", "requirements"];
+
+/// The abuse a name is open to when it checks a secret: a checking verb, then a secret, as
+/// words of a path segment (`verify-link-password`) or a handler's name (`validateSurveyPinAction`).
+fn checked_secret(name: &str) -> Option<&'static str> {
+    let words = words(name);
+    let verb = words.iter().position(|word| CHECKS.contains(&word.as_str()))?;
+    let (secret, abuse) = words[verb + 1..].iter().enumerate().find_map(|(i, word)| {
+        SECRETS.iter().find(|(secret, _)| word == secret).map(|(_, abuse)| (verb + 1 + i, *abuse))
+    })?;
+    let about_form = words[secret + 1..].iter().any(|word| NOT_A_GUESS.contains(&word.as_str()));
+    (!about_form).then_some(abuse)
+}
+
+/// The lower-case words of a name in camelCase, PascalCase, kebab-case or snake_case.
+fn words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            words.extend((!word.is_empty()).then(|| std::mem::take(&mut word)));
+            previous_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower {
+            words.push(std::mem::take(&mut word));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        word.push(c.to_ascii_lowercase());
+    }
+    words.extend((!word.is_empty()).then_some(word));
+    words
 }
 
 /// A route whose handler comes from a self-limiting auth library (`export const { GET, POST } =
