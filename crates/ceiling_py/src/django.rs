@@ -94,6 +94,14 @@ fn shape(links: &[(&str, &ExprCall)]) -> Option<QueryShape> {
     Some(shape)
 }
 
+/// Whether the query filters on the primary key's value (`filter(pk=...)`, `filter(id=...)`):
+/// one row at most.
+pub fn by_primary_key(shape: &QueryShape) -> bool {
+    shape.filters.iter().any(|filter| {
+        matches!(filter.column.as_str(), "pk" | "id") && filter.op == FilterOp::Equals && !filter.alternative
+    })
+}
+
 /// Whether a query of this shape waits to be evaluated: a queryset (`filter`, `order_by`...),
 /// which runs only when iterated, counted or indexed, not a call that runs it (`get`, `count`,
 /// `update`, `iterator`, `in_bulk`).

@@ -32,12 +32,19 @@ struct Rows {
     /// The query that runs when the queryset is evaluated, with every refinement so far, when
     /// this function builds it from a model's manager.
     query: Option<Box<Query>>,
+    /// Filtered by its primary key (`.filter(pk=...)`): one row at most, nothing to repeat.
+    one: bool,
 }
 
 /// A DRF view that lists rows: what renders them, and its class-level `queryset`.
 struct ListView {
     serializer: Value,
     queryset: Option<Rows>,
+    /// Renders with DRF's `list`; a view with its own `list` renders what that builds.
+    renders: bool,
+    /// What its `get_queryset` returns, once walked; `None` when a `return` builds rows the
+    /// walk cannot see. Its own methods read them with `self.get_queryset()`.
+    own_rows: Option<Option<Rows>>,
 }
 
 pub struct Extractor<'s> {
@@ -57,7 +64,7 @@ pub struct Extractor<'s> {
     relations_seen: FxHashSet<(u32, String, String)>,
     /// List views by class: a `get_queryset` of theirs builds the rows they render.
     list_views: FxHashMap<u32, ListView>,
-    /// The list view whose `get_queryset` is being walked: its `return`s are rendered.
+    /// The list view whose `get_queryset` is being walked: its `return`s build its rows.
     building_rows_of: Option<u32>,
     /// Expressions evaluated where they are written (by start offset): iterated, counted,
     /// indexed, rendered. A queryset elsewhere only builds a query for later.
@@ -359,7 +366,7 @@ impl<'s> Extractor<'s> {
     /// records itself where it runs.
     fn queryset(&self, expr: &Expr) -> Option<Rows> {
         if let Some(rows) = self.sqlalchemy_rows(expr) {
-            return Some(Rows { loaded: rows.shape.includes, built: self.span(expr), query: None });
+            return Some(Rows { loaded: rows.shape.includes, built: self.span(expr), query: None, one: false });
         }
         match expr {
             Expr::Call(call) => {
@@ -371,9 +378,25 @@ impl<'s> Extractor<'s> {
                         (false, "iterator") => None,
                         (false, _) => return None,
                     };
-                    return Some(Rows { loaded: found.shape.includes, built: self.span(call), query });
+                    let one = crate::django::by_primary_key(&found.shape);
+                    return Some(Rows { loaded: found.shape.includes, built: self.span(call), query, one });
                 }
                 if let Some(rows) = self.view_queryset(expr) {
+                    return Some(rows);
+                }
+                // DRF's `self.filter_queryset(qs)` narrows the rows; `self.paginate_queryset(qs)`
+                // takes a page of them. Neither loads a relation.
+                if let Expr::Attribute(method) = call.func.as_ref()
+                    && matches!(method.attr.as_str(), "filter_queryset" | "paginate_queryset")
+                    && matches!(method.value.as_ref(), Expr::Name(receiver) if receiver.id.as_str() == "self")
+                    && let [rows] = &call.arguments.args[..]
+                {
+                    let mut rows = self.queryset(rows)?;
+                    if method.attr.as_str() == "paginate_queryset"
+                        && let Some(query) = &mut rows.query
+                    {
+                        query.shape.bounded = true;
+                    }
                     return Some(rows);
                 }
                 // `notifications = notifications.filter(...)`: a queryset refined further.
@@ -384,6 +407,7 @@ impl<'s> Extractor<'s> {
                 }
                 let mut rows = self.queryset(root)?;
                 rows.loaded.extend(delta.includes.iter().cloned());
+                rows.one |= crate::django::by_primary_key(&delta);
                 match &mut rows.query {
                     // Run here, where `record_refined_query` records it.
                     Some(_) if iterator => rows.query = None,
@@ -410,8 +434,21 @@ impl<'s> Extractor<'s> {
 
     /// In a list view's `get_queryset`, `super().get_queryset()` or `self.queryset`: the class's
     /// `queryset`, or, when it declares none, rows that load nothing (a base view written for
-    /// every model cannot know which relations this one renders).
+    /// every model cannot know which relations this one renders). In its other methods,
+    /// `self.get_queryset()`: what its own `get_queryset` returns.
     fn view_queryset(&self, expr: &Expr) -> Option<Rows> {
+        if let Expr::Call(call) = expr
+            && call.arguments.is_empty()
+            && let Expr::Attribute(method) = call.func.as_ref()
+            && method.attr.as_str() == "get_queryset"
+            && let Expr::Name(receiver) = method.value.as_ref()
+            && let Value::This(class) = self.name(receiver.id.as_str())
+            && self.building_rows_of.is_none()
+        {
+            // Built and run elsewhere: no query of this function's.
+            let rows = self.list_views.get(&class)?.own_rows.clone()??;
+            return Some(Rows { query: None, ..rows });
+        }
         let view = self.list_views.get(&self.building_rows_of?)?;
         let base = match expr {
             Expr::Call(call) if call.arguments.is_empty() => match call.func.as_ref() {
@@ -428,7 +465,12 @@ impl<'s> Extractor<'s> {
             _ => false,
         };
         base.then(|| {
-            view.queryset.clone().unwrap_or_else(|| Rows { loaded: Vec::new(), built: self.span(expr), query: None })
+            view.queryset.clone().unwrap_or_else(|| Rows {
+                loaded: Vec::new(),
+                built: self.span(expr),
+                query: None,
+                one: false,
+            })
         })
     }
 
@@ -662,18 +704,19 @@ impl<'s> Extractor<'s> {
                 name.ends_with("ViewSet") || name.starts_with("List")
             })
         });
-        let (Some(serializer), true, false) = (serializer, lists, lists_itself) else { return };
-        let view = ListView { serializer: self.value(serializer), queryset: queryset.and_then(|qs| self.queryset(qs)) };
+        let (Some(serializer), true) = (serializer, lists) else { return };
+        let view = ListView {
+            serializer: self.value(serializer),
+            queryset: queryset.and_then(|qs| self.queryset(qs)),
+            renders: !lists_itself,
+            own_rows: None,
+        };
         // With a `get_queryset`, its `return`s build the rows (see `visit_stmt`).
-        if !overrides_queryset && let Some(rows) = &view.queryset {
-            let render = ceiling_facts::Render {
-                span: self.span(class),
-                serializer: view.serializer.clone(),
-                loaded: rows.loaded.clone(),
-                queryset: rows.built,
-                func: self.functions.last().copied(),
-            };
-            self.facts.renders.push(render);
+        if view.renders
+            && !overrides_queryset
+            && let Some(rows) = &view.queryset
+        {
+            self.record_rows_rendered(self.span(class), view.serializer.clone(), rows);
         }
         self.list_views.insert(id, view);
     }
@@ -686,10 +729,18 @@ impl<'s> Extractor<'s> {
         let Some(rows_expr) = crate::drf::rows(call) else { return };
         self.evaluate(rows_expr);
         let Some(rows) = self.queryset(rows_expr) else { return };
+        self.record_rows_rendered(self.span(call), self.value(&call.func), &rows);
+    }
+
+    /// Rows rendered one by one by `serializer`, unless there is one at most.
+    fn record_rows_rendered(&mut self, span: ceiling_facts::Span, serializer: Value, rows: &Rows) {
+        if rows.one {
+            return;
+        }
         let render = ceiling_facts::Render {
-            span: self.span(call),
-            serializer: self.value(&call.func),
-            loaded: rows.loaded,
+            span,
+            serializer,
+            loaded: rows.loaded.clone(),
             queryset: rows.built,
             func: self.functions.last().copied(),
         };
@@ -1015,17 +1066,25 @@ impl<'a> Visitor<'a> for Extractor<'_> {
             }
             Stmt::Return(ret) => {
                 visitor::walk_stmt(self, stmt);
-                if let (Some(class), Some(value)) = (self.building_rows_of, &ret.value)
-                    && let Some(rows) = self.queryset(value)
-                {
-                    let render = ceiling_facts::Render {
-                        span: self.span(ret),
-                        serializer: self.list_views[&class].serializer.clone(),
-                        loaded: rows.loaded,
-                        queryset: rows.built,
-                        func: self.functions.last().copied(),
-                    };
-                    self.facts.renders.push(render);
+                if let (Some(class), Some(value)) = (self.building_rows_of, &ret.value) {
+                    let rows = self.queryset(value);
+                    let view = &self.list_views[&class];
+                    if view.renders
+                        && let Some(rows) = &rows
+                    {
+                        self.record_rows_rendered(self.span(ret), view.serializer.clone(), rows);
+                    }
+                    // Several `return`s: the relations any of them loads count as loaded.
+                    let view = self.list_views.get_mut(&class).expect("a list view builds rows");
+                    view.own_rows = Some(match (view.own_rows.take(), rows) {
+                        (None, rows) => rows,
+                        (Some(Some(mut known)), Some(rows)) => {
+                            known.loaded.extend(rows.loaded);
+                            known.one &= rows.one;
+                            Some(known)
+                        }
+                        _ => None,
+                    });
                 }
             }
             Stmt::ClassDef(class) => {
