@@ -11,6 +11,7 @@
 pub mod catalog;
 mod facts;
 mod lines;
+mod names;
 pub mod outbound;
 mod packages;
 mod project;
@@ -23,6 +24,7 @@ mod value;
 
 pub use facts::*;
 pub use lines::{LineIndex, MAX_NESTING, nesting_depth};
+pub use names::words;
 pub use packages::{DJANGO_QUERYSET_METHODS, PackageEntity, in_package, is_django_manager, package_orm};
 pub use project::{ChainStep, FileId, FnRef, FunctionItems, ModuleResolver, Project, Reach, ReachKind, join_path};
 pub use resolve::Resolved;

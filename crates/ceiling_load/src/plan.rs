@@ -146,28 +146,7 @@ const ACTIONS: &[&str] = &[
 /// Whether a route's path names an action, word by word (`/api/cron-job`, `/sendWelcomeEmail`,
 /// `/clear_cache`), so that a request to it would run one.
 pub fn acts_when_called(path: &str) -> bool {
-    path.split('/').flat_map(words).any(|word| ACTIONS.contains(&word.as_str()))
-}
-
-/// `sendWelcomeEmail` → send, welcome, email; `clear-cache` → clear, cache.
-fn words(segment: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in segment.chars() {
-        let boundary = !c.is_alphanumeric() || (c.is_uppercase() && previous_lower);
-        if boundary && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        if c.is_alphanumeric() {
-            current.push(c.to_ascii_lowercase());
-        }
-        previous_lower = c.is_lowercase() || c.is_ascii_digit();
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    path.split('/').flat_map(ceiling_facts::words).any(|word| ACTIONS.contains(&word.as_str()))
 }
 
 fn request_for(route: &RouteEntry, prefix: &str) -> Result<RequestTemplate, String> {

@@ -185,34 +185,13 @@ const NOT_A_GUESS: &[&str] = &["strength", "policy", "format", "rules", "require
 /// The abuse a name is open to when it checks a secret: a checking verb, then a secret, as
 /// words of a path segment (`verify-link-password`) or a handler's name (`validateSurveyPinAction`).
 fn checked_secret(name: &str) -> Option<&'static str> {
-    let words = words(name);
+    let words = ceiling_facts::words(name);
     let verb = words.iter().position(|word| CHECKS.contains(&word.as_str()))?;
     let (secret, abuse) = words[verb + 1..].iter().enumerate().find_map(|(i, word)| {
         SECRETS.iter().find(|(secret, _)| word == secret).map(|(_, abuse)| (verb + 1 + i, *abuse))
     })?;
     let about_form = words[secret + 1..].iter().any(|word| NOT_A_GUESS.contains(&word.as_str()));
     (!about_form).then_some(abuse)
-}
-
-/// The lower-case words of a name in camelCase, PascalCase, kebab-case or snake_case.
-fn words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            words.extend((!word.is_empty()).then(|| std::mem::take(&mut word)));
-            previous_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && previous_lower {
-            words.push(std::mem::take(&mut word));
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        word.push(c.to_ascii_lowercase());
-    }
-    words.extend((!word.is_empty()).then_some(word));
-    words
 }
 
 /// A route whose handler comes from a self-limiting auth library (`export const { GET, POST } =
