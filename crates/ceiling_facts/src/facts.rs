@@ -274,6 +274,9 @@ pub struct Query {
     /// What the code does with the rows, when they are bound to a local constant
     /// (`const rows = await ...`): every use of that name. `None` when the rows go elsewhere.
     pub uses: Option<Vec<RowsUse>>,
+    /// Run by the `list` of this file's DRF view class (its `queryset`, or what its
+    /// `get_queryset` returns): a page of rows when the view is paginated, else every row.
+    pub listed_by: Option<ClassId>,
 }
 
 /// One use of a query's rows in code.
@@ -354,6 +357,9 @@ pub struct Class {
     /// The relations of each row it renders with another such class
     /// (`author = UserSerializer(read_only=True)`).
     pub nested: Vec<NestedField>,
+    /// For a DRF view: whether its lists are paged (`pagination_class = PageNumberPagination`:
+    /// yes; `pagination_class = None`: no); `None` when the class does not say.
+    pub pagination: Option<bool>,
 }
 
 /// A field of a serializer that renders a relation of each row with another serializer.
@@ -529,6 +535,9 @@ pub struct FileFacts {
     /// SQL that a migration written in code runs (Django's `migrations.RunSQL`): read with the
     /// SQL migrations, for the indexes it creates and drops.
     pub sql: Vec<EmbeddedSql>,
+    /// Django settings that give REST framework a `DEFAULT_PAGINATION_CLASS`: every DRF list
+    /// view of the project is paged unless it says otherwise.
+    pub drf_default_pagination: bool,
 }
 
 /// SQL written as a string literal in code.

@@ -79,6 +79,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
                         fields: Vec::new(),
                         model: Value::Unknown,
                         nested: Vec::new(),
+                        pagination: None,
                     });
                 }
                 _ => {}
@@ -287,6 +288,7 @@ impl<'s, 'a> Extractor<'s, 'a> {
             func: context.func,
             iteration: context.loops.last().copied(),
             uses,
+            listed_by: None,
         };
         self.facts.queries.push(query);
     }

@@ -43,3 +43,24 @@ pub fn relation<'a>(call: &'a ExprCall, field: &'a str) -> Option<&'a str> {
 pub fn rows(call: &ExprCall) -> Option<&Expr> {
     call.arguments.args.first().or_else(|| keyword(call, "instance"))
 }
+
+/// Whether `target = value` gives REST framework a default pagination class: `REST_FRAMEWORK =
+/// {"DEFAULT_PAGINATION_CLASS": ...}` or `REST_FRAMEWORK["DEFAULT_PAGINATION_CLASS"] = ...` in
+/// the settings.
+pub fn sets_default_pagination(target: &Expr, value: &Expr) -> bool {
+    const KEY: &str = "DEFAULT_PAGINATION_CLASS";
+    let is_settings = |expr: &Expr| matches!(expr, Expr::Name(name) if name.id.as_str() == "REST_FRAMEWORK");
+    let names_key = |expr: &Expr| matches!(expr, Expr::StringLiteral(key) if key.value.to_str() == KEY);
+    let not_none = !matches!(value, Expr::NoneLiteral(_));
+    match target {
+        Expr::Name(_) if is_settings(target) => match value {
+            Expr::Dict(dict) => dict
+                .items
+                .iter()
+                .any(|item| item.key.as_ref().is_some_and(names_key) && !matches!(item.value, Expr::NoneLiteral(_))),
+            _ => false,
+        },
+        Expr::Subscript(subscript) => is_settings(&subscript.value) && names_key(&subscript.slice) && not_none,
+        _ => false,
+    }
+}

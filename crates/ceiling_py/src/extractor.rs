@@ -42,6 +42,8 @@ struct ListView {
     queryset: Option<Rows>,
     /// Renders with DRF's `list`; a view with its own `list` renders what that builds.
     renders: bool,
+    /// DRF's `list` reads its rows: a base such as `ModelViewSet` or `ListAPIView` gives it one.
+    listed: bool,
     /// What its `get_queryset` returns, once walked; `None` when a `return` builds rows the
     /// walk cannot see. Its own methods read them with `self.get_queryset()`.
     own_rows: Option<Option<Rows>>,
@@ -64,6 +66,8 @@ pub struct Extractor<'s> {
     relations_seen: FxHashSet<(u32, String, String)>,
     /// List views by class: a `get_queryset` of theirs builds the rows they render.
     list_views: FxHashMap<u32, ListView>,
+    /// View classes whose `list` is DRF's, which reads their rows.
+    listing_classes: FxHashSet<u32>,
     /// The list view whose `get_queryset` is being walked: its `return`s build its rows.
     building_rows_of: Option<u32>,
     /// Expressions evaluated where they are written (by start offset): iterated, counted,
@@ -92,6 +96,7 @@ impl<'s> Extractor<'s> {
             relations_seen: FxHashSet::default(),
             list_views: FxHashMap::default(),
             building_rows_of: None,
+            listing_classes: FxHashSet::default(),
             evaluated: FxHashSet::default(),
             rarely: 0,
             bindings: crate::outbound::Bindings::default(),
@@ -175,6 +180,7 @@ impl<'s> Extractor<'s> {
             fields: Vec::new(),
             model: Value::Unknown,
             nested: Vec::new(),
+            pagination: None,
         });
         id
     }
@@ -538,6 +544,7 @@ impl<'s> Extractor<'s> {
             func: self.functions.last().copied(),
             iteration: self.loops.last().copied(),
             uses: None,
+            listed_by: None,
         }
     }
 
@@ -647,6 +654,7 @@ impl<'s> Extractor<'s> {
         let mut serializer = None;
         let mut overrides_queryset = false;
         let mut lists_itself = false;
+        let mut picks_serializer = false;
         for statement in &class.body {
             match statement {
                 Stmt::Assign(assign) => {
@@ -664,6 +672,9 @@ impl<'s> Extractor<'s> {
                     match (target.id.as_str(), assign.value.as_ref()) {
                         ("queryset", value) => queryset = Some(value),
                         ("serializer_class", value) => serializer = Some(value),
+                        ("pagination_class", value) => {
+                            self.facts.classes[id as usize].pagination = Some(!matches!(value, Expr::NoneLiteral(_)));
+                        }
                         (field, Expr::Call(call)) if crate::drf::serializer_name(&call.func).is_some() => {
                             let Some(relation) = crate::drf::relation(call, field) else { continue };
                             let nested = ceiling_facts::NestedField {
@@ -690,35 +701,70 @@ impl<'s> Extractor<'s> {
                 Stmt::FunctionDef(def) if def.name.as_str() == "get_queryset" => overrides_queryset = true,
                 // Its own `list` renders what it builds itself, which the walk sees.
                 Stmt::FunctionDef(def) if def.name.as_str() == "list" => lists_itself = true,
+                Stmt::FunctionDef(def) if def.name.as_str() == "get_serializer_class" => picks_serializer = true,
                 _ => {}
             }
         }
-        // A list view: `queryset = Note.objects.all()` rendered by `serializer_class`.
-        let lists = class.arguments.as_ref().is_some_and(|arguments| {
-            arguments.args.iter().any(|base| {
-                let name = match base {
-                    Expr::Name(name) => name.id.as_str(),
-                    Expr::Attribute(attribute) => attribute.attr.as_str(),
-                    _ => "",
-                };
-                name.ends_with("ViewSet") || name.starts_with("List")
+        let bases: Vec<&str> = class
+            .arguments
+            .iter()
+            .flat_map(|arguments| &arguments.args)
+            .filter_map(|base| match crate::syntax::unsubscripted(base) {
+                Expr::Name(name) => Some(name.id.as_str()),
+                Expr::Attribute(attribute) => Some(attribute.attr.as_str()),
+                _ => None,
             })
-        });
-        let (Some(serializer), true) = (serializer, lists) else { return };
+            .collect();
+        // A pagination mixin (`class Notes(PaginationMixin, ModelViewSet)`) pages what it lists.
+        if bases.iter().any(|base| base.contains("Paginat")) {
+            self.facts.classes[id as usize].pagination = Some(true);
+        }
+        // DRF's own `list` reads the rows of views built on `ModelViewSet`, `ListAPIView` or
+        // `ListModelMixin`, or on a class of this file that is. (`GenericViewSet` and `ViewSet`
+        // list only what their own methods do.)
+        let inherits_listing = bases
+            .iter()
+            .any(|base| matches!(self.name(base), Value::Class(base) if self.listing_classes.contains(&base)));
+        if inherits_listing || bases.iter().any(|name| name.ends_with("ModelViewSet") || name.starts_with("List")) {
+            self.listing_classes.insert(id);
+        }
+        // A list view: `queryset = Note.objects.all()` rendered by `serializer_class` (or by
+        // the class `get_serializer_class` picks, which the walk does not know).
+        let lists = inherits_listing || bases.iter().any(|name| name.ends_with("ViewSet") || name.starts_with("List"));
+        let serializer = match serializer {
+            Some(serializer) => self.value(serializer),
+            None if picks_serializer => Value::Unknown,
+            None => return,
+        };
+        if !lists {
+            return;
+        }
+        let listed = !lists_itself && self.listing_classes.contains(&id);
         let view = ListView {
-            serializer: self.value(serializer),
+            serializer,
             queryset: queryset.and_then(|qs| self.queryset(qs)),
             renders: !lists_itself,
+            listed,
             own_rows: None,
         };
         // With a `get_queryset`, its `return`s build the rows (see `visit_stmt`).
         if view.renders
             && !overrides_queryset
-            && let Some(rows) = &view.queryset
+            && let Some(rows) = view.queryset.clone()
         {
-            self.record_rows_rendered(self.span(class), view.serializer.clone(), rows);
+            self.record_rows_rendered(self.span(class), view.serializer.clone(), &rows);
+            if view.listed {
+                self.record_listed_read(id, &rows);
+            }
         }
         self.list_views.insert(id, view);
+    }
+
+    /// The read of every row that DRF's `list` of view `class` runs, unless the view is paged.
+    fn record_listed_read(&mut self, class: u32, rows: &Rows) {
+        if let Some(query) = &rows.query {
+            self.facts.queries.push(Query { listed_by: Some(class), ..(**query).clone() });
+        }
     }
 
     /// `NoteSerializer(notes, many=True)` over a queryset: each row rendered.
@@ -734,7 +780,7 @@ impl<'s> Extractor<'s> {
 
     /// Rows rendered one by one by `serializer`, unless there is one at most.
     fn record_rows_rendered(&mut self, span: ceiling_facts::Span, serializer: Value, rows: &Rows) {
-        if rows.one {
+        if rows.one || serializer.is_unknown() {
             return;
         }
         let render = ceiling_facts::Render {
@@ -1072,7 +1118,11 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                     if view.renders
                         && let Some(rows) = &rows
                     {
+                        let listed = view.listed;
                         self.record_rows_rendered(self.span(ret), view.serializer.clone(), rows);
+                        if listed {
+                            self.record_listed_read(class, rows);
+                        }
                     }
                     // Several `return`s: the relations any of them loads count as loaded.
                     let view = self.list_views.get_mut(&class).expect("a list view builds rows");
@@ -1125,6 +1175,9 @@ impl<'a> Visitor<'a> for Extractor<'_> {
                 }
             }
             Stmt::Assign(assign) => {
+                if let [target] = assign.targets.as_slice() {
+                    self.facts.drf_default_pagination |= crate::drf::sets_default_pagination(target, &assign.value);
+                }
                 let since = self.facts.iterations.len();
                 let statement = self.prepare_statement(&assign.value);
                 self.visit_expr(&assign.value);

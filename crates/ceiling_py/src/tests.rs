@@ -686,3 +686,23 @@ fn settings_mount_default_throttles_and_axes_globally() {
         }]
     );
 }
+
+#[test]
+fn rest_framework_default_pagination_in_settings() {
+    let paged = |source: &str| extract("config/settings.py", source).unwrap().drf_default_pagination;
+    assert!(paged("REST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': 'app.pagination.Page', 'PAGE_SIZE': 50}\n"));
+    assert!(paged("REST_FRAMEWORK = {}\nREST_FRAMEWORK['DEFAULT_PAGINATION_CLASS'] = 'app.pagination.Page'\n"));
+    assert!(!paged("REST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': None}\n"));
+    assert!(!paged("REST_FRAMEWORK = {'PAGE_SIZE': 50}\nOTHER = {'DEFAULT_PAGINATION_CLASS': 'x'}\n"));
+}
+
+#[test]
+fn a_view_says_whether_it_pages() {
+    let facts = extract(
+        "shop/views.py",
+        "from rest_framework import viewsets\n\nclass A(viewsets.ModelViewSet):\n    pagination_class = Page\n\nclass B(A):\n    pagination_class = None\n\nclass C(PaginationMixin, viewsets.ModelViewSet):\n    pass\n\nclass D(viewsets.ModelViewSet):\n    pass\n",
+    )
+    .unwrap();
+    let pagination: Vec<Option<bool>> = facts.classes.iter().map(|class| class.pagination).collect();
+    assert_eq!(pagination, [Some(true), Some(false), Some(true), None]);
+}

@@ -1,6 +1,6 @@
 //! `unbounded-read`: a read of many rows with no limit, on a table that grows.
 
-use ceiling_facts::{Operation, Orm, Project, RowsUseKind};
+use ceiling_facts::{ClassId, FileId, Operation, Orm, Project, RowsUseKind, in_package};
 
 use crate::tables::{scoped, table_queries, written_tables};
 use crate::{Check, Docs, Family, Finding, Rule, Severity, Status};
@@ -15,7 +15,9 @@ pub static RULE: Rule = Rule {
         what: "A read of many rows (`findMany`, `select().from(t)`, `.from(t).select()`, `find`) in \
 app code with no `take`/`limit`/`.range()`, on a table the app writes to, that either filters \
 on nothing that scopes it (no equality on a foreign key, key or indexed column), or skips rows \
-without ever taking a page (`skip` with no `take`).",
+without ever taking a page (`skip` with no `take`). A Django REST framework list view \
+(`ModelViewSet`, `ListAPIView`) reads its `queryset` whole when neither it nor the settings \
+name a pagination class.",
         why: "The query returns every row: 50 rows at launch, 500,000 a year later, each one read, \
 sent over the network, turned into objects and serialised into the response, on every request. \
 Memory and latency grow with the table until the function times out.",
@@ -28,6 +30,7 @@ owner (`where: { teamId }`). When every row is needed (an export, a job), stream
             "Tables the project's config declares small (`small-tables` in `ceiling.toml`).",
             "A query built partly elsewhere (`findMany(query)`, `where: buildWhere(id)`, `{ ...paginate() }`, an `OR` list from a variable, a builder stored and extended later (`let q = ...; q = q.eq(...)`), raw SQL): its conditions and limits are unknown, not absent, so nothing is said.",
             "A limit (`take`, `limit`, `first`, `.range()`, `.single()`, a Django slice `[:50]`) bounds the read; `in_bulk(ids)` reads the rows it is given.",
+            "A DRF list view is paged by its `pagination_class`, a base class's, a pagination mixin, or `DEFAULT_PAGINATION_CLASS` in the settings; a base class from outside the app or REST framework may page it, so nothing is said. A view whose own `list` or `get_serializer_class` the walk cannot follow, and a `GenericViewSet` without `ListModelMixin`, list nothing here.",
             "A Django queryset is judged where it is evaluated (iterated, `list()`ed, rendered), with every `.filter()` added to it since it was built; one that is returned or passed on is not judged here.",
             "The rows are only filtered, counted or sliced in JS: `app-side-filter` reports that read, with the fix that moves the work into the query.",
             "An equality on a foreign key, primary or unique key, or indexed column scopes the read to one owner's rows (`where: { teamId }`); only filters on flags and statuses leave it unbounded.",
@@ -58,6 +61,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         if shape.limit_unknown {
             continue;
         }
+        let listed_by = found.query.listed_by;
+        if listed_by.is_some_and(|view| !lists_every_row(project, found.file, view)) {
+            continue;
+        }
         if !skips_without_limit {
             let Some(scoped) = scoped(table, found.query) else { continue };
             // Rows only filtered, counted or sliced in JS: `app-side-filter` says what to do instead.
@@ -69,7 +76,13 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 continue;
             }
         }
-        let message = if shape.offset {
+        let view = listed_by.map(|view| project.file(found.file).classes[view as usize].name.as_str());
+        let message = if let Some(view) = view {
+            format!(
+                "`{view}` lists every row of `{}`: neither the view nor the settings name a pagination class",
+                table.name
+            )
+        } else if shape.offset {
             format!(
                 "{} skips rows of `{}` but never limits the page: each request reads the rest of the table",
                 found.orm.display_name(),
@@ -96,12 +109,45 @@ request, until the request times out."
             Orm::Mongoose | Orm::Sequelize | Orm::TypeOrm => "`limit`/`take` with a cursor",
             _ => "`.limit(n)` with a cursor",
         };
+        let fix = match view {
+            Some(_) => "Page the list: `pagination_class = PageNumberPagination` (with a `page_size`) or a \
+`CursorPagination` on the view, or `DEFAULT_PAGINATION_CLASS` and `PAGE_SIZE` in `REST_FRAMEWORK` for every view; \
+or scope the queryset to its owner (`.filter(owner=self.request.user)`)."
+                .to_owned(),
+            None => format!("Page the read with {limit}, or scope it to its owner (`where: {{ teamId }}`)."),
+        };
         findings.push(RULE.finding(
             project.file(found.file).path.clone(),
             found.query.span,
             message,
             why.to_owned(),
-            format!("Page the read with {limit}, or scope it to its owner (`where: {{ teamId }}`)."),
+            fix,
         ));
     }
+}
+
+/// Whether DRF's `list` of a view returns every row: no class from the view up to REST
+/// framework's own names a `pagination_class`, and the settings give no default. A base the
+/// project does not declare, from another package, may page it: then nothing is known.
+fn lists_every_row(project: &Project, file: FileId, view: ClassId) -> bool {
+    let paged_by_default = project.files().any(|(_, facts)| facts.drf_default_pagination);
+    let (mut file, mut class) = (file, view);
+    // Class chains are short; the bound only guards against a cycle of bad imports.
+    for _ in 0..8 {
+        let facts = project.file(file);
+        let declared = &facts.classes[class as usize];
+        if let Some(paged) = declared.pagination {
+            return !paged;
+        }
+        match project.class_of(file, &declared.extends) {
+            Some((base_file, base)) => (file, class) = (base_file, base),
+            None => {
+                let from_drf = project
+                    .package_origin(file, &declared.extends, 0)
+                    .is_some_and(|(module, _)| in_package(&module, "rest_framework"));
+                return from_drf && !paged_by_default;
+            }
+        }
+    }
+    false
 }
