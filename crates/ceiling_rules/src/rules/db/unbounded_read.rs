@@ -44,6 +44,7 @@ owner (`where: { teamId }`). When every row is needed (an export, a job), stream
 fn check(project: &Project, findings: &mut Vec<Finding>) {
     let queries = table_queries(project);
     let written = written_tables(&queries);
+    let paged_by_default = project.files().any(|(_, facts)| facts.drf_default_pagination);
     for found in &queries {
         let (shape, table) = (&found.query.shape, found.table);
         // A table the app never writes to is filled elsewhere, often a lookup table: its size is
@@ -62,7 +63,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             continue;
         }
         let listed_by = found.query.listed_by;
-        if listed_by.is_some_and(|view| !lists_every_row(project, found.file, view)) {
+        if listed_by.is_some_and(|view| !lists_every_row(project, found.file, view, paged_by_default)) {
             continue;
         }
         if !skips_without_limit {
@@ -129,8 +130,7 @@ or scope the queryset to its owner (`.filter(owner=self.request.user)`)."
 /// Whether DRF's `list` of a view returns every row: no class from the view up to REST
 /// framework's own names a `pagination_class`, and the settings give no default. A base the
 /// project does not declare, from another package, may page it: then nothing is known.
-fn lists_every_row(project: &Project, file: FileId, view: ClassId) -> bool {
-    let paged_by_default = project.files().any(|(_, facts)| facts.drf_default_pagination);
+fn lists_every_row(project: &Project, file: FileId, view: ClassId, paged_by_default: bool) -> bool {
     let (mut file, mut class) = (file, view);
     // Class chains are short; the bound only guards against a cycle of bad imports.
     for _ in 0..8 {

@@ -48,6 +48,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
         // ids, or follows a lookup of its own rows (find-or-create, skipping rows whose hash
         // exists), which deduplicates by content.
         let mut keyed_models = Vec::new();
+        let mut upserts_any = false;
         for function in project.functions_within(handler, DEPTH) {
             let Some(items) = project.items(function) else { continue };
             let facts = project.file(function.file);
@@ -72,6 +73,7 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
                 if event_table || keyed {
                     deduplicated = true;
                 } else if upserts || (shape.operation.is_read() && !model.is_empty()) {
+                    upserts_any |= upserts;
                     keyed_models.push(model);
                 } else if creates {
                     inserts.push((function.file, facts.queries[query as usize].span, shape.method.clone(), model));
@@ -82,10 +84,10 @@ fn check(project: &Project, findings: &mut Vec<Finding>) {
             continue;
         }
         // An insert whose model is unknown (raw SQL the frontend could not name) is covered by
-        // any upsert: nothing tells which table it writes.
+        // any upsert, not by reads: nothing tells which table it writes.
         let Some((file, span, method, _)) = inserts
             .into_iter()
-            .find(|(_, _, _, model)| !keyed_models.contains(model) && (!model.is_empty() || keyed_models.is_empty()))
+            .find(|(_, _, _, model)| if model.is_empty() { !upserts_any } else { !keyed_models.contains(model) })
         else {
             continue;
         };
